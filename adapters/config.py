@@ -1,0 +1,97 @@
+"""Configuration from the environment (`FINOPS_` prefix), validated once at start."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FINOPS_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    jwt_secret: str = ""
+    token_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    cur_path: str = ""
+    webhook_secret: str = ""
+    admin_email: str = ""
+    admin_password: str = ""
+    currency: str = "USD"
+    upload_limit_mb: int = Field(default=20, ge=1, le=2048)
+    object_store_url: str = ""
+    oidc_jwks_url: str = ""
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_email_claim: str = "email"
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=20, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    frontend_dir: Path | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
+                f"(got '{value.split('://')[0]}://…')"
+            )
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("must be a three-letter ISO 4217 code such as USD")
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        if self.oidc_jwks_url and not (self.oidc_issuer and self.oidc_audience):
+            raise ValueError(
+                "FINOPS_OIDC_JWKS_URL needs FINOPS_OIDC_ISSUER and FINOPS_OIDC_AUDIENCE too"
+            )
+        return self
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'finops.db').resolve()}"
+
+    def ensure_data_dir(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+    def resolved_jwt_secret(self) -> str:
+        """The signing key: configured, or generated once and kept in the data dir (mode 0600)."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        self.ensure_data_dir()
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+    def default_frontend_dir(self) -> Path:
+        if self.frontend_dir is not None:
+            return self.frontend_dir
+        return Path(__file__).resolve().parents[1] / "frontend" / "dist"
+
+
+def describe_settings_error(exc: Exception) -> str:
+    """One line for a bad configuration, naming the variable: no traceback for operators."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        parts = []
+        for err in exc.errors():
+            name = "FINOPS_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else ""
+            parts.append(f"{name}: {err['msg']}" if name else err["msg"])
+        return "invalid configuration: " + "; ".join(parts)
+    return f"invalid configuration: {exc}"

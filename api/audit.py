@@ -1,0 +1,47 @@
+"""The audit log, read-only, for Admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from adapters.db.audit import AuditFilter
+from api.deps import RequirePermission, UoW
+from api.schemas.audit import AuditEventRead
+from api.schemas.common import PROBLEM_RESPONSES, Page
+from domain.identity.roles import Permission
+from domain.identity.users import User
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("", response_model=Page[AuditEventRead])
+async def list_audit_events(
+    _admin: Annotated[User, RequirePermission(Permission.READ_AUDIT)],
+    uow: UoW,
+    actor_id: int | None = None,
+    action: str | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[AuditEventRead]:
+    """Every state change, newest first: who, what, on which object, before and after."""
+    records, total = await uow.audit.list(
+        AuditFilter(
+            actor_id=actor_id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            since=since,
+            until=until,
+        ),
+        limit=limit,
+        offset=offset,
+    )
+    items = [AuditEventRead(**vars(r)) for r in records]
+    return Page[AuditEventRead](items=items, total=total, limit=limit, offset=offset)

@@ -1,0 +1,149 @@
+"""The `finops` command: serve, migrate, create the first Admin, load the demo."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adapters.config import Settings, describe_settings_error
+
+app = typer.Typer(help="FinOps Center", no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema", no_args_is_help=True)
+admin_app = typer.Typer(help="Administrators", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+app.add_typer(demo_app, name="demo")
+
+
+def load_settings() -> Settings:
+    """Settings or one clear line and exit 2: operators get no traceback for a typo."""
+    try:
+        settings = Settings()
+        settings.ensure_data_dir()
+        settings.resolved_jwt_secret()
+        return settings
+    except Exception as exc:
+        typer.echo(describe_settings_error(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def _migrate(settings: Settings) -> None:
+    from adapters.db.migrate import upgrade
+
+    try:
+        upgrade(settings.resolved_database_url())
+    except Exception as exc:
+        typer.echo(f"cannot migrate the database: {exc.__class__.__name__}: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+async def _ensure_admin(settings: Settings, email: str, password: str) -> str | None:
+    from adapters.db.uow import UnitOfWork
+    from api.container import build_container
+    from domain.errors import DomainError
+    from domain.identity.users import ensure_admin
+
+    container = build_container(settings)
+    try:
+        async with container.sessionmaker() as session:
+            uow = UnitOfWork(session)
+            try:
+                user = await ensure_admin(
+                    uow.users, container.hasher, uow.audit, email=email, password=password
+                )
+            except DomainError as exc:
+                details = "; ".join(e.message for e in exc.errors)
+                raise typer.BadParameter(f"{exc.message}: {details}") from None
+            await uow.commit()
+            return user.email if user else None
+    finally:
+        await container.close()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema."""
+    settings = load_settings()
+    _migrate(settings)
+    typer.echo("database is at the newest schema")
+
+
+@admin_app.command("create")
+def admin_create(
+    email: Annotated[str, typer.Option(help="the Admin's e-mail")],
+    password: Annotated[
+        str, typer.Option(help="at least 10 characters", prompt=True, hide_input=True)
+    ],
+) -> None:
+    """Create the first Admin (does nothing when an active Admin exists)."""
+    settings = load_settings()
+    _migrate(settings)
+    created = asyncio.run(_ensure_admin(settings, email, password))
+    typer.echo(f"created Admin {created}" if created else "an active Admin already exists")
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load the demo organisation (idempotent) and print its log-ins."""
+    from api.demo import load_demo
+
+    settings = load_settings()
+    _migrate(settings)
+    logins = asyncio.run(load_demo(settings))
+    typer.echo(f"demo log-ins (password for all: {logins.password}):")
+    for role, email in logins.users:
+        typer.echo(f"  {role:<20} {email}")
+
+
+@app.command("openapi")
+def openapi(out: Annotated[Path | None, typer.Option(help="file to write")] = None) -> None:
+    """Print (or write) the OpenAPI document."""
+    from api.app import create_app
+
+    document = json.dumps(create_app(Settings()).openapi(), indent=2, sort_keys=True) + "\n"
+    if out:
+        out.write_text(document)
+    else:
+        sys.stdout.write(document)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+) -> None:
+    """Migrate, create the first Admin from FINOPS_ADMIN_EMAIL / FINOPS_ADMIN_PASSWORD when
+    none exists, then serve the API and the dashboard."""
+    import uvicorn
+
+    from adapters.logging import configure_logging
+    from api.app import create_app
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    _migrate(settings)
+    if settings.admin_email and settings.admin_password:
+        created = asyncio.run(
+            _ensure_admin(settings, settings.admin_email, settings.admin_password)
+        )
+        if created:
+            typer.echo(f"created the first Admin: {created}", err=True)
+    typer.echo(f"FinOps Center on http://{host}:{port}", err=True)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        proxy_headers=bool(os.environ.get("FINOPS_BEHIND_PROXY")),
+    )
+
+
+if __name__ == "__main__":
+    app()

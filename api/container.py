@@ -1,0 +1,57 @@
+"""What the app holds for its lifetime: built by the app factory, never at import time."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.config import Settings
+from adapters.db.base import build_engine, build_sessionmaker
+from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
+from domain.identity.ratelimit import FailureLimiter, Limit
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    tokens: TokenService
+    hasher: Argon2PasswordHasher
+    account_failures: FailureLimiter
+    address_failures: FailureLimiter
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = None) -> Container:
+    settings.ensure_data_dir()
+    engine = build_engine(settings.resolved_database_url())
+    oidc = None
+    if settings.oidc_jwks_url:
+        oidc = OidcVerifier(
+            jwks_fetcher or http_jwks_fetcher(settings.oidc_jwks_url),
+            issuer=settings.oidc_issuer,
+            audience=settings.oidc_audience,
+            email_claim=settings.oidc_email_claim,
+        )
+    window = settings.login_window_seconds
+    return Container(
+        settings=settings,
+        engine=engine,
+        sessionmaker=build_sessionmaker(engine),
+        tokens=TokenService(
+            settings.resolved_jwt_secret(), settings.token_ttl_minutes * 60, oidc=oidc
+        ),
+        hasher=Argon2PasswordHasher(),
+        account_failures=FailureLimiter(
+            Limit(settings.login_failures_per_account, window), time.monotonic
+        ),
+        address_failures=FailureLimiter(
+            Limit(settings.login_failures_per_address, window), time.monotonic
+        ),
+    )

@@ -1,0 +1,81 @@
+"""Dependencies every router uses, as `Annotated` aliases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from adapters.db.uow import UnitOfWork
+from adapters.logging import request_id_var
+from api.container import Container
+from domain.audit import Actor
+from domain.errors import Forbidden, Unauthenticated
+from domain.identity.roles import Permission, can
+from domain.identity.users import User
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+AppContainer = Annotated[Container, Depends(get_container)]
+
+
+async def get_uow(container: AppContainer) -> AsyncIterator[UnitOfWork]:
+    """The request's transaction: committed when the handler returns, rolled back on any error.
+    `scope="function"` below makes the commit happen before the response is sent, so a
+    failed commit is the client's error response, not a silent loss."""
+    async with container.sessionmaker() as session:
+        uow = UnitOfWork(session, request_id_var.get())
+        try:
+            yield uow
+        except BaseException:
+            await uow.rollback()
+            raise
+        else:
+            await uow.commit()
+
+
+UoW = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+async def get_current_user(
+    container: AppContainer, uow: UoW, token: Annotated[str | None, Depends(_bearer)]
+) -> User:
+    if not token:
+        raise Unauthenticated("not authenticated: send a bearer token")
+    subject = await container.tokens.verify(token)
+    if subject.user_id is not None:
+        user = await uow.users.get(subject.user_id)
+    else:
+        user = await uow.users.get_by_email(subject.email or "")
+    # A deactivated (or unknown) user's tokens stop working at once: checked on every request.
+    if user is None or not user.is_active:
+        raise Unauthenticated("invalid or expired token")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user_id=user.id, email=user.email)
+
+
+def require(permission: Permission) -> Callable[[User], User]:
+    def check(user: CurrentUser) -> User:
+        if not can(user.role, permission):
+            raise Forbidden(f"your role ({user.role.value}) may not do this")
+        return user
+
+    return check
+
+
+def RequirePermission(permission: Permission) -> object:  # noqa: N802 (reads as a type alias)
+    return Depends(require(permission))

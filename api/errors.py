@@ -1,0 +1,132 @@
+"""The single mapping from errors to HTTP: `application/problem+json` (RFC 9457) everywhere."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from adapters.logging import request_id_var
+from domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    RuleViolation,
+    TooManyRequests,
+    Unauthenticated,
+)
+
+log = logging.getLogger("finops.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+STATUS_OF: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    RuleViolation: 422,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    TooManyRequests: 429,
+    PayloadTooLarge: 413,
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    request: Request,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    title = HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": f"https://finops.center/problems/{title.lower().replace(' ', '-')}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _status_for(exc: DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS_OF:
+            return STATUS_OF[cls]
+    return 400
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    status = _status_for(exc)
+    headers: dict[str, str] = {}
+    if isinstance(exc, Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(exc, TooManyRequests) and retry_after is not None:
+        headers["Retry-After"] = str(max(1, int(retry_after)))
+    return problem(
+        status,
+        exc.message,
+        request=request,
+        errors=[e.as_dict() for e in exc.errors] or None,
+        headers=headers or None,
+    )
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "field": _field_name(tuple(err.get("loc", ()))),
+            "message": err.get("msg", "invalid"),
+            "location": str(err.get("loc", ("body",))[0]),
+        }
+        for err in exc.errors()
+    ]
+    return problem(422, "the request is not valid", request=request, errors=errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    headers = dict(exc.headers) if exc.headers else None
+    return problem(exc.status_code, detail, request=request, headers=headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    correlation_id = request_id_var.get() or uuid.uuid4().hex
+    log.error("unexpected error", exc_info=exc, extra={"correlation_id": correlation_id})
+    return problem(
+        500,
+        "an unexpected error occurred; quote the correlation id when reporting it",
+        request=request,
+        correlation_id=correlation_id,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

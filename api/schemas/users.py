@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from api.schemas.common import Schema
+from domain.identity.roles import Permission, Role
+from domain.identity.users import User
+
+
+class UserCreate(Schema):
+    email: str = Field(max_length=254, examples=["ana+finops@corp.com"])
+    name: str = Field(max_length=200)
+    role: str = Field(description="one of: " + ", ".join(r.value for r in Role))
+    password: str | None = Field(
+        default=None, max_length=512, description="omit for users who log in through OIDC"
+    )
+
+
+class UserUpdate(Schema):
+    name: str | None = Field(default=None, max_length=200)
+    role: str | None = None
+    is_active: bool | None = None
+    password: str | None = Field(default=None, max_length=512)
+
+
+class UserRead(Schema):
+    id: int
+    email: str
+    name: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserRead:
+        return cls(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            role=user.role,
+            is_active=user.is_active,
+            created_at=user.created_at,
+        )
+
+
+class MeRead(UserRead):
+    permissions: list[Permission]
+
+
+class UserImportResult(Schema):
+    created: int
+    users: list[UserRead]
+
+
+class TokenRead(Schema):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int

@@ -1,0 +1,100 @@
+"""User onboarding and management (Admins only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+
+from api.deps import AppContainer, RequirePermission, UoW, actor_of
+from api.schemas.common import PROBLEM_RESPONSES, Page
+from api.schemas.users import UserCreate, UserImportResult, UserRead, UserUpdate
+from api.uploads import read_upload
+from domain.errors import NotFound
+from domain.identity import users as service
+from domain.identity.roles import Permission
+from domain.identity.users import User
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=PROBLEM_RESPONSES)
+
+Admin = Annotated[User, RequirePermission(Permission.MANAGE_USERS)]
+
+
+@router.post("", response_model=UserRead, status_code=201)
+async def create_user(
+    body: UserCreate, admin: Admin, uow: UoW, container: AppContainer
+) -> UserRead:
+    """Onboard one user. E-mails are unique compared case-insensitively; `+` addresses are
+    distinct users."""
+    user = await service.create_user(
+        uow.users,
+        container.hasher,
+        uow.audit,
+        actor_of(admin),
+        email=body.email,
+        name=body.name,
+        role=body.role,
+        password=body.password,
+    )
+    return UserRead.of(user)
+
+
+@router.get("", response_model=Page[UserRead])
+async def list_users(
+    _admin: Admin,
+    uow: UoW,
+    q: Annotated[str | None, Query(max_length=254, description="e-mail or name contains")] = None,
+    role: str | None = None,
+    active: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[UserRead]:
+    """List users, filtered by text, role or active flag."""
+    found, total = await uow.users.list(q=q, role=role, active=active, limit=limit, offset=offset)
+    return Page[UserRead](
+        items=[UserRead.of(u) for u in found], total=total, limit=limit, offset=offset
+    )
+
+
+@router.post("/import", response_model=UserImportResult, status_code=201)
+async def import_users(
+    admin: Admin,
+    uow: UoW,
+    container: AppContainer,
+    file: Annotated[UploadFile, File(description="CSV: email,name,role[,password]")],
+) -> UserImportResult:
+    """Onboard many users from a CSV file, all or nothing: any bad row rejects the file and
+    every error is listed with its row."""
+    data = await read_upload(file, container.settings.upload_limit_mb)
+    created = await service.import_users(
+        uow.users, container.hasher, uow.audit, actor_of(admin), data
+    )
+    return UserImportResult(created=len(created), users=[UserRead.of(u) for u in created])
+
+
+@router.get("/{user_id}", response_model=UserRead)
+async def get_user(user_id: int, _admin: Admin, uow: UoW) -> UserRead:
+    """One user."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotFound("user not found")
+    return UserRead.of(user)
+
+
+@router.patch("/{user_id}", response_model=UserRead)
+async def update_user(
+    user_id: int, body: UserUpdate, admin: Admin, uow: UoW, container: AppContainer
+) -> UserRead:
+    """Rename, change the role, reset the password, or (de)activate. Users are never deleted;
+    a deactivated user's tokens stop working at once."""
+    user = await service.update_user(
+        uow.users,
+        container.hasher,
+        uow.audit,
+        actor_of(admin),
+        user_id,
+        service.UserChanges(
+            name=body.name, role=body.role, is_active=body.is_active, password=body.password
+        ),
+    )
+    return UserRead.of(user)

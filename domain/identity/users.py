@@ -1,0 +1,316 @@
+"""Users: onboarding one at a time or in bulk, role changes, deactivation, log-in."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from domain.audit import Actor, AuditEntry
+from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
+from domain.identity.emails import email_key, is_valid_email
+from domain.identity.roles import Role, parse_role
+from domain.ports import AuditLog, PasswordHasher, UserRepository
+
+MIN_PASSWORD_LENGTH = 10
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+    password_hash: str | None = None
+
+    def audit_view(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "role": self.role.value,
+            "is_active": self.is_active,
+        }
+
+
+@dataclass(frozen=True)
+class NewUser:
+    email: str
+    name: str
+    role: Role
+    password_hash: str | None
+
+
+@dataclass(frozen=True)
+class UserChanges:
+    name: str | None = None
+    role: str | None = None
+    is_active: bool | None = None
+    password: str | None = None
+
+
+def _check_fields(
+    email: str, name: str, role: str, password: str | None, *, row: int | None = None
+) -> tuple[list[ErrorDetail], Role | None]:
+    errors: list[ErrorDetail] = []
+
+    def fail(field: str, message: str) -> None:
+        if row is None:
+            errors.append(ErrorDetail(message=message, field=field))
+        else:
+            errors.append(ErrorDetail(message=message, row=row, column=field))
+
+    if not email:
+        fail("email", "email is required")
+    elif not is_valid_email(email):
+        fail("email", f"'{email}' is not a valid e-mail address")
+    if not name.strip():
+        fail("name", "name is required")
+    elif len(name) > MAX_NAME_LENGTH or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+        fail("name", "name must be at most 200 printable characters")
+    parsed = parse_role(role)
+    if parsed is None:
+        fail("role", f"unknown role '{role}'; expected one of: {', '.join(r.value for r in Role)}")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        fail("password", f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    return errors, parsed
+
+
+async def create_user(
+    users: UserRepository,
+    hasher: PasswordHasher,
+    audit: AuditLog,
+    actor: Actor,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None,
+) -> User:
+    email = email.strip()
+    errors, parsed = _check_fields(email, name, role, password)
+    if errors or parsed is None:
+        raise RuleViolation("the user cannot be created", errors)
+    if await users.existing_email_keys([email_key(email)]):
+        raise Conflict(
+            "a user with this e-mail already exists",
+            [ErrorDetail(message=f"'{email}' is already a user", field="email")],
+        )
+    hashed = hasher.hash(password) if password is not None else None
+    user = await users.add(
+        NewUser(email=email, name=name.strip(), role=parsed, password_hash=hashed)
+    )
+    await audit.record(
+        AuditEntry(actor, "user.create", "user", str(user.id), after=user.audit_view())
+    )
+    return user
+
+
+USER_CSV_COLUMNS = ("email", "name", "role")
+
+
+def parse_user_csv(data: bytes) -> list[tuple[int, str, str, str, str | None]]:
+    """Parse `email,name,role[,password]`; returns (row, email, name, role, password) per user.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleViolation(
+            "the file is not UTF-8 text",
+            [ErrorDetail(message=f"byte {exc.start} is not valid UTF-8", row=None)],
+        ) from exc
+    if not text.strip():
+        raise RuleViolation(
+            "the file is empty", [ErrorDetail(message="the file is empty", field="file")]
+        )
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in next(reader)]
+    if (
+        header[:3] != list(USER_CSV_COLUMNS)
+        or len(header) > 4
+        or (len(header) == 4 and header[3] != "password")
+    ):
+        raise RuleViolation(
+            "wrong header",
+            [
+                ErrorDetail(
+                    message="the header must be 'email,name,role' or 'email,name,role,password', "
+                    f"found '{','.join(header)}'",
+                    row=1,
+                )
+            ],
+        )
+    rows: list[tuple[int, str, str, str, str | None]] = []
+    bad: list[ErrorDetail] = []
+    for record in reader:
+        row = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            bad.append(
+                ErrorDetail(message=f"expected {len(header)} fields, found {len(record)}", row=row)
+            )
+            continue
+        password = record[3] if len(header) == 4 and record[3] != "" else None
+        rows.append((row, record[0].strip(), record[1].strip(), record[2].strip(), password))
+    if bad:
+        raise RuleViolation("the file has rows that cannot be read", bad)
+    if not rows:
+        raise RuleViolation(
+            "the file holds no users",
+            [ErrorDetail(message="the file has a header but no users", row=2)],
+        )
+    return rows
+
+
+async def import_users(
+    users: UserRepository,
+    hasher: PasswordHasher,
+    audit: AuditLog,
+    actor: Actor,
+    data: bytes,
+) -> list[User]:
+    """All-or-nothing bulk onboarding: every bad row is listed and nobody is created."""
+    rows = parse_user_csv(data)
+    errors: list[ErrorDetail] = []
+    checked: list[tuple[int, str, str, Role, str | None]] = []
+    first_row_of: dict[str, int] = {}
+    for row, email, name, role, password in rows:
+        row_errors, parsed = _check_fields(email, name, role, password, row=row)
+        errors.extend(row_errors)
+        key = email_key(email)
+        if email and key in first_row_of:
+            errors.append(
+                ErrorDetail(
+                    message=f"'{email}' appears twice in the file "
+                    f"(first on row {first_row_of[key]})",
+                    row=row,
+                    column="email",
+                )
+            )
+        elif email:
+            first_row_of[key] = row
+        if parsed is not None and not row_errors:
+            checked.append((row, email, name, parsed, password))
+    taken = await users.existing_email_keys(list(first_row_of))
+    for row, email, *_ in rows:
+        if email_key(email) in taken and first_row_of.get(email_key(email)) == row:
+            errors.append(
+                ErrorDetail(message=f"'{email}' is already a user", row=row, column="email")
+            )
+    if errors:
+        errors.sort(key=lambda e: (e.row or 0, e.column or ""))
+        raise RuleViolation(f"{len(errors)} error(s) in the file; no user was created", errors)
+    created: list[User] = []
+    for _row, email, name, parsed_role, password in checked:
+        hashed = hasher.hash(password) if password is not None else None
+        user = await users.add(
+            NewUser(email=email, name=name, role=parsed_role, password_hash=hashed)
+        )
+        await audit.record(
+            AuditEntry(
+                actor,
+                "user.create",
+                "user",
+                str(user.id),
+                after=user.audit_view(),
+                details={"via": "import"},
+            )
+        )
+        created.append(user)
+    return created
+
+
+async def update_user(
+    users: UserRepository,
+    hasher: PasswordHasher,
+    audit: AuditLog,
+    actor: Actor,
+    user_id: int,
+    changes: UserChanges,
+) -> User:
+    user = await users.get(user_id)
+    if user is None:
+        raise NotFound("user not found")
+    errors: list[ErrorDetail] = []
+    updated = user
+    if changes.name is not None:
+        if not changes.name.strip() or len(changes.name) > MAX_NAME_LENGTH:
+            errors.append(ErrorDetail(message="name must be 1 to 200 characters", field="name"))
+        else:
+            updated = replace(updated, name=changes.name.strip())
+    if changes.role is not None:
+        role = parse_role(changes.role)
+        if role is None:
+            errors.append(ErrorDetail(message=f"unknown role '{changes.role}'", field="role"))
+        else:
+            updated = replace(updated, role=role)
+    if changes.is_active is not None:
+        updated = replace(updated, is_active=changes.is_active)
+    if changes.password is not None:
+        if len(changes.password) < MIN_PASSWORD_LENGTH:
+            errors.append(
+                ErrorDetail(
+                    message=f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                    field="password",
+                )
+            )
+        else:
+            updated = replace(updated, password_hash=hasher.hash(changes.password))
+    if errors:
+        raise RuleViolation("the user cannot be changed", errors)
+    losing_admin = (
+        user.role is Role.ADMIN
+        and user.is_active
+        and (updated.role is not Role.ADMIN or not updated.is_active)
+    )
+    if losing_admin and await users.count_active_admins() <= 1:
+        raise Conflict(
+            "the last active Admin cannot be demoted or deactivated",
+            [ErrorDetail(message="at least one active Admin must remain", field="role")],
+        )
+    if updated == user:
+        return user
+    saved = await users.save(updated)
+    before, after = user.audit_view(), saved.audit_view()
+    if changes.password is not None:
+        before["password"], after["password"] = "(unchanged)", "(changed)"
+    await audit.record(
+        AuditEntry(actor, "user.update", "user", str(user.id), before=before, after=after)
+    )
+    return saved
+
+
+async def ensure_admin(
+    users: UserRepository,
+    hasher: PasswordHasher,
+    audit: AuditLog,
+    *,
+    email: str,
+    password: str,
+    name: str = "Administrator",
+) -> User | None:
+    """Create the first Admin at installation; does nothing once any active Admin exists."""
+    if await users.count_active_admins() > 0:
+        return None
+    return await create_user(
+        users,
+        hasher,
+        audit,
+        Actor.system("installation"),
+        email=email,
+        name=name,
+        role=Role.ADMIN.value,
+        password=password,
+    )
+
+
+def visible_fields(users_list: Sequence[User]) -> list[dict[str, Any]]:
+    return [u.audit_view() for u in users_list]
