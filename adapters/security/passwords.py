@@ -7,8 +7,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 class Argon2PasswordHasher:
     """Argon2id with the library's RFC 9106 defaults."""
 
-    def __init__(self) -> None:
-        self._hasher = _Argon2()
+    def __init__(self, *, time_cost: int | None = None, memory_cost: int | None = None) -> None:
+        # Tests pass cheap parameters; production keeps the library's defaults.
+        defaults = _Argon2()
+        self._hasher = _Argon2(
+            time_cost=time_cost or defaults.time_cost,
+            memory_cost=memory_cost or defaults.memory_cost,
+        )
         # Verified against when the account does not exist, so a miss costs the same time as a
         # wrong password and the response time does not reveal which e-mails are users.
         self._dummy = self._hasher.hash("not-a-real-password")

@@ -149,8 +149,9 @@ def parse_user_csv(data: bytes) -> list[tuple[int, str, str, str, str | None]]:
         )
     rows: list[tuple[int, str, str, str, str | None]] = []
     bad: list[ErrorDetail] = []
-    for record in reader:
-        row = reader.line_num
+    # Rows are records, numbered as a spreadsheet shows them: a quoted name spanning two lines
+    # is still one row.
+    for row, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):

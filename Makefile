@@ -1,0 +1,64 @@
+# FinOps Center: `make run` serves the demo, `make test` runs every check. Both set up what
+# they need first (virtualenv, Python and npm dependencies, the SPA build, Chromium for tests).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.* frontend/tsconfig*.json -type f 2>/dev/null)
+
+.PHONY: install run test lint typecheck pytest frontend-check e2e browser openapi clean
+
+install: $(VENV)/.installed frontend/node_modules/.installed frontend/dist/index.html
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	npm --prefix frontend run build --silent
+
+run: install
+	$(BIN)/finops db upgrade
+	$(BIN)/finops demo load
+	@echo "Open http://$(HOST):$(PORT) (API docs: http://$(HOST):$(PORT)/api/docs)"
+	$(BIN)/finops serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright's own download does not work offline).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+openapi: $(VENV)/.installed
+	$(BIN)/finops openapi --out frontend/openapi.json
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+# pytest exits 5 when it collects no test: make treats that as a failure, as it should.
+pytest: $(VENV)/.installed
+	$(BIN)/pytest -q
+
+frontend-check: install openapi
+	npm --prefix frontend run check-client
+	npm --prefix frontend test
+
+e2e: install browser
+	npm --prefix frontend run e2e
+
+test: install browser lint typecheck pytest frontend-check e2e
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var .mypy_cache .ruff_cache .pytest_cache
