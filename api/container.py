@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.config import Settings
 from adapters.db.base import build_engine, build_sessionmaker
+from adapters.objectstore import object_store_from_url
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from domain.identity.ratelimit import FailureLimiter, Limit
+from domain.ports import ObjectStore
 
 
 @dataclass
@@ -23,6 +25,7 @@ class Container:
     hasher: Argon2PasswordHasher
     account_failures: FailureLimiter
     address_failures: FailureLimiter
+    objects: ObjectStore
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -54,4 +57,5 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
         address_failures=FailureLimiter(
             Limit(settings.login_failures_per_address, window), time.monotonic
         ),
+        objects=object_store_from_url(settings.object_store_url, settings.data_dir),
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from adapters.db.scope import ResolvedScope, resolve_scope
 from adapters.db.uow import UnitOfWork
 from adapters.logging import request_id_var
 from api.container import Container
@@ -15,6 +16,7 @@ from domain.audit import Actor
 from domain.errors import Forbidden, Unauthenticated
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
+from domain.scope import Scope
 
 
 def get_container(request: Request) -> Container:
@@ -79,3 +81,13 @@ def require(permission: Permission) -> Callable[[User], User]:
 
 def RequirePermission(permission: Permission) -> object:  # noqa: N802 (reads as a type alias)
     return Depends(require(permission))
+
+
+async def get_scope(user: CurrentUser, uow: UoW) -> ResolvedScope:
+    """The caller's financial scope, resolved once per request. Every scoped repository
+    read takes it, so no router filters by hand."""
+    mapped = await uow.budgets.scope_of(user.id)
+    return await resolve_scope(uow.session, Scope.of(user.role, mapped))
+
+
+ScopeFilter = Annotated[ResolvedScope, Depends(get_scope)]

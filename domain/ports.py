@@ -3,11 +3,14 @@ unit tests pass in-memory fakes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from domain.audit import AuditEntry
+    from domain.budgets.loading import ExistingBudget
+    from domain.budgets.model import HierarchyLabels
+    from domain.budgets.records import NewNode, NodeRecord
     from domain.identity.users import NewUser, User
 
 
@@ -33,3 +36,44 @@ class UserRepository(Protocol):
     async def save(self, user: User) -> User: ...
 
     async def count_active_admins(self) -> int: ...
+
+
+class ObjectStore(Protocol):
+    """Where raw uploaded files are kept (a local folder, or S3)."""
+
+    def put(self, key: str, data: bytes, content_type: str) -> str:
+        """Store `data` under `key`; returns the location (path or s3:// URL)."""
+        ...
+
+    def get(self, key: str) -> bytes: ...
+
+
+class BudgetStore(Protocol):
+    """Budgets, hierarchy nodes, versions, imports and scope mappings (unscoped access:
+    scoped reads go through the adapter's scope filter)."""
+
+    async def labels(self, year: int) -> HierarchyLabels | None: ...
+
+    async def save_labels(self, year: int, labels: HierarchyLabels) -> None: ...
+
+    async def closed_periods(self) -> set[str]: ...
+
+    async def nodes(self, year: int) -> list[NodeRecord]: ...
+
+    async def nodes_by_id(self, ids: Iterable[int]) -> dict[int, NodeRecord]: ...
+
+    async def create_nodes(self, year: int, new: Sequence[NewNode]) -> list[NodeRecord]: ...
+
+    async def existing_budgets(self, year: int) -> list[ExistingBudget]: ...
+
+    async def create_budgets(self, year: int, rows: Sequence[dict[str, Any]]) -> list[int]: ...
+
+    async def add_versions(self, versions: Sequence[dict[str, Any]]) -> None: ...
+
+    async def set_budgets(self, changes: Sequence[dict[str, Any]]) -> None: ...
+
+    async def add_import(self, **values: Any) -> int: ...
+
+    async def scope_of(self, user_id: int) -> frozenset[int]: ...
+
+    async def set_scope(self, user_id: int, node_ids: Iterable[int]) -> None: ...

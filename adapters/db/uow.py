@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.audit import AuditRepository
+from adapters.db.budgets import BudgetRepository
 from adapters.db.users import UserRepository
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ class UnitOfWork:
         self.session = session
         self.users = UserRepository(session)
         self.audit = AuditRepository(session, request_id)
+        self.budgets = BudgetRepository(session)
         self._after_commit: list[SideEffect] = []
 
     def after_commit(self, effect: SideEffect) -> None:

@@ -1,0 +1,318 @@
+"""Budgets, the hierarchy and chart-of-accounts imports. Writes are set-based (a 20,000-row
+chart is a handful of statements, not 20,000 round trips); reads take a resolved scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from adapters.db.models import (
+    BudgetImportRow,
+    BudgetRow,
+    BudgetVersionRow,
+    ClosedPeriodRow,
+    FiscalYearRow,
+    NodeRow,
+    UserScopeRow,
+)
+from adapters.db.repository import Repository
+from adapters.db.scope import ResolvedScope
+from domain.budgets.loading import ExistingBudget
+from domain.budgets.model import BudgetStatus, HierarchyLabels
+from domain.budgets.records import (
+    BudgetRecord,
+    ImportRecord,
+    NewNode,
+    NodeRecord,
+    VersionRecord,
+)
+from domain.budgets.text import name_key
+
+
+def _node(row: NodeRow) -> NodeRecord:
+    return NodeRecord(row.id, row.year, row.level, row.parent_id, row.name, row.path)
+
+
+class BudgetRepository(Repository[BudgetRow]):
+    model = BudgetRow
+
+    # --- years -----------------------------------------------------------------------------
+    async def labels(self, year: int) -> HierarchyLabels | None:
+        row = await self.session.get(FiscalYearRow, year)
+        if row is None:
+            return None
+        return HierarchyLabels(row.label_1, row.label_2, row.label_3, row.label_4)
+
+    async def years(self) -> list[tuple[int, HierarchyLabels]]:
+        rows = await self.session.scalars(select(FiscalYearRow).order_by(FiscalYearRow.year))
+        return [(r.year, HierarchyLabels(r.label_1, r.label_2, r.label_3, r.label_4)) for r in rows]
+
+    async def save_labels(self, year: int, labels: HierarchyLabels) -> None:
+        row = await self.session.get(FiscalYearRow, year)
+        if row is None:
+            row = FiscalYearRow(year=year)
+            self.session.add(row)
+        row.label_1, row.label_2, row.label_3, row.label_4 = labels.as_tuple()
+        await self.session.flush()
+
+    async def closed_periods(self) -> set[str]:
+        return set((await self.session.scalars(select(ClosedPeriodRow.period))).all())
+
+    # --- nodes -----------------------------------------------------------------------------
+    async def nodes(self, year: int, scope: ResolvedScope | None = None) -> list[NodeRecord]:
+        stmt = select(NodeRow).where(NodeRow.year == year)
+        if scope is not None:
+            stmt = scope.apply(stmt, NodeRow.path)
+        rows = await self.session.scalars(stmt.order_by(NodeRow.level, NodeRow.name_key))
+        return [_node(r) for r in rows]
+
+    async def nodes_by_id(self, ids: Iterable[int]) -> dict[int, NodeRecord]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        rows = await self.session.scalars(select(NodeRow).where(NodeRow.id.in_(wanted)))
+        return {r.id: _node(r) for r in rows}
+
+    async def ancestors(self, node_ids: Iterable[int]) -> dict[int, NodeRecord]:
+        """The nodes on the paths of `node_ids` (to show where a scoped subtree hangs)."""
+        nodes = await self.nodes_by_id(node_ids)
+        above = {int(p) for n in nodes.values() for p in n.path.strip("/").split("/") if p}
+        return await self.nodes_by_id(above)
+
+    async def create_nodes(self, year: int, new: Sequence[NewNode]) -> list[NodeRecord]:
+        """Insert nodes of one level at once, then give each its materialized path."""
+        if not new:
+            return []
+        values = [
+            {
+                "year": year,
+                "level": n.level,
+                "parent_id": n.parent_id,
+                "parent_key": n.parent_id or 0,
+                "name": n.name,
+                "name_key": name_key(n.name),
+                "path": "",
+            }
+            for n in new
+        ]
+        result = await self.session.execute(
+            insert(NodeRow).returning(
+                NodeRow.id, NodeRow.name_key, NodeRow.parent_key, sort_by_parameter_order=True
+            ),
+            values,
+        )
+        ids = [row.id for row in result]
+        paths = [f"{n.parent_path}{node_id}/" for n, node_id in zip(new, ids, strict=True)]
+        await self.session.execute(
+            update(NodeRow), [{"id": i, "path": p} for i, p in zip(ids, paths, strict=True)]
+        )
+        return [
+            NodeRecord(i, year, n.level, n.parent_id, n.name, p)
+            for n, i, p in zip(new, ids, paths, strict=True)
+        ]
+
+    # --- budgets ---------------------------------------------------------------------------
+    def _budget_select(self) -> Any:
+        n4, n3, n2, n1 = (aliased(NodeRow) for _ in range(4))
+        latest = (
+            select(BudgetVersionRow.annual_amount)
+            .where(BudgetVersionRow.budget_id == BudgetRow.id)
+            .order_by(BudgetVersionRow.effective_from.desc(), BudgetVersionRow.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        stmt = (
+            select(
+                BudgetRow,
+                n1.name,
+                n2.name,
+                n3.name,
+                n4.name,
+                n1.id,
+                n2.id,
+                n3.id,
+                latest.label("amount"),
+            )
+            .join(n4, n4.id == BudgetRow.node_id)
+            .join(n3, n3.id == n4.parent_id)
+            .join(n2, n2.id == n3.parent_id)
+            .join(n1, n1.id == n2.parent_id)
+        )
+        return stmt, n4
+
+    @staticmethod
+    def _record(row: Any) -> BudgetRecord:
+        budget: BudgetRow = row[0]
+        return BudgetRecord(
+            id=budget.id,
+            year=budget.year,
+            node_id=budget.node_id,
+            path=(row[1], row[2], row[3], row[4]),
+            node_ids=(row[5], row[6], row[7], budget.node_id),
+            status=BudgetStatus(budget.status),
+            start_date=budget.start_date,
+            retired_from=budget.retired_from,
+            annual_amount=Decimal(row[8]) if row[8] is not None else Decimal("0.00"),
+            attributes=dict(budget.attributes or {}),
+        )
+
+    async def list_budgets(
+        self, scope: ResolvedScope, *, year: int | None = None, status: str | None = None
+    ) -> list[BudgetRecord]:
+        stmt, leaf = self._budget_select()
+        stmt = scope.apply(stmt, leaf.path)
+        if year is not None:
+            stmt = stmt.where(BudgetRow.year == year)
+        if status:
+            stmt = stmt.where(BudgetRow.status == status)
+        rows = await self.session.execute(stmt.order_by(BudgetRow.year, leaf.path))
+        return [self._record(r) for r in rows]
+
+    async def get_budget(self, scope: ResolvedScope, budget_id: int) -> BudgetRecord | None:
+        stmt, leaf = self._budget_select()
+        stmt = scope.apply(stmt.where(BudgetRow.id == budget_id), leaf.path)
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            return None
+        versions = await self.session.scalars(
+            select(BudgetVersionRow)
+            .where(BudgetVersionRow.budget_id == budget_id)
+            .order_by(BudgetVersionRow.effective_from, BudgetVersionRow.id)
+        )
+        record = self._record(row)
+        return BudgetRecord(
+            **{
+                **vars(record),
+                "versions": tuple(
+                    VersionRecord(
+                        Decimal(v.annual_amount),
+                        v.effective_from,
+                        v.created_by,
+                        v.created_at,
+                        v.import_id,
+                    )
+                    for v in versions
+                ),
+            }
+        )
+
+    async def existing_budgets(self, year: int) -> list[ExistingBudget]:
+        records = await self.list_budgets(ResolvedScope(prefixes=None), year=year)
+        return [
+            ExistingBudget(
+                id=r.id,
+                path=r.path,
+                annual_amount=r.annual_amount,
+                status=r.status,
+                start_date=r.start_date,
+                attributes=r.attributes,
+            )
+            for r in records
+        ]
+
+    async def create_budgets(self, year: int, rows: Sequence[dict[str, Any]]) -> list[int]:
+        if not rows:
+            return []
+        values = [
+            {"year": year, "status": BudgetStatus.ACTIVE.value, "retired_from": None, **r}
+            for r in rows
+        ]
+        result = await self.session.execute(
+            insert(BudgetRow).returning(BudgetRow.id, sort_by_parameter_order=True), values
+        )
+        return [row.id for row in result]
+
+    async def add_versions(self, versions: Sequence[dict[str, Any]]) -> None:
+        if versions:
+            await self.session.execute(insert(BudgetVersionRow), list(versions))
+
+    async def set_budgets(self, changes: Sequence[dict[str, Any]]) -> None:
+        """Bulk update of budget rows by id (status, retired_from, attributes)."""
+        if changes:
+            await self.session.execute(update(BudgetRow), list(changes))
+
+    async def versions_by_budget(self, ids: Iterable[int]) -> dict[int, list[VersionRecord]]:
+        out: dict[int, list[VersionRecord]] = defaultdict(list)
+        wanted = list(ids)
+        for start in range(0, len(wanted), 1000):
+            rows = await self.session.scalars(
+                select(BudgetVersionRow)
+                .where(BudgetVersionRow.budget_id.in_(wanted[start : start + 1000]))
+                .order_by(BudgetVersionRow.effective_from, BudgetVersionRow.id)
+            )
+            for v in rows:
+                out[v.budget_id].append(
+                    VersionRecord(
+                        Decimal(v.annual_amount),
+                        v.effective_from,
+                        v.created_by,
+                        v.created_at,
+                        v.import_id,
+                    )
+                )
+        return out
+
+    # --- imports ---------------------------------------------------------------------------
+    async def add_import(self, **values: Any) -> int:
+        row = BudgetImportRow(**values)
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def set_import_counts(self, import_id: int, counts: dict[str, int]) -> None:
+        row = await self.session.get(BudgetImportRow, import_id)
+        assert row is not None
+        row.counts = counts
+        await self.session.flush()
+
+    async def list_imports(self, *, year: int | None = None) -> list[ImportRecord]:
+        stmt = select(BudgetImportRow).order_by(BudgetImportRow.id.desc())
+        if year is not None:
+            stmt = stmt.where(BudgetImportRow.year == year)
+        rows = await self.session.scalars(stmt)
+        return [
+            ImportRecord(
+                r.id,
+                r.year,
+                r.filename,
+                r.options,
+                r.counts,
+                r.object_key,
+                r.sha256,
+                r.size_bytes,
+                r.uploaded_by,
+                r.uploaded_at,
+            )
+            for r in rows
+        ]
+
+    # --- scope mapping ---------------------------------------------------------------------
+    async def scope_of(self, user_id: int) -> frozenset[int]:
+        rows = await self.session.scalars(
+            select(UserScopeRow.node_id).where(UserScopeRow.user_id == user_id)
+        )
+        return frozenset(rows.all())
+
+    async def set_scope(self, user_id: int, node_ids: Iterable[int]) -> None:
+        current = await self.scope_of(user_id)
+        wanted = set(node_ids)
+        for node_id in current - wanted:
+            row = await self.session.get(UserScopeRow, (user_id, node_id))
+            if row is not None:
+                await self.session.delete(row)
+        for node_id in wanted - current:
+            self.session.add(UserScopeRow(user_id=user_id, node_id=node_id))
+        await self.session.flush()
+
+    async def count_budgets(self, year: int) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).select_from(BudgetRow).where(BudgetRow.year == year)
+            )
+            or 0
+        )

@@ -1,0 +1,288 @@
+"""Fiscal years, the hierarchy, product budgets and their versions, chart-of-accounts imports
+and users' financial scope."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+
+from adapters.db.scope import ResolvedScope
+from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
+from api.schemas.budgets import (
+    BudgetCreate,
+    BudgetDetail,
+    BudgetList,
+    BudgetRead,
+    BudgetUpdate,
+    HierarchyNodeRead,
+    HierarchyRead,
+    ImportRead,
+    ImportResultRead,
+    ScopeNodeRead,
+    ScopeRead,
+    ScopeUpdate,
+    VersionRead,
+    YearCreate,
+    YearRead,
+)
+from api.schemas.common import PROBLEM_RESPONSES
+from api.uploads import read_upload
+from domain.budgets import service
+from domain.budgets.filename import LoadOptionOverrides
+from domain.budgets.model import BudgetVersion, HierarchyLabels
+from domain.budgets.rollup import HierarchyNode, RollupNode, build_rollup_tree
+from domain.errors import ErrorDetail, NotFound, RuleViolation
+from domain.identity.roles import Permission
+from domain.identity.users import User
+
+router = APIRouter(prefix="/api/v1", tags=["budgets"], responses=PROBLEM_RESPONSES)
+
+Manager = Annotated[User, RequirePermission(Permission.MANAGE_BUDGETS)]
+Uploader = Annotated[User, RequirePermission(Permission.UPLOAD_CHART_OF_ACCOUNTS)]
+Admin = Annotated[User, RequirePermission(Permission.MANAGE_USERS)]
+
+
+@router.get("/years", response_model=list[YearRead])
+async def list_years(_user: CurrentUser, uow: UoW) -> list[YearRead]:
+    """Fiscal years and their level labels."""
+    return [
+        YearRead(year=y, labels=list(labels.as_tuple())) for y, labels in await uow.budgets.years()
+    ]
+
+
+@router.post("/years", response_model=YearRead, status_code=201)
+async def define_year(body: YearCreate, user: Manager, uow: UoW) -> YearRead:
+    """Define the organisational naming of a year: its four level labels, top first."""
+    labels = await service.define_year(
+        uow.budgets, uow.audit, actor_of(user), year=body.year, labels=body.labels
+    )
+    return YearRead(year=body.year, labels=list(labels.as_tuple()))
+
+
+def _form_bool(name: str, value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    lowered = value.strip().lower()
+    if lowered in {"true", "1", "yes"}:
+        return True
+    if lowered in {"false", "0", "no"}:
+        return False
+    raise RuleViolation(
+        "invalid option", [ErrorDetail(message="must be true or false", field=name)]
+    )
+
+
+@router.post("/budget-imports", response_model=ImportResultRead, status_code=201)
+async def import_chart_of_accounts(
+    user: Uploader,
+    uow: UoW,
+    container: AppContainer,
+    file: Annotated[UploadFile, File(description="the chart-of-accounts CSV")],
+    effective_year: Annotated[int | None, Form()] = None,
+    is_new: Annotated[str | None, Form(description="true/false")] = None,
+    start_date: Annotated[date | None, Form()] = None,
+    is_override: Annotated[str | None, Form(description="true/false")] = None,
+    version: Annotated[str | None, Form()] = None,
+    customer: Annotated[str | None, Form()] = None,
+) -> ImportResultRead:
+    """Load a chart-of-accounts file, all or nothing. Options come from the file name
+    (`<Customer>_<effectiveYear>_<isNew>_<startDate>_<isOverride>_Budget_<version>.csv`);
+    form fields given here win over it. A refused file answers 422 with every error as
+    `{row, column, message}` and changes nothing."""
+    data = await read_upload(file, container.settings.upload_limit_mb)
+    overrides = LoadOptionOverrides(
+        customer=customer,
+        effective_year=effective_year,
+        is_new=_form_bool("is_new", is_new),
+        start_date=start_date,
+        is_override=_form_bool("is_override", is_override),
+        version=version,
+    )
+    result = await service.import_chart(
+        uow.budgets,
+        container.objects,
+        uow.audit,
+        actor_of(user),
+        filename=file.filename or "upload.csv",
+        data=data,
+        overrides=overrides,
+        now=datetime.now(UTC),
+    )
+    return ImportResultRead(
+        id=result.import_id,
+        year=result.options.effective_year,
+        labels=list(result.labels.as_tuple()),
+        options=service._options_view(result.options),
+        **result.counts,
+    )
+
+
+@router.get("/budget-imports", response_model=list[ImportRead])
+async def list_budget_imports(
+    _user: Uploader, uow: UoW, year: int | None = None
+) -> list[ImportRead]:
+    """Past chart-of-accounts loads: who, when, the options and the counts."""
+    return [ImportRead.of(r) for r in await uow.budgets.list_imports(year=year)]
+
+
+@router.post("/budgets", response_model=BudgetDetail, status_code=201)
+async def create_budget(
+    body: BudgetCreate, user: Manager, uow: UoW, scope: ScopeFilter
+) -> BudgetDetail:
+    """Add a line item: a product budget under its four names (missing nodes are created)."""
+    budget_id = await service.add_line_item(
+        uow.budgets,
+        uow.audit,
+        actor_of(user),
+        year=body.year,
+        path=body.path,
+        annual_amount=body.annual_amount,
+        start_date=body.start_date,
+        attributes=body.attributes,
+    )
+    return await _detail(uow, scope, budget_id)
+
+
+@router.get("/budgets", response_model=BudgetList)
+async def list_budgets(
+    _user: CurrentUser,
+    uow: UoW,
+    scope: ScopeFilter,
+    year: int | None = None,
+    status: Annotated[str | None, Query(pattern="^(active|retired)$")] = None,
+) -> BudgetList:
+    """Product budgets in the caller's scope, with their current annual amounts."""
+    items = await uow.budgets.list_budgets(scope, year=year, status=status)
+    labels = await uow.budgets.labels(year) if year is not None else None
+    return BudgetList(
+        year=year,
+        labels=list(labels.as_tuple()) if labels else None,
+        items=[BudgetRead.of(b) for b in items],
+        total=len(items),
+    )
+
+
+async def _detail(uow: UoW, scope: ResolvedScope, budget_id: int) -> BudgetDetail:
+    record = await uow.budgets.get_budget(scope, budget_id)
+    if record is None:
+        raise NotFound("budget not found")
+    labels = await uow.budgets.labels(record.year) or HierarchyLabels()
+    return BudgetDetail(
+        **BudgetRead.of(record).model_dump(),
+        labels=list(labels.as_tuple()),
+        versions=[VersionRead.of(v) for v in record.versions],
+    )
+
+
+@router.get("/budgets/{budget_id}", response_model=BudgetDetail)
+async def get_budget(
+    budget_id: int, _user: CurrentUser, uow: UoW, scope: ScopeFilter
+) -> BudgetDetail:
+    """One product budget with its version history."""
+    return await _detail(uow, scope, budget_id)
+
+
+@router.patch("/budgets/{budget_id}", response_model=BudgetDetail)
+async def update_budget(
+    budget_id: int, body: BudgetUpdate, user: Manager, uow: UoW, scope: ScopeFilter
+) -> BudgetDetail:
+    """Change the annual amount from the 1st of a month: a new version; earlier months keep
+    the amount they had."""
+    record = await uow.budgets.get_budget(scope, budget_id)
+    if record is None:
+        raise NotFound("budget not found")
+    await service.change_amount(
+        uow.budgets,
+        uow.audit,
+        actor_of(user),
+        budget_id=budget_id,
+        year=record.year,
+        start_date=record.start_date,
+        current_amount=record.annual_amount,
+        versions=[
+            BudgetVersion(v.annual_amount, v.effective_from, v.created_at) for v in record.versions
+        ],
+        annual_amount=body.annual_amount,
+        effective_from=body.effective_from,
+    )
+    return await _detail(uow, scope, budget_id)
+
+
+def _tree(node: RollupNode, budget_of: dict[int, int]) -> HierarchyNodeRead:
+    return HierarchyNodeRead(
+        id=node.id,
+        name=node.name,
+        level=node.level,
+        label=node.label,
+        annual_amount=node.annual_amount,
+        budget_id=budget_of.get(node.id),
+        children=[_tree(c, budget_of) for c in node.children],
+    )
+
+
+@router.get("/hierarchy", response_model=HierarchyRead)
+async def get_hierarchy(
+    year: int, _user: CurrentUser, uow: UoW, scope: ScopeFilter
+) -> HierarchyRead:
+    """The year's tree visible to the caller, each node with its rolled-up annual amount
+    (active budgets only). Owners see the subtrees below the nodes they are mapped to."""
+    labels = await uow.budgets.labels(year)
+    if labels is None:
+        raise NotFound(f"year {year} is not defined")
+    # The whole year's shape, but amounts only of budgets in scope and only the subtrees
+    # below the caller's nodes: nothing outside the scope reaches a total or the answer.
+    nodes = await uow.budgets.nodes(year)
+    budgets = await uow.budgets.list_budgets(scope, year=year, status="active")
+    tree = build_rollup_tree(
+        [HierarchyNode(n.id, n.parent_id, n.level, n.name) for n in nodes],
+        {b.node_id: b.annual_amount for b in budgets},
+        labels=labels,
+        visible_roots=None if scope.prefixes is None else _roots(scope),
+    )
+    return HierarchyRead(
+        year=year,
+        labels=list(labels.as_tuple()),
+        nodes=[_tree(t, {b.node_id: b.id for b in budgets}) for t in tree],
+    )
+
+
+def _roots(scope: ResolvedScope) -> set[int]:
+    if scope.prefixes is None:
+        return set()
+    return {int(p.strip("/").split("/")[-1]) for p in scope.prefixes}
+
+
+@router.get("/users/{user_id}/scope", response_model=ScopeRead, tags=["budgets"])
+async def get_user_scope(user_id: int, _admin: Admin, uow: UoW) -> ScopeRead:
+    """The nodes a user is mapped to."""
+    return await _scope_read(uow, user_id)
+
+
+@router.put("/users/{user_id}/scope", response_model=ScopeRead)
+async def set_user_scope(user_id: int, body: ScopeUpdate, admin: Admin, uow: UoW) -> ScopeRead:
+    """Map an owner to one or more nodes at the level of their role; several nodes only when
+    they share one parent. An empty list removes the mapping."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotFound("user not found")
+    await service.set_user_scope(
+        uow.budgets, uow.audit, actor_of(admin), user=user, node_ids=body.node_ids
+    )
+    return await _scope_read(uow, user_id)
+
+
+async def _scope_read(uow: UoW, user_id: int) -> ScopeRead:
+    if await uow.users.get(user_id) is None:
+        raise NotFound("user not found")
+    node_ids = await uow.budgets.scope_of(user_id)
+    above = await uow.budgets.ancestors(node_ids)
+    nodes = []
+    for node_id in sorted(node_ids):
+        node = above[node_id]
+        chain = [above[int(p)].name for p in node.path.strip("/").split("/")]
+        nodes.append(
+            ScopeNodeRead(id=node.id, year=node.year, level=node.level, name=node.name, path=chain)
+        )
+    return ScopeRead(user_id=user_id, node_ids=sorted(node_ids), nodes=nodes)

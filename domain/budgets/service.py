@@ -1,0 +1,461 @@
+"""Budget use cases: load a chart of accounts, define a year's naming, add a line item,
+change an amount (a new version), map a user's financial scope.
+
+Each function takes its ports and raises domain errors; the edge commits. Nothing here
+writes before every check has passed, so a refused request changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.audit import Actor, AuditEntry
+from domain.budgets.chart import ChartOfAccounts, parse_chart_of_accounts
+from domain.budgets.filename import LoadOptionOverrides, LoadOptions, resolve_load_options
+from domain.budgets.loading import LoadPlan, plan_load
+from domain.budgets.model import PRODUCT_LEVEL, BudgetVersion, HierarchyLabels, ProductPath
+from domain.budgets.money import AmountError, parse_amount
+from domain.budgets.records import NewNode, NodeRecord
+from domain.budgets.scope import NodeRef, validate_scope
+from domain.budgets.text import TextError, clean_name, name_key
+from domain.budgets.versions import effective_date_errors
+from domain.errors import Conflict, ErrorDetail, RuleViolation
+from domain.identity.roles import ROLE_LEVEL
+from domain.identity.users import User
+from domain.ports import AuditLog, BudgetStore, ObjectStore
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    import_id: int
+    options: LoadOptions
+    labels: HierarchyLabels
+    counts: dict[str, int]
+    object_location: str
+
+
+def _options_view(options: LoadOptions) -> dict[str, Any]:
+    return {
+        "customer": options.customer,
+        "effective_year": options.effective_year,
+        "is_new": options.is_new,
+        "start_date": options.start_date.isoformat(),
+        "is_override": options.is_override,
+        "version": options.version,
+    }
+
+
+async def _ensure_nodes(
+    store: BudgetStore, year: int, paths: Sequence[ProductPath]
+) -> dict[tuple[str, ...], NodeRecord]:
+    """Find or create every node on `paths`, level by level, in bulk. Keyed by the
+    casefolded path prefix."""
+    by_key: dict[tuple[str, ...], NodeRecord] = {}
+    existing = await store.nodes(year)
+    ids = {n.id: n for n in existing}
+
+    def key_of(node: NodeRecord) -> tuple[str, ...]:
+        chain: list[str] = []
+        current: NodeRecord | None = node
+        while current is not None:
+            chain.append(name_key(current.name))
+            current = ids.get(current.parent_id) if current.parent_id else None
+        return tuple(reversed(chain))
+
+    for node in existing:
+        by_key[key_of(node)] = node
+    for level in range(1, PRODUCT_LEVEL + 1):
+        wanted: dict[tuple[str, ...], NewNode] = {}
+        for path in paths:
+            key = tuple(name_key(n) for n in path[:level])
+            if key in by_key or key in wanted:
+                continue
+            parent = by_key[key[:-1]] if level > 1 else None
+            wanted[key] = NewNode(
+                level=level,
+                parent_id=parent.id if parent else None,
+                parent_path=parent.path if parent else "/",
+                name=path[level - 1],
+            )
+        created = await store.create_nodes(year, list(wanted.values()))
+        for key, node in zip(wanted, created, strict=True):
+            by_key[key] = node
+    return by_key
+
+
+async def apply_plan(
+    store: BudgetStore, plan: LoadPlan, *, actor: Actor, import_id: int | None
+) -> None:
+    year = plan.options.effective_year
+    await store.save_labels(year, plan.labels)
+    nodes = await _ensure_nodes(store, year, [c.path for c in plan.creates])
+    budget_ids = await store.create_budgets(
+        year,
+        [
+            {
+                "node_id": nodes[tuple(name_key(n) for n in c.path)].id,
+                "start_date": c.start_date,
+                "attributes": dict(c.attributes),
+            }
+            for c in plan.creates
+        ],
+    )
+    versions: list[dict[str, Any]] = [
+        {
+            "budget_id": budget_id,
+            "annual_amount": c.annual_amount,
+            "effective_from": c.start_date,
+            "import_id": import_id,
+            "created_by": actor.email,
+        }
+        for c, budget_id in zip(plan.creates, budget_ids, strict=True)
+    ]
+    for change in plan.updates:
+        versions.append(
+            {
+                "budget_id": change.budget_id,
+                "annual_amount": change.new_version.annual_amount,
+                "effective_from": change.new_version.effective_from,
+                "import_id": import_id,
+                "created_by": actor.email,
+            }
+        )
+    changes: list[dict[str, Any]] = [
+        {"id": a.budget_id, "attributes": dict(a.attributes)} for a in plan.attribute_updates
+    ]
+    for back in plan.reactivations:
+        changes.append(
+            {
+                "id": back.budget_id,
+                "status": "active",
+                "retired_from": None,
+                "attributes": dict(back.attributes),
+            }
+        )
+        versions.append(
+            {
+                "budget_id": back.budget_id,
+                "annual_amount": back.new_version.annual_amount,
+                "effective_from": back.new_version.effective_from,
+                "import_id": import_id,
+                "created_by": actor.email,
+            }
+        )
+    for gone in plan.retirements:
+        changes.append(
+            {"id": gone.budget_id, "status": "retired", "retired_from": gone.effective_date}
+        )
+    await store.add_versions(versions)
+    await store.set_budgets(changes)
+
+
+async def import_chart(
+    store: BudgetStore,
+    objects: ObjectStore,
+    audit: AuditLog,
+    actor: Actor,
+    *,
+    filename: str,
+    data: bytes,
+    overrides: LoadOptionOverrides,
+    now: datetime,
+) -> ImportResult:
+    """Load a chart-of-accounts file, all or nothing."""
+    errors: list[ErrorDetail] = []
+    options: LoadOptions | None = None
+    chart: ChartOfAccounts | None = None
+    try:
+        options = resolve_load_options(filename, overrides)
+    except RuleViolation as exc:
+        errors.extend(exc.errors)
+    try:
+        chart = parse_chart_of_accounts(data)
+    except RuleViolation as exc:
+        errors.extend(exc.errors)
+    if errors or options is None or chart is None:
+        raise RuleViolation(f"the file cannot be loaded: {len(errors)} error(s)", errors)
+    year = options.effective_year
+    plan = plan_load(
+        await store.existing_budgets(year), chart, options, await store.closed_periods()
+    )
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"budget-imports/{year}/{now:%Y%m%dT%H%M%S}-{digest[:12]}-{_safe_name(filename)}"
+    location = objects.put(key, data, "text/csv")
+    import_id = await store.add_import(
+        year=year,
+        filename=filename,
+        options=_options_view(options),
+        counts=plan.counts,
+        object_key=key,
+        sha256=digest,
+        size_bytes=len(data),
+        uploaded_by_id=actor.user_id,
+        uploaded_by=actor.email,
+        uploaded_at=now,
+    )
+    await apply_plan(store, plan, actor=actor, import_id=import_id)
+    await audit.record(
+        AuditEntry(
+            actor,
+            "budget_import.create",
+            "budget_import",
+            str(import_id),
+            after={
+                "filename": filename,
+                "options": _options_view(options),
+                "counts": plan.counts,
+                "sha256": digest,
+            },
+        )
+    )
+    return ImportResult(import_id, options, plan.labels, plan.counts, location)
+
+
+def _safe_name(filename: str) -> str:
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in base)
+    return cleaned[:120] or "upload.csv"
+
+
+async def define_year(
+    store: BudgetStore, audit: AuditLog, actor: Actor, *, year: int, labels: Sequence[str]
+) -> HierarchyLabels:
+    """Define (or rename) the organisational naming of a year's four levels."""
+    errors: list[ErrorDetail] = []
+    if not 2000 <= year <= 2100:
+        errors.append(ErrorDetail(message="year must be between 2000 and 2100", field="year"))
+    if len(labels) != 4:
+        errors.append(ErrorDetail(message="exactly four level labels are needed", field="labels"))
+    cleaned: list[str] = []
+    for i, label in enumerate(labels[:4]):
+        try:
+            cleaned.append(clean_name(label))
+        except TextError as exc:
+            errors.append(ErrorDetail(message=str(exc), field=f"labels.{i}"))
+    if len({name_key(c) for c in cleaned}) != len(cleaned):
+        errors.append(ErrorDetail(message="the four labels must differ", field="labels"))
+    if errors:
+        raise RuleViolation("the year's naming is not valid", errors)
+    new = HierarchyLabels(cleaned[0], cleaned[1], cleaned[2], cleaned[3])
+    old = await store.labels(year)
+    if old != new:
+        await store.save_labels(year, new)
+        await audit.record(
+            AuditEntry(
+                actor,
+                "year.labels",
+                "fiscal_year",
+                str(year),
+                before={"labels": list(old.as_tuple())} if old else None,
+                after={"labels": list(new.as_tuple())},
+            )
+        )
+    return new
+
+
+async def add_line_item(
+    store: BudgetStore,
+    audit: AuditLog,
+    actor: Actor,
+    *,
+    year: int,
+    path: Sequence[str],
+    annual_amount: str,
+    start_date: date | None,
+    attributes: Mapping[str, str],
+) -> int:
+    """Add one product budget (creating missing nodes): the dashboard's "Add line item"."""
+    labels = await store.labels(year)
+    if labels is None:
+        raise RuleViolation(
+            f"year {year} has no naming yet",
+            [ErrorDetail(message=f"define the year {year} (its level labels) first", field="year")],
+        )
+    start = start_date or date(year, 1, 1)
+    # Reuse the chart rules: the same parser and planner validate one line item.
+    line = _one_line_chart(labels, path, annual_amount, attributes)
+    options = LoadOptions(
+        customer="dashboard",
+        effective_year=year,
+        is_new=False,
+        start_date=start,
+        is_override=False,
+        version="ui",
+    )
+    existing = await store.existing_budgets(year)
+    keys = {tuple(name_key(n) for n in e.path) for e in existing}
+    if tuple(name_key(n) for n in line.rows[0].path) in keys:
+        raise Conflict(
+            "this product already has a budget in the year; change its amount instead",
+            [ErrorDetail(message="duplicate product", field="path")],
+        )
+    plan = plan_load(existing, line, options, await store.closed_periods())
+    await apply_plan(store, plan, actor=actor, import_id=None)
+    created = [
+        b
+        for b in await store.existing_budgets(year)
+        if tuple(name_key(n) for n in b.path) not in keys
+    ]
+    budget_id = created[0].id
+    await audit.record(
+        AuditEntry(
+            actor,
+            "budget.create",
+            "budget",
+            str(budget_id),
+            after={
+                "path": list(line.rows[0].path),
+                "annual_amount": str(line.rows[0].annual_amount),
+                "start_date": start.isoformat(),
+            },
+        )
+    )
+    return budget_id
+
+
+def _one_line_chart(
+    labels: HierarchyLabels, path: Sequence[str], amount: str, attributes: Mapping[str, str]
+) -> ChartOfAccounts:
+    errors: list[ErrorDetail] = []
+    if len(path) != 4:
+        raise RuleViolation(
+            "a line item needs four names",
+            [ErrorDetail(message="exactly four names are needed, top level first", field="path")],
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    extra = list(attributes)
+    writer.writerow([*labels.as_tuple(), "Amount", *extra])
+    writer.writerow([*path, amount, *[attributes[k] for k in extra]])
+    try:
+        return parse_chart_of_accounts(buffer.getvalue().encode())
+    except RuleViolation as exc:
+        fields = {1: "path.0", 2: "path.1", 3: "path.2", 4: "path.3", 5: "annual_amount"}
+        names = list(labels.as_tuple()) + ["Amount"]
+        for e in exc.errors:
+            column = e.column
+            index = names.index(column) + 1 if column in names else None
+            errors.append(
+                ErrorDetail(message=e.message, field=fields.get(index or 0, column or "body"))
+            )
+        raise RuleViolation("the line item is not valid", errors) from exc
+
+
+async def change_amount(
+    store: BudgetStore,
+    audit: AuditLog,
+    actor: Actor,
+    *,
+    budget_id: int,
+    year: int,
+    start_date: date,
+    current_amount: Decimal,
+    versions: Sequence[BudgetVersion],
+    annual_amount: str,
+    effective_from: date,
+) -> None:
+    """A new version of a budget's annual amount from the 1st of a month; earlier months
+    keep the amount they had."""
+    errors: list[ErrorDetail] = []
+    amount: Decimal | None = None
+    try:
+        amount = parse_amount(annual_amount)
+    except AmountError as exc:
+        errors.append(ErrorDetail(message=str(exc), field="annual_amount"))
+    errors += effective_date_errors(
+        effective_from,
+        year=year,
+        closed_periods=await store.closed_periods(),
+        versions=versions,
+        budget_start=start_date,
+    )
+    if errors or amount is None:
+        raise RuleViolation("the amount cannot be changed", errors)
+    await store.add_versions(
+        [
+            {
+                "budget_id": budget_id,
+                "annual_amount": amount,
+                "effective_from": effective_from,
+                "import_id": None,
+                "created_by": actor.email,
+            }
+        ]
+    )
+    await audit.record(
+        AuditEntry(
+            actor,
+            "budget.version",
+            "budget",
+            str(budget_id),
+            before={"annual_amount": str(current_amount)},
+            after={"annual_amount": str(amount), "effective_from": effective_from.isoformat()},
+        )
+    )
+
+
+async def set_user_scope(
+    store: BudgetStore, audit: AuditLog, actor: Actor, *, user: User, node_ids: Sequence[int]
+) -> frozenset[int]:
+    """Map an owner to nodes at the level of their role that share one parent."""
+    level = ROLE_LEVEL.get(user.role)
+    if level is None:
+        raise RuleViolation(
+            "this role has no financial scope",
+            [
+                ErrorDetail(
+                    message=f"a {user.role.value} sees by role, not by scope; only business unit, "
+                    "department, portfolio and product owners are mapped to nodes",
+                    field="node_ids",
+                )
+            ],
+        )
+    if not node_ids:
+        before = await store.scope_of(user.id)
+        await store.set_scope(user.id, [])
+        await audit.record(
+            AuditEntry(
+                actor,
+                "user.scope",
+                "user",
+                str(user.id),
+                before={"node_ids": sorted(before)},
+                after={"node_ids": []},
+            )
+        )
+        return frozenset()
+    found = await store.nodes_by_id(node_ids)
+    missing = [i for i in node_ids if i not in found]
+    if missing:
+        raise RuleViolation(
+            "unknown nodes",
+            [ErrorDetail(message=f"node {i} does not exist", field="node_ids") for i in missing],
+        )
+    nodes = [found[i] for i in node_ids]
+    years = {n.year for n in nodes}
+    labels = await store.labels(nodes[0].year) if len(years) == 1 else None
+    validate_scope(
+        level,
+        [NodeRef(id=n.id, level=n.level, parent_id=n.parent_id) for n in nodes],
+        labels=labels,
+    )
+    before = await store.scope_of(user.id)
+    await store.set_scope(user.id, node_ids)
+    await audit.record(
+        AuditEntry(
+            actor,
+            "user.scope",
+            "user",
+            str(user.id),
+            before={"node_ids": sorted(before)},
+            after={"node_ids": sorted(node_ids)},
+        )
+    )
+    return frozenset(node_ids)
