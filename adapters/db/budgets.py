@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import String, cast, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from adapters.db.models import (
@@ -85,36 +85,48 @@ class BudgetRepository(Repository[BudgetRow]):
         return await self.nodes_by_id(above)
 
     async def create_nodes(self, year: int, new: Sequence[NewNode]) -> list[NodeRecord]:
-        """Insert nodes of one level at once, then give each its materialized path."""
+        """Insert nodes of one level at once, then give each its materialized path in one
+        UPDATE. A plain executemany INSERT (no RETURNING) stays batched on every driver; the
+        ids are read back by the unique (year, parent, name) key."""
         if not new:
             return []
-        values = [
-            {
-                "year": year,
-                "level": n.level,
-                "parent_id": n.parent_id,
-                "parent_key": n.parent_id or 0,
-                "name": n.name,
-                "name_key": name_key(n.name),
-                "path": "",
-            }
-            for n in new
-        ]
-        result = await self.session.execute(
-            insert(NodeRow).returning(
-                NodeRow.id, NodeRow.name_key, NodeRow.parent_key, sort_by_parameter_order=True
-            ),
-            values,
-        )
-        ids = [row.id for row in result]
-        paths = [f"{n.parent_path}{node_id}/" for n, node_id in zip(new, ids, strict=True)]
+        levels = {n.level for n in new}
+        assert len(levels) == 1, "create_nodes takes the nodes of one level"
+        level = levels.pop()
         await self.session.execute(
-            update(NodeRow), [{"id": i, "path": p} for i, p in zip(ids, paths, strict=True)]
+            insert(NodeRow),
+            [
+                {
+                    "year": year,
+                    "level": n.level,
+                    "parent_id": n.parent_id,
+                    "parent_key": n.parent_id or 0,
+                    "name": n.name,
+                    "name_key": name_key(n.name),
+                    "path": "",
+                }
+                for n in new
+            ],
         )
-        return [
-            NodeRecord(i, year, n.level, n.parent_id, n.name, p)
-            for n, i, p in zip(new, ids, paths, strict=True)
-        ]
+        parent = aliased(NodeRow)
+        parent_path = select(parent.path).where(parent.id == NodeRow.parent_id).scalar_subquery()
+        await self.session.execute(
+            update(NodeRow)
+            .where(NodeRow.year == year, NodeRow.level == level, NodeRow.path == "")
+            .values(path=func.coalesce(parent_path, "/") + cast(NodeRow.id, String) + "/")
+            .execution_options(synchronize_session=False)
+        )
+        rows = await self.session.execute(
+            select(NodeRow.id, NodeRow.parent_key, NodeRow.name_key, NodeRow.path).where(
+                NodeRow.year == year, NodeRow.level == level
+            )
+        )
+        found = {(r.parent_key, r.name_key): (r.id, r.path) for r in rows}
+        out = []
+        for n in new:
+            node_id, path = found[(n.parent_id or 0, name_key(n.name))]
+            out.append(NodeRecord(node_id, year, n.level, n.parent_id, n.name, path))
+        return out
 
     # --- budgets ---------------------------------------------------------------------------
     def _budget_select(self) -> Any:
@@ -222,10 +234,17 @@ class BudgetRepository(Repository[BudgetRow]):
             {"year": year, "status": BudgetStatus.ACTIVE.value, "retired_from": None, **r}
             for r in rows
         ]
-        result = await self.session.execute(
-            insert(BudgetRow).returning(BudgetRow.id, sort_by_parameter_order=True), values
-        )
-        return [row.id for row in result]
+        await self.session.execute(insert(BudgetRow), values)
+        ids: dict[int, int] = {}
+        wanted = [r["node_id"] for r in rows]
+        for start in range(0, len(wanted), 1000):
+            found = await self.session.execute(
+                select(BudgetRow.node_id, BudgetRow.id).where(
+                    BudgetRow.node_id.in_(wanted[start : start + 1000])
+                )
+            )
+            ids.update({r.node_id: r.id for r in found})
+        return [ids[node_id] for node_id in wanted]
 
     async def add_versions(self, versions: Sequence[dict[str, Any]]) -> None:
         if versions:
