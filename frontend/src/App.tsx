@@ -1,0 +1,83 @@
+import { useSyncExternalStore } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useMe } from './api/hooks';
+import { endedByLogOut, getToken, subscribe } from './api/session';
+import { AppShell, useCurrentUser } from './components/AppShell';
+import { ErrorNotice } from './components/ErrorNotice';
+import type { Permission } from './client';
+import { AuditPage } from './pages/AuditPage';
+import { BudgetsPage } from './pages/BudgetsPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SummaryPage } from './pages/SummaryPage';
+import { UsersPage } from './pages/users/UsersPage';
+
+export function useToken(): string | null {
+  return useSyncExternalStore(subscribe, getToken, () => null);
+}
+
+function RequireSession() {
+  const token = useToken();
+  const location = useLocation();
+  const me = useMe();
+  if (!token) {
+    const from = endedByLogOut() ? undefined : { from: location.pathname + location.search };
+    return <Navigate to="/login" replace state={from} />;
+  }
+  if (me.isPending) return <p className="loading">Loading…</p>;
+  if (me.isError) {
+    return (
+      <main className="narrow">
+        <ErrorNotice error={me.error} prefix="Your profile could not be loaded" />
+        <button type="button" onClick={() => void me.refetch()}>
+          Try again
+        </button>
+      </main>
+    );
+  }
+  return <AppShell me={me.data} />;
+}
+
+function RequirePermission({ permission, children }: { permission: Permission; children: React.ReactNode }) {
+  const me = useCurrentUser();
+  if (!me.permissions.includes(permission)) {
+    return (
+      <section>
+        <h1>Not available</h1>
+        <p>Your role may not open this page.</p>
+      </section>
+    );
+  }
+  return <>{children}</>;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route element={<RequireSession />}>
+          <Route index element={<SummaryPage />} />
+          <Route path="budgets" element={<BudgetsPage />} />
+          <Route
+            path="users"
+            element={
+              <RequirePermission permission="manage_users">
+                <UsersPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="audit"
+            element={
+              <RequirePermission permission="read_audit">
+                <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

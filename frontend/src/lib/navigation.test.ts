@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { Permission, Role } from '../client';
+import { canOpen, navigationFor } from './navigation';
+
+// What GET /me answers per role today (domain/identity/roles.py). The menu only reads
+// permissions, so these fixtures are the contract the server keeps.
+const FINANCE: Permission[] = [
+  'upload_chart_of_accounts',
+  'manage_budgets',
+  'manage_accounts',
+  'manage_credits',
+  'claim_any',
+  'decide_recommendations',
+  'close_period',
+  'view_all_spend',
+  'view_unallocated',
+  'refresh_cur',
+  'monitor',
+  'decide_schedules',
+];
+const PERMISSIONS_OF: Record<Role, Permission[]> = {
+  admin: [...FINANCE, 'manage_users', 'configure', 'read_audit', 'reopen_period'],
+  financial_admin: FINANCE,
+  vendor_manager: [...FINANCE, 'manage_vendor_data'],
+  business_unit_owner: ['monitor'],
+  department_owner: ['monitor'],
+  portfolio_owner: ['monitor', 'decide_schedules', 'decide_spend_cards'],
+  product_owner: ['monitor', 'manage_workloads', 'claim_own', 'edit_schedules', 'respond_spend_cards'],
+  cloud_engineer: ['implement_recommendations'],
+};
+
+const labels = (role: Role) => navigationFor(PERMISSIONS_OF[role]).map((item) => item.label);
+
+describe('navigation by role', () => {
+  it('gives the Admin every page, including Users and the Audit log', () => {
+    expect(labels('admin')).toEqual(['Summary', 'Budgets', 'Users', 'Audit log']);
+  });
+
+  it.each([
+    'financial_admin',
+    'vendor_manager',
+    'business_unit_owner',
+    'department_owner',
+    'portfolio_owner',
+    'product_owner',
+    'cloud_engineer',
+  ] as const)('gives %s Summary and Budgets only', (role) => {
+    expect(labels(role)).toEqual(['Summary', 'Budgets']);
+  });
+
+  it('follows permissions, not role names', () => {
+    expect(navigationFor(['read_audit']).map((i) => i.label)).toEqual(['Summary', 'Budgets', 'Audit log']);
+  });
+
+  it('still shows the pages everyone has when the permission list is empty', () => {
+    expect(navigationFor([]).map((i) => i.to)).toEqual(['/', '/budgets']);
+  });
+
+  it('guards direct addresses with the same table', () => {
+    expect(canOpen('/users', PERMISSIONS_OF.product_owner)).toBe(false);
+    expect(canOpen('/users', PERMISSIONS_OF.admin)).toBe(true);
+    expect(canOpen('/budgets', [])).toBe(true);
+    expect(canOpen('/no-such-page', [])).toBe(true);
+  });
+});

@@ -1,0 +1,67 @@
+import { useState, type FormEvent } from 'react';
+import { Navigate, useLocation } from 'react-router-dom';
+import { useToken } from '../App';
+import { useLogin } from '../api/hooks';
+import { loginNotice } from '../api/session';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { usePageTitle } from '../lib/usePageTitle';
+
+export function LoginPage() {
+  const token = useToken();
+  usePageTitle('Log in');
+  const location = useLocation();
+  const login = useLogin();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [notice] = useState(loginNotice);
+
+  if (token) {
+    const from = (location.state as { from?: string } | null)?.from;
+    return <Navigate to={from && from !== '/login' ? from : '/'} replace />;
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    login.mutate({ username: email.trim(), password });
+  }
+
+  return (
+    <main className="login-page">
+      <form className="card login-card" onSubmit={submit} aria-labelledby="login-title">
+        <p className="brand">FinOps Center</p>
+        <h1 id="login-title">Log in</h1>
+        {notice && !login.isError ? (
+          <div className="notice notice-info" role="status">
+            {notice}
+          </div>
+        ) : null}
+        <ErrorNotice error={login.error} />
+        <div className="field">
+          <label htmlFor="login-email">Email</label>
+          <input
+            id="login-email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="login-password">Password</label>
+          <input
+            id="login-password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <button type="submit" disabled={login.isPending}>
+          {login.isPending ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,235 @@
+import { useEffect, useState } from 'react';
+import type { UserRead } from '../../client';
+import { fetchAllUsers, useUpdateUser, useUsers } from '../../api/hooks';
+import type { UserFilters } from '../../api/queryKeys';
+import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { Pager } from '../../components/Pager';
+import type { CsvColumn } from '../../lib/csv';
+import { formatDateTime } from '../../lib/format';
+import { ROLE_LABELS, ROLES, roleLabel } from '../../lib/roles';
+import { AddUserForm } from './AddUserForm';
+import { ImportUsersForm } from './ImportUsersForm';
+import { usePageTitle } from '../../lib/usePageTitle';
+
+const PAGE_SIZE = 50;
+
+const CSV_COLUMNS: CsvColumn<UserRead>[] = [
+  { header: 'id', value: (u) => u.id },
+  { header: 'email', value: (u) => u.email },
+  { header: 'name', value: (u) => u.name },
+  { header: 'role', value: (u) => u.role },
+  { header: 'role_label', value: (u) => roleLabel(u.role) },
+  { header: 'active', value: (u) => u.is_active },
+  { header: 'created_at', value: (u) => u.created_at },
+];
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+export function UsersPage() {
+  const [search, setSearch] = useState('');
+  usePageTitle('Users');
+  const [role, setRole] = useState('');
+  const [active, setActive] = useState('');
+  const [offset, setOffset] = useState(0);
+  const q = useDebounced(search.trim(), 250);
+  const filters: Omit<UserFilters, 'limit' | 'offset'> = {
+    ...(q ? { q } : {}),
+    ...(role ? { role } : {}),
+    ...(active ? { active: active === 'active' } : {}),
+  };
+  const users = useUsers({ ...filters, limit: PAGE_SIZE, offset });
+
+  useEffect(() => setOffset(0), [q, role, active]);
+
+  return (
+    <section>
+      <h1>Users</h1>
+      <div className="grid-2">
+        <AddUserForm />
+        <ImportUsersForm />
+      </div>
+
+      <h2 id="users-list-title">All users</h2>
+      <form className="filters" role="search" aria-label="Filter users" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="users-search">Search</label>
+          <input
+            id="users-search"
+            type="search"
+            placeholder="Email or name"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="users-role">Role</label>
+          <select id="users-role" value={role} onChange={(e) => setRole(e.target.value)}>
+            <option value="">All roles</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="users-active">Status</label>
+          <select id="users-active" value={active} onChange={(e) => setActive(e.target.value)}>
+            <option value="">Active and inactive</option>
+            <option value="active">Active</option>
+            <option value="inactive">Inactive</option>
+          </select>
+        </div>
+        <div className="field field-end">
+          <DownloadCsvButton list="users" columns={CSV_COLUMNS} rows={() => fetchAllUsers(filters)} />
+        </div>
+      </form>
+
+      <ErrorNotice error={users.error} prefix="The users could not be loaded" />
+      {users.data ? (
+        <>
+          <UsersTable users={users.data.items} />
+          <Pager
+            total={users.data.total}
+            limit={PAGE_SIZE}
+            offset={offset}
+            onOffset={setOffset}
+            label="users"
+          />
+        </>
+      ) : users.isPending ? (
+        <p className="loading">Loading users…</p>
+      ) : null}
+    </section>
+  );
+}
+
+function UsersTable({ users }: { users: UserRead[] }) {
+  const update = useUpdateUser();
+  const [done, setDone] = useState<string | null>(null);
+  const [failed, setFailed] = useState<{ email: string; error: unknown } | null>(null);
+
+  function change(
+    user: UserRead,
+    changes: { role?: UserRead['role']; is_active?: boolean },
+    success: string,
+  ) {
+    setDone(null);
+    setFailed(null);
+    update.mutate(
+      { id: user.id, changes },
+      {
+        onSuccess: () => setDone(success),
+        onError: (error) => setFailed({ email: user.email, error }),
+      },
+    );
+  }
+
+  return (
+    <>
+      <SuccessNotice>{done}</SuccessNotice>
+      {failed ? <ErrorNotice error={failed.error} prefix={`${failed.email} was not changed`} /> : null}
+      <div className="table-wrap">
+        <table className="data-table" aria-labelledby="users-list-title">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="empty">
+                  No users match these filters.
+                </td>
+              </tr>
+            ) : (
+              users.map((user) => (
+                <UserRow
+                  key={`${user.id}-${user.role}`}
+                  user={user}
+                  busy={update.isPending && update.variables?.id === user.id}
+                  onRole={(role) => change(user, { role }, `${user.email} is now ${roleLabel(role)}.`)}
+                  onActive={(is_active) =>
+                    change(
+                      user,
+                      { is_active },
+                      `${user.email} is ${is_active ? 'active again' : 'deactivated'}.`,
+                    )
+                  }
+                />
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function UserRow({
+  user,
+  busy,
+  onRole,
+  onActive,
+}: {
+  user: UserRead;
+  busy: boolean;
+  onRole: (role: UserRead['role']) => void;
+  onActive: (active: boolean) => void;
+}) {
+  const [role, setRole] = useState(user.role);
+  const roleId = `role-of-${user.id}`;
+  return (
+    <tr className={user.is_active ? undefined : 'inactive'}>
+      <th scope="row">{user.name}</th>
+      <td>{user.email}</td>
+      <td>
+        <div className="inline">
+          <label htmlFor={roleId} className="visually-hidden">
+            Role of {user.email}
+          </label>
+          <select id={roleId} value={role} onChange={(e) => setRole(e.target.value as UserRead['role'])}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy || role === user.role}
+            onClick={() => onRole(role)}
+          >
+            Change role
+          </button>
+        </div>
+      </td>
+      <td>
+        <span className={user.is_active ? 'badge badge-ok' : 'badge badge-off'}>
+          {user.is_active ? 'Active' : 'Inactive'}
+        </span>
+      </td>
+      <td className="nowrap">{formatDateTime(user.created_at)}</td>
+      <td>
+        <button type="button" className="secondary" disabled={busy} onClick={() => onActive(!user.is_active)}>
+          {user.is_active ? 'Deactivate' : 'Reactivate'}
+        </button>
+      </td>
+    </tr>
+  );
+}
