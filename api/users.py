@@ -12,7 +12,7 @@ from api.schemas.users import UserCreate, UserImportResult, UserRead, UserUpdate
 from api.uploads import read_upload
 from domain.errors import NotFound
 from domain.identity import users as service
-from domain.identity.roles import Permission
+from domain.identity.roles import Permission, Role
 from domain.identity.users import User
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=PROBLEM_RESPONSES)
@@ -44,13 +44,15 @@ async def list_users(
     _admin: Admin,
     uow: UoW,
     q: Annotated[str | None, Query(max_length=254, description="e-mail or name contains")] = None,
-    role: str | None = None,
+    role: Role | None = None,
     active: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[UserRead]:
     """List users, filtered by text, role or active flag."""
-    found, total = await uow.users.list(q=q, role=role, active=active, limit=limit, offset=offset)
+    found, total = await uow.users.list(
+        q=q, role=role.value if role else None, active=active, limit=limit, offset=offset
+    )
     return Page[UserRead](
         items=[UserRead.of(u) for u in found], total=total, limit=limit, offset=offset
     )

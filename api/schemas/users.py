@@ -12,7 +12,7 @@ from domain.identity.users import User
 class UserCreate(Schema):
     email: str = Field(max_length=254, examples=["ana+finops@corp.com"])
     name: str = Field(max_length=200)
-    role: str = Field(description="one of: " + ", ".join(r.value for r in Role))
+    role: Role
     password: str | None = Field(
         default=None, max_length=512, description="omit for users who log in through OIDC"
     )
@@ -20,7 +20,7 @@ class UserCreate(Schema):
 
 class UserUpdate(Schema):
     name: str | None = Field(default=None, max_length=200)
-    role: str | None = None
+    role: Role | None = None
     is_active: bool | None = None
     password: str | None = Field(default=None, max_length=512)
 

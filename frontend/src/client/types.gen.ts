@@ -735,12 +735,7 @@ export type UserCreate = {
      * omit for users who log in through OIDC
      */
     password?: string | null;
-    /**
-     * Role
-     *
-     * one of: admin, financial_admin, vendor_manager, business_unit_owner, department_owner, portfolio_owner, product_owner, cloud_engineer
-     */
-    role: string;
+    role: Role;
 };
 
 /**
@@ -800,10 +795,7 @@ export type UserUpdate = {
      * Password
      */
     password?: string | null;
-    /**
-     * Role
-     */
-    role?: string | null;
+    role?: Role | null;
 };
 
 /**
@@ -920,9 +912,21 @@ export type AuditListAuditEventsErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type AuditListAuditEventsError = AuditListAuditEventsErrors[keyof AuditListAuditEventsErrors];
@@ -961,9 +965,21 @@ export type AuthLoginErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
@@ -1007,9 +1023,21 @@ export type BudgetsListBudgetImportsErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsListBudgetImportsError = BudgetsListBudgetImportsErrors[keyof BudgetsListBudgetImportsErrors];
@@ -1050,9 +1078,21 @@ export type BudgetsImportChartOfAccountsErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsImportChartOfAccountsError = BudgetsImportChartOfAccountsErrors[keyof BudgetsImportChartOfAccountsErrors];
@@ -1100,9 +1140,21 @@ export type BudgetsListBudgetsErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsListBudgetsError = BudgetsListBudgetsErrors[keyof BudgetsListBudgetsErrors];
@@ -1141,9 +1193,21 @@ export type BudgetsCreateBudgetErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsCreateBudgetError = BudgetsCreateBudgetErrors[keyof BudgetsCreateBudgetErrors];
@@ -1187,9 +1251,21 @@ export type BudgetsGetBudgetErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsGetBudgetError = BudgetsGetBudgetErrors[keyof BudgetsGetBudgetErrors];
@@ -1233,9 +1309,21 @@ export type BudgetsUpdateBudgetErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsUpdateBudgetError = BudgetsUpdateBudgetErrors[keyof BudgetsUpdateBudgetErrors];
@@ -1295,9 +1383,21 @@ export type BudgetsGetHierarchyErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsGetHierarchyError = BudgetsGetHierarchyErrors[keyof BudgetsGetHierarchyErrors];
@@ -1336,9 +1436,21 @@ export type AuthReadMeErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type AuthReadMeError = AuthReadMeErrors[keyof AuthReadMeErrors];
@@ -1365,7 +1477,7 @@ export type UsersListUsersData = {
         /**
          * Role
          */
-        role?: string | null;
+        role?: Role | null;
         /**
          * Active
          */
@@ -1400,9 +1512,21 @@ export type UsersListUsersErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type UsersListUsersError = UsersListUsersErrors[keyof UsersListUsersErrors];
@@ -1441,9 +1565,21 @@ export type UsersCreateUserErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type UsersCreateUserError = UsersCreateUserErrors[keyof UsersCreateUserErrors];
@@ -1482,9 +1618,21 @@ export type UsersImportUsersErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type UsersImportUsersError = UsersImportUsersErrors[keyof UsersImportUsersErrors];
@@ -1528,9 +1676,21 @@ export type UsersGetUserErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type UsersGetUserError = UsersGetUserErrors[keyof UsersGetUserErrors];
@@ -1574,9 +1734,21 @@ export type UsersUpdateUserErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type UsersUpdateUserError = UsersUpdateUserErrors[keyof UsersUpdateUserErrors];
@@ -1620,9 +1792,21 @@ export type BudgetsGetUserScopeErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsGetUserScopeError = BudgetsGetUserScopeErrors[keyof BudgetsGetUserScopeErrors];
@@ -1666,9 +1850,21 @@ export type BudgetsSetUserScopeErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsSetUserScopeError = BudgetsSetUserScopeErrors[keyof BudgetsSetUserScopeErrors];
@@ -1707,9 +1903,21 @@ export type BudgetsListYearsErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsListYearsError = BudgetsListYearsErrors[keyof BudgetsListYearsErrors];
@@ -1750,9 +1958,21 @@ export type BudgetsDefineYearErrors = {
      */
     409: Problem;
     /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
      * Unprocessable Entity
      */
     422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
 };
 
 export type BudgetsDefineYearError = BudgetsDefineYearErrors[keyof BudgetsDefineYearErrors];
