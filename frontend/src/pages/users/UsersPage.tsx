@@ -36,7 +36,7 @@ function useDebounced<T>(value: T, ms: number): T {
 export function UsersPage() {
   const [search, setSearch] = useState('');
   usePageTitle('Users');
-  const [role, setRole] = useState('');
+  const [role, setRole] = useState<UserRead['role'] | ''>('');
   const [active, setActive] = useState('');
   const [offset, setOffset] = useState(0);
   const q = useDebounced(search.trim(), 250);
@@ -71,7 +71,7 @@ export function UsersPage() {
         </div>
         <div className="field">
           <label htmlFor="users-role">Role</label>
-          <select id="users-role" value={role} onChange={(e) => setRole(e.target.value)}>
+          <select id="users-role" value={role} onChange={(e) => setRole(e.target.value as UserRead['role'] | '')}>
             <option value="">All roles</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
