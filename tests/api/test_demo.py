@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from api.demo import DEMO_CHART, DEMO_PASSWORD, DEMO_USERS, load_demo
+from tests.factories import token_for
+
+
+async def login(client, email):
+    return {"Authorization": "Bearer " + await token_for(client, email, DEMO_PASSWORD)}
+
+
+class TestDemo:
+    async def test_demo_loads_once_and_shows_a_living_organisation(self, settings, client):
+        first = await load_demo(settings)
+        await load_demo(settings)  # idempotent: nothing doubles
+        assert len(first.users) == len(DEMO_USERS)
+        fin = await login(client, "fin@demo.finops")
+        budgets = (await client.get("/api/v1/budgets", headers=fin, params={"year": 2026})).json()
+        assert budgets["total"] == len(DEMO_CHART)
+        po = await login(client, "portfolio@demo.finops")
+        mine = (await client.get("/api/v1/budgets", headers=po, params={"year": 2026})).json()
+        assert {b["portfolio"] for b in mine["items"]} == {"Web Storefront"}
+        assert mine["total"] == 3
