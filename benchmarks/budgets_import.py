@@ -27,8 +27,10 @@ from domain.identity.users import create_user
 def chart(rows: int, amount: int = 1000) -> bytes:
     lines = ["Business Unit,Department,Portfolio,Product,Annual Budget,Cost Centre"]
     for i in range(rows):
-        lines.append(f"BU {i % 10},Dept {i % 100},Portfolio {i % 1000},Product {i},"
-                     f"{amount + i % 997}.{i % 100:02d},CC-{i:05d}")
+        lines.append(
+            f"BU {i % 10},Dept {i % 100},Portfolio {i % 1000},Product {i},"
+            f"{amount + i % 997}.{i % 100:02d},CC-{i:05d}"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -42,25 +44,44 @@ async def run(rows: int) -> dict[str, float | int]:
             from adapters.db.uow import UnitOfWork
 
             uow = UnitOfWork(session)
-            await create_user(uow.users, container.hasher, uow.audit, Actor.system(),
-                              email="bench@corp.com", name="Bench", role="financial_admin",
-                              password="bench-password")
+            await create_user(
+                uow.users,
+                container.hasher,
+                uow.audit,
+                Actor.system(),
+                email="bench@corp.com",
+                name="Bench",
+                role="financial_admin",
+                password="bench-password",
+            )
             await uow.commit()
         app = create_app(container=container)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://b",
-                                     timeout=600) as client:
-            token = (await client.post("/api/v1/auth/token", data={
-                "username": "bench@corp.com", "password": "bench-password"})).json()
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://b", timeout=600
+        ) as client:
+            token = (
+                await client.post(
+                    "/api/v1/auth/token",
+                    data={"username": "bench@corp.com", "password": "bench-password"},
+                )
+            ).json()
             headers = {"Authorization": f"Bearer {token['access_token']}"}
             timings = {}
             for label, data, name in (
                 ("new_year", chart(rows), "Bench_2025_true_2025-01-01_false_Budget_v1.csv"),
-                ("july_update", chart(rows, 2000), "Bench_2025_false_2025-07-01_false_Budget_v2.csv"),
+                (
+                    "july_update",
+                    chart(rows, 2000),
+                    "Bench_2025_false_2025-07-01_false_Budget_v2.csv",
+                ),
             ):
                 started = time.perf_counter()
-                response = await client.post("/api/v1/budget-imports", headers=headers,
-                                             files={"file": (name, data, "text/csv")})
+                response = await client.post(
+                    "/api/v1/budget-imports",
+                    headers=headers,
+                    files={"file": (name, data, "text/csv")},
+                )
                 timings[label] = time.perf_counter() - started
                 assert response.status_code == 201, response.text[:500]
                 print(f"{label}: {rows} rows in {timings[label]:.2f} s -> {response.json()}")

@@ -30,7 +30,8 @@ class TestS3ObjectStore:
         client.create_bucket(Bucket="finops-raw")
         store = S3ObjectStore("finops-raw", "uploads/", client=client)
         assert store.put("budget-imports/a.csv", b"data", "text/csv") == (
-            "s3://finops-raw/uploads/budget-imports/a.csv")
+            "s3://finops-raw/uploads/budget-imports/a.csv"
+        )
         assert store.get("budget-imports/a.csv") == b"data"
         head = client.head_object(Bucket="finops-raw", Key="uploads/budget-imports/a.csv")
         assert head["ServerSideEncryption"] == "AES256"
