@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     jwt_secret: str = ""
     token_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)
     cur_path: str = ""
+    aws_organizations: bool = False
     webhook_secret: str = ""
     admin_email: str = ""
     admin_password: str = ""
@@ -63,6 +64,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'finops.db').resolve()}"
+
+    def resolved_cur_path(self) -> str:
+        """The CUR to read: configured, else `<data dir>/cur` (where the demo writes one)."""
+        return self.cur_path or str(self.data_dir / "cur")
 
     def ensure_data_dir(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -17,13 +17,21 @@ from fastapi.staticfiles import StaticFiles
 from adapters.config import Settings
 from adapters.logging import request_id_var
 from adapters.security.tokens import JwksFetcher
-from api import audit, auth, budgets, health, users
+from api import accounts, audit, auth, budgets, health, spend, users
 from api.container import Container, build_container
 from api.errors import install_error_handlers, problem
 
 log = logging.getLogger("finops.api")
 
-ROUTERS = (health.router, auth.router, users.router, budgets.router, audit.router)
+ROUTERS = (
+    health.router,
+    auth.router,
+    users.router,
+    budgets.router,
+    accounts.router,
+    spend.router,
+    audit.router,
+)
 
 
 def operation_id(route: APIRoute) -> str:

@@ -20,6 +20,8 @@ demo_app = typer.Typer(help="Demo data", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(demo_app, name="demo")
+cur_app = typer.Typer(help="Cost and Usage Report", no_args_is_help=True)
+app.add_typer(cur_app, name="cur")
 
 
 def load_settings() -> Settings:
@@ -100,6 +102,74 @@ def demo_load() -> None:
     typer.echo(f"demo log-ins (password for all: {logins.password}):")
     for role, email in logins.users:
         typer.echo(f"  {role:<20} {email}")
+
+
+@demo_app.command("generate-cur")
+def demo_generate_cur(
+    out: Annotated[Path, typer.Option(help="folder to write the CUR 2.0 export into")],
+    rows: Annotated[int, typer.Option(help="line items in all")] = 100_000,
+    accounts: Annotated[int, typer.Option(help="usage accounts")] = 12,
+    resources: Annotated[int, typer.Option(help="distinct resources")] = 400,
+    months: Annotated[int, typer.Option(help="billing months")] = 3,
+    start: Annotated[str, typer.Option(help="first month, YYYY-MM")] = "2026-01",
+    seed: Annotated[int, typer.Option(help="same seed, same files")] = 42,
+) -> None:
+    """Write CUR 2.0-shaped parquet (Data Exports layout) for demos and benchmarks."""
+    from adapters.cur.generator import generate_cur
+
+    files = generate_cur(
+        out,
+        rows=rows,
+        accounts=accounts,
+        resources=resources,
+        months=months,
+        start=start,
+        seed=seed,
+    )
+    typer.echo(f"wrote {len(files)} file(s) under {out}")
+
+
+@cur_app.command("refresh")
+def cur_refresh(
+    source: Annotated[str | None, typer.Option(help="default: FINOPS_CUR_PATH")] = None,
+    period: Annotated[list[str] | None, typer.Option(help="only these YYYY-MM")] = None,
+) -> None:
+    """Read the CUR in place and materialize its billing periods (all or nothing)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from adapters.cur.store import CurStore
+    from domain.errors import DomainError
+
+    settings = load_settings()
+    where = source or settings.resolved_cur_path()
+    store = CurStore(settings.data_dir / "cur-store")
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            transient=False,
+        ) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def report(stage: str, done: int, total: int) -> None:
+                bar.update(task, description=stage, completed=done, total=total or None)
+
+            periods = store.refresh(where, periods=period or None, progress=report)
+    except DomainError as exc:
+        typer.echo(f"refresh refused: {exc.message}", err=True)
+        for error in exc.errors:
+            typer.echo(f"  - {error.message}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+    for p in periods:
+        state = "final" if p.finalized else "open"
+        typer.echo(
+            f"{p.period}  {state:<5}  {p.rows:>12,} rows  "
+            f"{p.total_unblended_cost:,.2f} {p.currency}"
+        )
 
 
 @app.command("openapi")

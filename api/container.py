@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.aws.organizations import list_organization_accounts
 from adapters.config import Settings
+from adapters.cur.store import CurStore
 from adapters.db.base import build_engine, build_sessionmaker
 from adapters.objectstore import object_store_from_url
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
+from domain.accounts.model import DiscoveredAccount
 from domain.identity.ratelimit import FailureLimiter, Limit
 from domain.ports import ObjectStore
 
@@ -26,9 +32,26 @@ class Container:
     account_failures: FailureLimiter
     address_failures: FailureLimiter
     objects: ObjectStore
+    cur: CurStore
+    # "Check for new accounts" in AWS Organizations; None when not enabled.
+    organizations: Callable[[], list[DiscoveredAccount]] | None
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def spawn(self, job: Coroutine[Any, Any, None]) -> None:
+        """Run a job in the background, keeping a reference until it ends."""
+        task = asyncio.get_running_loop().create_task(job)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    async def idle(self) -> None:
+        """Wait for every background job (tests, shutdown)."""
+        while self.background:
+            await asyncio.gather(*list(self.background), return_exceptions=True)
 
     async def close(self) -> None:
+        await self.idle()
         await self.engine.dispose()
+        self.cur.close()
 
 
 def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = None) -> Container:
@@ -58,4 +81,6 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
             Limit(settings.login_failures_per_address, window), time.monotonic
         ),
         objects=object_store_from_url(settings.object_store_url, settings.data_dir),
+        cur=CurStore(settings.data_dir / "cur-store"),
+        organizations=list_organization_accounts if settings.aws_organizations else None,
     )

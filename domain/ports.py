@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from domain.accounts.model import Account
     from domain.audit import AuditEntry
     from domain.budgets.loading import ExistingBudget
     from domain.budgets.model import HierarchyLabels
@@ -77,3 +78,13 @@ class BudgetStore(Protocol):
     async def scope_of(self, user_id: int) -> frozenset[int]: ...
 
     async def set_scope(self, user_id: int, node_ids: Iterable[int]) -> None: ...
+
+
+class AccountStore(Protocol):
+    async def get(self, account_id: str) -> Account | None: ...
+
+    async def get_many(self, account_ids: Sequence[str]) -> dict[str, Account]: ...
+
+    async def add(self, account: Account) -> None: ...
+
+    async def save(self, account: Account) -> None: ...

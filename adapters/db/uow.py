@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.accounts import AccountRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
 from adapters.db.users import UserRepository
@@ -22,6 +23,7 @@ class UnitOfWork:
         self.users = UserRepository(session)
         self.audit = AuditRepository(session, request_id)
         self.budgets = BudgetRepository(session)
+        self.accounts = AccountRepository(session)
         self._after_commit: list[SideEffect] = []
 
     def after_commit(self, effect: SideEffect) -> None:

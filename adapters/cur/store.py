@@ -1,0 +1,830 @@
+"""The spend store: CUR files materialized per billing period, read back by the dashboard.
+
+A refresh reads the CUR in place with DuckDB, normalizes it (see `sources.py`) and writes, per
+billing period, a folder of parquet files:
+
+    periods/<YYYY-MM>@<refresh>/line_items/*.parquet   normalized line items, DECIMAL(20,10)
+    periods/<YYYY-MM>@<refresh>/daily.parquet          sums by account, resource, service,
+                                                       line item type and usage day
+    periods/<YYYY-MM>@<refresh>/resources.parquet      one row per resource, tags as a MAP
+    periods/<YYYY-MM>@<refresh>/accounts.parquet       one row per usage account
+    manifest.json                                      the periods in force and their figures
+
+Everything is first written under `.staging/`; folders are renamed into `periods/` and the
+manifest is replaced with `os.replace` only once every file is written, so a refresh that fails
+(an unreadable file, a full disk) leaves the store exactly as it was. Dashboard reads only touch
+the small per-period files and the manifest, never the raw CUR.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import fcntl
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from adapters.cur.sources import (
+    MONEY,
+    FileGroup,
+    SourceFile,
+    group_files,
+    ident,
+    is_data_file,
+    list_local,
+    literal,
+    normalized_select,
+    path_list,
+    period_hint,
+    probe,
+    tag_column,
+    tag_key_query,
+    tag_sources,
+    violation,
+)
+from domain.errors import ErrorDetail, NotFound, RuleViolation
+from domain.spend.models import (
+    BillingPeriod,
+    DailyCostSource,
+    ResourcePage,
+    ResourceRow,
+    SeenAccount,
+    is_billing_period,
+)
+
+Progress = Callable[[str, int, int], None]
+
+MANIFEST_VERSION = 1
+DEFAULT_MEMORY_LIMIT = "1GB"
+MAX_PAGE = 1000
+# How long a refresh waits for in-flight reads before leaving superseded folders to the next
+# refresh's clean-up.
+_READER_GRACE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class _PeriodEntry:
+    """A billing period in the manifest: where its files are and the figures shown for it."""
+
+    period: str
+    folder: str
+    finalized: bool
+    invoice_ids: tuple[str, ...]
+    rows: int
+    total_unblended_cost: Decimal
+    refreshed_at: datetime
+    currency: str
+    format: str
+    tag_columns: tuple[str, ...]
+    line_item_files: tuple[str, ...]
+    source: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "folder": self.folder,
+            "finalized": self.finalized,
+            "invoice_ids": list(self.invoice_ids),
+            "rows": self.rows,
+            "total_unblended_cost": str(self.total_unblended_cost),
+            "refreshed_at": self.refreshed_at.isoformat(),
+            "currency": self.currency,
+            "format": self.format,
+            "tag_columns": list(self.tag_columns),
+            "line_item_files": list(self.line_item_files),
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> _PeriodEntry:
+        return cls(
+            period=raw["period"],
+            folder=raw["folder"],
+            finalized=bool(raw["finalized"]),
+            invoice_ids=tuple(raw["invoice_ids"]),
+            rows=int(raw["rows"]),
+            total_unblended_cost=Decimal(raw["total_unblended_cost"]),
+            refreshed_at=datetime.fromisoformat(raw["refreshed_at"]),
+            currency=raw["currency"],
+            format=raw["format"],
+            tag_columns=tuple(raw["tag_columns"]),
+            line_item_files=tuple(raw["line_item_files"]),
+            source=raw["source"],
+        )
+
+    def as_billing_period(self) -> BillingPeriod:
+        return BillingPeriod(
+            period=self.period,
+            finalized=self.finalized,
+            invoice_ids=self.invoice_ids,
+            rows=self.rows,
+            total_unblended_cost=self.total_unblended_cost,
+            refreshed_at=self.refreshed_at,
+            currency=self.currency,
+            format=self.format,
+        )
+
+
+@dataclass(frozen=True)
+class _Manifest:
+    periods: dict[str, _PeriodEntry] = field(default_factory=dict)
+
+    def latest(self) -> str | None:
+        return max(self.periods) if self.periods else None
+
+
+@dataclass
+class _Unit:
+    """One COPY of normalized rows: a file group, optionally narrowed to one billing period."""
+
+    index: int
+    group: FileGroup
+    files: list[SourceFile]
+    period: str | None
+
+
+class CurStore:
+    """Synchronous spend store over DuckDB; call it from async code with `asyncio.to_thread`.
+
+    One instance per store folder and process. Reads may run in parallel threads; refreshes are
+    serialized (across processes too, by a lock file).
+    """
+
+    def __init__(
+        self,
+        store_dir: Path,
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        s3_client: Any = None,
+    ) -> None:
+        self._dir = Path(store_dir)
+        self._dir.mkdir(parents=True, exist_ok=True)
+        (self._dir / "periods").mkdir(exist_ok=True)
+        spill = self._dir / ".tmp" / "spill"
+        spill.mkdir(parents=True, exist_ok=True)
+        self._s3_client = s3_client
+        config: dict[str, Any] = {
+            "preserve_insertion_order": False,
+            "temp_directory": str(spill),
+            "memory_limit": memory_limit or DEFAULT_MEMORY_LIMIT,
+        }
+        if threads:
+            config["threads"] = int(threads)
+        self._db = duckdb.connect(":memory:", config=config)
+        with contextlib.suppress(duckdb.Error):
+            # dates are cut in UTC, like the CUR, whatever the host's zone
+            self._db.execute("SET TimeZone = 'UTC'")
+        self._write_lock = threading.Lock()
+        self._readers = 0
+        self._readers_changed = threading.Condition()
+        self._manifest_cache: tuple[tuple[int, int, int], _Manifest] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> CurStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cursor = self._db.cursor()
+        try:
+            with contextlib.suppress(duckdb.Error):
+                cursor.execute("SET TimeZone = 'UTC'")
+            yield cursor
+        finally:
+            cursor.close()
+
+    # ------------------------------------------------------------------ manifest
+
+    @property
+    def _manifest_path(self) -> Path:
+        return self._dir / "manifest.json"
+
+    def _load_manifest(self) -> _Manifest:
+        try:
+            st = self._manifest_path.stat()
+        except FileNotFoundError:
+            return _Manifest()
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        cached = self._manifest_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        raw = json.loads(self._manifest_path.read_text(encoding="utf-8"))
+        manifest = _Manifest(
+            {p: _PeriodEntry.from_json(e) for p, e in sorted(raw.get("periods", {}).items())}
+        )
+        self._manifest_cache = (key, manifest)
+        return manifest
+
+    def _write_manifest(self, manifest: _Manifest) -> None:
+        body = {
+            "version": MANIFEST_VERSION,
+            "periods": {p: e.to_json() for p, e in sorted(manifest.periods.items())},
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".json", dir=self._dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(body, out, indent=2, sort_keys=True)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self._manifest_path)
+        _fsync_dir(self._dir)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[_Manifest]:
+        with self._readers_changed:
+            self._readers += 1
+        try:
+            yield self._load_manifest()
+        finally:
+            with self._readers_changed:
+                self._readers -= 1
+                self._readers_changed.notify_all()
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with self._write_lock, open(self._dir / ".lock", "a+") as lock_file:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
+    # ------------------------------------------------------------------ reads
+
+    def billing_periods(self) -> list[BillingPeriod]:
+        """Every billing period in the store, oldest first."""
+        with self._reading() as manifest:
+            return [e.as_billing_period() for _, e in sorted(manifest.periods.items())]
+
+    def daily_costs(self, period: str) -> DailyCostSource:
+        """The materialized files of `period` for the allocation engine.
+
+        The paths stay valid until the period is refreshed again.
+        """
+        with self._reading() as manifest:
+            entry = manifest.periods.get(period)
+            if entry is None:
+                raise NotFound(f"billing period {period} is not in the spend store")
+            folder = self._dir / entry.folder
+            return DailyCostSource(
+                period=period,
+                daily_paths=(str(folder / "daily.parquet"),),
+                line_item_paths=tuple(str(folder / f) for f in entry.line_item_files),
+                tag_columns=entry.tag_columns,
+            )
+
+    def accounts_seen(self) -> list[SeenAccount]:
+        """Usage accounts the CUR shows, with the first usage day and the latest known name."""
+        with self._reading() as manifest:
+            if not manifest.periods:
+                return []
+            files = [self._dir / e.folder / "accounts.parquet" for e in manifest.periods.values()]
+            with self._cursor() as con:
+                rows = con.execute(
+                    f"""
+                    SELECT account_id,
+                           arg_max(account_name, billing_period)
+                               FILTER (WHERE account_name IS NOT NULL),
+                           min(first_seen)
+                    FROM read_parquet({path_list(files)})
+                    GROUP BY account_id
+                    ORDER BY account_id
+                    """
+                ).fetchall()
+        return [SeenAccount(account_id=r[0], name=r[1], first_seen=r[2]) for r in rows]
+
+    def resources(
+        self,
+        *,
+        q: str | None = None,
+        service: str | None = None,
+        tag: str | None = None,
+        account_id: str | None = None,
+        period: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> ResourcePage:
+        """Resources of one billing period (default: the latest), ordered by resource id.
+
+        `q` matches a part of the resource id or of any tag value (case-insensitive); `tag` is
+        `key` (the tag is set) or `key=value`; a key also matches with its `user_` prefix.
+        """
+        if not 1 <= limit <= MAX_PAGE:
+            raise RuleViolation(
+                f"limit must be between 1 and {MAX_PAGE}",
+                errors=[ErrorDetail(message=f"between 1 and {MAX_PAGE}", field="limit")],
+            )
+        if period is not None and not is_billing_period(period):
+            raise RuleViolation(
+                "period must look like YYYY-MM",
+                errors=[ErrorDetail(message="YYYY-MM expected", field="period")],
+            )
+        after = _decode_cursor(cursor) if cursor else None
+        with self._reading() as manifest:
+            chosen = period or manifest.latest()
+            if chosen is None or chosen not in manifest.periods:
+                return ResourcePage(items=(), next_cursor=None)
+            path = self._dir / manifest.periods[chosen].folder / "resources.parquet"
+            where: list[str] = []
+            params: list[Any] = []
+            if q:
+                where.append(
+                    "(contains(lower(resource_id), ?) OR len(list_filter(map_values(tags), "
+                    "lambda v: contains(lower(v), ?))) > 0)"
+                )
+                params += [q.lower(), q.lower()]
+            if service:
+                where.append("lower(service) = ?")
+                params.append(service.lower())
+            if account_id:
+                where.append("account_id = ?")
+                params.append(account_id)
+            if tag:
+                key, has_value, value = tag.partition("=")
+                key = key.strip()
+                lookup = "COALESCE(tags[?], tags['user_' || ?])"
+                if has_value:
+                    where.append(f"lower({lookup}) = ?")
+                    params += [key, key, value.strip().lower()]
+                else:
+                    where.append(f"{lookup} IS NOT NULL")
+                    params += [key, key]
+            if after:
+                where.append("(resource_id > ? OR (resource_id = ? AND account_id > ?))")
+                params += [after[0], after[0], after[1]]
+            sql = (
+                "SELECT resource_id, service, account_id, region, tags, unblended_cost "
+                f"FROM read_parquet({literal(str(path))}) "
+                + (f"WHERE {' AND '.join(where)} " if where else "")
+                + f"ORDER BY resource_id, account_id LIMIT {int(limit) + 1}"
+            )
+            with self._cursor() as con:
+                rows = con.execute(sql, params).fetchall()
+        items = tuple(
+            ResourceRow(
+                resource_id=r[0],
+                service=r[1],
+                account_id=r[2],
+                region=r[3],
+                tags=dict(r[4] or {}),
+                cost=r[5],
+                period=chosen,
+            )
+            for r in rows[:limit]
+        )
+        next_cursor = None
+        if len(rows) > limit:
+            last = items[-1]
+            next_cursor = _encode_cursor(last.resource_id, last.account_id)
+        return ResourcePage(items=items, next_cursor=next_cursor)
+
+    # ------------------------------------------------------------------ refresh
+
+    def refresh(
+        self,
+        source: str,
+        *,
+        periods: Iterable[str] | None = None,
+        progress: Progress | None = None,
+    ) -> list[BillingPeriod]:
+        """Read the CUR at `source` (a local folder or file, or s3://bucket/prefix), detect its
+        format, and materialize each billing period found (YYYY-MM) into the store, replacing
+        that period as a whole.
+
+        All-or-nothing per refresh: on any unreadable file, raise RuleViolation naming the file
+        and leave the store as it was.
+        """
+        wanted = _wanted_periods(periods)
+        report = progress or _no_progress
+        with self._exclusive():
+            self._collect_garbage()
+            token = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+            staging = self._dir / ".staging" / token
+            staging.mkdir(parents=True)
+            try:
+                entries = self._materialize(source, wanted, staging, token, report)
+                self._swap(entries, staging)
+                report("done", len(entries), len(entries))
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            return [e.as_billing_period() for e in sorted(entries, key=lambda e: e.period)]
+
+    def _materialize(
+        self,
+        source: str,
+        wanted: frozenset[str] | None,
+        staging: Path,
+        token: str,
+        report: Progress,
+    ) -> list[_PeriodEntry]:
+        located = self._locate(source, staging / "download", report)
+        if wanted is not None:
+            # skip files whose path names another billing period
+            located = [f for f in located if period_hint(f[2]) in (None, *wanted)]
+        if not located:
+            raise violation(source, "no CUR data files (.parquet, .csv, .csv.gz) found")
+        with self._cursor() as con:
+            probed = []
+            for i, (path, name, relative) in enumerate(located, start=1):
+                probed.append(probe(con, path, name, relative))
+                report("probe", i, len(located))
+            groups = group_files(probed)
+            self._discover_tags(con, groups, report)
+            tag_columns = sorted({c for g in groups for c in tag_sources(g)})
+            units = _plan_units(groups)
+            line_items = staging / "line_items"
+            for i, unit in enumerate(units, start=1):
+                self._write_line_items(con, unit, tag_columns, wanted, line_items)
+                report("line_items", i, len(units))
+            found = _periods_written(line_items)
+            if wanted is not None:
+                missing = sorted(wanted - set(found))
+                if missing:
+                    raise violation(source, f"no line items for billing period(s) {missing}")
+            if not found:
+                raise violation(source, "the files hold no AWS line items")
+            entries = []
+            refreshed_at = datetime.now(UTC)
+            for i, period in enumerate(sorted(found), start=1):
+                entries.append(
+                    self._summarize_period(
+                        con,
+                        period=period,
+                        unit_dirs=found[period],
+                        units=units,
+                        staging=staging,
+                        token=token,
+                        tag_columns=tag_columns,
+                        refreshed_at=refreshed_at,
+                        source=source,
+                        report=report,
+                        step=(i, len(found)),
+                    )
+                )
+                report("accounts", i, len(found))
+        return entries
+
+    def _locate(self, source: str, download: Path, report: Progress) -> list[tuple[Path, str, str]]:
+        if source.startswith("s3://"):
+            return self._download_s3(source, download, report)
+        return list_local(Path(source).expanduser())
+
+    def _download_s3(
+        self, source: str, download: Path, report: Progress
+    ) -> list[tuple[Path, str, str]]:
+        """Copy the data objects under an s3:// prefix to the staging folder, then read locally.
+
+        DuckDB's httpfs extension is not assumed (it is downloaded at run time); boto3 uses the
+        service's usual AWS credentials chain.
+        """
+        bucket, _, prefix = source[len("s3://") :].partition("/")
+        if not bucket:
+            raise violation(source, "an S3 source looks like s3://bucket/prefix")
+        client = self._s3_client
+        if client is None:
+            import boto3
+
+            client = boto3.client("s3")
+        keys: list[str] = []
+        paginator = client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                relative = obj["Key"][len(prefix) :].lstrip("/")
+                if is_data_file(relative or obj["Key"]):
+                    keys.append(obj["Key"])
+        out = []
+        for i, key in enumerate(sorted(keys), start=1):
+            relative = key[len(prefix) :].lstrip("/") or key.rsplit("/", 1)[-1]
+            target = download / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            client.download_file(bucket, key, str(target))
+            out.append((target, f"s3://{bucket}/{key}", relative))
+            report("download", i, len(keys))
+        return out
+
+    def _discover_tags(
+        self, con: duckdb.DuckDBPyConnection, groups: Sequence[FileGroup], report: Progress
+    ) -> None:
+        for i, group in enumerate(groups, start=1):
+            sql = tag_key_query(group)
+            if sql is not None:
+                try:
+                    keys = [r[0] for r in con.execute(sql).fetchall() if r[0]]
+                except duckdb.Error as exc:
+                    raise self._blame(con, group, group.files, None, (), exc) from exc
+                group.tag_keys = {k: tag_column(k) for k in sorted(keys)}
+            report("tags", i, len(groups))
+
+    def _write_line_items(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        unit: _Unit,
+        tag_columns: Sequence[str],
+        wanted: frozenset[str] | None,
+        out: Path,
+    ) -> None:
+        select = normalized_select(
+            unit.group, files=unit.files, period=unit.period, tag_columns=tag_columns
+        )
+        filtered = f"SELECT * FROM ({select})"
+        if wanted is not None and unit.period is None:
+            filtered += f" WHERE billing_period IN ({', '.join(literal(p) for p in wanted)})"
+        if unit.period is not None:
+            target = out / f"billing_period={unit.period}"
+            target.mkdir(parents=True, exist_ok=True)
+            copy = (
+                f"COPY ({filtered}) TO {literal(str(target / f'u{unit.index}-0.parquet'))} "
+                "(FORMAT parquet)"
+            )
+        else:
+            copy = (
+                f"COPY ({filtered}) TO {literal(str(out))} (FORMAT parquet, "
+                "PARTITION_BY (billing_period), WRITE_PARTITION_COLUMNS true, "
+                f"OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'u{unit.index}-{{i}}')"
+            )
+        try:
+            con.execute(copy)
+        except duckdb.Error as exc:
+            raise self._blame(con, unit.group, unit.files, unit.period, tag_columns, exc) from exc
+
+    def _blame(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        group: FileGroup,
+        files: Sequence[SourceFile],
+        period: str | None,
+        tag_columns: Sequence[str],
+        exc: duckdb.Error,
+    ) -> BaseException:
+        """Find which file a failed scan choked on, by reading each file on its own."""
+        if isinstance(exc, duckdb.OutOfMemoryException | duckdb.InterruptException):
+            return exc
+        for f in files:
+            select = normalized_select(group, files=[f], period=period, tag_columns=tag_columns)
+            try:
+                con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM ({select})").fetchall()
+            except duckdb.Error as inner:
+                return violation(f.name, f"cannot be read: {_first_line(inner)}")
+        if len(files) == 1:
+            return violation(files[0].name, f"cannot be read: {_first_line(exc)}")
+        return exc
+
+    def _summarize_period(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        period: str,
+        unit_dirs: list[Path],
+        units: Sequence[_Unit],
+        staging: Path,
+        token: str,
+        tag_columns: Sequence[str],
+        refreshed_at: datetime,
+        source: str,
+        report: Progress,
+        step: tuple[int, int],
+    ) -> _PeriodEntry:
+        folder = staging / "periods" / period
+        li_dir = folder / "line_items"
+        li_dir.mkdir(parents=True)
+        moved = []
+        for d in unit_dirs:
+            for f in sorted(d.glob("*.parquet")):
+                target = li_dir / f.name
+                os.rename(f, target)
+                moved.append(target)
+        li = f"read_parquet({path_list(moved)}, union_by_name = true, hive_partitioning = false)"
+        tags = [ident(c) for c in tag_columns]
+        max_tags = "".join(f", max({t}) AS {t}" for t in tags)
+        con.execute(
+            f"""
+            COPY (
+                SELECT {literal(period)} AS billing_period, usage_date, account_id, resource_id,
+                       service, line_item_type, max(region) AS region,
+                       sum(unblended_cost)::{MONEY} AS unblended_cost,
+                       sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
+                       sum(amortized_cost)::{MONEY} AS amortized_cost,
+                       count(*) AS line_items{max_tags}
+                FROM {li}
+                GROUP BY usage_date, account_id, resource_id, service, line_item_type
+            ) TO {literal(str(folder / "daily.parquet"))} (FORMAT parquet)
+            """
+        )
+        report("daily", step[0], step[1])
+        daily = f"read_parquet({literal(str(folder / 'daily.parquet'))})"
+        entries = ", ".join(
+            f"{{'key': {literal(c[len('tag_') :])}, "
+            f"'value': arg_max({ident(c)}, (usage_date, {ident(c)})) "
+            f"FILTER (WHERE {ident(c)} IS NOT NULL)}}"
+            for c in tag_columns
+        )
+        tags_map = (
+            f"map_from_entries(list_filter([{entries}], lambda e: e.value IS NOT NULL))"
+            if tag_columns
+            else "MAP {}::MAP(VARCHAR, VARCHAR)"
+        )
+        con.execute(
+            f"""
+            COPY (
+                SELECT resource_id, account_id, max(service) AS service, max(region) AS region,
+                       {tags_map} AS tags,
+                       sum(unblended_cost) AS unblended_cost,
+                       sum(net_unblended_cost) AS net_unblended_cost,
+                       sum(amortized_cost) AS amortized_cost,
+                       min(usage_date) AS first_usage_date, max(usage_date) AS last_usage_date
+                FROM {daily}
+                WHERE resource_id IS NOT NULL
+                GROUP BY resource_id, account_id
+                ORDER BY resource_id, account_id
+            ) TO {literal(str(folder / "resources.parquet"))} (FORMAT parquet)
+            """
+        )
+        report("resources", step[0], step[1])
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE period_accounts AS
+            SELECT account_id, max(account_name) AS account_name,
+                   min(usage_date) AS first_seen, max(usage_date) AS last_seen,
+                   count(*) AS line_items, sum(unblended_cost) AS unblended_cost,
+                   list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL) AS invoices,
+                   list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL) AS currencies
+            FROM {li}
+            GROUP BY account_id
+            """
+        )
+        con.execute(
+            f"""
+            COPY (
+                SELECT {literal(period)} AS billing_period, account_id, account_name,
+                       first_seen, last_seen, unblended_cost
+                FROM period_accounts ORDER BY account_id
+            ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
+            """
+        )
+        row = con.execute(
+            """
+            SELECT sum(line_items), sum(unblended_cost),
+                   list_sort(list_distinct(flatten(list(invoices)))),
+                   list_sort(list_distinct(flatten(list(currencies))))
+            FROM period_accounts
+            """
+        ).fetchone()
+        assert row is not None
+        con.execute("DROP TABLE period_accounts")
+        rows, total, invoices, currencies = row
+        formats = sorted(
+            {u.group.format for u in units if any(d.name.startswith(f"u{u.index}-") for d in moved)}
+        )
+        return _PeriodEntry(
+            period=period,
+            folder=f"periods/{period}@{token}",
+            finalized=bool(invoices),
+            invoice_ids=tuple(invoices or ()),
+            rows=int(rows or 0),
+            total_unblended_cost=Decimal(total or 0),
+            refreshed_at=refreshed_at,
+            currency=",".join(currencies or ()) or "USD",
+            format="+".join(formats),
+            tag_columns=tuple(tag_columns),
+            line_item_files=tuple(f"line_items/{p.name}" for p in moved),
+            source=source,
+        )
+
+    def _swap(self, entries: Sequence[_PeriodEntry], staging: Path) -> None:
+        """Move the new period folders in and replace the manifest: the store's commit point."""
+        for e in entries:
+            os.rename(staging / "periods" / e.period, self._dir / e.folder)
+        _fsync_dir(self._dir / "periods")
+        old = self._load_manifest()
+        periods = dict(old.periods)
+        superseded = []
+        for e in entries:
+            if e.period in periods:
+                superseded.append(periods[e.period].folder)
+            periods[e.period] = e
+        self._write_manifest(_Manifest(dict(sorted(periods.items()))))
+        with self._readers_changed:
+            idle = self._readers_changed.wait_for(
+                lambda: self._readers == 0, timeout=_READER_GRACE_SECONDS
+            )
+        if idle:
+            for folder in superseded:
+                shutil.rmtree(self._dir / folder, ignore_errors=True)
+
+    def _collect_garbage(self) -> None:
+        """Remove what a crashed or superseded refresh left: staging and unreferenced folders."""
+        shutil.rmtree(self._dir / ".staging", ignore_errors=True)
+        referenced = {e.folder for e in self._load_manifest().periods.values()}
+        for folder in (self._dir / "periods").iterdir():
+            if f"periods/{folder.name}" not in referenced:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    del stage, done, total
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _wanted_periods(periods: Iterable[str] | None) -> frozenset[str] | None:
+    if periods is None:
+        return None
+    if isinstance(periods, str):
+        periods = [periods]
+    chosen = frozenset(p.strip() for p in periods)
+    bad = sorted(p for p in chosen if not is_billing_period(p))
+    if bad:
+        raise RuleViolation(
+            f"billing periods must look like YYYY-MM: {', '.join(bad)}",
+            errors=[ErrorDetail(message=f"{p}: YYYY-MM expected", field="periods") for p in bad],
+        )
+    return chosen
+
+
+def _plan_units(groups: Sequence[FileGroup]) -> list[_Unit]:
+    """Files whose path names their billing period are written per period with the period as a
+    literal (no per-row date formatting, no partitioned write); the others in one partitioned
+    COPY per group."""
+    units: list[_Unit] = []
+    for group in groups:
+        by_period: dict[str, list[SourceFile]] = {}
+        loose: list[SourceFile] = []
+        for f in group.files:
+            if f.period_hint:
+                by_period.setdefault(f.period_hint, []).append(f)
+            else:
+                loose.append(f)
+        for period, files in sorted(by_period.items()):
+            units.append(_Unit(index=len(units), group=group, files=files, period=period))
+        if loose:
+            units.append(_Unit(index=len(units), group=group, files=loose, period=None))
+    return units
+
+
+_PERIOD_DIR = re.compile(r"^billing_period=(\d{4}-\d{2})$")
+
+
+def _periods_written(line_items: Path) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {}
+    if not line_items.exists():
+        return found
+    for d in sorted(line_items.iterdir()):
+        m = _PERIOD_DIR.match(d.name)
+        if d.is_dir() and m and any(d.glob("*.parquet")):
+            found.setdefault(m.group(1), []).append(d)
+        elif d.is_dir() and not m:
+            raise violation(str(d.name), "a line item has a billing period that is not YYYY-MM")
+    return found
+
+
+def _encode_cursor(resource_id: str, account_id: str) -> str:
+    raw = json.dumps([resource_id, account_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value = json.loads(raw)
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            return value[0], value[1]
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        pass
+    raise RuleViolation(
+        "invalid cursor", errors=[ErrorDetail(message="not a cursor of this list", field="cursor")]
+    )

@@ -1,0 +1,123 @@
+"""AWS accounts: list, add by hand, classify, and "check for new accounts"."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter
+
+from api.deps import AppContainer, CurrentUser, RequirePermission, UoW, actor_of
+from api.schemas.accounts import AccountCreate, AccountRead, AccountUpdate, DiscoveryRead
+from api.schemas.common import PROBLEM_RESPONSES
+from domain.accounts import service
+from domain.accounts.model import AccountSource, AccountType, DiscoveredAccount
+from domain.errors import NotFound
+from domain.identity.roles import Permission, sees_all_spend
+from domain.identity.users import User
+
+router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"], responses=PROBLEM_RESPONSES)
+
+Manager = Annotated[User, RequirePermission(Permission.MANAGE_ACCOUNTS)]
+
+
+@router.get("", response_model=list[AccountRead])
+async def list_accounts(
+    user: CurrentUser,
+    uow: UoW,
+    q: str | None = None,
+    account_type: AccountType | None = None,
+    source: AccountSource | None = None,
+) -> list[AccountRead]:
+    """AWS accounts. Finance roles see all; an owner sees the accounts whose spend is
+    allocated into their scope (none until accounts are allocated to budgets)."""
+    if not sees_all_spend(user.role):
+        return []
+    found = await uow.accounts.list(
+        q=q,
+        account_type=account_type.value if account_type else None,
+        source=source.value if source else None,
+    )
+    return [AccountRead.of(a) for a in found]
+
+
+@router.post("", response_model=AccountRead, status_code=201)
+async def create_account(body: AccountCreate, user: Manager, uow: UoW) -> AccountRead:
+    """Onboard an account by hand (`source=manual`)."""
+    account = await service.add_account(
+        uow.accounts,
+        uow.audit,
+        actor_of(user),
+        account_id=body.account_id,
+        name=body.name,
+        email=body.email,
+        account_type=body.account_type.value if body.account_type else None,
+        vended_date=body.vended_date,
+    )
+    return AccountRead.of(account)
+
+
+@router.get("/{account_id}", response_model=AccountRead)
+async def get_account(account_id: str, user: CurrentUser, uow: UoW) -> AccountRead:
+    """One account."""
+    account = await uow.accounts.get(account_id) if sees_all_spend(user.role) else None
+    if account is None:
+        raise NotFound("account not found")
+    return AccountRead.of(account)
+
+
+@router.patch("/{account_id}", response_model=AccountRead)
+async def update_account(
+    account_id: str, body: AccountUpdate, user: Manager, uow: UoW
+) -> AccountRead:
+    """Rename, classify (account type), or record a status or vended date."""
+    account = await service.update_account(
+        uow.accounts,
+        uow.audit,
+        actor_of(user),
+        account_id,
+        service.AccountChanges(
+            name=body.name,
+            email=body.email,
+            status=body.status,
+            account_type=body.account_type.value if body.account_type else None,
+            vended_date=body.vended_date,
+        ),
+    )
+    return AccountRead.of(account)
+
+
+@router.post("/discover", response_model=DiscoveryRead)
+async def discover_accounts(user: Manager, uow: UoW, container: AppContainer) -> DiscoveryRead:
+    """Check for new accounts: AWS Organizations' ListAccounts (when enabled with
+    `FINOPS_AWS_ORGANIZATIONS=true`) and the usage accounts the CUR shows."""
+    found: list[DiscoveredAccount] = []
+    sources: dict[str, str] = {}
+    if container.organizations is None:
+        sources["organizations"] = "not configured"
+    else:
+        try:
+            found += await asyncio.to_thread(container.organizations)
+            sources["organizations"] = "ok"
+        except Exception as exc:  # AWS refused or unreachable: report it, use the CUR still
+            sources["organizations"] = f"unavailable: {exc.__class__.__name__}: {exc}"[:300]
+    seen = await asyncio.to_thread(container.cur.accounts_seen)
+    found += [
+        DiscoveredAccount(
+            account_id=a.account_id,
+            name=a.name,
+            email=None,
+            status=None,
+            vended_date=a.first_seen,
+            source=AccountSource.CUR,
+        )
+        for a in seen
+    ]
+    sources["cur"] = "ok"
+    result = await service.discover(uow.accounts, uow.audit, actor_of(user), found)
+    return DiscoveryRead(
+        created=list(result.created),
+        updated=list(result.updated),
+        unchanged=result.unchanged,
+        sources=sources,
+    )

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from api.schemas.common import Schema
+from domain.accounts.model import Account, AccountSource, AccountType
+
+
+class AccountCreate(Schema):
+    account_id: str = Field(description="12 digits, leading zeros kept", examples=["011254002932"])
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    account_type: AccountType | None = None
+    vended_date: date | None = None
+
+
+class AccountUpdate(Schema):
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    status: str | None = Field(default=None, max_length=32)
+    account_type: AccountType | None = None
+    vended_date: date | None = None
+
+
+class AccountRead(Schema):
+    account_id: str
+    name: str
+    email: str | None
+    status: str
+    vended_date: date | None
+    source: AccountSource
+    account_type: AccountType | None
+
+    @classmethod
+    def of(cls, a: Account) -> AccountRead:
+        return cls(
+            account_id=a.account_id,
+            name=a.name,
+            email=a.email,
+            status=a.status,
+            vended_date=a.vended_date,
+            source=a.source,
+            account_type=a.account_type,
+        )
+
+
+class DiscoveryRead(Schema):
+    created: list[str]
+    updated: list[str]
+    unchanged: int
+    sources: dict[str, str] = Field(
+        description="per source: 'ok', 'not configured', or why it could not be read"
+    )

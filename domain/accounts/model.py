@@ -1,0 +1,72 @@
+"""AWS accounts: onboarded from AWS Organizations, seen in the CUR, or added by hand.
+
+Accounts are never deleted: a closed account keeps its history (and its allocations).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from domain.errors import ErrorDetail
+
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+
+
+class AccountType(StrEnum):
+    PRODUCTION = "Production"
+    PRE_PRODUCTION = "Pre-Production"
+    SHARED = "Shared"
+    DEVELOPMENT = "Development"
+    SANDBOX = "Sandbox"
+
+
+class AccountSource(StrEnum):
+    ORGANIZATIONS = "organizations"
+    CUR = "cur"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    name: str
+    email: str | None
+    status: str
+    vended_date: date | None
+    source: AccountSource
+    account_type: AccountType | None
+
+
+@dataclass(frozen=True)
+class DiscoveredAccount:
+    """An account as a source reports it (Organizations' ListAccounts, or the CUR)."""
+
+    account_id: str
+    name: str | None
+    email: str | None
+    status: str | None
+    vended_date: date | None
+    source: AccountSource
+
+
+def account_id_errors(account_id: str, field: str = "account_id") -> list[ErrorDetail]:
+    if not _ACCOUNT_ID.match(account_id):
+        return [
+            ErrorDetail(
+                message="an AWS account id is exactly 12 digits (leading zeros included)",
+                field=field,
+            )
+        ]
+    return []
+
+
+def parse_account_type(value: str | None) -> AccountType | None:
+    if value is None:
+        return None
+    for member in AccountType:
+        if member.value.casefold() == value.strip().casefold():
+            return member
+    return None

@@ -1,0 +1,81 @@
+"""Spend-side value objects: what the CUR store hands to the rest of the service.
+
+Money is `Decimal` (the store materializes costs as DECIMAL(20,10)); nothing here knows
+how the data was read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def is_billing_period(value: str) -> bool:
+    """True for a billing period label `YYYY-MM`."""
+    return bool(_PERIOD.match(value))
+
+
+@dataclass(frozen=True)
+class BillingPeriod:
+    """One billing month as materialized by the last refresh that delivered it.
+
+    `finalized` is true when the CUR carries a non-empty invoice id for the month: AWS only
+    writes the invoice id once the month's bill is issued.
+    """
+
+    period: str
+    finalized: bool
+    invoice_ids: tuple[str, ...]
+    rows: int
+    total_unblended_cost: Decimal
+    refreshed_at: datetime
+    currency: str
+    format: str
+
+
+@dataclass(frozen=True)
+class ResourceRow:
+    """A CUR resource (`line_item_resource_id`) with its cost in one billing period."""
+
+    resource_id: str
+    service: str | None
+    account_id: str
+    region: str | None
+    tags: dict[str, str]
+    cost: Decimal
+    period: str
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    """One page of resources; `next_cursor` is None on the last page."""
+
+    items: tuple[ResourceRow, ...]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class SeenAccount:
+    """An AWS usage account as the CUR shows it: id (12 digits, kept as text), name, first usage."""
+
+    account_id: str
+    name: str | None
+    first_seen: date
+
+
+@dataclass(frozen=True)
+class DailyCostSource:
+    """Where the allocation engine reads a period's materialized spend.
+
+    `daily_paths` hold one row per (account, resource, service, line item type, usage day) with
+    every cost basis summed as DECIMAL(20,10); `line_item_paths` hold the normalized line items.
+    """
+
+    period: str
+    daily_paths: tuple[str, ...]
+    line_item_paths: tuple[str, ...]
+    tag_columns: tuple[str, ...] = field(default_factory=tuple)
