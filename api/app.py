@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from adapters.config import Settings
 from adapters.logging import request_id_var
 from adapters.security.tokens import JwksFetcher
-from api import accounts, audit, auth, budgets, health, spend, users
+from api import accounts, allocation, audit, auth, budgets, health, spend, users
 from api.container import Container, build_container
 from api.errors import install_error_handlers, problem
 
@@ -29,6 +29,7 @@ ROUTERS = (
     users.router,
     budgets.router,
     accounts.router,
+    allocation.router,
     spend.router,
     audit.router,
 )

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters.logging import request_id_var
@@ -114,6 +115,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, detail, request=request, headers=headers)
 
 
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # A unique constraint caught what two concurrent requests both checked: the loser is told
+    # to retry; its transaction was rolled back whole.
+    log.info("integrity conflict", extra={"error": str(getattr(exc, "orig", exc))[:300]})
+    return problem(409, "the change conflicts with a concurrent change; reload and retry",
+                   request=request)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     correlation_id = request_id_var.get() or uuid.uuid4().hex
     log.error("unexpected error", exc_info=exc, extra={"correlation_id": correlation_id})
@@ -129,4 +138,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(Exception, _unexpected)

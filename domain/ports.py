@@ -7,12 +7,16 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from domain.accounts.model import Account
+    from domain.accounts.splits import BudgetRef, SplitShare, SplitVersion
     from domain.audit import AuditEntry
     from domain.budgets.loading import ExistingBudget
     from domain.budgets.model import HierarchyLabels
     from domain.budgets.records import NewNode, NodeRecord
     from domain.identity.users import NewUser, User
+    from domain.workloads.model import Claim, NewClaim, Workload, WorkloadFields
 
 
 class PasswordHasher(Protocol):
@@ -88,3 +92,37 @@ class AccountStore(Protocol):
     async def add(self, account: Account) -> None: ...
 
     async def save(self, account: Account) -> None: ...
+
+
+class AllocationStore(Protocol):
+    """Account splits, workloads and claims."""
+
+    async def budget_refs(self, ids: Iterable[int]) -> dict[int, BudgetRef]: ...
+
+    async def splits_of(self, account_id: str) -> list[SplitVersion]: ...
+
+    async def add_split(
+        self,
+        account_id: str,
+        effective_from: date,
+        shares: Sequence[SplitShare],
+        created_by: str,
+        end_previous: SplitVersion | None,
+        previous_end: date | None,
+    ) -> int: ...
+
+    async def add_workload(
+        self, budget_id: int, account_id: str, fields: WorkloadFields, created_by: str
+    ) -> Workload: ...
+
+    async def save_workload(self, workload_id: int, fields: WorkloadFields) -> Workload: ...
+
+    async def open_claims(self, resource_ids: Iterable[str]) -> dict[str, Claim]: ...
+
+    async def add_claims(
+        self, claims: Sequence[NewClaim], claimed_by: str, at: datetime
+    ) -> list[Claim]: ...
+
+    async def release(
+        self, claim_ids: Sequence[int], released_by: str, at: datetime, effective_to: date
+    ) -> None: ...

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -198,3 +199,88 @@ class CurEventRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="received")
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message: Mapped[str | None] = mapped_column(String(1000))
+
+
+class SplitVersionRow(Base):
+    """An account's split across product budgets, in force from `effective_from` to
+    `effective_to` (inclusive; NULL while current). A remap ends it and starts a new one."""
+
+    __tablename__ = "split_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.account_id"))
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("account_id", "effective_from", name="uq_split_versions_start"),
+    )
+
+
+class SplitLineRow(Base):
+    __tablename__ = "split_lines"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("split_versions.id"), primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budgets.id"), primary_key=True)
+    percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+
+class WorkloadRow(Base):
+    __tablename__ = "workloads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budgets.id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.account_id"))
+    name: Mapped[str] = mapped_column(String(200))
+    calculator_url: Mapped[str] = mapped_column(String(2000))
+    monthly_estimate: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    launch_month: Mapped[date] = mapped_column(Date)
+    end_month: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_workloads_budget", "budget_id"),)
+
+
+class ClaimRow(Base):
+    """A resource claimed to a workload: 100% of its cost goes to the workload's budget on
+    days `effective_from`..`effective_to` (NULL while claimed). At most one open claim per
+    resource, enforced by a partial unique index, so two racing claims cannot both win."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(12))
+    resource_id: Mapped[str] = mapped_column(String(1024))
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id"))
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budgets.id"))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str] = mapped_column(String(254))
+    effective_from: Mapped[date] = mapped_column(Date)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by: Mapped[str | None] = mapped_column(String(254))
+    effective_to: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index(
+            "ix_claims_open_resource",
+            "resource_id",
+            unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+        Index("ix_claims_workload", "workload_id"),
+    )
+
+
+class RulesVersionRow(Base):
+    """A counter bumped by every change of splits or claims: materialized allocations built
+    from an older version are recomputed before they are read."""
+
+    __tablename__ = "rules_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.accounts import AccountRepository
+from adapters.db.allocation import AllocationRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
 from adapters.db.users import UserRepository
@@ -24,6 +25,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session, request_id)
         self.budgets = BudgetRepository(session)
         self.accounts = AccountRepository(session)
+        self.allocation = AllocationRepository(session)
         self._after_commit: list[SideEffect] = []
 
     def after_commit(self, effect: SideEffect) -> None:

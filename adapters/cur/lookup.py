@@ -1,0 +1,37 @@
+"""Which accounts a resource shows under in the CUR (claims check a resource belongs to the
+workload's account)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import duckdb
+import pyarrow as pa
+
+from adapters.cur.store import CurStore
+
+
+def resource_accounts(store: CurStore, resource_ids: Iterable[str]) -> dict[str, set[str]]:
+    wanted = sorted(set(resource_ids))
+    paths = [
+        path
+        for period in store.billing_periods()
+        for path in store.daily_costs(period.period).daily_paths
+    ]
+    found: dict[str, set[str]] = defaultdict(set)
+    if not wanted or not paths:
+        return found
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("wanted", pa.table({"resource_id": wanted}))
+        rows = con.execute(
+            "SELECT DISTINCT d.resource_id, d.account_id FROM read_parquet(?) d "
+            "JOIN wanted w ON w.resource_id = d.resource_id",
+            [paths],
+        ).fetchall()
+    finally:
+        con.close()
+    for resource_id, account_id in rows:
+        found[resource_id].add(account_id)
+    return found

@@ -1,0 +1,295 @@
+"""Account splits, workloads and claims: the rules the allocation engine applies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select, update
+
+from adapters.db.models import (
+    BudgetRow,
+    ClaimRow,
+    NodeRow,
+    RulesVersionRow,
+    SplitLineRow,
+    SplitVersionRow,
+    WorkloadRow,
+)
+from adapters.db.repository import Repository
+from adapters.db.scope import ResolvedScope
+from domain.accounts.splits import BudgetRef, SplitShare, SplitVersion
+from domain.workloads.model import Claim, NewClaim, Workload, WorkloadFields
+
+
+def _workload(row: WorkloadRow) -> Workload:
+    return Workload(
+        row.id,
+        row.budget_id,
+        row.account_id,
+        row.name,
+        row.calculator_url,
+        Decimal(row.monthly_estimate),
+        row.launch_month,
+        row.end_month,
+        row.created_by,
+    )
+
+
+def _claim(row: ClaimRow) -> Claim:
+    return Claim(
+        row.id,
+        row.account_id,
+        row.resource_id,
+        row.workload_id,
+        row.budget_id,
+        row.claimed_at,
+        row.claimed_by,
+        row.effective_from,
+        row.released_at,
+        row.released_by,
+        row.effective_to,
+    )
+
+
+class AllocationRepository(Repository[SplitVersionRow]):
+    model = SplitVersionRow
+
+    # --- rules version -------------------------------------------------------------------
+    async def bump_rules_version(self) -> None:
+        await self.session.execute(
+            update(RulesVersionRow)
+            .where(RulesVersionRow.id == 1)
+            .values(version=RulesVersionRow.version + 1)
+        )
+
+    async def rules_version(self) -> int:
+        return int(
+            await self.session.scalar(
+                select(RulesVersionRow.version).where(RulesVersionRow.id == 1)
+            )
+            or 0
+        )
+
+    # --- budgets as splits see them --------------------------------------------------------
+    async def budget_refs(self, ids: Iterable[int]) -> dict[int, BudgetRef]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        rows = await self.session.execute(
+            select(BudgetRow.id, BudgetRow.year, BudgetRow.status).where(BudgetRow.id.in_(wanted))
+        )
+        return {r.id: BudgetRef(r.id, r.year, r.status == "active") for r in rows}
+
+    async def budget_ids_in(self, scope: ResolvedScope, ids: Iterable[int]) -> set[int]:
+        wanted = list(set(ids))
+        if not wanted:
+            return set()
+        stmt = (
+            select(BudgetRow.id)
+            .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+            .where(BudgetRow.id.in_(wanted))
+        )
+        return set((await self.session.scalars(scope.apply(stmt, NodeRow.path))).all())
+
+    # --- splits ----------------------------------------------------------------------------
+    async def _versions(self, stmt: object) -> list[SplitVersion]:
+        rows = list((await self.session.scalars(stmt)).all())  # type: ignore[call-overload]
+        lines: dict[int, list[SplitShare]] = defaultdict(list)
+        ids = [r.id for r in rows]
+        for start in range(0, len(ids), 1000):
+            found = await self.session.scalars(
+                select(SplitLineRow)
+                .where(SplitLineRow.version_id.in_(ids[start : start + 1000]))
+                .order_by(SplitLineRow.budget_id)
+            )
+            for line in found:
+                lines[line.version_id].append(SplitShare(line.budget_id, Decimal(line.percent)))
+        return [
+            SplitVersion(
+                r.id,
+                r.account_id,
+                r.effective_from,
+                r.effective_to,
+                tuple(lines[r.id]),
+                r.created_by,
+                r.created_at,
+            )
+            for r in rows
+        ]
+
+    async def splits_of(self, account_id: str) -> list[SplitVersion]:
+        return await self._versions(
+            select(SplitVersionRow)
+            .where(SplitVersionRow.account_id == account_id)
+            .order_by(SplitVersionRow.effective_from)
+        )
+
+    async def all_splits(self) -> list[SplitVersion]:
+        return await self._versions(
+            select(SplitVersionRow).order_by(
+                SplitVersionRow.account_id, SplitVersionRow.effective_from
+            )
+        )
+
+    async def add_split(
+        self,
+        account_id: str,
+        effective_from: date,
+        shares: Sequence[SplitShare],
+        created_by: str,
+        end_previous: SplitVersion | None,
+        previous_end: date | None,
+    ) -> int:
+        if end_previous is not None:
+            row = await self.session.get(SplitVersionRow, end_previous.id)
+            assert row is not None
+            row.effective_to = previous_end
+        version = SplitVersionRow(
+            account_id=account_id,
+            effective_from=effective_from,
+            effective_to=None,
+            created_by=created_by,
+        )
+        self.session.add(version)
+        await self.session.flush()
+        self.session.add_all(
+            [
+                SplitLineRow(version_id=version.id, budget_id=s.budget_id, percent=s.percent)
+                for s in shares
+            ]
+        )
+        await self.session.flush()
+        await self.bump_rules_version()
+        return version.id
+
+    # --- workloads -------------------------------------------------------------------------
+    def _workloads_in(self, scope: ResolvedScope):  # type: ignore[no-untyped-def]
+        stmt = (
+            select(WorkloadRow)
+            .join(BudgetRow, BudgetRow.id == WorkloadRow.budget_id)
+            .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+        )
+        return scope.apply(stmt, NodeRow.path)
+
+    async def workloads(
+        self, scope: ResolvedScope, *, budget_id: int | None = None, account_id: str | None = None
+    ) -> list[Workload]:
+        stmt = self._workloads_in(scope)
+        if budget_id is not None:
+            stmt = stmt.where(WorkloadRow.budget_id == budget_id)
+        if account_id is not None:
+            stmt = stmt.where(WorkloadRow.account_id == account_id)
+        rows = await self.session.scalars(stmt.order_by(WorkloadRow.id))
+        return [_workload(r) for r in rows]
+
+    async def workload(self, scope: ResolvedScope, workload_id: int) -> Workload | None:
+        row = (
+            await self.session.scalars(
+                self._workloads_in(scope).where(WorkloadRow.id == workload_id)
+            )
+        ).first()
+        return _workload(row) if row else None
+
+    async def workloads_by_id(
+        self, scope: ResolvedScope, ids: Iterable[int]
+    ) -> dict[int, Workload]:
+        rows = await self.session.scalars(
+            self._workloads_in(scope).where(WorkloadRow.id.in_(list(set(ids))))
+        )
+        return {r.id: _workload(r) for r in rows}
+
+    async def add_workload(
+        self, budget_id: int, account_id: str, fields: WorkloadFields, created_by: str
+    ) -> Workload:
+        row = WorkloadRow(
+            budget_id=budget_id,
+            account_id=account_id,
+            name=fields.name,
+            calculator_url=fields.calculator_url,
+            monthly_estimate=fields.monthly_estimate,
+            launch_month=fields.launch_month,
+            end_month=fields.end_month,
+            created_by=created_by,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _workload(row)
+
+    async def save_workload(self, workload_id: int, fields: WorkloadFields) -> Workload:
+        row = await self.session.get(WorkloadRow, workload_id)
+        assert row is not None
+        row.name, row.calculator_url = fields.name, fields.calculator_url
+        row.monthly_estimate = fields.monthly_estimate
+        row.launch_month, row.end_month = fields.launch_month, fields.end_month
+        await self.session.flush()
+        return _workload(row)
+
+    # --- claims ----------------------------------------------------------------------------
+    async def open_claims(self, resource_ids: Iterable[str]) -> dict[str, Claim]:
+        wanted = list(set(resource_ids))
+        out: dict[str, Claim] = {}
+        for start in range(0, len(wanted), 500):
+            rows = await self.session.scalars(
+                select(ClaimRow).where(
+                    ClaimRow.resource_id.in_(wanted[start : start + 500]),
+                    ClaimRow.released_at.is_(None),
+                )
+            )
+            out.update({r.resource_id: _claim(r) for r in rows})
+        return out
+
+    async def add_claims(
+        self, claims: Sequence[NewClaim], claimed_by: str, at: datetime
+    ) -> list[Claim]:
+        rows = [
+            ClaimRow(
+                account_id=c.account_id,
+                resource_id=c.resource_id,
+                workload_id=c.workload_id,
+                budget_id=c.budget_id,
+                claimed_at=at,
+                claimed_by=claimed_by,
+                effective_from=c.effective_from,
+            )
+            for c in claims
+        ]
+        self.session.add_all(rows)
+        await self.session.flush()
+        await self.bump_rules_version()
+        return [_claim(r) for r in rows]
+
+    async def release(
+        self, claim_ids: Sequence[int], released_by: str, at: datetime, effective_to: date
+    ) -> None:
+        await self.session.execute(
+            update(ClaimRow)
+            .where(ClaimRow.id.in_(list(claim_ids)))
+            .values(released_at=at, released_by=released_by, effective_to=effective_to)
+            .execution_options(synchronize_session=False)
+        )
+        await self.bump_rules_version()
+
+    async def claims(
+        self, scope: ResolvedScope, *, status: str | None = None, workload_id: int | None = None
+    ) -> list[Claim]:
+        stmt = (
+            select(ClaimRow)
+            .join(BudgetRow, BudgetRow.id == ClaimRow.budget_id)
+            .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+        )
+        stmt = scope.apply(stmt, NodeRow.path)
+        if status == "open":
+            stmt = stmt.where(ClaimRow.released_at.is_(None))
+        elif status == "released":
+            stmt = stmt.where(ClaimRow.released_at.is_not(None))
+        if workload_id is not None:
+            stmt = stmt.where(ClaimRow.workload_id == workload_id)
+        rows = await self.session.scalars(stmt.order_by(ClaimRow.id))
+        return [_claim(r) for r in rows]
+
+    async def all_claims(self) -> list[Claim]:
+        rows = await self.session.scalars(select(ClaimRow).order_by(ClaimRow.id))
+        return [_claim(r) for r in rows]
