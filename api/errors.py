@@ -119,8 +119,9 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     # A unique constraint caught what two concurrent requests both checked: the loser is told
     # to retry; its transaction was rolled back whole.
     log.info("integrity conflict", extra={"error": str(getattr(exc, "orig", exc))[:300]})
-    return problem(409, "the change conflicts with a concurrent change; reload and retry",
-                   request=request)
+    return problem(
+        409, "the change conflicts with a concurrent change; reload and retry", request=request
+    )
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
