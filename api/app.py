@@ -17,7 +17,17 @@ from fastapi.staticfiles import StaticFiles
 from adapters.config import Settings
 from adapters.logging import request_id_var
 from adapters.security.tokens import JwksFetcher
-from api import accounts, allocation, audit, auth, budgets, health, spend, users
+from api import (
+    accounts,
+    allocation,
+    audit,
+    auth,
+    budgets,
+    health,
+    schedules,
+    spend,
+    users,
+)
 from api.container import Container, build_container
 from api.errors import install_error_handlers, problem
 
@@ -30,6 +40,7 @@ ROUTERS = (
     budgets.router,
     accounts.router,
     allocation.router,
+    schedules.router,
     spend.router,
     audit.router,
 )

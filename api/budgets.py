@@ -156,10 +156,11 @@ async def list_budgets(
     """Product budgets in the caller's scope, with their current annual amounts."""
     items = await uow.budgets.list_budgets(scope, year=year, status=status)
     labels = await uow.budgets.labels(year) if year is not None else None
+    statuses = await uow.schedules.statuses(b.id for b in items)
     return BudgetList(
         year=year,
         labels=list(labels.as_tuple()) if labels else None,
-        items=[BudgetRead.of(b) for b in items],
+        items=[BudgetRead.of(b, statuses.get(b.id, "none")) for b in items],
         total=len(items),
     )
 
@@ -169,8 +170,9 @@ async def _detail(uow: UoW, scope: ResolvedScope, budget_id: int) -> BudgetDetai
     if record is None:
         raise NotFound("budget not found")
     labels = await uow.budgets.labels(record.year) or HierarchyLabels()
+    status = (await uow.schedules.get(record.id)).status.value
     return BudgetDetail(
-        **BudgetRead.of(record).model_dump(),
+        **BudgetRead.of(record, status).model_dump(),
         labels=list(labels.as_tuple()),
         versions=[VersionRead.of(v) for v in record.versions],
     )
@@ -210,15 +212,19 @@ async def update_budget(
     return await _detail(uow, scope, budget_id)
 
 
-def _tree(node: RollupNode, budget_of: dict[int, int]) -> HierarchyNodeRead:
+def _tree(
+    node: RollupNode, budget_of: dict[int, int], status_of: dict[int, str]
+) -> HierarchyNodeRead:
+    budget_id = budget_of.get(node.id)
     return HierarchyNodeRead(
         id=node.id,
         name=node.name,
         level=node.level,
         label=node.label,
         annual_amount=node.annual_amount,
-        budget_id=budget_of.get(node.id),
-        children=[_tree(c, budget_of) for c in node.children],
+        budget_id=budget_id,
+        schedule_status=status_of.get(budget_id, "none") if budget_id is not None else None,
+        children=[_tree(c, budget_of, status_of) for c in node.children],
     )
 
 
@@ -241,10 +247,13 @@ async def get_hierarchy(
         labels=labels,
         visible_roots=None if scope.prefixes is None else _roots(scope),
     )
+    statuses = {
+        k: v.value for k, v in (await uow.schedules.statuses(b.id for b in budgets)).items()
+    }
     return HierarchyRead(
         year=year,
         labels=list(labels.as_tuple()),
-        nodes=[_tree(t, {b.node_id: b.id for b in budgets}) for t in tree],
+        nodes=[_tree(t, {b.node_id: b.id for b in budgets}, statuses) for t in tree],
     )
 
 

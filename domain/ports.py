@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from domain.budgets.model import HierarchyLabels
     from domain.budgets.records import NewNode, NodeRecord
     from domain.identity.users import NewUser, User
+    from domain.schedules.machine import ScheduleStatus
+    from domain.schedules.months import MonthAmount
     from domain.workloads.model import Claim, NewClaim, Workload, WorkloadFields
 
 
@@ -125,4 +127,18 @@ class AllocationStore(Protocol):
 
     async def release(
         self, claim_ids: Sequence[int], released_by: str, at: datetime, effective_to: date
+    ) -> None: ...
+
+
+class ScheduleStore(Protocol):
+    async def save_months(
+        self, budget_id: int, expected: int, months: Sequence[MonthAmount]
+    ) -> int: ...
+
+    async def move(
+        self, budget_id: int, expected: int, status: ScheduleStatus, **fields: Any
+    ) -> int: ...
+
+    async def notify(
+        self, user_ids: Iterable[int], kind: str, message: str, link: str | None
     ) -> None: ...

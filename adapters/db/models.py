@@ -284,3 +284,47 @@ class RulesVersionRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScheduleRow(Base):
+    """A product budget's monthly schedule and where it stands in the approval flow.
+    `version` is bumped by every write: a stale write loses (optimistic concurrency)."""
+
+    __tablename__ = "schedules"
+
+    budget_id: Mapped[int] = mapped_column(
+        ForeignKey("budgets.id"), primary_key=True, autoincrement=False
+    )
+    status: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    submitted_by_id: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reschedule_requested_by_id: Mapped[int | None] = mapped_column(Integer)
+    decided_by_id: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(2000))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ScheduleMonthRow(Base):
+    __tablename__ = "schedule_months"
+
+    budget_id: Mapped[int] = mapped_column(ForeignKey("schedules.budget_id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+
+
+class NotificationRow(Base):
+    """An in-app notification (the notifier port's first adapter)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(String(1000))
+    link: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_notifications_user", "user_id", "read_at"),)

@@ -75,9 +75,14 @@ class BudgetRead(Schema):
     start_date: date
     retired_from: date | None
     attributes: dict[str, str]
+    schedule_status: str = Field(
+        default="none",
+        description="none, draft, pending, approved, rejected, "
+        "reschedule_requested; only approved budgets show variance",
+    )
 
     @classmethod
-    def of(cls, b: BudgetRecord) -> BudgetRead:
+    def of(cls, b: BudgetRecord, schedule_status: str = "none") -> BudgetRead:
         return cls(
             id=b.id,
             year=b.year,
@@ -92,6 +97,7 @@ class BudgetRead(Schema):
             start_date=b.start_date,
             retired_from=b.retired_from,
             attributes=b.attributes,
+            schedule_status=schedule_status,
         )
 
 
@@ -143,6 +149,7 @@ class HierarchyNodeRead(Schema):
     label: str
     annual_amount: Money
     budget_id: int | None = None
+    schedule_status: str | None = None
     children: list[HierarchyNodeRead]
 
 

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from adapters.db.models import (
+    NotificationRow,
+    ScheduleMonthRow,
+    ScheduleRow,
+    UserRow,
+    UserScopeRow,
+)
+from adapters.db.repository import Repository
+from domain.errors import Conflict, ErrorDetail
+from domain.schedules.machine import ScheduleStatus
+from domain.schedules.months import MonthAmount
+from domain.schedules.records import Notification, ScheduleState
+
+
+def _stale(current: int, given: int) -> Conflict:
+    return Conflict(
+        f"the schedule changed meanwhile (version {current}, you sent {given}); reload it",
+        [ErrorDetail(message=f"current version is {current}", field="version")],
+    )
+
+
+class ScheduleRepository(Repository[ScheduleRow]):
+    model = ScheduleRow
+
+    async def get(self, budget_id: int) -> ScheduleState:
+        row = await self.session.get(ScheduleRow, budget_id, populate_existing=True)
+        if row is None:
+            return ScheduleState.empty(budget_id)
+        months = await self.session.execute(
+            select(ScheduleMonthRow.month, ScheduleMonthRow.amount)
+            .where(ScheduleMonthRow.budget_id == budget_id)
+            .order_by(ScheduleMonthRow.month)
+        )
+        return ScheduleState(
+            budget_id=budget_id,
+            status=ScheduleStatus(row.status),
+            version=row.version,
+            months={m: Decimal(a) for m, a in months},
+            submitted_by_id=row.submitted_by_id,
+            reschedule_requested_by_id=row.reschedule_requested_by_id,
+            decided_by_id=row.decided_by_id,
+            decided_at=row.decided_at,
+            reason=row.reason,
+        )
+
+    async def _swap(self, budget_id: int, expected: int, values: dict[str, Any]) -> int:
+        """Compare-and-set on the version: of two concurrent writers exactly one wins."""
+        result = await self.session.execute(
+            update(ScheduleRow)
+            .where(ScheduleRow.budget_id == budget_id, ScheduleRow.version == expected)
+            .values(version=expected + 1, updated_at=datetime.now(UTC), **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            current = await self.session.scalar(
+                select(ScheduleRow.version).where(ScheduleRow.budget_id == budget_id)
+            )
+            raise _stale(int(current or 0), expected)
+        return expected + 1
+
+    async def save_months(
+        self, budget_id: int, expected: int, months: Sequence[MonthAmount]
+    ) -> int:
+        if expected == 0:
+            exists = await self.session.get(ScheduleRow, budget_id)
+            if exists is not None:
+                raise _stale(exists.version, expected)
+            self.session.add(
+                ScheduleRow(budget_id=budget_id, status=ScheduleStatus.DRAFT.value, version=1)
+            )
+            await self.session.flush()
+            version = 1
+        else:
+            version = await self._swap(budget_id, expected, {})
+        await self.session.execute(
+            delete(ScheduleMonthRow).where(ScheduleMonthRow.budget_id == budget_id)
+        )
+        await self.session.execute(
+            insert(ScheduleMonthRow),
+            [{"budget_id": budget_id, "month": m.month, "amount": m.amount} for m in months],
+        )
+        return version
+
+    async def move(
+        self, budget_id: int, expected: int, status: ScheduleStatus, **fields: Any
+    ) -> int:
+        return await self._swap(budget_id, expected, {"status": status.value, **fields})
+
+    async def statuses(self, budget_ids: Iterable[int]) -> dict[int, ScheduleStatus]:
+        wanted = list(set(budget_ids))
+        out: dict[int, ScheduleStatus] = {}
+        for start in range(0, len(wanted), 1000):
+            rows = await self.session.execute(
+                select(ScheduleRow.budget_id, ScheduleRow.status).where(
+                    ScheduleRow.budget_id.in_(wanted[start : start + 1000])
+                )
+            )
+            out.update({b: ScheduleStatus(s) for b, s in rows})
+        return out
+
+    async def in_states(self, states: Iterable[ScheduleStatus]) -> list[ScheduleState]:
+        rows = await self.session.scalars(
+            select(ScheduleRow).where(ScheduleRow.status.in_([s.value for s in states]))
+        )
+        return [
+            ScheduleState(
+                budget_id=r.budget_id,
+                status=ScheduleStatus(r.status),
+                version=r.version,
+                submitted_by_id=r.submitted_by_id,
+                reschedule_requested_by_id=r.reschedule_requested_by_id,
+                reason=r.reason,
+            )
+            for r in rows
+        ]
+
+    # --- who decides / notifications -------------------------------------------------------
+    async def users_mapped_to(self, node_id: int, role: str) -> list[int]:
+        rows = await self.session.scalars(
+            select(UserRow.id)
+            .join(UserScopeRow, UserScopeRow.user_id == UserRow.id)
+            .where(UserScopeRow.node_id == node_id, UserRow.role == role, UserRow.is_active)
+        )
+        return list(rows.all())
+
+    async def users_with_role(self, role: str) -> list[int]:
+        rows = await self.session.scalars(
+            select(UserRow.id).where(UserRow.role == role, UserRow.is_active)
+        )
+        return list(rows.all())
+
+    async def notify(
+        self, user_ids: Iterable[int], kind: str, message: str, link: str | None
+    ) -> None:
+        values = [
+            {"user_id": u, "kind": kind, "message": message[:1000], "link": link}
+            for u in sorted(set(user_ids))
+        ]
+        if values:
+            await self.session.execute(insert(NotificationRow), values)
+
+    async def notifications(self, user_id: int, *, unread_only: bool) -> list[Notification]:
+        stmt = select(NotificationRow).where(NotificationRow.user_id == user_id)
+        if unread_only:
+            stmt = stmt.where(NotificationRow.read_at.is_(None))
+        rows = await self.session.scalars(stmt.order_by(NotificationRow.id.desc()).limit(200))
+        return [
+            Notification(r.id, r.kind, r.message, r.link, r.created_at, r.read_at) for r in rows
+        ]
+
+    async def mark_read(self, user_id: int, notification_id: int) -> bool:
+        result = await self.session.execute(
+            update(NotificationRow)
+            .where(
+                NotificationRow.id == notification_id,
+                NotificationRow.user_id == user_id,
+                NotificationRow.read_at.is_(None),
+            )
+            .values(read_at=datetime.now(UTC))
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from api.schemas.budgets import Money
+from api.schemas.common import Schema
+from domain.schedules.machine import ScheduleStatus
+
+
+class ScheduleMonthRead(Schema):
+    month: str
+    amount: Money | None
+    workload_estimate: Money
+    closed: bool
+
+
+class ScheduleRead(Schema):
+    budget_id: int
+    status: ScheduleStatus
+    version: int
+    annual_amount: Money
+    scheduled_total: Money
+    months: list[ScheduleMonthRead]
+    reason: str | None
+    submitted_by_id: int | None
+    reschedule_requested_by_id: int | None
+    decided_by_id: int | None
+    decided_at: datetime | None
+
+
+class ScheduleMonthWrite(Schema):
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-07"])
+    amount: str = Field(examples=["10000.00"])
+
+
+class ScheduleWrite(Schema):
+    months: list[ScheduleMonthWrite]
+    version: int | None = Field(default=None, description="the version you read (or If-Match)")
+
+
+class ScheduleAction(Schema):
+    version: int | None = Field(default=None, description="the version you read (or If-Match)")
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class SpreadWrite(Schema):
+    method: str = Field(default="even", pattern="^(even|estimates)$")
+
+
+class SpreadRead(Schema):
+    method: str
+    months: list[ScheduleMonthWrite]
+
+
+class TaskRead(Schema):
+    kind: str
+    title: str
+    budget_id: int
+    status: ScheduleStatus
+    link: str
+    reason: str | None = None
+    actions: list[str]
+
+
+class NotificationRead(Schema):
+    id: int
+    kind: str
+    message: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None

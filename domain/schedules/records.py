@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from domain.schedules.machine import ScheduleStatus
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    budget_id: int
+    status: ScheduleStatus
+    version: int
+    months: dict[str, Decimal] = field(default_factory=dict)
+    submitted_by_id: int | None = None
+    reschedule_requested_by_id: int | None = None
+    decided_by_id: int | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+
+    @classmethod
+    def empty(cls, budget_id: int) -> ScheduleState:
+        return cls(budget_id=budget_id, status=ScheduleStatus.NONE, version=0)
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: int
+    kind: str
+    message: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
