@@ -49,7 +49,7 @@ typecheck: $(VENV)/.installed
 
 # pytest exits 5 when it collects no test: make treats that as a failure, as it should.
 pytest: $(VENV)/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 frontend-check: install openapi
 	npm --prefix frontend run check-client

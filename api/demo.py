@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 from adapters.config import Settings
+from adapters.cur.generator import generate_cur
+from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
-from api.container import build_container
+from api.container import Container, build_container
+from domain.accounts import service as accounts_service
+from domain.accounts.model import AccountSource, DiscoveredAccount
 from domain.audit import Actor
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
+from domain.budgets.records import BudgetRecord
 from domain.identity.roles import Role
 from domain.identity.users import create_user
+from domain.schedules import service as schedules
+from domain.schedules.machine import Action, Who
+from domain.schedules.months import schedule_months, spread
+from domain.workloads import service as workloads
+from domain.workloads.model import ClaimRequest
 
 DEMO_PASSWORD = "finops-demo-2026"
 DEMO_YEAR = 2026
@@ -66,6 +78,11 @@ DEMO_SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
+DEMO_CUR_ROWS = 240_000
+DEMO_CUR_ACCOUNTS = 9
+DEMO_CUR_RESOURCES = 900
+
+
 @dataclass(frozen=True)
 class DemoLogins:
     password: str
@@ -109,6 +126,7 @@ async def load_demo(settings: Settings) -> DemoLogins:
                 )
                 await _map_scopes(uow, actor)
             await uow.commit()
+        await _load_spend(container, actor)
     finally:
         await container.close()
     return DemoLogins(DEMO_PASSWORD, [(r.value, e) for r, e, _ in DEMO_USERS])
@@ -128,4 +146,180 @@ async def _map_scopes(uow: UnitOfWork, actor: Actor) -> None:
         if user is not None:
             await budgets.set_user_scope(
                 uow.budgets, uow.audit, actor, user=user, node_ids=[by_path[path]]
+            )
+
+
+async def _load_spend(container: Container, actor: Actor) -> None:
+    """A CUR for the demo year up to this month, its accounts, splits, workloads, claims and
+    schedules in every state: only on the first load (the CUR folder does not exist yet)."""
+    settings = container.settings
+    cur_dir = Path(settings.resolved_cur_path())
+    if settings.cur_path or cur_dir.exists():
+        return
+    today = datetime.now(UTC).date()
+    months = today.month if today.year == DEMO_YEAR else 12
+    await asyncio.to_thread(
+        generate_cur,
+        cur_dir,
+        rows=DEMO_CUR_ROWS,
+        accounts=DEMO_CUR_ACCOUNTS,
+        resources=DEMO_CUR_RESOURCES,
+        months=months,
+        start=f"{DEMO_YEAR}-01",
+    )
+    await asyncio.to_thread(container.cur.refresh, str(cur_dir))
+    seen = await asyncio.to_thread(container.cur.accounts_seen)
+    async with container.sessionmaker() as session:
+        uow = UnitOfWork(session)
+        await accounts_service.discover(
+            uow.accounts,
+            uow.audit,
+            actor,
+            [
+                DiscoveredAccount(a.account_id, a.name, None, None, a.first_seen, AccountSource.CUR)
+                for a in seen
+            ],
+        )
+        budgets = {
+            b.path[3]: b
+            for b in await uow.budgets.list_budgets(ResolvedScope(prefixes=None), year=DEMO_YEAR)
+        }
+        ids = sorted(a.account_id for a in seen)
+        plan = _demo_splits(list(budgets))
+        for account_id, (kind, shares) in zip(ids, plan, strict=False):
+            account = await uow.accounts.get(account_id)
+            assert account is not None
+            await accounts_service.update_account(
+                uow.accounts,
+                uow.audit,
+                actor,
+                account_id,
+                accounts_service.AccountChanges(account_type=kind),
+            )
+            await workloads.set_split(
+                uow.allocation,
+                uow.audit,
+                actor,
+                account=account,
+                shares=[(budgets[name].id, pct) for name, pct in shares],
+                effective_from=date(DEMO_YEAR, 1, 1),
+                today=today,
+                closed_periods=set(),
+            )
+        checkout = budgets["Checkout"]
+        workload = await workloads.create_workload(
+            uow.allocation,
+            uow.audit,
+            actor,
+            budget_id=checkout.id,
+            budget_year=DEMO_YEAR,
+            account_id=ids[0],
+            data=workloads.WorkloadInput(
+                "Checkout API",
+                "https://calculator.aws/#/estimate?id=demo-checkout-api",
+                "18000.00",
+                f"{DEMO_YEAR}-01",
+                None,
+            ),
+        )
+        await workloads.create_workload(
+            uow.allocation,
+            uow.audit,
+            actor,
+            budget_id=checkout.id,
+            budget_year=DEMO_YEAR,
+            account_id=ids[0],
+            data=workloads.WorkloadInput(
+                "Fraud scoring",
+                "https://calculator.aws/#/estimate?id=demo-fraud",
+                "6500.00",
+                f"{DEMO_YEAR}-06",
+                f"{DEMO_YEAR}-12",
+            ),
+        )
+        page = await asyncio.to_thread(container.cur.resources, account_id=ids[0], limit=5)
+        resource_ids = [r.resource_id for r in page.items]
+        await workloads.claim(
+            uow.allocation,
+            uow.audit,
+            actor,
+            requests=[ClaimRequest(workload, tuple(resource_ids))],
+            resource_accounts={r: {ids[0]} for r in resource_ids},
+            effective_from=date(DEMO_YEAR, 3, 1),
+            may_backdate=True,
+            now=datetime.now(UTC),
+            closed_periods=set(),
+        )
+        await _demo_schedules(uow, actor, budgets)
+        await uow.commit()
+
+
+def _demo_splits(products: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(account type, [(product, percent)]) for each demo account, in account id order."""
+    return [
+        ("Production", [("Checkout", "60.00"), ("Catalog Service", "40.00")]),
+        ("Production", [("Search", "100.00")]),
+        ("Shared", [("Kubernetes Platform", "70.00"), ("Observability", "30.00")]),
+        ("Production", [("ML Training", "55.00"), ("Streaming Ingest", "45.00")]),
+        ("Pre-Production", [("iOS App Backend", "50.00"), ("Push Notifications", "50.00")]),
+        (
+            "Production",
+            [
+                ("General Ledger", "50.00"),
+                ("Accounts Payable", "25.00"),
+                ("FinOps Data Lake", "25.00"),
+            ],
+        ),
+        ("Development", [("Demand Forecasting", "100.00")]),
+        ("Sandbox", [("Identity & Access", "100.00")]),
+    ][: max(0, len(products))]
+
+
+async def _demo_schedules(uow: UnitOfWork, actor: Actor, budgets: dict[str, BudgetRecord]) -> None:
+    """Approved, pending and rejected schedules, so every view has something to show."""
+    owner = await uow.users.get_by_email("product@demo.finops")
+    decider = await uow.users.get_by_email("portfolio@demo.finops")
+    assert owner is not None
+    assert decider is not None
+    po = Who(owner.id, owner_side=True, decider_side=False)
+    pf = Who(decider.id, owner_side=False, decider_side=True)
+    plan = {"Checkout": "approved", "Catalog Service": "pending", "Search": "rejected"}
+    for name, target in plan.items():
+        budget = budgets[name]
+        months = schedule_months(budget.start_date)
+        amounts = spread(months, amount=budget.annual_amount)
+        state = await uow.schedules.get(budget.id)
+        version = await schedules.save_draft(
+            uow.schedules,
+            uow.audit,
+            actor,
+            po,
+            state=state,
+            given=[(m, f"{a:.2f}") for m, a in amounts.items()],
+            version=state.version,
+            months=months,
+            closed_periods=set(),
+            annual_amount=budget.annual_amount,
+        )
+        steps: list[tuple[Action, Who, str | None]] = [(Action.SUBMIT, po, None)]
+        if target == "approved":
+            steps.append((Action.APPROVE, pf, None))
+        if target == "rejected":
+            steps.append((Action.REJECT, pf, "Q4 looks high: spread the launch over two months"))
+        for action, who, reason in steps:
+            state = await uow.schedules.get(budget.id)
+            _, version = await schedules.act(
+                uow.schedules,
+                uow.audit,
+                actor,
+                who,
+                state=state,
+                action=action,
+                version=version,
+                reason=reason,
+                now=datetime.now(UTC),
+                annual_amount=budget.annual_amount,
+                deciders=[decider.id],
+                link=f"/budgets/{budget.id}",
+                label=" › ".join(budget.path),
             )

@@ -20,3 +20,29 @@ class TestDemo:
         mine = (await client.get("/api/v1/budgets", headers=po, params={"year": 2026})).json()
         assert {b["portfolio"] for b in mine["items"]} == {"Web Storefront"}
         assert mine["total"] == 3
+
+    async def test_demo_has_spend_accounts_splits_claims_and_schedules(self, settings, client):
+        await load_demo(settings)
+        fin = await login(client, "fin@demo.finops")
+        periods = (await client.get("/api/v1/billing-periods", headers=fin)).json()
+        assert periods
+        assert periods[0]["finalized"]
+        accounts = (await client.get("/api/v1/accounts", headers=fin)).json()
+        assert len(accounts) == 9
+        summary = (await client.get("/api/v1/allocation-summary", headers=fin)).json()
+        assert sum(len(v) for v in summary.values()) == 8
+        assert len((await client.get("/api/v1/claims", headers=fin)).json()) == 5
+        statuses = {
+            b["product"]: b["schedule_status"]
+            for b in (
+                await client.get("/api/v1/budgets", headers=fin, params={"year": 2026})
+            ).json()["items"]
+        }
+        assert (statuses["Checkout"], statuses["Catalog Service"], statuses["Search"]) == (
+            "approved",
+            "pending",
+            "rejected",
+        )
+        pf = await login(client, "portfolio@demo.finops")
+        tasks = (await client.get("/api/v1/tasks", headers=pf)).json()
+        assert [t["kind"] for t in tasks] == ["schedule.approve"]
