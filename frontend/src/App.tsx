@@ -6,7 +6,9 @@ import { AppShell, useCurrentUser } from './components/AppShell';
 import { ErrorNotice } from './components/ErrorNotice';
 import type { Permission } from './client';
 import { AuditPage } from './pages/AuditPage';
-import { BudgetsPage } from './pages/BudgetsPage';
+import { BudgetDetailPage } from './pages/budgets/BudgetDetailPage';
+import { BudgetsPage } from './pages/budgets/BudgetsPage';
+import { ConfigurationPage } from './pages/configuration/ConfigurationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SummaryPage } from './pages/SummaryPage';
@@ -59,6 +61,15 @@ export function App() {
         <Route element={<RequireSession />}>
           <Route index element={<SummaryPage />} />
           <Route path="budgets" element={<BudgetsPage />} />
+          <Route path="budgets/:id" element={<BudgetDetailPage />} />
+          <Route
+            path="configuration"
+            element={
+              <RequirePermission permission="upload_chart_of_accounts">
+                <ConfigurationPage />
+              </RequirePermission>
+            }
+          />
           <Route
             path="users"
             element={

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, HealthHealthData, HealthHealthResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, HealthHealthData, HealthHealthResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,112 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * List Accounts
+ *
+ * AWS accounts. Finance roles see all; an owner sees the accounts whose spend is
+ * allocated into their scope (none until accounts are allocated to budgets).
+ */
+export const accountsListAccounts = <ThrowOnError extends boolean = false>(options?: Options<AccountsListAccountsData, ThrowOnError>) => (options?.client ?? client).get<AccountsListAccountsResponses, AccountsListAccountsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accounts',
+    ...options
+});
+
+/**
+ * Create Account
+ *
+ * Onboard an account by hand (`source=manual`).
+ */
+export const accountsCreateAccount = <ThrowOnError extends boolean = false>(options: Options<AccountsCreateAccountData, ThrowOnError>) => (options.client ?? client).post<AccountsCreateAccountResponses, AccountsCreateAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accounts',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Discover Accounts
+ *
+ * Check for new accounts: AWS Organizations' ListAccounts (when enabled with
+ * `FINOPS_AWS_ORGANIZATIONS=true`) and the usage accounts the CUR shows.
+ */
+export const accountsDiscoverAccounts = <ThrowOnError extends boolean = false>(options?: Options<AccountsDiscoverAccountsData, ThrowOnError>) => (options?.client ?? client).post<AccountsDiscoverAccountsResponses, AccountsDiscoverAccountsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accounts/discover',
+    ...options
+});
+
+/**
+ * Get Account
+ *
+ * One account.
+ */
+export const accountsGetAccount = <ThrowOnError extends boolean = false>(options: Options<AccountsGetAccountData, ThrowOnError>) => (options.client ?? client).get<AccountsGetAccountResponses, AccountsGetAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accounts/{account_id}',
+    ...options
+});
+
+/**
+ * Update Account
+ *
+ * Rename, classify (account type), or record a status or vended date.
+ */
+export const accountsUpdateAccount = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdateAccountData, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdateAccountResponses, AccountsUpdateAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accounts/{account_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Account Allocation
+ *
+ * The account's split history, oldest first; `current` marks the one in force today.
+ * Owners see the versions touching their budgets, with only their budgets' shares.
+ */
+export const allocationGetAccountAllocation = <ThrowOnError extends boolean = false>(options: Options<AllocationGetAccountAllocationData, ThrowOnError>) => (options.client ?? client).get<AllocationGetAccountAllocationResponses, AllocationGetAccountAllocationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accounts/{account_id}/allocation',
+    ...options
+});
+
+/**
+ * Set Account Allocation
+ *
+ * Split an account's spend across product budgets (percentages summing to exactly
+ * 100.00) from a Monday or the 1st of a month; the previous split ends the day before.
+ * Answers the account's whole split history, the current one marked.
+ */
+export const allocationSetAccountAllocation = <ThrowOnError extends boolean = false>(options: Options<AllocationSetAccountAllocationData, ThrowOnError>) => (options.client ?? client).put<AllocationSetAccountAllocationResponses, AllocationSetAccountAllocationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accounts/{account_id}/allocation',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Allocation Summary
+ *
+ * Account allocations in the caller's scope as Current, Expiring (ends within 30 days),
+ * New (started within 30 days), Past and Future.
+ */
+export const allocationAllocationSummary = <ThrowOnError extends boolean = false>(options?: Options<AllocationAllocationSummaryData, ThrowOnError>) => (options?.client ?? client).get<AllocationAllocationSummaryResponses, AllocationAllocationSummaryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/allocation-summary',
+    ...options
+});
 
 /**
  * List Audit Events
@@ -45,6 +151,18 @@ export const authLogin = <ThrowOnError extends boolean = false>(options: Options
         'Content-Type': 'application/x-www-form-urlencoded',
         ...options.headers
     }
+});
+
+/**
+ * List Billing Periods
+ *
+ * Billing periods in the spend store: final or not (the CUR carries an invoice id),
+ * invoice ids, rows, the unblended total and when they were last refreshed.
+ */
+export const spendListBillingPeriods = <ThrowOnError extends boolean = false>(options?: Options<SpendListBillingPeriodsData, ThrowOnError>) => (options?.client ?? client).get<SpendListBillingPeriodsResponses, SpendListBillingPeriodsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/billing-periods',
+    ...options
 });
 
 /**
@@ -131,6 +249,131 @@ export const budgetsUpdateBudget = <ThrowOnError extends boolean = false>(option
 });
 
 /**
+ * Get Schedule
+ *
+ * The budget's months from its start to year end, each with its amount and the cumulative
+ * estimate of the workloads active in it; the status and version (also as ETag).
+ */
+export const schedulesGetSchedule = <ThrowOnError extends boolean = false>(options: Options<SchedulesGetScheduleData, ThrowOnError>) => (options.client ?? client).get<SchedulesGetScheduleResponses, SchedulesGetScheduleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/budgets/{budget_id}/schedule',
+    ...options
+});
+
+/**
+ * Save Schedule
+ *
+ * Save a draft: exactly the open months, amounts ≥ 0 with 2 decimals, summing to the
+ * annual amount in force. A stale version answers 409.
+ */
+export const schedulesSaveSchedule = <ThrowOnError extends boolean = false>(options: Options<SchedulesSaveScheduleData, ThrowOnError>) => (options.client ?? client).put<SchedulesSaveScheduleResponses, SchedulesSaveScheduleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/budgets/{budget_id}/schedule',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Spread Schedule
+ *
+ * A prefill (not saved): the annual amount spread evenly or following the workload
+ * estimates; remainder cents on the last month; closed months keep their amounts.
+ */
+export const schedulesSpreadSchedule = <ThrowOnError extends boolean = false>(options: Options<SchedulesSpreadScheduleData, ThrowOnError>) => (options.client ?? client).post<SchedulesSpreadScheduleResponses, SchedulesSpreadScheduleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/budgets/{budget_id}/schedule/spread',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Act On Schedule
+ *
+ * Move the schedule: `submit`, `approve`, `reject` (reason), `request-reschedule`
+ * (reason), `grant-reschedule`, `decline-reschedule`. An illegal move answers 409 with the
+ * current state; a stale version 409; deciding on your own request 403.
+ */
+export const schedulesActOnSchedule = <ThrowOnError extends boolean = false>(options: Options<SchedulesActOnScheduleData, ThrowOnError>) => (options.client ?? client).post<SchedulesActOnScheduleResponses, SchedulesActOnScheduleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/budgets/{budget_id}/schedule/{action}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Claims
+ *
+ * Who claimed what, when, for which budget (in the caller's scope).
+ */
+export const allocationListClaims = <ThrowOnError extends boolean = false>(options?: Options<AllocationListClaimsData, ThrowOnError>) => (options?.client ?? client).get<AllocationListClaimsResponses, AllocationListClaimsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/claims',
+    ...options
+});
+
+/**
+ * Claim Across Workloads
+ *
+ * Claims across several workloads in one atomic request.
+ */
+export const allocationClaimAcrossWorkloads = <ThrowOnError extends boolean = false>(options: Options<AllocationClaimAcrossWorkloadsData, ThrowOnError>) => (options.client ?? client).post<AllocationClaimAcrossWorkloadsResponses, AllocationClaimAcrossWorkloadsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/claims',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Release Resources
+ *
+ * Release claimed resources: from the day after, their cost follows the account split.
+ */
+export const allocationReleaseResources = <ThrowOnError extends boolean = false>(options: Options<AllocationReleaseResourcesData, ThrowOnError>) => (options.client ?? client).post<AllocationReleaseResourcesResponses, AllocationReleaseResourcesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/claims/release',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Cur Events
+ *
+ * Recent CUR deliveries and refreshes, newest first.
+ */
+export const spendListCurEvents = <ThrowOnError extends boolean = false>(options?: Options<SpendListCurEventsData, ThrowOnError>) => (options?.client ?? client).get<SpendListCurEventsResponses, SpendListCurEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/cur/events',
+    ...options
+});
+
+/**
+ * Refresh Cur
+ *
+ * Read the configured CUR now and replace every period it holds, all or nothing.
+ * A file that cannot be read answers 422 naming it, and the store stays as it was.
+ */
+export const spendRefreshCur = <ThrowOnError extends boolean = false>(options?: Options<SpendRefreshCurData, ThrowOnError>) => (options?.client ?? client).post<SpendRefreshCurResponses, SpendRefreshCurErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/cur/refresh',
+    ...options
+});
+
+/**
  * Health
  *
  * Liveness and readiness: answers 200 when the database answers.
@@ -158,6 +401,66 @@ export const budgetsGetHierarchy = <ThrowOnError extends boolean = false>(option
 export const authReadMe = <ThrowOnError extends boolean = false>(options?: Options<AuthReadMeData, ThrowOnError>) => (options?.client ?? client).get<AuthReadMeResponses, AuthReadMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/me',
+    ...options
+});
+
+/**
+ * List Notifications
+ *
+ * The caller's in-app notifications, newest first.
+ */
+export const schedulesListNotifications = <ThrowOnError extends boolean = false>(options?: Options<SchedulesListNotificationsData, ThrowOnError>) => (options?.client ?? client).get<SchedulesListNotificationsResponses, SchedulesListNotificationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications',
+    ...options
+});
+
+/**
+ * Mark Notification Read
+ *
+ * Mark one of the caller's notifications read.
+ */
+export const schedulesMarkNotificationRead = <ThrowOnError extends boolean = false>(options: Options<SchedulesMarkNotificationReadData, ThrowOnError>) => (options.client ?? client).post<SchedulesMarkNotificationReadResponses, SchedulesMarkNotificationReadErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/{notification_id}/read',
+    ...options
+});
+
+/**
+ * List Resources
+ *
+ * Resources of a billing period (default the latest) with their cost, searchable by
+ * service, resource id or tag; cursor-paginated. Finance roles see every account; owners
+ * see resources once accounts are allocated into their scope.
+ */
+export const spendListResources = <ThrowOnError extends boolean = false>(options?: Options<SpendListResourcesData, ThrowOnError>) => (options?.client ?? client).get<SpendListResourcesResponses, SpendListResourcesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/resources',
+    ...options
+});
+
+/**
+ * Get Spend
+ *
+ * Allocated spend in the caller's scope for a billing period (or `from`..`to`), by
+ * budget, account, service, day, or hierarchy node (rolled up). Unallocated spend
+ * (`budget_id` null) is shown only to Financial Admins, Vendor Managers and Admins.
+ */
+export const spendGetSpend = <ThrowOnError extends boolean = false>(options?: Options<SpendGetSpendData, ThrowOnError>) => (options?.client ?? client).get<SpendGetSpendResponses, SpendGetSpendErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/spend',
+    ...options
+});
+
+/**
+ * List Tasks
+ *
+ * The decisions waiting on the caller: schedules to approve or reject, reschedule
+ * requests to grant or decline, and (for Product Owners) rejected schedules to fix.
+ */
+export const schedulesListTasks = <ThrowOnError extends boolean = false>(options?: Options<SchedulesListTasksData, ThrowOnError>) => (options?.client ?? client).get<SchedulesListTasksResponses, SchedulesListTasksErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tasks',
     ...options
 });
 
@@ -252,6 +555,85 @@ export const budgetsGetUserScope = <ThrowOnError extends boolean = false>(option
 export const budgetsSetUserScope = <ThrowOnError extends boolean = false>(options: Options<BudgetsSetUserScopeData, ThrowOnError>) => (options.client ?? client).put<BudgetsSetUserScopeResponses, BudgetsSetUserScopeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/users/{user_id}/scope',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Cur Delivery Webhook
+ *
+ * A new or finalized CUR delivery. Signed with HMAC-SHA256 of
+ * `timestamp + "." + raw body` (`X-Finops-Timestamp`, `X-Finops-Signature: sha256=<hex>`);
+ * older than 5 minutes or a bad signature → 401. A redelivered `event_id` is acknowledged
+ * and does nothing twice. The refresh runs in the background after the event is recorded.
+ */
+export const spendCurDeliveryWebhook = <ThrowOnError extends boolean = false>(options?: Options<SpendCurDeliveryWebhookData, ThrowOnError>) => (options?.client ?? client).post<SpendCurDeliveryWebhookResponses, SpendCurDeliveryWebhookErrors, ThrowOnError>({ url: '/api/v1/webhooks/cur', ...options });
+
+/**
+ * List Workloads
+ *
+ * Workloads under the budgets in the caller's scope.
+ */
+export const allocationListWorkloads = <ThrowOnError extends boolean = false>(options?: Options<AllocationListWorkloadsData, ThrowOnError>) => (options?.client ?? client).get<AllocationListWorkloadsResponses, AllocationListWorkloadsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workloads',
+    ...options
+});
+
+/**
+ * Create Workload
+ *
+ * A workload under one of the caller's product budgets, for one AWS account, with its AWS
+ * Pricing Calculator estimate.
+ */
+export const allocationCreateWorkload = <ThrowOnError extends boolean = false>(options: Options<AllocationCreateWorkloadData, ThrowOnError>) => (options.client ?? client).post<AllocationCreateWorkloadResponses, AllocationCreateWorkloadErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workloads',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Workload
+ *
+ * One workload.
+ */
+export const allocationGetWorkload = <ThrowOnError extends boolean = false>(options: Options<AllocationGetWorkloadData, ThrowOnError>) => (options.client ?? client).get<AllocationGetWorkloadResponses, AllocationGetWorkloadErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workloads/{workload_id}',
+    ...options
+});
+
+/**
+ * Update Workload
+ *
+ * Change a workload's name, estimate link, monthly estimate or months.
+ */
+export const allocationUpdateWorkload = <ThrowOnError extends boolean = false>(options: Options<AllocationUpdateWorkloadData, ThrowOnError>) => (options.client ?? client).patch<AllocationUpdateWorkloadResponses, AllocationUpdateWorkloadErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workloads/{workload_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Claim Resources
+ *
+ * Claim resources to a workload from the day after (all or nothing; every refused
+ * resource is listed). 100% of a claimed resource's cost goes to the workload's budget.
+ */
+export const allocationClaimResources = <ThrowOnError extends boolean = false>(options: Options<AllocationClaimResourcesData, ThrowOnError>) => (options.client ?? client).post<AllocationClaimResourcesResponses, AllocationClaimResourcesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/workloads/{workload_id}/claims',
     ...options,
     headers: {
         'Content-Type': 'application/json',

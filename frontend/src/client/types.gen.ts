@@ -5,6 +5,123 @@ export type ClientOptions = {
 };
 
 /**
+ * AccountCreate
+ */
+export type AccountCreate = {
+    /**
+     * Account Id
+     *
+     * 12 digits, leading zeros kept
+     */
+    account_id: string;
+    account_type?: AccountType | null;
+    /**
+     * Email
+     */
+    email?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Vended Date
+     */
+    vended_date?: string | null;
+};
+
+/**
+ * AccountRead
+ */
+export type AccountRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    account_type: AccountType | null;
+    /**
+     * Email
+     */
+    email: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    source: AccountSource;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Vended Date
+     */
+    vended_date: string | null;
+};
+
+/**
+ * AccountSource
+ */
+export type AccountSource = 'organizations' | 'cur' | 'manual';
+
+/**
+ * AccountType
+ */
+export type AccountType = 'Production' | 'Pre-Production' | 'Shared' | 'Development' | 'Sandbox';
+
+/**
+ * AccountUpdate
+ */
+export type AccountUpdate = {
+    account_type?: AccountType | null;
+    /**
+     * Email
+     */
+    email?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Status
+     */
+    status?: string | null;
+    /**
+     * Vended Date
+     */
+    vended_date?: string | null;
+};
+
+/**
+ * Action
+ */
+export type Action = 'submit' | 'approve' | 'reject' | 'request-reschedule' | 'grant-reschedule' | 'decline-reschedule';
+
+/**
+ * AllocationSummaryRead
+ */
+export type AllocationSummaryRead = {
+    /**
+     * Current
+     */
+    current: Array<SplitVersionRead>;
+    /**
+     * Expiring
+     */
+    expiring: Array<SplitVersionRead>;
+    /**
+     * Future
+     */
+    future: Array<SplitVersionRead>;
+    /**
+     * New
+     */
+    new: Array<SplitVersionRead>;
+    /**
+     * Past
+     */
+    past: Array<SplitVersionRead>;
+};
+
+/**
  * AuditEventRead
  */
 export type AuditEventRead = {
@@ -58,6 +175,44 @@ export type AuditEventRead = {
      * Request Id
      */
     request_id: string | null;
+};
+
+/**
+ * BillingPeriodRead
+ */
+export type BillingPeriodRead = {
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Finalized
+     */
+    finalized: boolean;
+    /**
+     * Format
+     */
+    format: string;
+    /**
+     * Invoice Ids
+     */
+    invoice_ids: Array<string>;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Refreshed At
+     */
+    refreshed_at: string;
+    /**
+     * Rows
+     */
+    rows: number;
+    /**
+     * Total Unblended Cost
+     */
+    total_unblended_cost: string;
 };
 
 /**
@@ -227,6 +382,12 @@ export type BudgetDetail = {
      */
     retired_from: string | null;
     /**
+     * Schedule Status
+     *
+     * none, draft, pending, approved, rejected, reschedule_requested; only approved budgets show variance
+     */
+    schedule_status?: string;
+    /**
      * Start Date
      */
     start_date: string;
@@ -313,6 +474,12 @@ export type BudgetRead = {
      */
     retired_from: string | null;
     /**
+     * Schedule Status
+     *
+     * none, draft, pending, approved, rejected, reschedule_requested; only approved budgets show variance
+     */
+    schedule_status?: string;
+    /**
      * Start Date
      */
     start_date: string;
@@ -340,6 +507,142 @@ export type BudgetUpdate = {
      * the 1st of the month the new amount applies from
      */
     effective_from: string;
+};
+
+/**
+ * ClaimRead
+ */
+export type ClaimRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Claimed At
+     */
+    claimed_at: string;
+    /**
+     * Claimed By
+     */
+    claimed_by: string;
+    /**
+     * Effective From
+     */
+    effective_from: string;
+    /**
+     * Effective To
+     */
+    effective_to: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Released At
+     */
+    released_at: string | null;
+    /**
+     * Released By
+     */
+    released_by: string | null;
+    /**
+     * Resource Id
+     */
+    resource_id: string;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Workload Id
+     */
+    workload_id: number;
+};
+
+/**
+ * ClaimWrite
+ */
+export type ClaimWrite = {
+    /**
+     * Effective From
+     *
+     * Financial Admin / Admin only: onboard history
+     */
+    effective_from?: string | null;
+    /**
+     * Resource Ids
+     */
+    resource_ids: Array<string>;
+};
+
+/**
+ * CurEventRead
+ */
+export type CurEventRead = {
+    /**
+     * Event Id
+     */
+    event_id: string;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Payload
+     */
+    payload: {
+        [key: string]: unknown;
+    };
+    /**
+     * Received At
+     */
+    received_at: string;
+    /**
+     * Status
+     */
+    status: string;
+};
+
+/**
+ * DiscoveryRead
+ */
+export type DiscoveryRead = {
+    /**
+     * Created
+     */
+    created: Array<string>;
+    /**
+     * Sources
+     *
+     * per source: 'ok', 'not configured', or why it could not be read
+     */
+    sources: {
+        [key: string]: string;
+    };
+    /**
+     * Unchanged
+     */
+    unchanged: number;
+    /**
+     * Updated
+     */
+    updated: Array<string>;
 };
 
 /**
@@ -410,6 +713,10 @@ export type HierarchyNodeRead = {
      * Name
      */
     name: string;
+    /**
+     * Schedule Status
+     */
+    schedule_status?: string | null;
 };
 
 /**
@@ -556,6 +863,50 @@ export type MeRead = {
 };
 
 /**
+ * MultiClaimWrite
+ */
+export type MultiClaimWrite = {
+    /**
+     * Claims
+     */
+    claims: Array<WorkloadClaims>;
+    /**
+     * Effective From
+     */
+    effective_from?: string | null;
+};
+
+/**
+ * NotificationRead
+ */
+export type NotificationRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Link
+     */
+    link: string | null;
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Read At
+     */
+    read_at: string | null;
+};
+
+/**
  * Page[AuditEventRead]
  */
 export type PageAuditEventRead = {
@@ -641,9 +992,209 @@ export type Problem = {
 };
 
 /**
+ * RefreshRead
+ */
+export type RefreshRead = {
+    /**
+     * Periods
+     */
+    periods: Array<BillingPeriodRead>;
+    /**
+     * Source
+     */
+    source: string;
+};
+
+/**
+ * ReleaseWrite
+ */
+export type ReleaseWrite = {
+    /**
+     * Effective To
+     *
+     * Financial Admin / Admin only: the last day of the claim
+     */
+    effective_to?: string | null;
+    /**
+     * Resource Ids
+     */
+    resource_ids: Array<string>;
+};
+
+/**
+ * ResourcePageRead
+ */
+export type ResourcePageRead = {
+    /**
+     * Items
+     */
+    items: Array<ResourceRead>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * ResourceRead
+ */
+export type ResourceRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Cost
+     */
+    cost: string;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Region
+     */
+    region: string | null;
+    /**
+     * Resource Id
+     */
+    resource_id: string;
+    /**
+     * Service
+     */
+    service: string | null;
+    /**
+     * Tags
+     */
+    tags: {
+        [key: string]: string;
+    };
+};
+
+/**
  * Role
  */
 export type Role = 'admin' | 'financial_admin' | 'vendor_manager' | 'business_unit_owner' | 'department_owner' | 'portfolio_owner' | 'product_owner' | 'cloud_engineer';
+
+/**
+ * ScheduleAction
+ */
+export type ScheduleAction = {
+    /**
+     * Reason
+     */
+    reason?: string | null;
+    /**
+     * Version
+     *
+     * the version you read (or If-Match)
+     */
+    version?: number | null;
+};
+
+/**
+ * ScheduleMonthRead
+ */
+export type ScheduleMonthRead = {
+    /**
+     * Amount
+     */
+    amount: string | null;
+    /**
+     * Closed
+     */
+    closed: boolean;
+    /**
+     * Month
+     */
+    month: string;
+    /**
+     * Workload Estimate
+     */
+    workload_estimate: string;
+};
+
+/**
+ * ScheduleMonthWrite
+ */
+export type ScheduleMonthWrite = {
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Month
+     */
+    month: string;
+};
+
+/**
+ * ScheduleRead
+ */
+export type ScheduleRead = {
+    /**
+     * Annual Amount
+     */
+    annual_amount: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Decided At
+     */
+    decided_at: string | null;
+    /**
+     * Decided By Id
+     */
+    decided_by_id: number | null;
+    /**
+     * Months
+     */
+    months: Array<ScheduleMonthRead>;
+    /**
+     * Reason
+     */
+    reason: string | null;
+    /**
+     * Reschedule Requested By Id
+     */
+    reschedule_requested_by_id: number | null;
+    /**
+     * Scheduled Total
+     */
+    scheduled_total: string;
+    status: ScheduleStatus;
+    /**
+     * Submitted By Id
+     */
+    submitted_by_id: number | null;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * ScheduleStatus
+ */
+export type ScheduleStatus = 'none' | 'draft' | 'pending' | 'approved' | 'rejected' | 'reschedule_requested';
+
+/**
+ * ScheduleWrite
+ */
+export type ScheduleWrite = {
+    /**
+     * Months
+     */
+    months: Array<ScheduleMonthWrite>;
+    /**
+     * Version
+     *
+     * the version you read (or If-Match)
+     */
+    version?: number | null;
+};
 
 /**
  * ScopeNodeRead
@@ -697,6 +1248,209 @@ export type ScopeUpdate = {
      * Node Ids
      */
     node_ids: Array<number>;
+};
+
+/**
+ * SpendRead
+ */
+export type SpendRead = {
+    /**
+     * Basis
+     */
+    basis: string;
+    /**
+     * Group By
+     */
+    group_by: string;
+    /**
+     * Periods
+     */
+    periods: Array<string>;
+    /**
+     * Rows
+     */
+    rows: Array<SpendRow>;
+    /**
+     * Total
+     */
+    total: string;
+};
+
+/**
+ * SpendRow
+ */
+export type SpendRow = {
+    /**
+     * Account Id
+     */
+    account_id?: string | null;
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Budget Id
+     */
+    budget_id?: number | null;
+    /**
+     * Day
+     */
+    day?: string | null;
+    /**
+     * Level
+     */
+    level?: number | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Node Id
+     */
+    node_id?: number | null;
+    /**
+     * Service
+     */
+    service?: string | null;
+};
+
+/**
+ * SplitShareRead
+ */
+export type SplitShareRead = {
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Percent
+     */
+    percent: string;
+};
+
+/**
+ * SplitShareWrite
+ */
+export type SplitShareWrite = {
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Percent
+     *
+     * up to 2 decimals, > 0
+     */
+    percent: string;
+};
+
+/**
+ * SplitVersionRead
+ */
+export type SplitVersionRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Current
+     */
+    current: boolean;
+    /**
+     * Effective From
+     */
+    effective_from: string;
+    /**
+     * Effective To
+     */
+    effective_to: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Splits
+     */
+    splits: Array<SplitShareRead>;
+};
+
+/**
+ * SplitWrite
+ */
+export type SplitWrite = {
+    /**
+     * Effective From
+     *
+     * a Monday or the 1st of a month; default: the vended date if vended this month, else the 1st of the previous month
+     */
+    effective_from?: string | null;
+    /**
+     * Splits
+     */
+    splits: Array<SplitShareWrite>;
+};
+
+/**
+ * SpreadRead
+ */
+export type SpreadRead = {
+    /**
+     * Method
+     */
+    method: string;
+    /**
+     * Months
+     */
+    months: Array<ScheduleMonthWrite>;
+};
+
+/**
+ * SpreadWrite
+ */
+export type SpreadWrite = {
+    /**
+     * Method
+     */
+    method?: string;
+};
+
+/**
+ * TaskRead
+ */
+export type TaskRead = {
+    /**
+     * Actions
+     */
+    actions: Array<string>;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Link
+     */
+    link: string;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+    status: ScheduleStatus;
+    /**
+     * Title
+     */
+    title: string;
 };
 
 /**
@@ -825,6 +1579,142 @@ export type VersionRead = {
 };
 
 /**
+ * WebhookAck
+ */
+export type WebhookAck = {
+    /**
+     * Event Id
+     */
+    event_id: string;
+    /**
+     * Status
+     *
+     * accepted, or duplicate for a redelivered event
+     */
+    status: string;
+};
+
+/**
+ * WorkloadClaims
+ */
+export type WorkloadClaims = {
+    /**
+     * Resource Ids
+     */
+    resource_ids: Array<string>;
+    /**
+     * Workload Id
+     */
+    workload_id: number;
+};
+
+/**
+ * WorkloadRead
+ */
+export type WorkloadRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Calculator Url
+     */
+    calculator_url: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * End Month
+     */
+    end_month: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Launch Month
+     */
+    launch_month: string;
+    /**
+     * Monthly Estimate
+     */
+    monthly_estimate: string;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * WorkloadUpdate
+ */
+export type WorkloadUpdate = {
+    /**
+     * Calculator Url
+     */
+    calculator_url?: string | null;
+    /**
+     * End Month
+     */
+    end_month?: string | null;
+    /**
+     * Launch Month
+     */
+    launch_month?: string | null;
+    /**
+     * Monthly Estimate
+     */
+    monthly_estimate?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+};
+
+/**
+ * WorkloadWrite
+ */
+export type WorkloadWrite = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Calculator Url
+     */
+    calculator_url: string;
+    /**
+     * End Month
+     *
+     * YYYY-MM; default December
+     */
+    end_month?: string | null;
+    /**
+     * Launch Month
+     *
+     * YYYY-MM
+     */
+    launch_month: string;
+    /**
+     * Monthly Estimate
+     */
+    monthly_estimate: string;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
  * YearCreate
  */
 export type YearCreate = {
@@ -853,6 +1743,469 @@ export type YearRead = {
      */
     year: number;
 };
+
+export type AccountsListAccountsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Q
+         */
+        q?: string | null;
+        /**
+         * Account Type
+         */
+        account_type?: AccountType | null;
+        /**
+         * Source
+         */
+        source?: AccountSource | null;
+    };
+    url: '/api/v1/accounts';
+};
+
+export type AccountsListAccountsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AccountsListAccountsError = AccountsListAccountsErrors[keyof AccountsListAccountsErrors];
+
+export type AccountsListAccountsResponses = {
+    /**
+     * Response Accounts-List Accounts
+     *
+     * Successful Response
+     */
+    200: Array<AccountRead>;
+};
+
+export type AccountsListAccountsResponse = AccountsListAccountsResponses[keyof AccountsListAccountsResponses];
+
+export type AccountsCreateAccountData = {
+    body: AccountCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts';
+};
+
+export type AccountsCreateAccountErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AccountsCreateAccountError = AccountsCreateAccountErrors[keyof AccountsCreateAccountErrors];
+
+export type AccountsCreateAccountResponses = {
+    /**
+     * Successful Response
+     */
+    201: AccountRead;
+};
+
+export type AccountsCreateAccountResponse = AccountsCreateAccountResponses[keyof AccountsCreateAccountResponses];
+
+export type AccountsDiscoverAccountsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/discover';
+};
+
+export type AccountsDiscoverAccountsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AccountsDiscoverAccountsError = AccountsDiscoverAccountsErrors[keyof AccountsDiscoverAccountsErrors];
+
+export type AccountsDiscoverAccountsResponses = {
+    /**
+     * Successful Response
+     */
+    200: DiscoveryRead;
+};
+
+export type AccountsDiscoverAccountsResponse = AccountsDiscoverAccountsResponses[keyof AccountsDiscoverAccountsResponses];
+
+export type AccountsGetAccountData = {
+    body?: never;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{account_id}';
+};
+
+export type AccountsGetAccountErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AccountsGetAccountError = AccountsGetAccountErrors[keyof AccountsGetAccountErrors];
+
+export type AccountsGetAccountResponses = {
+    /**
+     * Successful Response
+     */
+    200: AccountRead;
+};
+
+export type AccountsGetAccountResponse = AccountsGetAccountResponses[keyof AccountsGetAccountResponses];
+
+export type AccountsUpdateAccountData = {
+    body: AccountUpdate;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{account_id}';
+};
+
+export type AccountsUpdateAccountErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AccountsUpdateAccountError = AccountsUpdateAccountErrors[keyof AccountsUpdateAccountErrors];
+
+export type AccountsUpdateAccountResponses = {
+    /**
+     * Successful Response
+     */
+    200: AccountRead;
+};
+
+export type AccountsUpdateAccountResponse = AccountsUpdateAccountResponses[keyof AccountsUpdateAccountResponses];
+
+export type AllocationGetAccountAllocationData = {
+    body?: never;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{account_id}/allocation';
+};
+
+export type AllocationGetAccountAllocationErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationGetAccountAllocationError = AllocationGetAccountAllocationErrors[keyof AllocationGetAccountAllocationErrors];
+
+export type AllocationGetAccountAllocationResponses = {
+    /**
+     * Response Allocation-Get Account Allocation
+     *
+     * Successful Response
+     */
+    200: Array<SplitVersionRead>;
+};
+
+export type AllocationGetAccountAllocationResponse = AllocationGetAccountAllocationResponses[keyof AllocationGetAccountAllocationResponses];
+
+export type AllocationSetAccountAllocationData = {
+    body: SplitWrite;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{account_id}/allocation';
+};
+
+export type AllocationSetAccountAllocationErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationSetAccountAllocationError = AllocationSetAccountAllocationErrors[keyof AllocationSetAccountAllocationErrors];
+
+export type AllocationSetAccountAllocationResponses = {
+    /**
+     * Response Allocation-Set Account Allocation
+     *
+     * Successful Response
+     */
+    200: Array<SplitVersionRead>;
+};
+
+export type AllocationSetAccountAllocationResponse = AllocationSetAccountAllocationResponses[keyof AllocationSetAccountAllocationResponses];
+
+export type AllocationAllocationSummaryData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/allocation-summary';
+};
+
+export type AllocationAllocationSummaryErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationAllocationSummaryError = AllocationAllocationSummaryErrors[keyof AllocationAllocationSummaryErrors];
+
+export type AllocationAllocationSummaryResponses = {
+    /**
+     * Successful Response
+     */
+    200: AllocationSummaryRead;
+};
+
+export type AllocationAllocationSummaryResponse = AllocationAllocationSummaryResponses[keyof AllocationAllocationSummaryResponses];
 
 export type AuditListAuditEventsData = {
     body?: never;
@@ -992,6 +2345,61 @@ export type AuthLoginResponses = {
 };
 
 export type AuthLoginResponse = AuthLoginResponses[keyof AuthLoginResponses];
+
+export type SpendListBillingPeriodsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing-periods';
+};
+
+export type SpendListBillingPeriodsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendListBillingPeriodsError = SpendListBillingPeriodsErrors[keyof SpendListBillingPeriodsErrors];
+
+export type SpendListBillingPeriodsResponses = {
+    /**
+     * Response Spend-List Billing Periods
+     *
+     * Successful Response
+     */
+    200: Array<BillingPeriodRead>;
+};
+
+export type SpendListBillingPeriodsResponse = SpendListBillingPeriodsResponses[keyof SpendListBillingPeriodsResponses];
 
 export type BudgetsListBudgetImportsData = {
     body?: never;
@@ -1337,6 +2745,533 @@ export type BudgetsUpdateBudgetResponses = {
 
 export type BudgetsUpdateBudgetResponse = BudgetsUpdateBudgetResponses[keyof BudgetsUpdateBudgetResponses];
 
+export type SchedulesGetScheduleData = {
+    body?: never;
+    path: {
+        /**
+         * Budget Id
+         */
+        budget_id: number;
+    };
+    query?: never;
+    url: '/api/v1/budgets/{budget_id}/schedule';
+};
+
+export type SchedulesGetScheduleErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SchedulesGetScheduleError = SchedulesGetScheduleErrors[keyof SchedulesGetScheduleErrors];
+
+export type SchedulesGetScheduleResponses = {
+    /**
+     * Successful Response
+     */
+    200: ScheduleRead;
+};
+
+export type SchedulesGetScheduleResponse = SchedulesGetScheduleResponses[keyof SchedulesGetScheduleResponses];
+
+export type SchedulesSaveScheduleData = {
+    body: ScheduleWrite;
+    headers?: {
+        /**
+         * If-Match
+         */
+        'if-match'?: string | null;
+    };
+    path: {
+        /**
+         * Budget Id
+         */
+        budget_id: number;
+    };
+    query?: never;
+    url: '/api/v1/budgets/{budget_id}/schedule';
+};
+
+export type SchedulesSaveScheduleErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SchedulesSaveScheduleError = SchedulesSaveScheduleErrors[keyof SchedulesSaveScheduleErrors];
+
+export type SchedulesSaveScheduleResponses = {
+    /**
+     * Successful Response
+     */
+    200: ScheduleRead;
+};
+
+export type SchedulesSaveScheduleResponse = SchedulesSaveScheduleResponses[keyof SchedulesSaveScheduleResponses];
+
+export type SchedulesSpreadScheduleData = {
+    body: SpreadWrite;
+    path: {
+        /**
+         * Budget Id
+         */
+        budget_id: number;
+    };
+    query?: never;
+    url: '/api/v1/budgets/{budget_id}/schedule/spread';
+};
+
+export type SchedulesSpreadScheduleErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SchedulesSpreadScheduleError = SchedulesSpreadScheduleErrors[keyof SchedulesSpreadScheduleErrors];
+
+export type SchedulesSpreadScheduleResponses = {
+    /**
+     * Successful Response
+     */
+    200: SpreadRead;
+};
+
+export type SchedulesSpreadScheduleResponse = SchedulesSpreadScheduleResponses[keyof SchedulesSpreadScheduleResponses];
+
+export type SchedulesActOnScheduleData = {
+    body: ScheduleAction;
+    headers?: {
+        /**
+         * If-Match
+         */
+        'if-match'?: string | null;
+    };
+    path: {
+        /**
+         * Budget Id
+         */
+        budget_id: number;
+        action: Action;
+    };
+    query?: never;
+    url: '/api/v1/budgets/{budget_id}/schedule/{action}';
+};
+
+export type SchedulesActOnScheduleErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SchedulesActOnScheduleError = SchedulesActOnScheduleErrors[keyof SchedulesActOnScheduleErrors];
+
+export type SchedulesActOnScheduleResponses = {
+    /**
+     * Successful Response
+     */
+    200: ScheduleRead;
+};
+
+export type SchedulesActOnScheduleResponse = SchedulesActOnScheduleResponses[keyof SchedulesActOnScheduleResponses];
+
+export type AllocationListClaimsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Status
+         */
+        status?: string | null;
+        /**
+         * Workload Id
+         */
+        workload_id?: number | null;
+    };
+    url: '/api/v1/claims';
+};
+
+export type AllocationListClaimsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationListClaimsError = AllocationListClaimsErrors[keyof AllocationListClaimsErrors];
+
+export type AllocationListClaimsResponses = {
+    /**
+     * Response Allocation-List Claims
+     *
+     * Successful Response
+     */
+    200: Array<ClaimRead>;
+};
+
+export type AllocationListClaimsResponse = AllocationListClaimsResponses[keyof AllocationListClaimsResponses];
+
+export type AllocationClaimAcrossWorkloadsData = {
+    body: MultiClaimWrite;
+    path?: never;
+    query?: never;
+    url: '/api/v1/claims';
+};
+
+export type AllocationClaimAcrossWorkloadsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationClaimAcrossWorkloadsError = AllocationClaimAcrossWorkloadsErrors[keyof AllocationClaimAcrossWorkloadsErrors];
+
+export type AllocationClaimAcrossWorkloadsResponses = {
+    /**
+     * Response Allocation-Claim Across Workloads
+     *
+     * Successful Response
+     */
+    201: Array<ClaimRead>;
+};
+
+export type AllocationClaimAcrossWorkloadsResponse = AllocationClaimAcrossWorkloadsResponses[keyof AllocationClaimAcrossWorkloadsResponses];
+
+export type AllocationReleaseResourcesData = {
+    body: ReleaseWrite;
+    path?: never;
+    query?: never;
+    url: '/api/v1/claims/release';
+};
+
+export type AllocationReleaseResourcesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationReleaseResourcesError = AllocationReleaseResourcesErrors[keyof AllocationReleaseResourcesErrors];
+
+export type AllocationReleaseResourcesResponses = {
+    /**
+     * Response Allocation-Release Resources
+     *
+     * Successful Response
+     */
+    200: Array<ClaimRead>;
+};
+
+export type AllocationReleaseResourcesResponse = AllocationReleaseResourcesResponses[keyof AllocationReleaseResourcesResponses];
+
+export type SpendListCurEventsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/cur/events';
+};
+
+export type SpendListCurEventsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendListCurEventsError = SpendListCurEventsErrors[keyof SpendListCurEventsErrors];
+
+export type SpendListCurEventsResponses = {
+    /**
+     * Response Spend-List Cur Events
+     *
+     * Successful Response
+     */
+    200: Array<CurEventRead>;
+};
+
+export type SpendListCurEventsResponse = SpendListCurEventsResponses[keyof SpendListCurEventsResponses];
+
+export type SpendRefreshCurData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/cur/refresh';
+};
+
+export type SpendRefreshCurErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendRefreshCurError = SpendRefreshCurErrors[keyof SpendRefreshCurErrors];
+
+export type SpendRefreshCurResponses = {
+    /**
+     * Successful Response
+     */
+    200: RefreshRead;
+};
+
+export type SpendRefreshCurResponse = SpendRefreshCurResponses[keyof SpendRefreshCurResponses];
+
 export type HealthHealthData = {
     body?: never;
     path?: never;
@@ -1463,6 +3398,335 @@ export type AuthReadMeResponses = {
 };
 
 export type AuthReadMeResponse = AuthReadMeResponses[keyof AuthReadMeResponses];
+
+export type SchedulesListNotificationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Unread
+         */
+        unread?: boolean;
+    };
+    url: '/api/v1/notifications';
+};
+
+export type SchedulesListNotificationsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SchedulesListNotificationsError = SchedulesListNotificationsErrors[keyof SchedulesListNotificationsErrors];
+
+export type SchedulesListNotificationsResponses = {
+    /**
+     * Response Schedules-List Notifications
+     *
+     * Successful Response
+     */
+    200: Array<NotificationRead>;
+};
+
+export type SchedulesListNotificationsResponse = SchedulesListNotificationsResponses[keyof SchedulesListNotificationsResponses];
+
+export type SchedulesMarkNotificationReadData = {
+    body?: never;
+    path: {
+        /**
+         * Notification Id
+         */
+        notification_id: number;
+    };
+    query?: never;
+    url: '/api/v1/notifications/{notification_id}/read';
+};
+
+export type SchedulesMarkNotificationReadErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SchedulesMarkNotificationReadError = SchedulesMarkNotificationReadErrors[keyof SchedulesMarkNotificationReadErrors];
+
+export type SchedulesMarkNotificationReadResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type SchedulesMarkNotificationReadResponse = SchedulesMarkNotificationReadResponses[keyof SchedulesMarkNotificationReadResponses];
+
+export type SpendListResourcesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Q
+         *
+         * part of the resource id or a tag value
+         */
+        q?: string | null;
+        /**
+         * Service
+         */
+        service?: string | null;
+        /**
+         * Tag
+         *
+         * `key` or `key=value`
+         */
+        tag?: string | null;
+        /**
+         * Account Id
+         */
+        account_id?: string | null;
+        /**
+         * Period
+         */
+        period?: string | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Cursor
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/resources';
+};
+
+export type SpendListResourcesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendListResourcesError = SpendListResourcesErrors[keyof SpendListResourcesErrors];
+
+export type SpendListResourcesResponses = {
+    /**
+     * Successful Response
+     */
+    200: ResourcePageRead;
+};
+
+export type SpendListResourcesResponse = SpendListResourcesResponses[keyof SpendListResourcesResponses];
+
+export type SpendGetSpendData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Period
+         */
+        period?: string | null;
+        /**
+         * From
+         */
+        from?: string | null;
+        /**
+         * To
+         */
+        to?: string | null;
+        /**
+         * Group By
+         */
+        group_by?: string;
+    };
+    url: '/api/v1/spend';
+};
+
+export type SpendGetSpendErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendGetSpendError = SpendGetSpendErrors[keyof SpendGetSpendErrors];
+
+export type SpendGetSpendResponses = {
+    /**
+     * Successful Response
+     */
+    200: SpendRead;
+};
+
+export type SpendGetSpendResponse = SpendGetSpendResponses[keyof SpendGetSpendResponses];
+
+export type SchedulesListTasksData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/tasks';
+};
+
+export type SchedulesListTasksErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SchedulesListTasksError = SchedulesListTasksErrors[keyof SchedulesListTasksErrors];
+
+export type SchedulesListTasksResponses = {
+    /**
+     * Response Schedules-List Tasks
+     *
+     * Successful Response
+     */
+    200: Array<TaskRead>;
+};
+
+export type SchedulesListTasksResponse = SchedulesListTasksResponses[keyof SchedulesListTasksResponses];
 
 export type UsersListUsersData = {
     body?: never;
@@ -1877,6 +4141,362 @@ export type BudgetsSetUserScopeResponses = {
 };
 
 export type BudgetsSetUserScopeResponse = BudgetsSetUserScopeResponses[keyof BudgetsSetUserScopeResponses];
+
+export type SpendCurDeliveryWebhookData = {
+    body?: never;
+    headers?: {
+        /**
+         * X-Finops-Timestamp
+         */
+        'x-finops-timestamp'?: string | null;
+        /**
+         * X-Finops-Signature
+         */
+        'x-finops-signature'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks/cur';
+};
+
+export type SpendCurDeliveryWebhookErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendCurDeliveryWebhookError = SpendCurDeliveryWebhookErrors[keyof SpendCurDeliveryWebhookErrors];
+
+export type SpendCurDeliveryWebhookResponses = {
+    /**
+     * Successful Response
+     */
+    202: WebhookAck;
+};
+
+export type SpendCurDeliveryWebhookResponse = SpendCurDeliveryWebhookResponses[keyof SpendCurDeliveryWebhookResponses];
+
+export type AllocationListWorkloadsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Budget Id
+         */
+        budget_id?: number | null;
+        /**
+         * Account Id
+         */
+        account_id?: string | null;
+    };
+    url: '/api/v1/workloads';
+};
+
+export type AllocationListWorkloadsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationListWorkloadsError = AllocationListWorkloadsErrors[keyof AllocationListWorkloadsErrors];
+
+export type AllocationListWorkloadsResponses = {
+    /**
+     * Response Allocation-List Workloads
+     *
+     * Successful Response
+     */
+    200: Array<WorkloadRead>;
+};
+
+export type AllocationListWorkloadsResponse = AllocationListWorkloadsResponses[keyof AllocationListWorkloadsResponses];
+
+export type AllocationCreateWorkloadData = {
+    body: WorkloadWrite;
+    path?: never;
+    query?: never;
+    url: '/api/v1/workloads';
+};
+
+export type AllocationCreateWorkloadErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationCreateWorkloadError = AllocationCreateWorkloadErrors[keyof AllocationCreateWorkloadErrors];
+
+export type AllocationCreateWorkloadResponses = {
+    /**
+     * Successful Response
+     */
+    201: WorkloadRead;
+};
+
+export type AllocationCreateWorkloadResponse = AllocationCreateWorkloadResponses[keyof AllocationCreateWorkloadResponses];
+
+export type AllocationGetWorkloadData = {
+    body?: never;
+    path: {
+        /**
+         * Workload Id
+         */
+        workload_id: number;
+    };
+    query?: never;
+    url: '/api/v1/workloads/{workload_id}';
+};
+
+export type AllocationGetWorkloadErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationGetWorkloadError = AllocationGetWorkloadErrors[keyof AllocationGetWorkloadErrors];
+
+export type AllocationGetWorkloadResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkloadRead;
+};
+
+export type AllocationGetWorkloadResponse = AllocationGetWorkloadResponses[keyof AllocationGetWorkloadResponses];
+
+export type AllocationUpdateWorkloadData = {
+    body: WorkloadUpdate;
+    path: {
+        /**
+         * Workload Id
+         */
+        workload_id: number;
+    };
+    query?: never;
+    url: '/api/v1/workloads/{workload_id}';
+};
+
+export type AllocationUpdateWorkloadErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationUpdateWorkloadError = AllocationUpdateWorkloadErrors[keyof AllocationUpdateWorkloadErrors];
+
+export type AllocationUpdateWorkloadResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkloadRead;
+};
+
+export type AllocationUpdateWorkloadResponse = AllocationUpdateWorkloadResponses[keyof AllocationUpdateWorkloadResponses];
+
+export type AllocationClaimResourcesData = {
+    body: ClaimWrite;
+    path: {
+        /**
+         * Workload Id
+         */
+        workload_id: number;
+    };
+    query?: never;
+    url: '/api/v1/workloads/{workload_id}/claims';
+};
+
+export type AllocationClaimResourcesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationClaimResourcesError = AllocationClaimResourcesErrors[keyof AllocationClaimResourcesErrors];
+
+export type AllocationClaimResourcesResponses = {
+    /**
+     * Response Allocation-Claim Resources
+     *
+     * Successful Response
+     */
+    201: Array<ClaimRead>;
+};
+
+export type AllocationClaimResourcesResponse = AllocationClaimResourcesResponses[keyof AllocationClaimResourcesResponses];
 
 export type BudgetsListYearsData = {
     body?: never;

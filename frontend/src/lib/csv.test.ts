@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvFileName, toCsv, type CsvColumn } from './csv';
+import { csvCell, csvDecimal, csvFileName, toCsv, type CsvColumn } from './csv';
 
 describe('csvCell', () => {
   it.each([
@@ -57,5 +57,17 @@ describe('toCsv', () => {
 describe('csvFileName', () => {
   it('names the file after the list and the day', () => {
     expect(csvFileName('users', new Date('2025-11-27T10:00:00Z'))).toBe('users-2025-11-27.csv');
+  });
+});
+
+describe('decimal cells', () => {
+  it('writes API decimals exactly, as numbers', () => {
+    expect(csvCell(csvDecimal('1234.50'))).toBe('1234.50');
+    expect(csvCell(csvDecimal('9999999999999999.99'))).toBe('9999999999999999.99');
+    expect(csvCell(csvDecimal('-5.00'))).toBe('-5.00');
+  });
+
+  it('treats a decimal that is not a number as text', () => {
+    expect(csvCell(csvDecimal('=1+1'))).toBe("'=1+1");
   });
 });

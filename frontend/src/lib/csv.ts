@@ -3,7 +3,19 @@
 // prefixed with an apostrophe (OWASP "CSV injection"). Numbers are written as numbers:
 // a negative amount is data, not a formula, and finance needs it to stay numeric.
 
-export type CsvValue = string | number | boolean | null | undefined;
+/** An exact decimal from the API ("1234.50"): written as it is, a number to a spreadsheet,
+ * without the float round trip that would drop the trailing zero or digits beyond 15. */
+export interface CsvDecimal {
+  readonly decimal: string;
+}
+
+export type CsvValue = string | number | boolean | CsvDecimal | null | undefined;
+
+export function csvDecimal(text: string): CsvDecimal {
+  return { decimal: text };
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export interface CsvColumn<T> {
   header: string;
@@ -25,7 +37,11 @@ export function csvCell(value: CsvValue): string {
         : ''
       : typeof value === 'boolean'
         ? String(value)
-        : neutraliseFormula(value);
+        : typeof value === 'object'
+          ? DECIMAL.test(value.decimal)
+            ? value.decimal
+            : neutraliseFormula(value.decimal)
+          : neutraliseFormula(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -32,13 +32,18 @@ const PERMISSIONS_OF: Record<Role, Permission[]> = {
 const labels = (role: Role) => navigationFor(PERMISSIONS_OF[role]).map((item) => item.label);
 
 describe('navigation by role', () => {
-  it('gives the Admin every page, including Users and the Audit log', () => {
-    expect(labels('admin')).toEqual(['Summary', 'Budgets', 'Users', 'Audit log']);
+  it('gives the Admin every page, including Configuration, Users and the Audit log', () => {
+    expect(labels('admin')).toEqual(['Summary', 'Budgets', 'Configuration', 'Users', 'Audit log']);
   });
 
+  it.each(['financial_admin', 'vendor_manager'] as const)(
+    'gives %s the Configuration page (chart-of-accounts upload)',
+    (role) => {
+      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Configuration']);
+    },
+  );
+
   it.each([
-    'financial_admin',
-    'vendor_manager',
     'business_unit_owner',
     'department_owner',
     'portfolio_owner',
@@ -60,6 +65,8 @@ describe('navigation by role', () => {
     expect(canOpen('/users', PERMISSIONS_OF.product_owner)).toBe(false);
     expect(canOpen('/users', PERMISSIONS_OF.admin)).toBe(true);
     expect(canOpen('/budgets', [])).toBe(true);
+    expect(canOpen('/configuration', PERMISSIONS_OF.portfolio_owner)).toBe(false);
+    expect(canOpen('/configuration', PERMISSIONS_OF.financial_admin)).toBe(true);
     expect(canOpen('/no-such-page', [])).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', label: 'Summary', permission: null },
   { to: '/budgets', label: 'Budgets', permission: null },
+  { to: '/configuration', label: 'Configuration', permission: 'upload_chart_of_accounts' },
   { to: '/users', label: 'Users', permission: 'manage_users' },
   { to: '/audit', label: 'Audit log', permission: 'read_audit' },
 ];

@@ -32,3 +32,16 @@ export function roleLabel(role: string): string {
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
+
+/** Owner roles see a financial scope: the level (1 = top) of the nodes they are mapped to.
+ * The other roles see by role and have no scope (the server answers 422). */
+export const SCOPE_LEVEL: Partial<Record<Role, number>> = {
+  business_unit_owner: 1,
+  department_owner: 2,
+  portfolio_owner: 3,
+  product_owner: 4,
+};
+
+export function scopeLevel(role: string): number | null {
+  return (SCOPE_LEVEL as Record<string, number | undefined>)[role] ?? null;
+}

@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { UserRead } from '../../client';
-import { fetchAllUsers, useUpdateUser, useUsers } from '../../api/hooks';
+import { fetchAllUsers, useUpdateUser, useUserScope, useUsers } from '../../api/hooks';
 import type { UserFilters } from '../../api/queryKeys';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { Pager } from '../../components/Pager';
 import type { CsvColumn } from '../../lib/csv';
 import { formatDateTime } from '../../lib/format';
-import { ROLE_LABELS, ROLES, roleLabel } from '../../lib/roles';
+import { ROLE_LABELS, ROLES, roleLabel, scopeLevel } from '../../lib/roles';
 import { AddUserForm } from './AddUserForm';
 import { ImportUsersForm } from './ImportUsersForm';
+import { ScopeDialog } from './ScopeDialog';
 import { usePageTitle } from '../../lib/usePageTitle';
 
 const PAGE_SIZE = 50;
@@ -71,7 +72,11 @@ export function UsersPage() {
         </div>
         <div className="field">
           <label htmlFor="users-role">Role</label>
-          <select id="users-role" value={role} onChange={(e) => setRole(e.target.value as UserRead['role'] | '')}>
+          <select
+            id="users-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as UserRead['role'] | '')}
+          >
             <option value="">All roles</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -116,6 +121,7 @@ function UsersTable({ users }: { users: UserRead[] }) {
   const update = useUpdateUser();
   const [done, setDone] = useState<string | null>(null);
   const [failed, setFailed] = useState<{ email: string; error: unknown } | null>(null);
+  const [scoping, setScoping] = useState<UserRead | null>(null);
 
   function change(
     user: UserRead,
@@ -145,6 +151,7 @@ function UsersTable({ users }: { users: UserRead[] }) {
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
+              <th scope="col">Scope</th>
               <th scope="col">Created</th>
               <th scope="col">Actions</th>
             </tr>
@@ -152,7 +159,7 @@ function UsersTable({ users }: { users: UserRead[] }) {
           <tbody>
             {users.length === 0 ? (
               <tr>
-                <td colSpan={6} className="empty">
+                <td colSpan={7} className="empty">
                   No users match these filters.
                 </td>
               </tr>
@@ -170,13 +177,58 @@ function UsersTable({ users }: { users: UserRead[] }) {
                       `${user.email} is ${is_active ? 'active again' : 'deactivated'}.`,
                     )
                   }
+                  onScope={() => {
+                    setDone(null);
+                    setFailed(null);
+                    setScoping(user);
+                  }}
                 />
               ))
             )}
           </tbody>
         </table>
       </div>
+      {scoping ? (
+        <ScopeDialog
+          user={scoping}
+          onClose={() => setScoping(null)}
+          onSaved={(message) => {
+            setScoping(null);
+            setDone(message);
+          }}
+        />
+      ) : null}
     </>
+  );
+}
+
+/** The nodes an owner is mapped to, as paths, and the action that changes them; other
+ * roles see by role. */
+function ScopeCell({ user, onScope }: { user: UserRead; onScope: () => void }) {
+  const owner = scopeLevel(user.role) !== null;
+  const scope = useUserScope(user.id, owner);
+  if (!owner) return <span className="muted">by role</span>;
+  return (
+    <div className="scope-cell">
+      {scope.isPending ? (
+        <span className="muted">…</span>
+      ) : scope.isError ? (
+        <span className="muted">unavailable</span>
+      ) : scope.data.nodes.length === 0 ? (
+        <span className="muted">none</span>
+      ) : (
+        <ul className="scope-paths compact">
+          {scope.data.nodes.map((node) => (
+            <li key={node.id}>
+              {node.path.join(' › ')} <span className="muted">({node.year})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" className="secondary small" onClick={onScope}>
+        Scope<span className="visually-hidden"> of {user.email}</span>
+      </button>
+    </div>
   );
 }
 
@@ -185,11 +237,13 @@ function UserRow({
   busy,
   onRole,
   onActive,
+  onScope,
 }: {
   user: UserRead;
   busy: boolean;
   onRole: (role: UserRead['role']) => void;
   onActive: (active: boolean) => void;
+  onScope: () => void;
 }) {
   const [role, setRole] = useState(user.role);
   const roleId = `role-of-${user.id}`;
@@ -224,7 +278,10 @@ function UserRow({
           {user.is_active ? 'Active' : 'Inactive'}
         </span>
       </td>
-      <td className="nowrap">{formatDateTime(user.created_at)}</td>
+      <td>
+        <ScopeCell user={user} onScope={onScope} />
+      </td>
+      <td className="created">{formatDateTime(user.created_at)}</td>
       <td>
         <button type="button" className="secondary" disabled={busy} onClick={() => onActive(!user.is_active)}>
           {user.is_active ? 'Deactivate' : 'Reactivate'}

@@ -1,0 +1,100 @@
+import { useState, type FormEvent } from 'react';
+import type { BudgetDetail, BudgetRead } from '../../client';
+import { useChangeBudgetAmount } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { FieldErrors } from '../../components/FieldErrors';
+import { CURRENCY, formatAmount } from '../../lib/money';
+import { defaultEffectiveMonth, formatMonth, monthsOfYear } from '../../lib/months';
+import { fieldErrors, otherErrors } from '../../lib/problem';
+
+const FIELDS = ['annual_amount', 'effective_from'];
+
+/** A new version of a budget's annual amount from the 1st of a month. */
+export function ChangeAmountForm({
+  budget,
+  onDone,
+  onCancel,
+}: {
+  budget: Pick<BudgetRead, 'id' | 'year' | 'product' | 'annual_amount' | 'start_date'>;
+  onDone: (message: string, budget: BudgetDetail) => void;
+  onCancel: () => void;
+}) {
+  const change = useChangeBudgetAmount();
+  const [amount, setAmount] = useState(budget.annual_amount);
+  const [month, setMonth] = useState(() => defaultEffectiveMonth(budget.year, new Date(), budget.start_date));
+  const errors = fieldErrors(change.error);
+  const unplaced = otherErrors(change.error, FIELDS);
+  const id = `change-amount-${budget.id}`;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    change.mutate(
+      { id: budget.id, change: { annual_amount: amount.trim(), effective_from: month } },
+      {
+        onSuccess: (updated) =>
+          onDone(
+            `${updated.product}: ${formatAmount(amount.trim())} ${CURRENCY} from ${formatMonth(month)}; earlier months keep their amounts.`,
+            updated,
+          ),
+      },
+    );
+  }
+
+  const describedBy = (field: string, hint?: string) =>
+    [hint ?? '', errors[field] ? `${id}-${field}-errors` : ''].join(' ').trim() || undefined;
+
+  return (
+    <form className="change-amount" onSubmit={submit} aria-label={`Change the amount of ${budget.product}`}>
+      <ErrorNotice error={change.error} prefix="Not saved" />
+      <FieldErrors id={`${id}-other-errors`} messages={unplaced.length ? unplaced : undefined} />
+      <div className="inline-fields">
+        <div className="field">
+          <label htmlFor={`${id}-amount`}>New annual amount ({CURRENCY})</label>
+          <input
+            id={`${id}-amount`}
+            type="text"
+            inputMode="decimal"
+            required
+            autoFocus
+            value={amount}
+            aria-invalid={errors.annual_amount ? true : undefined}
+            aria-describedby={describedBy('annual_amount', `${id}-amount-hint`)}
+            onChange={(e) => setAmount(e.target.value)}
+          />
+          <p className="hint" id={`${id}-amount-hint`}>
+            Now {formatAmount(budget.annual_amount)} {CURRENCY}
+          </p>
+          <FieldErrors id={`${id}-annual_amount-errors`} messages={errors.annual_amount} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-month`}>Effective from</label>
+          <select
+            id={`${id}-month`}
+            value={month}
+            aria-invalid={errors.effective_from ? true : undefined}
+            aria-describedby={describedBy('effective_from', `${id}-month-hint`)}
+            onChange={(e) => setMonth(e.target.value)}
+          >
+            {monthsOfYear(budget.year, budget.start_date).map((m) => (
+              <option key={m.value} value={m.value} disabled={m.disabled}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+          <p className="hint" id={`${id}-month-hint`}>
+            From the 1st; earlier months keep their amount
+          </p>
+          <FieldErrors id={`${id}-effective_from-errors`} messages={errors.effective_from} />
+        </div>
+        <div className="actions field-buttons">
+          <button type="submit" disabled={change.isPending}>
+            {change.isPending ? 'Saving…' : 'Save new amount'}
+          </button>
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
