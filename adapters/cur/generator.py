@@ -291,12 +291,14 @@ def _rows_sql(
     month = f"TIMESTAMP '{month_start}'"
     return f"""
     WITH li AS (
+        -- rows come in hourly series, as in a real CUR: the 24 hours of one day of one
+        -- resource's usage of one line item type share everything but the hour and the cost
         SELECT i,
-               (hash({s}, i, 'res') % {int(resources)})::BIGINT AS resource_idx,
-               (hash({s}, i, 'type') % 1000)::BIGINT AS k,
-               hash({s}, i, 'no-rid') % 100 < 8 AS no_rid,
-               (hash({s}, i, 'day') % {days})::INTEGER AS day,
-               (hash({s}, i, 'hour') % 24)::INTEGER AS hour,
+               (hash({s}, i // 24, 'res') % {int(resources)})::BIGINT AS resource_idx,
+               (hash({s}, i // 24, 'type') % 1000)::BIGINT AS k,
+               hash({s}, i // 24, 'no-rid') % 100 < 8 AS no_rid,
+               (hash({s}, i // 24, 'day') % {days})::INTEGER AS day,
+               (i % 24)::INTEGER AS hour,
                (hash({s}, i, 'u') % 1000000007) / 1000000007.0 AS u
         FROM range({int(first)}, {int(last)}) t(i)
     ), costed AS (

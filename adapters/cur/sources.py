@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from domain.errors import ErrorDetail, RuleViolation
+from domain.spend.models import is_billing_period
 
 MONEY = "DECIMAL(20,10)"
 DATA_SUFFIXES = (".parquet", ".csv", ".csv.gz")
@@ -88,13 +89,14 @@ def violation(name: str, reason: str) -> RuleViolation:
 def period_hint(relative: str) -> str | None:
     """The billing period a file's path names (Data Exports or Athena partitions), if any."""
     relative = relative.replace("\\", "/")
+    hint = None
     found = _PERIOD_IN_PATH.search(relative)
-    if found:
-        return found.group(1)
     ym = _YEAR_MONTH_IN_PATH.search(relative)
-    if ym:
-        return f"{int(ym.group(1)):04d}-{int(ym.group(2)):02d}"
-    return None
+    if found:
+        hint = found.group(1)
+    elif ym:
+        hint = f"{int(ym.group(1)):04d}-{int(ym.group(2)):02d}"
+    return hint if hint is not None and is_billing_period(hint) else None
 
 
 def is_data_file(path: str) -> bool:
@@ -361,7 +363,7 @@ def tag_sources(group: FileGroup) -> dict[str, list[str]]:
     return out
 
 
-def tag_key_query(group: FileGroup) -> str | None:
+def tag_key_query(group: FileGroup, files: Sequence[SourceFile] | None = None) -> str | None:
     """SQL listing the distinct tag keys, for formats that keep tags in a MAP or JSON column."""
     cols = _Columns(group.columns)
     holder = cols.find("resource_tags", "Tags")
@@ -370,11 +372,21 @@ def tag_key_query(group: FileGroup) -> str | None:
     typ = cols.type_of(holder)
     if typ.startswith("MAP"):
         keys = f"map_keys({ident(holder)})"
-    elif typ == "VARCHAR" and group.format.startswith("focus"):
+    elif typ == "VARCHAR":
         keys = f"CASE WHEN json_valid({ident(holder)}) THEN json_keys({ident(holder)}) END"
     else:
         return None
-    return f"SELECT DISTINCT unnest({keys}) AS k FROM {group.scan()}"
+    return f"SELECT DISTINCT unnest({keys}) AS k FROM {group.scan(files)}{_only_aws(group)}"
+
+
+def _only_aws(group: FileGroup) -> str:
+    """A FOCUS file may hold several clouds' rows: keep AWS's."""
+    if not group.format.startswith("focus"):
+        return ""
+    provider = _Columns(group.columns).text("ServiceProviderName", "ProviderName")
+    if provider is None:
+        return ""
+    return f" WHERE {provider} IN ('AWS', 'Amazon Web Services', 'Amazon Web Services, Inc.')"
 
 
 def normalized_select(
@@ -436,17 +448,11 @@ def _cur_select(
             c.month("bill_billing_period_start_date"), f"strftime({usage_date}, '%Y-%m')"
         )
     )
+    region = _coalesce(c.text("product_region_code"), c.text("product_region"))
     product = c.find("product")
-    region_from_map = (
-        f"NULLIF({ident(product)}['region'], '')"
-        if product and c.type_of(product).startswith("MAP")
-        else None
-    )
-    region = _coalesce(
-        c.text("product_region_code"),
-        c.text("product_region"),
-        region_from_map,
-    )
+    if region == "NULL" and product and c.type_of(product).startswith("MAP"):
+        # only when no top-level column has it: decoding the whole product map is costly
+        region = f"NULLIF({ident(product)}['region'], '')"
 
     def unless_missing(expr: str | None) -> str:
         return f"COALESCE({expr}, {unblended})" if expr else unblended
@@ -533,12 +539,7 @@ def _focus_select(
         if period
         else _coalesce(c.month("BillingPeriodStart"), f"strftime({usage_date}, '%Y-%m')")
     )
-    provider = c.text("ServiceProviderName", "ProviderName")
-    where = (
-        f" WHERE {provider} IN ('AWS', 'Amazon Web Services', 'Amazon Web Services, Inc.')"
-        if provider
-        else ""
-    )
+    where = _only_aws(group)
     values: dict[str, str | None] = {
         "billing_period": billing_period,
         "usage_date": usage_date,

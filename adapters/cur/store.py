@@ -26,18 +26,18 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
+from adapters.cur.manifest import Manifest, ManifestFile, PeriodEntry, fsync_dir
 from adapters.cur.sources import (
     MONEY,
     FileGroup,
@@ -67,84 +67,13 @@ from domain.spend.models import (
 )
 
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
 
-MANIFEST_VERSION = 1
 DEFAULT_MEMORY_LIMIT = "1GB"
 MAX_PAGE = 1000
 # How long a refresh waits for in-flight reads before leaving superseded folders to the next
 # refresh's clean-up.
 _READER_GRACE_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class _PeriodEntry:
-    """A billing period in the manifest: where its files are and the figures shown for it."""
-
-    period: str
-    folder: str
-    finalized: bool
-    invoice_ids: tuple[str, ...]
-    rows: int
-    total_unblended_cost: Decimal
-    refreshed_at: datetime
-    currency: str
-    format: str
-    tag_columns: tuple[str, ...]
-    line_item_files: tuple[str, ...]
-    source: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "period": self.period,
-            "folder": self.folder,
-            "finalized": self.finalized,
-            "invoice_ids": list(self.invoice_ids),
-            "rows": self.rows,
-            "total_unblended_cost": str(self.total_unblended_cost),
-            "refreshed_at": self.refreshed_at.isoformat(),
-            "currency": self.currency,
-            "format": self.format,
-            "tag_columns": list(self.tag_columns),
-            "line_item_files": list(self.line_item_files),
-            "source": self.source,
-        }
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> _PeriodEntry:
-        return cls(
-            period=raw["period"],
-            folder=raw["folder"],
-            finalized=bool(raw["finalized"]),
-            invoice_ids=tuple(raw["invoice_ids"]),
-            rows=int(raw["rows"]),
-            total_unblended_cost=Decimal(raw["total_unblended_cost"]),
-            refreshed_at=datetime.fromisoformat(raw["refreshed_at"]),
-            currency=raw["currency"],
-            format=raw["format"],
-            tag_columns=tuple(raw["tag_columns"]),
-            line_item_files=tuple(raw["line_item_files"]),
-            source=raw["source"],
-        )
-
-    def as_billing_period(self) -> BillingPeriod:
-        return BillingPeriod(
-            period=self.period,
-            finalized=self.finalized,
-            invoice_ids=self.invoice_ids,
-            rows=self.rows,
-            total_unblended_cost=self.total_unblended_cost,
-            refreshed_at=self.refreshed_at,
-            currency=self.currency,
-            format=self.format,
-        )
-
-
-@dataclass(frozen=True)
-class _Manifest:
-    periods: dict[str, _PeriodEntry] = field(default_factory=dict)
-
-    def latest(self) -> str | None:
-        return max(self.periods) if self.periods else None
 
 
 @dataclass
@@ -192,7 +121,7 @@ class CurStore:
         self._write_lock = threading.Lock()
         self._readers = 0
         self._readers_changed = threading.Condition()
-        self._manifest_cache: tuple[tuple[int, int, int], _Manifest] | None = None
+        self._manifest = ManifestFile(self._dir / "manifest.json")
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -215,51 +144,28 @@ class CurStore:
         finally:
             cursor.close()
 
-    # ------------------------------------------------------------------ manifest
-
-    @property
-    def _manifest_path(self) -> Path:
-        return self._dir / "manifest.json"
-
-    def _load_manifest(self) -> _Manifest:
-        try:
-            st = self._manifest_path.stat()
-        except FileNotFoundError:
-            return _Manifest()
-        key = (st.st_ino, st.st_mtime_ns, st.st_size)
-        cached = self._manifest_cache
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        raw = json.loads(self._manifest_path.read_text(encoding="utf-8"))
-        manifest = _Manifest(
-            {p: _PeriodEntry.from_json(e) for p, e in sorted(raw.get("periods", {}).items())}
-        )
-        self._manifest_cache = (key, manifest)
-        return manifest
-
-    def _write_manifest(self, manifest: _Manifest) -> None:
-        body = {
-            "version": MANIFEST_VERSION,
-            "periods": {p: e.to_json() for p, e in sorted(manifest.periods.items())},
-        }
-        fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".json", dir=self._dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(body, out, indent=2, sort_keys=True)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self._manifest_path)
-        _fsync_dir(self._dir)
-
     @contextlib.contextmanager
-    def _reading(self) -> Iterator[_Manifest]:
+    def _reading(self) -> Iterator[Manifest]:
         with self._readers_changed:
             self._readers += 1
         try:
-            yield self._load_manifest()
+            yield self._manifest.load()
         finally:
             with self._readers_changed:
                 self._readers -= 1
                 self._readers_changed.notify_all()
+
+    def _read(self, query: Callable[[Manifest, duckdb.DuckDBPyConnection], T]) -> T:
+        """Run a read on one manifest snapshot. Should another process replace the period
+        files underneath it, read once more from the new manifest."""
+        for attempt in (1, 2):
+            with self._reading() as manifest, self._cursor() as con:
+                try:
+                    return query(manifest, con)
+                except duckdb.IOException:
+                    if attempt == 2 or self._manifest.load() is manifest:
+                        raise
+        raise AssertionError("unreachable")
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -296,22 +202,24 @@ class CurStore:
 
     def accounts_seen(self) -> list[SeenAccount]:
         """Usage accounts the CUR shows, with the first usage day and the latest known name."""
-        with self._reading() as manifest:
+
+        def query(manifest: Manifest, con: duckdb.DuckDBPyConnection) -> list[Any]:
             if not manifest.periods:
                 return []
             files = [self._dir / e.folder / "accounts.parquet" for e in manifest.periods.values()]
-            with self._cursor() as con:
-                rows = con.execute(
-                    f"""
-                    SELECT account_id,
-                           arg_max(account_name, billing_period)
-                               FILTER (WHERE account_name IS NOT NULL),
-                           min(first_seen)
-                    FROM read_parquet({path_list(files)})
-                    GROUP BY account_id
-                    ORDER BY account_id
-                    """
-                ).fetchall()
+            return con.execute(
+                f"""
+                SELECT account_id,
+                       arg_max(account_name, billing_period)
+                           FILTER (WHERE account_name IS NOT NULL),
+                       min(first_seen)
+                FROM read_parquet({path_list(files)})
+                GROUP BY account_id
+                ORDER BY account_id
+                """
+            ).fetchall()
+
+        rows = self._read(query)
         return [SeenAccount(account_id=r[0], name=r[1], first_seen=r[2]) for r in rows]
 
     def resources(
@@ -341,46 +249,50 @@ class CurStore:
                 errors=[ErrorDetail(message="YYYY-MM expected", field="period")],
             )
         after = _decode_cursor(cursor) if cursor else None
-        with self._reading() as manifest:
+        where: list[str] = []
+        params: list[Any] = []
+        if q:
+            where.append(
+                "(contains(lower(resource_id), ?) OR len(list_filter(map_values(tags), "
+                "lambda v: contains(lower(v), ?))) > 0)"
+            )
+            params += [q.lower(), q.lower()]
+        if service:
+            where.append("lower(service) = ?")
+            params.append(service.lower())
+        if account_id:
+            where.append("account_id = ?")
+            params.append(account_id)
+        if tag:
+            key, has_value, value = tag.partition("=")
+            key = key.strip()
+            lookup = "COALESCE(tags[?], tags['user_' || ?])"
+            if has_value:
+                where.append(f"lower({lookup}) = ?")
+                params += [key, key, value.strip().lower()]
+            else:
+                where.append(f"{lookup} IS NOT NULL")
+                params += [key, key]
+        if after:
+            where.append("(resource_id > ? OR (resource_id = ? AND account_id > ?))")
+            params += [after[0], after[0], after[1]]
+
+        def query(manifest: Manifest, con: duckdb.DuckDBPyConnection) -> tuple[str, list[Any]]:
             chosen = period or manifest.latest()
             if chosen is None or chosen not in manifest.periods:
-                return ResourcePage(items=(), next_cursor=None)
+                return "", []
             path = self._dir / manifest.periods[chosen].folder / "resources.parquet"
-            where: list[str] = []
-            params: list[Any] = []
-            if q:
-                where.append(
-                    "(contains(lower(resource_id), ?) OR len(list_filter(map_values(tags), "
-                    "lambda v: contains(lower(v), ?))) > 0)"
-                )
-                params += [q.lower(), q.lower()]
-            if service:
-                where.append("lower(service) = ?")
-                params.append(service.lower())
-            if account_id:
-                where.append("account_id = ?")
-                params.append(account_id)
-            if tag:
-                key, has_value, value = tag.partition("=")
-                key = key.strip()
-                lookup = "COALESCE(tags[?], tags['user_' || ?])"
-                if has_value:
-                    where.append(f"lower({lookup}) = ?")
-                    params += [key, key, value.strip().lower()]
-                else:
-                    where.append(f"{lookup} IS NOT NULL")
-                    params += [key, key]
-            if after:
-                where.append("(resource_id > ? OR (resource_id = ? AND account_id > ?))")
-                params += [after[0], after[0], after[1]]
             sql = (
                 "SELECT resource_id, service, account_id, region, tags, unblended_cost "
                 f"FROM read_parquet({literal(str(path))}) "
                 + (f"WHERE {' AND '.join(where)} " if where else "")
                 + f"ORDER BY resource_id, account_id LIMIT {int(limit) + 1}"
             )
-            with self._cursor() as con:
-                rows = con.execute(sql, params).fetchall()
+            return chosen, con.execute(sql, params).fetchall()
+
+        chosen, rows = self._read(query)
+        if not chosen:
+            return ResourcePage(items=(), next_cursor=None)
         items = tuple(
             ResourceRow(
                 resource_id=r[0],
@@ -437,13 +349,15 @@ class CurStore:
         staging: Path,
         token: str,
         report: Progress,
-    ) -> list[_PeriodEntry]:
+    ) -> list[PeriodEntry]:
         located = self._locate(source, staging / "download", report)
+        if not located:
+            raise violation(source, "no CUR data files (.parquet, .csv, .csv.gz) found")
         if wanted is not None:
             # skip files whose path names another billing period
             located = [f for f in located if period_hint(f[2]) in (None, *wanted)]
-        if not located:
-            raise violation(source, "no CUR data files (.parquet, .csv, .csv.gz) found")
+            if not located:
+                raise violation(source, f"no line items for billing period(s) {sorted(wanted)}")
         with self._cursor() as con:
             probed = []
             for i, (path, name, relative) in enumerate(located, start=1):
@@ -457,7 +371,7 @@ class CurStore:
             for i, unit in enumerate(units, start=1):
                 self._write_line_items(con, unit, tag_columns, wanted, line_items)
                 report("line_items", i, len(units))
-            found = _periods_written(line_items)
+            found = _periods_written(line_items, source)
             if wanted is not None:
                 missing = sorted(wanted - set(found))
                 if missing:
@@ -527,14 +441,23 @@ class CurStore:
         self, con: duckdb.DuckDBPyConnection, groups: Sequence[FileGroup], report: Progress
     ) -> None:
         for i, group in enumerate(groups, start=1):
-            sql = tag_key_query(group)
-            if sql is not None:
-                try:
-                    keys = [r[0] for r in con.execute(sql).fetchall() if r[0]]
-                except duckdb.Error as exc:
-                    raise self._blame(con, group, group.files, None, (), exc) from exc
-                group.tag_keys = {k: tag_column(k) for k in sorted(keys)}
+            self._discover_group_tags(con, group)
             report("tags", i, len(groups))
+
+    def _discover_group_tags(self, con: duckdb.DuckDBPyConnection, group: FileGroup) -> None:
+        """Tags kept in a MAP or JSON column: find the keys, each becomes a tag_<key> column."""
+        sql = tag_key_query(group)
+        if sql is None:
+            return
+
+        def one_file(f: SourceFile) -> str:
+            return tag_key_query(group, [f]) or "SELECT 1"
+
+        try:
+            keys = [r[0] for r in con.execute(sql).fetchall() if r[0]]
+        except duckdb.Error as exc:
+            raise self._blame(con, group.files, one_file, exc) from exc
+        group.tag_keys = {k: tag_column(k) for k in sorted(keys)}
 
     def _write_line_items(
         self,
@@ -566,28 +489,36 @@ class CurStore:
         try:
             con.execute(copy)
         except duckdb.Error as exc:
-            raise self._blame(con, unit.group, unit.files, unit.period, tag_columns, exc) from exc
+            raise self._blame(
+                con,
+                unit.files,
+                lambda f: normalized_select(
+                    unit.group, files=[f], period=unit.period, tag_columns=tag_columns
+                ),
+                exc,
+            ) from exc
 
     def _blame(
         self,
         con: duckdb.DuckDBPyConnection,
-        group: FileGroup,
         files: Sequence[SourceFile],
-        period: str | None,
-        tag_columns: Sequence[str],
+        sql_for: Callable[[SourceFile], str],
         exc: duckdb.Error,
     ) -> BaseException:
-        """Find which file a failed scan choked on, by reading each file on its own."""
+        """Name the file a failed scan choked on, by running the scan on each file alone.
+
+        When every file reads on its own, the fault is not in the data (a full disk, a
+        schema clash between files): the original error is returned.
+        """
         if isinstance(exc, duckdb.OutOfMemoryException | duckdb.InterruptException):
             return exc
         for f in files:
-            select = normalized_select(group, files=[f], period=period, tag_columns=tag_columns)
             try:
-                con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM ({select})").fetchall()
+                con.execute(
+                    f"SELECT count(*), sum(hash(COLUMNS(*))) FROM ({sql_for(f)})"
+                ).fetchall()
             except duckdb.Error as inner:
                 return violation(f.name, f"cannot be read: {_first_line(inner)}")
-        if len(files) == 1:
-            return violation(files[0].name, f"cannot be read: {_first_line(exc)}")
         return exc
 
     def _summarize_period(
@@ -604,7 +535,7 @@ class CurStore:
         source: str,
         report: Progress,
         step: tuple[int, int],
-    ) -> _PeriodEntry:
+    ) -> PeriodEntry:
         folder = staging / "periods" / period
         li_dir = folder / "line_items"
         li_dir.mkdir(parents=True)
@@ -615,28 +546,58 @@ class CurStore:
                 os.rename(f, target)
                 moved.append(target)
         li = f"read_parquet({path_list(moved)}, union_by_name = true, hive_partitioning = false)"
+        # One scan of the line items merges the rows that agree on every normalized column
+        # (a CUR's hourly rows of one resource and day); the daily aggregates, the resource list
+        # and the accounts are then cut from this much smaller table.
         tags = [ident(c) for c in tag_columns]
-        max_tags = "".join(f", max({t}) AS {t}" for t in tags)
+        keys = ", ".join(
+            [
+                "usage_date",
+                "account_id",
+                "account_name",
+                "resource_id",
+                "service",
+                "region",
+                "line_item_type",
+                "invoice_id",
+                "currency",
+                *tags,
+            ]
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE period_rows AS
+            SELECT {keys},
+                   sum(unblended_cost) AS unblended_cost,
+                   sum(net_unblended_cost) AS net_unblended_cost,
+                   sum(amortized_cost) AS amortized_cost,
+                   count(*) AS line_items
+            FROM {li}
+            GROUP BY {keys}
+            """
+        )
+        report("collapse", step[0], step[1])
+        # (b) daily aggregates: what the allocation engine reads, one row per account, resource,
+        # service, line item type and usage day, each cost basis summed exactly as DECIMAL
         con.execute(
             f"""
             COPY (
                 SELECT {literal(period)} AS billing_period, usage_date, account_id, resource_id,
-                       service, line_item_type, max(region) AS region,
+                       service, line_item_type,
                        sum(unblended_cost)::{MONEY} AS unblended_cost,
                        sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
                        sum(amortized_cost)::{MONEY} AS amortized_cost,
-                       count(*) AS line_items{max_tags}
-                FROM {li}
+                       sum(line_items) AS line_items
+                FROM period_rows
                 GROUP BY usage_date, account_id, resource_id, service, line_item_type
             ) TO {literal(str(folder / "daily.parquet"))} (FORMAT parquet)
             """
         )
         report("daily", step[0], step[1])
-        daily = f"read_parquet({literal(str(folder / 'daily.parquet'))})"
+        # the resource list behind claims: the latest value of each tag, sorted for paging
         entries = ", ".join(
             f"{{'key': {literal(c[len('tag_') :])}, "
-            f"'value': arg_max({ident(c)}, (usage_date, {ident(c)})) "
-            f"FILTER (WHERE {ident(c)} IS NOT NULL)}}"
+            f"'value': arg_max({ident(c)}, usage_date) FILTER (WHERE {ident(c)} IS NOT NULL)}}"
             for c in tag_columns
         )
         tags_map = (
@@ -653,7 +614,7 @@ class CurStore:
                        sum(net_unblended_cost) AS net_unblended_cost,
                        sum(amortized_cost) AS amortized_cost,
                        min(usage_date) AS first_usage_date, max(usage_date) AS last_usage_date
-                FROM {daily}
+                FROM period_rows
                 WHERE resource_id IS NOT NULL
                 GROUP BY resource_id, account_id
                 ORDER BY resource_id, account_id
@@ -663,46 +624,38 @@ class CurStore:
         report("resources", step[0], step[1])
         con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE period_accounts AS
-            SELECT account_id, max(account_name) AS account_name,
-                   min(usage_date) AS first_seen, max(usage_date) AS last_seen,
-                   count(*) AS line_items, sum(unblended_cost) AS unblended_cost,
-                   list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL) AS invoices,
-                   list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL) AS currencies
-            FROM {li}
-            GROUP BY account_id
-            """
-        )
-        con.execute(
-            f"""
             COPY (
-                SELECT {literal(period)} AS billing_period, account_id, account_name,
-                       first_seen, last_seen, unblended_cost
-                FROM period_accounts ORDER BY account_id
+                SELECT {literal(period)} AS billing_period, account_id,
+                       max(account_name) AS account_name,
+                       min(usage_date) AS first_seen, max(usage_date) AS last_seen,
+                       sum(unblended_cost) AS unblended_cost
+                FROM period_rows
+                GROUP BY account_id
+                ORDER BY account_id
             ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
             """
         )
         row = con.execute(
             """
             SELECT sum(line_items), sum(unblended_cost),
-                   list_sort(list_distinct(flatten(list(invoices)))),
-                   list_sort(list_distinct(flatten(list(currencies))))
-            FROM period_accounts
+                   list_sort(list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL)),
+                   list_sort(list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL))
+            FROM period_rows
             """
         ).fetchone()
         assert row is not None
-        con.execute("DROP TABLE period_accounts")
+        con.execute("DROP TABLE period_rows")
         rows, total, invoices, currencies = row
         formats = sorted(
             {u.group.format for u in units if any(d.name.startswith(f"u{u.index}-") for d in moved)}
         )
-        return _PeriodEntry(
+        return PeriodEntry(
             period=period,
             folder=f"periods/{period}@{token}",
             finalized=bool(invoices),
             invoice_ids=tuple(invoices or ()),
             rows=int(rows or 0),
-            total_unblended_cost=Decimal(total or 0),
+            total_unblended_cost=total if total is not None else Decimal(0),
             refreshed_at=refreshed_at,
             currency=",".join(currencies or ()) or "USD",
             format="+".join(formats),
@@ -711,19 +664,19 @@ class CurStore:
             source=source,
         )
 
-    def _swap(self, entries: Sequence[_PeriodEntry], staging: Path) -> None:
+    def _swap(self, entries: Sequence[PeriodEntry], staging: Path) -> None:
         """Move the new period folders in and replace the manifest: the store's commit point."""
         for e in entries:
             os.rename(staging / "periods" / e.period, self._dir / e.folder)
-        _fsync_dir(self._dir / "periods")
-        old = self._load_manifest()
+        fsync_dir(self._dir / "periods")
+        old = self._manifest.load()
         periods = dict(old.periods)
         superseded = []
         for e in entries:
             if e.period in periods:
                 superseded.append(periods[e.period].folder)
             periods[e.period] = e
-        self._write_manifest(_Manifest(dict(sorted(periods.items()))))
+        self._manifest.write(Manifest(dict(sorted(periods.items()))))
         with self._readers_changed:
             idle = self._readers_changed.wait_for(
                 lambda: self._readers == 0, timeout=_READER_GRACE_SECONDS
@@ -735,7 +688,7 @@ class CurStore:
     def _collect_garbage(self) -> None:
         """Remove what a crashed or superseded refresh left: staging and unreferenced folders."""
         shutil.rmtree(self._dir / ".staging", ignore_errors=True)
-        referenced = {e.folder for e in self._load_manifest().periods.values()}
+        referenced = {e.folder for e in self._manifest.load().periods.values()}
         for folder in (self._dir / "periods").iterdir():
             if f"periods/{folder.name}" not in referenced:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -751,14 +704,6 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _wanted_periods(periods: Iterable[str] | None) -> frozenset[str] | None:
@@ -799,7 +744,7 @@ def _plan_units(groups: Sequence[FileGroup]) -> list[_Unit]:
 _PERIOD_DIR = re.compile(r"^billing_period=(\d{4}-\d{2})$")
 
 
-def _periods_written(line_items: Path) -> dict[str, list[Path]]:
+def _periods_written(line_items: Path, source: str) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
     if not line_items.exists():
         return found
@@ -808,7 +753,7 @@ def _periods_written(line_items: Path) -> dict[str, list[Path]]:
         if d.is_dir() and m and any(d.glob("*.parquet")):
             found.setdefault(m.group(1), []).append(d)
         elif d.is_dir() and not m:
-            raise violation(str(d.name), "a line item has a billing period that is not YYYY-MM")
+            raise violation(source, f"some line items have no readable billing period ({d.name})")
     return found
 
 
