@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)
     cur_path: str = ""
     aws_organizations: bool = False
+    cost_basis: Literal["unblended", "net_unblended", "amortized"] = "unblended"
     webhook_secret: str = ""
     admin_email: str = ""
     admin_password: str = ""

@@ -26,6 +26,7 @@ from api.schemas.allocation import (
     WorkloadWrite,
 )
 from api.schemas.common import PROBLEM_RESPONSES
+from api.spend import reallocate_after_commit
 from domain.accounts.splits import SplitVersion, summary_group
 from domain.errors import ErrorDetail, Forbidden, NotFound, RuleViolation
 from domain.identity.roles import Permission, can
@@ -44,7 +45,7 @@ def today() -> date:
 
 @router.put("/accounts/{account_id}/allocation", response_model=list[SplitVersionRead])
 async def set_account_allocation(
-    account_id: str, body: SplitWrite, user: AccountManager, uow: UoW
+    account_id: str, body: SplitWrite, user: AccountManager, uow: UoW, container: AppContainer
 ) -> list[SplitVersionRead]:
     """Split an account's spend across product budgets (percentages summing to exactly
     100.00) from a Monday or the 1st of a month; the previous split ends the day before.
@@ -62,6 +63,7 @@ async def set_account_allocation(
         today=today(),
         closed_periods=await uow.budgets.closed_periods(),
     )
+    reallocate_after_commit(uow, container)
     return [SplitVersionRead.of(v, today()) for v in await uow.allocation.splits_of(account_id)]
 
 
@@ -244,6 +246,7 @@ async def _claim(
         now=datetime.now(UTC),
         closed_periods=await uow.budgets.closed_periods(),
     )
+    reallocate_after_commit(uow, container)
     return [ClaimRead.of(c) for c in created]
 
 
@@ -280,7 +283,7 @@ async def claim_across_workloads(
 
 @router.post("/claims/release", response_model=list[ClaimRead])
 async def release_resources(
-    body: ReleaseWrite, user: CurrentUser, uow: UoW, scope: ScopeFilter
+    body: ReleaseWrite, user: CurrentUser, uow: UoW, scope: ScopeFilter, container: AppContainer
 ) -> list[ClaimRead]:
     """Release claimed resources: from the day after, their cost follows the account split."""
     _may_claim(user)
@@ -298,6 +301,7 @@ async def release_resources(
         now=datetime.now(UTC),
         closed_periods=await uow.budgets.closed_periods(),
     )
+    reallocate_after_commit(uow, container)
     ids = {c.id for c in released}
     return [ClaimRead.of(c) for c in await uow.allocation.claims(scope) if c.id in ids]
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.allocated_spend import AllocatedSpend
 from adapters.aws.organizations import list_organization_accounts
 from adapters.config import Settings
 from adapters.cur.store import CurStore
@@ -18,6 +19,7 @@ from adapters.objectstore import object_store_from_url
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from domain.accounts.model import DiscoveredAccount
+from domain.allocation.rules import CostBasis
 from domain.identity.ratelimit import FailureLimiter, Limit
 from domain.ports import ObjectStore
 
@@ -33,6 +35,7 @@ class Container:
     address_failures: FailureLimiter
     objects: ObjectStore
     cur: CurStore
+    allocated: AllocatedSpend
     # "Check for new accounts" in AWS Organizations; None when not enabled.
     organizations: Callable[[], list[DiscoveredAccount]] | None
     background: set[asyncio.Task[None]] = field(default_factory=set)
@@ -51,6 +54,7 @@ class Container:
     async def close(self) -> None:
         await self.idle()
         await self.engine.dispose()
+        self.allocated.close()
         self.cur.close()
 
 
@@ -66,6 +70,7 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
             email_claim=settings.oidc_email_claim,
         )
     window = settings.login_window_seconds
+    cur = CurStore(settings.data_dir / "cur-store")
     return Container(
         settings=settings,
         engine=engine,
@@ -81,6 +86,9 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
             Limit(settings.login_failures_per_address, window), time.monotonic
         ),
         objects=object_store_from_url(settings.object_store_url, settings.data_dir),
-        cur=CurStore(settings.data_dir / "cur-store"),
+        cur=cur,
+        allocated=AllocatedSpend(
+            cur, settings.data_dir / "allocations", basis=CostBasis(settings.cost_basis)
+        ),
         organizations=list_organization_accounts if settings.aws_organizations else None,
     )

@@ -6,15 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 
+from adapters.allocated_spend import rules_from
 from adapters.db.cur_events import CurEventRepository
+from adapters.db.scope import ResolvedScope
+from adapters.db.uow import UnitOfWork
 from api import webhooks
 from api.container import Container
-from api.deps import AppContainer, CurrentUser, RequirePermission, UoW
+from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.spend import (
     BillingPeriodRead,
@@ -22,10 +26,14 @@ from api.schemas.spend import (
     RefreshRead,
     ResourcePageRead,
     ResourceRead,
+    SpendRead,
+    SpendRow,
     WebhookAck,
 )
-from domain.errors import DomainError, ErrorDetail, RuleViolation
-from domain.identity.roles import Permission, sees_all_spend
+from domain.allocation.rules import AllocationRules
+from domain.budgets.rollup import HierarchyNode, rollup_totals
+from domain.errors import DomainError, ErrorDetail, NotFound, RuleViolation
+from domain.identity.roles import Permission, can, sees_all_spend
 from domain.identity.users import User
 from domain.spend.models import is_billing_period
 
@@ -169,3 +177,123 @@ async def list_resources(
     return ResourcePageRead(
         items=[ResourceRead.of(r) for r in page.items], next_cursor=page.next_cursor
     )
+
+
+async def _spend_rules(uow: UnitOfWork) -> tuple[AllocationRules, int]:
+    version = await uow.allocation.rules_version()
+    rules = rules_from(await uow.allocation.all_splits(), await uow.allocation.all_claims())
+    return rules, version
+
+
+@router.get("/spend", response_model=SpendRead)
+async def get_spend(
+    user: CurrentUser,
+    uow: UoW,
+    scope: ScopeFilter,
+    container: AppContainer,
+    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    from_: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-\d{2}$")] = None,
+    to: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    group_by: Annotated[str, Query(pattern="^(budget|account|service|day|node)$")] = "budget",
+) -> SpendRead:
+    """Allocated spend in the caller's scope for a billing period (or `from`..`to`), by
+    budget, account, service, day, or hierarchy node (rolled up). Unallocated spend
+    (`budget_id` null) is shown only to Financial Admins, Vendor Managers and Admins."""
+    available = [p.period for p in await asyncio.to_thread(container.cur.billing_periods)]
+    if period:
+        wanted = [p for p in available if p == period]
+    else:
+        low, high = from_ or "0000-00", to or "9999-99"
+        wanted = [p for p in available if low <= p <= high]
+    if period and not wanted:
+        raise NotFound(f"billing period {period} is not in the spend store")
+    visible: set[int] | None = None
+    if scope.prefixes is not None:
+        visible = {b.id for b in await uow.budgets.list_budgets(scope)}
+    unallocated = can(user.role, Permission.VIEW_UNALLOCATED)
+    rows: list[SpendRow] = []
+    if wanted and (visible is None or visible):
+        rules, version = await _spend_rules(uow)
+        done = await asyncio.to_thread(container.allocated.ensure, wanted, rules, version)
+        folders = [m.folder for m in done]
+        engine_group = "budget" if group_by == "node" else group_by
+        found = await asyncio.to_thread(
+            container.allocated.engine.spend,
+            folders,
+            group_by=engine_group,  # type: ignore[arg-type]
+            budget_ids=visible,
+            include_unallocated=unallocated and group_by != "node",
+        )
+        if group_by == "node":
+            rows = await _by_node(uow, scope, {k: v for k, v in found if isinstance(k, int)})
+        else:
+            field = {
+                "budget": "budget_id",
+                "account": "account_id",
+                "service": "service",
+                "day": "day",
+            }[group_by]
+            rows = [
+                SpendRow(
+                    **{field: str(k) if group_by == "day" and k is not None else k, "amount": v}
+                )
+                for k, v in found
+            ]
+    total = sum((r.amount for r in rows if group_by != "node" or r.level == 1), Decimal("0"))
+    if group_by == "node" and scope.prefixes is not None:
+        roots = {int(p.strip("/").split("/")[-1]) for p in scope.prefixes}
+        total = sum((r.amount for r in rows if r.node_id in roots), Decimal("0"))
+    return SpendRead(
+        group_by=group_by,
+        periods=wanted,
+        basis=container.allocated.basis.value,
+        rows=rows,
+        total=total,
+    )
+
+
+async def _by_node(
+    uow: UnitOfWork, scope: ResolvedScope, by_budget: dict[int, Decimal]
+) -> list[SpendRow]:
+    """Roll budget spend up the hierarchy: every visible node with the spend below it."""
+    budgets = [b for b in await uow.budgets.list_budgets(scope) if b.id in by_budget]
+    rows: list[SpendRow] = []
+    for year in sorted({b.year for b in budgets}):
+        nodes = await uow.budgets.nodes(year)
+        leaf = {b.node_id: by_budget[b.id] for b in budgets if b.year == year}
+        roots = (
+            None
+            if scope.prefixes is None
+            else {int(p.strip("/").split("/")[-1]) for p in scope.prefixes}
+        )
+        totals = rollup_totals(
+            [HierarchyNode(n.id, n.parent_id, n.level, n.name) for n in nodes],
+            leaf,
+            visible_roots=roots,
+        )
+        names = {n.id: n for n in nodes}
+        rows += [
+            SpendRow(node_id=i, name=names[i].name, level=names[i].level, amount=t.annual_amount)
+            for i, t in sorted(totals.items(), key=lambda kv: (names[kv[0]].level, kv[0]))
+        ]
+    return rows
+
+
+async def reallocate(container: Container) -> None:
+    """Recompute the stale materialized allocations in the background (after a rule change
+    or a CUR delivery), so the next dashboard read answers from fresh summaries."""
+    try:
+        async with container.sessionmaker() as session:
+            uow = UnitOfWork(session)
+            rules, version = await _spend_rules(uow)
+        periods = [p.period for p in await asyncio.to_thread(container.cur.billing_periods)]
+        await asyncio.to_thread(container.allocated.ensure, periods, rules, version)
+    except Exception:  # a read recomputes anyway; log and move on
+        log.exception("background reallocation failed")
+
+
+def reallocate_after_commit(uow: UnitOfWork, container: Container) -> None:
+    async def start() -> None:
+        container.spawn(reallocate(container))
+
+    uow.after_commit(start)

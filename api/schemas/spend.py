@@ -86,3 +86,22 @@ class CurEventRead(Schema):
 class WebhookAck(Schema):
     status: str = Field(description="accepted, or duplicate for a redelivered event")
     event_id: str
+
+
+class SpendRow(Schema):
+    budget_id: int | None = None
+    account_id: str | None = None
+    service: str | None = None
+    day: str | None = None
+    node_id: int | None = None
+    name: str | None = None
+    level: int | None = None
+    amount: Amount
+
+
+class SpendRead(Schema):
+    group_by: str
+    periods: list[str]
+    basis: str
+    rows: list[SpendRow]
+    total: Amount

@@ -1,0 +1,93 @@
+"""Materialized allocations: each billing period allocated once per (CUR delivery, rules
+version, cost basis) and reused until one of them changes, so dashboard reads never recompute.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from adapters.allocation.engine import DuckDBAllocationEngine
+from adapters.cur.store import CurStore
+from domain.accounts.splits import SplitVersion
+from domain.allocation.rules import AllocationRules, ClaimSpan, CostBasis, SplitLine
+from domain.workloads.model import Claim
+
+
+def rules_from(splits: Sequence[SplitVersion], claims: Sequence[Claim]) -> AllocationRules:
+    """The engine's rules from the stored split versions and claims."""
+    lines = [
+        SplitLine(v.account_id, s.budget_id, s.percent, v.effective_from, v.effective_to)
+        for v in splits
+        for s in v.shares
+    ]
+    spans = [
+        ClaimSpan(
+            c.account_id,
+            c.resource_id,
+            c.workload_id,
+            c.budget_id,
+            c.effective_from,
+            c.effective_to,
+        )
+        for c in claims
+    ]
+    return AllocationRules(lines, spans)
+
+
+@dataclass(frozen=True)
+class Materialized:
+    period: str
+    folder: Path
+
+
+class AllocatedSpend:
+    def __init__(self, cur: CurStore, root: Path, *, basis: CostBasis = CostBasis.UNBLENDED):
+        self.cur = cur
+        self.root = root
+        self.basis = basis
+        (root / ".tmp").mkdir(parents=True, exist_ok=True)
+        self.engine = DuckDBAllocationEngine(temp_dir=root / ".tmp")
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def _key(self, period: str, rules_version: int) -> dict[str, str]:
+        delivered = next(p for p in self.cur.billing_periods() if p.period == period)
+        return {
+            "period": period,
+            "refreshed_at": delivered.refreshed_at.isoformat(),
+            "rules_version": str(rules_version),
+            "basis": self.basis.value,
+        }
+
+    def fresh(self, periods: Sequence[str], rules_version: int) -> list[str]:
+        """The periods whose materialized allocation is missing or out of date."""
+        stale = []
+        for period in periods:
+            meta = self.root / period / "meta.json"
+            if not meta.is_file() or json.loads(meta.read_text()) != self._key(
+                period, rules_version
+            ):
+                stale.append(period)
+        return stale
+
+    def ensure(
+        self, periods: Sequence[str], rules: AllocationRules, rules_version: int
+    ) -> list[Materialized]:
+        """Allocate what is stale; return every period's folder. Serialized per process."""
+        with self._lock:
+            for period in self.fresh(periods, rules_version):
+                folder = self.root / period
+                self.engine.allocate(
+                    self.cur.daily_costs(period), rules, basis=self.basis, out_dir=folder
+                )
+                meta = folder / "meta.json"
+                tmp = folder / ".meta.json.tmp"
+                tmp.write_text(json.dumps(self._key(period, rules_version)))
+                tmp.replace(meta)
+        return [Materialized(p, self.root / p) for p in periods]

@@ -1,0 +1,1 @@
+"""The allocation engine (DuckDB) and its SQL."""

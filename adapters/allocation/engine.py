@@ -1,0 +1,364 @@
+"""The allocation engine on DuckDB: one set-based pass per billing period over the daily costs.
+
+`allocate` loads the rules into small tables, joins the period's daily cost rows to them by
+account and usage day (and by resource, for claims), splits shared rows by the largest-remainder
+method in exact decimal arithmetic (`adapters/allocation/sql.py`) and writes the allocated lines
+to `<out_dir>/allocated.parquet`, then a small summary of them (by budget and each of usage
+day, account, service and line item type) to `<out_dir>/summary.parquet`, which `spend` reads
+for the dashboard. Each file is written under a temporary name, flushed, and renamed into place.
+
+The lines of a run are the same whatever the threads or the order of the daily files, but not
+their order in the file: sorting millions of lines would cost more than the allocation itself,
+and every reader aggregates. The summary is sorted, so it is the same to the byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import threading
+import uuid
+import weakref
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from adapters.allocation.sql import (
+    SUMMARY_SQL,
+    TOTAL,
+    SplitMethod,
+    allocation_sql,
+    literal,
+    path_list,
+    rule_tables,
+)
+from domain.allocation.rules import EXCLUDED_TYPES, NEGOTIATED_DISCOUNT, AllocationRules, CostBasis
+from domain.errors import ErrorDetail, RuleViolation
+from domain.spend.models import DailyCostSource
+
+GroupBy = Literal["budget", "account", "service", "day", "type"]
+SpendKey = int | str | date | None
+
+ALLOCATED_FILE = "allocated.parquet"
+SUMMARY_FILE = "summary.parquet"
+DEFAULT_MEMORY_LIMIT = "1GB"
+_KEY_COLUMN: dict[str, str] = {
+    "budget": "budget_id",
+    "account": "account_id",
+    "service": "service",
+    "day": "usage_date",
+    "type": "line_item_type",
+}
+# file_index * 2^40 + row number: unique per daily row (a file holds far fewer than 2^40 rows)
+_ROW_ID = "file_index * 1099511627776 + file_row_number"
+
+
+class AllocationError(RuntimeError):
+    """The engine broke its own invariant (allocated + unallocated != total): a bug, not input."""
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """What one allocation run wrote, and its totals (exact Decimals at 1E-10).
+
+    `total` is the period's budget spend (every daily row but credits and refunds, negotiated
+    discount included) and equals `allocated + unallocated` exactly; `excluded` is the credits
+    and refunds left out; `negotiated_discount` the (negative) discount lines added; `rows` the
+    number of allocated lines in `path`.
+    """
+
+    period: str
+    basis: CostBasis
+    total: Decimal
+    allocated: Decimal
+    unallocated: Decimal
+    excluded: Decimal
+    negotiated_discount: Decimal
+    rows: int
+    path: Path
+    summary_path: Path
+
+
+class DuckDBAllocationEngine:
+    """Allocates billing periods with DuckDB and answers spend questions from the results.
+
+    Synchronous: call it from async code with `asyncio.to_thread`. Runs and reads share one
+    in-memory DuckDB database (opened at first use, closed by `close()`), each on its own
+    connection, so parallel calls do not see each other's rule tables; a run asking for another
+    number of `threads` gets a database of its own.
+    """
+
+    def __init__(
+        self,
+        *,
+        threads: int | None = None,
+        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        temp_dir: Path | None = None,
+        method: SplitMethod = "arrays",
+    ) -> None:
+        self._threads = threads
+        self._memory_limit = memory_limit
+        self._temp_dir = temp_dir
+        self._method: SplitMethod = method
+        self._shared: tuple[duckdb.DuckDBPyConnection, Path] | None = None
+        # closes the database and removes its spill folder on close(), or when the engine is
+        # garbage collected, or at exit
+        self._release: weakref.finalize[Any, Any] | None = None
+        # the rule tables of the last rule set: rules are immutable, and one set is applied to
+        # every stale period in turn
+        self._tables: tuple[weakref.ref[AllocationRules], dict[str, pa.Table]] | None = None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            release, self._release, self._shared = self._release, None, None
+        if release is not None:
+            release()
+
+    def __enter__(self) -> DuckDBAllocationEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ allocation
+
+    def allocate(
+        self,
+        source: DailyCostSource,
+        rules: AllocationRules,
+        *,
+        basis: CostBasis = CostBasis.UNBLENDED,
+        out_dir: Path,
+        threads: int | None = None,
+    ) -> AllocationResult:
+        """Allocate `source`'s billing period by `rules` into `out_dir` (created if missing).
+
+        Raises RuleViolation when the rules are inconsistent or the period has no daily file.
+        On any failure the files already in `out_dir` are left as they were.
+        """
+        rules.validate()
+        basis = CostBasis(basis)
+        if not source.daily_paths:
+            raise RuleViolation(
+                f"billing period {source.period} has no daily cost file",
+                errors=[ErrorDetail(message="no daily cost file", field="source")],
+            )
+        daily_paths = sorted(source.daily_paths)
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex[:12]
+        allocated_tmp = out_dir / f".{ALLOCATED_FILE}.{token}.tmp"
+        summary_tmp = out_dir / f".{SUMMARY_FILE}.{token}.tmp"
+        try:
+            with self._connection(threads) as con:
+                # registered on this connection only: parallel runs do not see each other's
+                for name, table in self._rule_tables(rules).items():
+                    con.register(name, table)
+                row_id = _ROW_ID if self._method == "window" else "CAST(0 AS BIGINT)"
+                daily = (
+                    f"(SELECT {row_id} AS src_id, * "
+                    f"FROM read_parquet({path_list(daily_paths)})) src"
+                )
+                sql = allocation_sql(
+                    daily,
+                    basis=basis,
+                    with_discounts=bool(rules.discounts),
+                    method=self._method,
+                )
+                con.execute(f"COPY ({sql}) TO {literal(str(allocated_tmp))} (FORMAT parquet)")
+                allocated = f"read_parquet({literal(str(allocated_tmp))})"
+                con.execute(
+                    f"COPY ({SUMMARY_SQL.format(allocated=allocated)}) "
+                    f"TO {literal(str(summary_tmp))} (FORMAT parquet)"
+                )
+                figures = _figures(con, daily_paths, basis, allocated_tmp, summary_tmp)
+            result = AllocationResult(
+                period=source.period,
+                basis=basis,
+                path=out_dir / ALLOCATED_FILE,
+                summary_path=out_dir / SUMMARY_FILE,
+                **figures,
+            )
+            if result.allocated + result.unallocated != result.total:
+                raise AllocationError(
+                    f"allocation of {source.period} does not conserve spend: allocated "
+                    f"{result.allocated} + unallocated {result.unallocated} != total "
+                    f"{result.total}"
+                )
+            for tmp in (allocated_tmp, summary_tmp):
+                _fsync(tmp)
+            os.replace(summary_tmp, result.summary_path)
+            os.replace(allocated_tmp, result.path)
+            _fsync(out_dir)
+        finally:
+            for tmp in (allocated_tmp, summary_tmp):
+                tmp.unlink(missing_ok=True)
+        return result
+
+    def _rule_tables(self, rules: AllocationRules) -> dict[str, pa.Table]:
+        with self._lock:
+            if self._tables is not None and self._tables[0]() is rules:
+                return self._tables[1]
+        tables = rule_tables(rules)
+        with self._lock:
+            self._tables = (weakref.ref(rules), tables)
+        return tables
+
+    @contextlib.contextmanager
+    def _connection(self, threads: int | None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the engine's database, or to a database of its own when the call
+        asks for another number of threads (a DuckDB database has one thread pool)."""
+        if threads is None or threads == self._threads:
+            cursor = self._database().cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+            return
+        db, spill = self._open(threads)
+        try:
+            yield db
+        finally:
+            _release(db, spill)
+
+    def _database(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._shared is None:
+                db, spill = self._open(self._threads)
+                self._shared = (db, spill)
+                self._release = weakref.finalize(self, _release, db, spill)
+            return self._shared[0]
+
+    def _open(self, threads: int | None) -> tuple[duckdb.DuckDBPyConnection, Path]:
+        spill = Path(tempfile.mkdtemp(prefix="finops-allocation-", dir=self._temp_dir))
+        config: dict[str, Any] = {
+            "memory_limit": self._memory_limit,
+            "temp_directory": str(spill),
+            # the lines' order is not part of the result; let the parquet writer run in parallel
+            "preserve_insertion_order": False,
+        }
+        if threads:
+            config["threads"] = int(threads)
+        return duckdb.connect(":memory:", config=config), spill
+
+    # ------------------------------------------------------------------ reads
+
+    def spend(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        group_by: GroupBy,
+        budget_ids: set[int] | frozenset[int] | None = None,
+        include_unallocated: bool = False,
+    ) -> list[tuple[SpendKey, Decimal]]:
+        """Allocated spend summed over the periods whose results are at `paths` (each an
+        `allocated.parquet` or the folder holding it), by budget, account, service, usage day
+        or line item type.
+
+        `budget_ids=None` means every budget; `include_unallocated` adds the Unallocated spend
+        (key None when grouping by budget). Rows come sorted by key, None last.
+        """
+        column = _KEY_COLUMN.get(group_by)
+        if column is None:
+            raise RuleViolation(
+                f"group_by must be one of {', '.join(_KEY_COLUMN)}",
+                errors=[ErrorDetail(message="unknown grouping", field="group_by")],
+            )
+        summaries = [_summary_path(Path(p)) for p in paths]
+        if not summaries:
+            return []
+        where = ["dimension = ?"]
+        # a budget's total is the sum of its rows by line item type
+        params: list[Any] = ["type" if group_by == "budget" else group_by]
+        if budget_ids is not None:
+            params.append(sorted(int(b) for b in budget_ids))
+            chosen = "list_contains(?, budget_id)"
+            where.append(f"({chosen} OR budget_id IS NULL)" if include_unallocated else chosen)
+        elif not include_unallocated:
+            where.append("budget_id IS NOT NULL")
+        sql = f"""
+            SELECT {column}, CAST(SUM(amount) AS {TOTAL})
+            FROM read_parquet({path_list(summaries)})
+            WHERE {" AND ".join(where)}
+            GROUP BY {column}
+            ORDER BY {column} NULLS LAST
+        """
+        cursor = self._database().cursor()
+        try:
+            rows = cursor.execute(sql, params).fetchall()
+        finally:
+            cursor.close()
+        return [(key, Decimal(amount)) for key, amount in rows]
+
+
+def _figures(
+    con: duckdb.DuckDBPyConnection,
+    daily_paths: Sequence[str],
+    basis: CostBasis,
+    allocated: Path,
+    summary: Path,
+) -> dict[str, Any]:
+    """The run's totals. The total is summed straight from the daily files (plus the negotiated
+    discount lines the run added), so the conservation check compares independent sums."""
+    excluded = ", ".join(literal(t) for t in sorted(EXCLUDED_TYPES))
+    cost = f"CAST({basis.column} AS {TOTAL})"
+    row = con.execute(
+        f"""
+        WITH lines AS (
+            SELECT SUM(amount) FILTER (WHERE budget_id IS NOT NULL) AS allocated,
+                   SUM(amount) FILTER (WHERE budget_id IS NULL) AS unallocated,
+                   SUM(amount) FILTER (WHERE line_item_type = ?) AS negotiated
+            FROM read_parquet({literal(str(summary))})
+            WHERE dimension = 'type'
+        ),
+        costs AS (
+            SELECT SUM({cost}) FILTER (WHERE COALESCE(line_item_type, '') NOT IN ({excluded}))
+                       AS spend,
+                   SUM({cost}) FILTER (WHERE line_item_type IN ({excluded})) AS excluded
+            FROM read_parquet({path_list(daily_paths)})
+        ),
+        written AS (SELECT count(*) AS n FROM read_parquet({literal(str(allocated))}))
+        SELECT CAST(COALESCE(allocated, 0) AS {TOTAL}), CAST(COALESCE(unallocated, 0) AS {TOTAL}),
+               CAST(COALESCE(negotiated, 0) AS {TOTAL}), CAST(COALESCE(spend, 0) AS {TOTAL}),
+               CAST(COALESCE(excluded, 0) AS {TOTAL}), n
+        FROM lines, costs, written
+        """,
+        [NEGOTIATED_DISCOUNT],
+    ).fetchone()
+    assert row is not None
+    allocated_sum, unallocated_sum, negotiated, spend, excluded_sum = (Decimal(v) for v in row[:5])
+    return {
+        "total": spend + negotiated,
+        "allocated": allocated_sum,
+        "unallocated": unallocated_sum,
+        "excluded": excluded_sum,
+        "negotiated_discount": negotiated,
+        "rows": int(row[5]),
+    }
+
+
+def _release(db: duckdb.DuckDBPyConnection, spill: Path) -> None:
+    db.close()
+    shutil.rmtree(spill, ignore_errors=True)
+
+
+def _summary_path(path: Path) -> Path:
+    folder = path.parent if path.suffix == ".parquet" else path
+    return folder / SUMMARY_FILE
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
