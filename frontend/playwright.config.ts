@@ -52,6 +52,8 @@ export default defineConfig({
     env: {
       ...(process.env as Record<string, string>),
       FINOPS_DATA_DIR: process.env.FINOPS_E2E_DATA_DIR,
+      // No CUR at start; the spend-data spec writes a small demo one here, then refreshes.
+      FINOPS_CUR_PATH: join(process.env.FINOPS_E2E_DATA_DIR, 'cur'),
       FINOPS_DATABASE_URL: '',
       FINOPS_FRONTEND_DIR: fileURLToPath(new URL('./dist', import.meta.url)),
       FINOPS_ADMIN_EMAIL: ADMIN.email,

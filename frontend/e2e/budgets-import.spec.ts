@@ -80,6 +80,7 @@ test.describe('chart-of-accounts upload', () => {
       'Product',
       'Annual amount (USD)',
       'Status',
+      'Schedule',
       'Start date',
       'Actions',
     ]);
@@ -111,10 +112,12 @@ test.describe('chart-of-accounts upload', () => {
     const listCsv = readFileSync((await (await listDownload).path())!, 'utf8').replace(/^\uFEFF/, '');
     const lines = listCsv.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,year,Division,Department,Portfolio,Product,annual_amount,currency,status,start_date,retired_from,Cost Centre',
+      'id,year,Division,Department,Portfolio,Product,annual_amount,currency,status,start_date,retired_from,schedule_status,Cost Centre',
     );
     expect(lines).toHaveLength(3);
-    expect(listCsv).toContain(`,2025,${north},Sales,Retail,Mobile App,800.50,USD,active,2025-01-01,,CC-102`);
+    expect(listCsv).toContain(
+      `,2025,${north},Sales,Retail,Mobile App,800.50,USD,active,2025-01-01,,none,CC-102`,
+    );
 
     // The tree rolls the amounts up: products → portfolios → departments → divisions.
     await page.getByRole('button', { name: 'Expand all' }).click();
@@ -188,10 +191,11 @@ test.describe('chart-of-accounts upload', () => {
     await expect(page.locator('#chart-import-start_date-errors')).toContainText('1st of a month');
     await shot(page, 'chart-upload-bad');
 
-    // Nothing changed: no import recorded, the same two budgets with the same amounts.
+    // Nothing changed: no import recorded, the same two budgets with the same amounts. (Other
+    // specs load files into 2026 too, the current year: count this spec's own.)
     await page.getByLabel('Year', { exact: true }).selectOption('2026');
     const history = page.getByRole('table', { name: 'Import history' });
-    await expect(history.locator('tbody tr')).toHaveCount(1);
+    await expect(history.locator('tbody tr', { hasText: 'E2EBad_2026_' })).toHaveCount(1);
     await expect(history.locator('tbody tr', { hasText: bad })).toHaveCount(0);
 
     await openBudgets(page, 2026);

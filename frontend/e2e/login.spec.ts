@@ -22,6 +22,9 @@ test.describe('log-in', () => {
     await expect(menu.getByRole('link')).toHaveText([
       'Summary',
       'Budgets',
+      'Accounts',
+      'Resources',
+      'Billing periods',
       'Configuration',
       'Users',
       'Audit log',

@@ -5,12 +5,17 @@ import { endedByLogOut, getToken, subscribe } from './api/session';
 import { AppShell, useCurrentUser } from './components/AppShell';
 import { ErrorNotice } from './components/ErrorNotice';
 import type { Permission } from './client';
+import { hasAny } from './lib/navigation';
+import { AccountDetailPage } from './pages/accounts/AccountDetailPage';
+import { AccountsPage } from './pages/accounts/AccountsPage';
 import { AuditPage } from './pages/AuditPage';
 import { BudgetDetailPage } from './pages/budgets/BudgetDetailPage';
 import { BudgetsPage } from './pages/budgets/BudgetsPage';
 import { ConfigurationPage } from './pages/configuration/ConfigurationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ResourcesPage } from './pages/resources/ResourcesPage';
+import { BillingPeriodsPage } from './pages/spend/BillingPeriodsPage';
 import { SummaryPage } from './pages/SummaryPage';
 import { UsersPage } from './pages/users/UsersPage';
 
@@ -40,9 +45,16 @@ function RequireSession() {
   return <AppShell me={me.data} />;
 }
 
-function RequirePermission({ permission, children }: { permission: Permission; children: React.ReactNode }) {
+/** Opens the page for a role with one of the permissions (the menu uses the same rule). */
+function RequirePermission({
+  permission,
+  children,
+}: {
+  permission: Permission | readonly Permission[];
+  children: React.ReactNode;
+}) {
   const me = useCurrentUser();
-  if (!me.permissions.includes(permission)) {
+  if (!hasAny(me.permissions, typeof permission === 'string' ? [permission] : permission)) {
     return (
       <section>
         <h1>Not available</h1>
@@ -62,6 +74,38 @@ export function App() {
           <Route index element={<SummaryPage />} />
           <Route path="budgets" element={<BudgetsPage />} />
           <Route path="budgets/:id" element={<BudgetDetailPage />} />
+          <Route
+            path="accounts"
+            element={
+              <RequirePermission permission="manage_accounts">
+                <AccountsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="accounts/:id"
+            element={
+              <RequirePermission permission="manage_accounts">
+                <AccountDetailPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="resources"
+            element={
+              <RequirePermission permission={['claim_any', 'claim_own']}>
+                <ResourcesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="billing-periods"
+            element={
+              <RequirePermission permission="view_all_spend">
+                <BillingPeriodsPage />
+              </RequirePermission>
+            }
+          />
           <Route
             path="configuration"
             element={

@@ -1,6 +1,26 @@
 // Server state through TanStack Query; every call goes through the generated SDK.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import {
+  accountsCreateAccount,
+  accountsDiscoverAccounts,
+  accountsGetAccount,
+  accountsListAccounts,
+  accountsUpdateAccount,
+  allocationAllocationSummary,
+  allocationClaimResources,
+  allocationCreateWorkload,
+  allocationGetAccountAllocation,
+  allocationListClaims,
+  allocationListWorkloads,
+  allocationReleaseResources,
+  allocationSetAccountAllocation,
   auditListAuditEvents,
   authLogin,
   authReadMe,
@@ -15,18 +35,47 @@ import {
   budgetsListYears,
   budgetsSetUserScope,
   budgetsUpdateBudget,
+  schedulesActOnSchedule,
+  schedulesGetSchedule,
+  schedulesListNotifications,
+  schedulesListTasks,
+  schedulesMarkNotificationRead,
+  schedulesSaveSchedule,
+  schedulesSpreadSchedule,
+  spendGetSpend,
+  spendListBillingPeriods,
+  spendListCurEvents,
+  spendListResources,
+  spendRefreshCur,
   usersCreateUser,
   usersImportUsers,
   usersListUsers,
   usersUpdateUser,
+  type AccountCreate,
+  type AccountUpdate,
+  type Action,
   type BodyBudgetsImportChartOfAccounts,
   type BudgetCreate,
+  type BudgetRead,
+  type ScheduleMonthWrite,
+  type SplitWrite,
+  type WorkloadWrite,
   type BudgetUpdate,
   type UserCreate,
   type UserUpdate,
   type YearCreate,
 } from '../client';
-import { queryKeys, type AuditFilters, type BudgetStatusFilter, type UserFilters } from './queryKeys';
+import {
+  queryKeys,
+  type AccountFilters,
+  type AuditFilters,
+  type BudgetStatusFilter,
+  type ClaimFilters,
+  type ResourceFilters,
+  type SpendQuery,
+  type UserFilters,
+  type WorkloadFilters,
+} from './queryKeys';
 import { getToken, setToken } from './session';
 
 export function useMe() {
@@ -137,10 +186,10 @@ export function useYears() {
   });
 }
 
-export function useBudgets(year: number | null, status: BudgetStatusFilter) {
-  return useQuery({
-    queryKey: queryKeys.budgets.list(year ?? 0, status),
-    queryFn: async ({ signal }) =>
+function budgetsQuery(year: number, status: BudgetStatusFilter) {
+  return {
+    queryKey: queryKeys.budgets.list(year, status),
+    queryFn: async ({ signal }: { signal: AbortSignal }) =>
       (
         await budgetsListBudgets({
           query: { year, ...(status === 'all' ? {} : { status }) },
@@ -148,9 +197,28 @@ export function useBudgets(year: number | null, status: BudgetStatusFilter) {
           throwOnError: true,
         })
       ).data,
+  };
+}
+
+export function useBudgets(year: number | null, status: BudgetStatusFilter) {
+  return useQuery({
+    ...budgetsQuery(year ?? 0, status),
     enabled: year !== null,
     placeholderData: keepPreviousData,
   });
+}
+
+/** Every budget (active or retired) of some years in the caller's scope, by id: to name the
+ * budgets that splits, claims and spend rows refer to by id. Shares the budgets list cache. */
+export function useBudgetDirectory(years: readonly number[]): Map<number, BudgetRead> {
+  const unique = [...new Set(years)].sort();
+  const results = useQueries({
+    queries: unique.map((year) => ({ ...budgetsQuery(year, 'all'), staleTime: 60_000 })),
+  });
+  const directory = new Map<number, BudgetRead>();
+  for (const result of results)
+    for (const budget of result.data?.items ?? []) directory.set(budget.id, budget);
+  return directory;
 }
 
 export function useBudget(id: number) {
@@ -249,5 +317,346 @@ export function useSetUserScope() {
       queryClient.setQueryData(queryKeys.scope.of(scope.user_id), scope);
       void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
     },
+  });
+}
+
+// --- Accounts and their allocation (splits) ---
+
+export function useAccounts(filters: AccountFilters, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.accounts.list(filters),
+    queryFn: async ({ signal }) =>
+      (await accountsListAccounts({ query: filters, signal, throwOnError: true })).data,
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useAccount(id: string) {
+  return useQuery({
+    queryKey: queryKeys.accounts.detail(id),
+    queryFn: async ({ signal }) =>
+      (await accountsGetAccount({ path: { account_id: id }, signal, throwOnError: true })).data,
+  });
+}
+
+function invalidateAccountChanges(queryClient: ReturnType<typeof useQueryClient>) {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.accounts.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
+}
+
+export function useCreateAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: AccountCreate) =>
+      (await accountsCreateAccount({ body, throwOnError: true })).data,
+    onSuccess: () => invalidateAccountChanges(queryClient),
+  });
+}
+
+export function useUpdateAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, changes }: { id: string; changes: AccountUpdate }) =>
+      (await accountsUpdateAccount({ path: { account_id: id }, body: changes, throwOnError: true })).data,
+    onSuccess: (account) => {
+      queryClient.setQueryData(queryKeys.accounts.detail(account.account_id), account);
+      invalidateAccountChanges(queryClient);
+    },
+  });
+}
+
+export function useDiscoverAccounts() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => (await accountsDiscoverAccounts({ throwOnError: true })).data,
+    onSuccess: () => invalidateAccountChanges(queryClient),
+  });
+}
+
+export function useAccountAllocation(id: string) {
+  return useQuery({
+    queryKey: queryKeys.allocation.ofAccount(id),
+    queryFn: async ({ signal }) =>
+      (await allocationGetAccountAllocation({ path: { account_id: id }, signal, throwOnError: true })).data,
+  });
+}
+
+export function useSetAccountAllocation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, split }: { id: string; split: SplitWrite }) =>
+      (await allocationSetAccountAllocation({ path: { account_id: id }, body: split, throwOnError: true }))
+        .data,
+    onSuccess: (history, { id }) => {
+      queryClient.setQueryData(queryKeys.allocation.ofAccount(id), history);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.allocation.summary });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.spend.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
+    },
+  });
+}
+
+export function useAllocationSummary() {
+  return useQuery({
+    queryKey: queryKeys.allocation.summary,
+    queryFn: async ({ signal }) => (await allocationAllocationSummary({ signal, throwOnError: true })).data,
+  });
+}
+
+// --- Spend data: billing periods, CUR refreshes, resources, allocated spend ---
+
+export function useBillingPeriods(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.billingPeriods,
+    queryFn: async ({ signal }) => (await spendListBillingPeriods({ signal, throwOnError: true })).data,
+    enabled,
+  });
+}
+
+export function useCurEvents(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.curEvents,
+    queryFn: async ({ signal }) => (await spendListCurEvents({ signal, throwOnError: true })).data,
+    enabled,
+  });
+}
+
+export function useRefreshCur() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => (await spendRefreshCur({ throwOnError: true })).data,
+    onSettled: () => {
+      // A failed refresh is recorded as an event too.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.curEvents });
+    },
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.billingPeriods });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.resources.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.spend.all });
+    },
+  });
+}
+
+export function useSpend(query: SpendQuery, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.spend.query(query),
+    queryFn: async ({ signal }) => (await spendGetSpend({ query, signal, throwOnError: true })).data,
+    enabled,
+  });
+}
+
+/** Several spend answers at once (one per billing period), in the order asked. */
+export function useSpendQueries(queries: readonly SpendQuery[]) {
+  return useQueries({
+    queries: queries.map((query) => ({
+      queryKey: queryKeys.spend.query(query),
+      queryFn: async ({ signal }: { signal: AbortSignal }) =>
+        (await spendGetSpend({ query, signal, throwOnError: true })).data,
+    })),
+  });
+}
+
+export function useResources(filters: ResourceFilters) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.resources.list(filters),
+    queryFn: async ({ pageParam, signal }) =>
+      (
+        await spendListResources({
+          query: { ...filters, ...(pageParam ? { cursor: pageParam } : {}) },
+          signal,
+          throwOnError: true,
+        })
+      ).data,
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor ?? null,
+    placeholderData: keepPreviousData,
+  });
+}
+
+// --- Workloads and claims ---
+
+export function useWorkloads(filters: WorkloadFilters, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.workloads.list(filters),
+    queryFn: async ({ signal }) =>
+      (await allocationListWorkloads({ query: filters, signal, throwOnError: true })).data,
+    enabled,
+  });
+}
+
+export function useCreateWorkload() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: WorkloadWrite) =>
+      (await allocationCreateWorkload({ body, throwOnError: true })).data,
+    onSuccess: (workload) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.workloads.all });
+      // The schedule shows the workload estimates month by month.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.schedules.of(workload.budget_id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
+    },
+  });
+}
+
+export function useClaims(filters: ClaimFilters, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.claims.list(filters),
+    queryFn: async ({ signal }) =>
+      (await allocationListClaims({ query: filters, signal, throwOnError: true })).data,
+    enabled,
+  });
+}
+
+function invalidateClaimChanges(queryClient: ReturnType<typeof useQueryClient>) {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.claims.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.spend.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
+}
+
+export function useClaimResources() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ workloadId, resourceIds }: { workloadId: number; resourceIds: string[] }) =>
+      (
+        await allocationClaimResources({
+          path: { workload_id: workloadId },
+          body: { resource_ids: resourceIds },
+          throwOnError: true,
+        })
+      ).data,
+    onSuccess: () => invalidateClaimChanges(queryClient),
+  });
+}
+
+export function useReleaseResources() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (resourceIds: string[]) =>
+      (await allocationReleaseResources({ body: { resource_ids: resourceIds }, throwOnError: true })).data,
+    onSuccess: () => invalidateClaimChanges(queryClient),
+  });
+}
+
+// --- Schedules, tasks and notifications ---
+
+export function useSchedule(budgetId: number) {
+  return useQuery({
+    queryKey: queryKeys.schedules.of(budgetId),
+    queryFn: async ({ signal }) =>
+      (await schedulesGetSchedule({ path: { budget_id: budgetId }, signal, throwOnError: true })).data,
+  });
+}
+
+/** The schedule as the server has it now (fresh, not from the cache): its version. */
+export function useFetchSchedule() {
+  const queryClient = useQueryClient();
+  return (budgetId: number) =>
+    queryClient.fetchQuery({
+      queryKey: queryKeys.schedules.of(budgetId),
+      queryFn: async ({ signal }) =>
+        (await schedulesGetSchedule({ path: { budget_id: budgetId }, signal, throwOnError: true })).data,
+      staleTime: 0,
+    });
+}
+
+// A schedule change moves the budget's status (lists, tree, detail), the tasks of the
+// deciders and owners, their notifications, and the audit log.
+function invalidateScheduleChanges(queryClient: ReturnType<typeof useQueryClient>) {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.budgets.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.notifications.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
+}
+
+export function useSaveSchedule() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({
+      budgetId,
+      months,
+      version,
+    }: {
+      budgetId: number;
+      months: ScheduleMonthWrite[];
+      version: number;
+    }) =>
+      (
+        await schedulesSaveSchedule({
+          path: { budget_id: budgetId },
+          body: { months, version },
+          throwOnError: true,
+        })
+      ).data,
+    onSuccess: (schedule) => {
+      queryClient.setQueryData(queryKeys.schedules.of(schedule.budget_id), schedule);
+      invalidateScheduleChanges(queryClient);
+    },
+  });
+}
+
+export function useSpreadSchedule() {
+  return useMutation({
+    mutationFn: async ({ budgetId, method }: { budgetId: number; method: 'even' | 'estimates' }) =>
+      (await schedulesSpreadSchedule({ path: { budget_id: budgetId }, body: { method }, throwOnError: true }))
+        .data,
+  });
+}
+
+export function useScheduleAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({
+      budgetId,
+      action,
+      version,
+      reason,
+    }: {
+      budgetId: number;
+      action: Action;
+      version: number;
+      reason?: string;
+    }) =>
+      (
+        await schedulesActOnSchedule({
+          path: { budget_id: budgetId, action },
+          body: { version, ...(reason ? { reason } : {}) },
+          throwOnError: true,
+        })
+      ).data,
+    onSuccess: (schedule) => {
+      queryClient.setQueryData(queryKeys.schedules.of(schedule.budget_id), schedule);
+      invalidateScheduleChanges(queryClient);
+    },
+    // Someone else may have moved it: the tasks list should say so.
+    onError: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tasks }),
+  });
+}
+
+export function useTasks() {
+  return useQuery({
+    queryKey: queryKeys.tasks,
+    queryFn: async ({ signal }) => (await schedulesListTasks({ signal, throwOnError: true })).data,
+  });
+}
+
+export function useNotifications(unread: boolean) {
+  return useQuery({
+    queryKey: queryKeys.notifications.list(unread),
+    queryFn: async ({ signal }) =>
+      (await schedulesListNotifications({ query: { unread }, signal, throwOnError: true })).data,
+  });
+}
+
+export async function fetchNotifications(unread: boolean) {
+  return (await schedulesListNotifications({ query: { unread }, throwOnError: true })).data;
+}
+
+export function useMarkNotificationRead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: number) =>
+      (await schedulesMarkNotificationRead({ path: { notification_id: id }, throwOnError: true })).data,
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.notifications.all }),
   });
 }

@@ -1,10 +1,23 @@
 // Query keys in one table, so a mutation invalidates exactly the lists it changes.
-import type { AuditListAuditEventsData, UsersListUsersData } from '../client';
+import type {
+  AccountsListAccountsData,
+  AllocationListClaimsData,
+  AllocationListWorkloadsData,
+  AuditListAuditEventsData,
+  SpendGetSpendData,
+  SpendListResourcesData,
+  UsersListUsersData,
+} from '../client';
 
 export type UserFilters = NonNullable<UsersListUsersData['query']>;
 /** `all` leaves the status out of the request. */
 export type BudgetStatusFilter = 'active' | 'retired' | 'all';
 export type AuditFilters = NonNullable<AuditListAuditEventsData['query']>;
+export type AccountFilters = NonNullable<AccountsListAccountsData['query']>;
+export type ResourceFilters = Omit<NonNullable<SpendListResourcesData['query']>, 'cursor'>;
+export type ClaimFilters = NonNullable<AllocationListClaimsData['query']>;
+export type WorkloadFilters = NonNullable<AllocationListWorkloadsData['query']>;
+export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -31,5 +44,44 @@ export const queryKeys = {
   audit: {
     all: ['audit'] as const,
     list: (filters: AuditFilters) => ['audit', 'list', filters] as const,
+  },
+  accounts: {
+    all: ['accounts'] as const,
+    list: (filters: AccountFilters) => ['accounts', 'list', filters] as const,
+    detail: (id: string) => ['accounts', 'detail', id] as const,
+  },
+  // Split histories and the summary's groups change together (a remap ends the old split).
+  allocation: {
+    all: ['allocation'] as const,
+    ofAccount: (id: string) => ['allocation', 'account', id] as const,
+    summary: ['allocation', 'summary'] as const,
+  },
+  billingPeriods: ['billing-periods'] as const,
+  curEvents: ['cur-events'] as const,
+  // Allocated spend follows the CUR, the splits and the claims: each of those refreshes it.
+  spend: {
+    all: ['spend'] as const,
+    query: (query: SpendQuery) => ['spend', query] as const,
+  },
+  resources: {
+    all: ['resources'] as const,
+    list: (filters: ResourceFilters) => ['resources', 'list', filters] as const,
+  },
+  claims: {
+    all: ['claims'] as const,
+    list: (filters: ClaimFilters) => ['claims', 'list', filters] as const,
+  },
+  workloads: {
+    all: ['workloads'] as const,
+    list: (filters: WorkloadFilters) => ['workloads', 'list', filters] as const,
+  },
+  schedules: {
+    all: ['schedules'] as const,
+    of: (budgetId: number) => ['schedules', budgetId] as const,
+  },
+  tasks: ['tasks'] as const,
+  notifications: {
+    all: ['notifications'] as const,
+    list: (unread: boolean) => ['notifications', unread] as const,
   },
 };

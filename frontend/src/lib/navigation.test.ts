@@ -33,24 +33,41 @@ const labels = (role: Role) => navigationFor(PERMISSIONS_OF[role]).map((item) =>
 
 describe('navigation by role', () => {
   it('gives the Admin every page, including Configuration, Users and the Audit log', () => {
-    expect(labels('admin')).toEqual(['Summary', 'Budgets', 'Configuration', 'Users', 'Audit log']);
+    expect(labels('admin')).toEqual([
+      'Summary',
+      'Budgets',
+      'Accounts',
+      'Resources',
+      'Billing periods',
+      'Configuration',
+      'Users',
+      'Audit log',
+    ]);
   });
 
   it.each(['financial_admin', 'vendor_manager'] as const)(
-    'gives %s the Configuration page (chart-of-accounts upload)',
+    'gives %s the finance pages and Configuration (chart-of-accounts upload)',
     (role) => {
-      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Configuration']);
+      expect(labels(role)).toEqual([
+        'Summary',
+        'Budgets',
+        'Accounts',
+        'Resources',
+        'Billing periods',
+        'Configuration',
+      ]);
     },
   );
 
-  it.each([
-    'business_unit_owner',
-    'department_owner',
-    'portfolio_owner',
-    'product_owner',
-    'cloud_engineer',
-  ] as const)('gives %s Summary and Budgets only', (role) => {
-    expect(labels(role)).toEqual(['Summary', 'Budgets']);
+  it.each(['business_unit_owner', 'department_owner', 'portfolio_owner', 'cloud_engineer'] as const)(
+    'gives %s Summary and Budgets only',
+    (role) => {
+      expect(labels(role)).toEqual(['Summary', 'Budgets']);
+    },
+  );
+
+  it('gives the Product Owner the resources to claim', () => {
+    expect(labels('product_owner')).toEqual(['Summary', 'Budgets', 'Resources']);
   });
 
   it('follows permissions, not role names', () => {
@@ -68,5 +85,9 @@ describe('navigation by role', () => {
     expect(canOpen('/configuration', PERMISSIONS_OF.portfolio_owner)).toBe(false);
     expect(canOpen('/configuration', PERMISSIONS_OF.financial_admin)).toBe(true);
     expect(canOpen('/no-such-page', [])).toBe(true);
+    expect(canOpen('/resources', ['claim_own'])).toBe(true);
+    expect(canOpen('/resources', ['claim_any'])).toBe(true);
+    expect(canOpen('/resources', PERMISSIONS_OF.portfolio_owner)).toBe(false);
+    expect(canOpen('/billing-periods', PERMISSIONS_OF.product_owner)).toBe(false);
   });
 });

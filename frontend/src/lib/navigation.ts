@@ -3,25 +3,32 @@ import type { Permission } from '../client';
 export interface NavItem {
   to: string;
   label: string;
-  /** Shown only to callers whose role has this permission; `null`: everyone. */
-  permission: Permission | null;
+  /** Shown only to callers whose role has one of these permissions; `null`: everyone. */
+  anyOf: readonly Permission[] | null;
 }
 
 // The menu is built from `GET /me` permissions, never from role names: the server's role
 // table is the only place that says what a role may do.
 export const NAV_ITEMS: readonly NavItem[] = [
-  { to: '/', label: 'Summary', permission: null },
-  { to: '/budgets', label: 'Budgets', permission: null },
-  { to: '/configuration', label: 'Configuration', permission: 'upload_chart_of_accounts' },
-  { to: '/users', label: 'Users', permission: 'manage_users' },
-  { to: '/audit', label: 'Audit log', permission: 'read_audit' },
+  { to: '/', label: 'Summary', anyOf: null },
+  { to: '/budgets', label: 'Budgets', anyOf: null },
+  { to: '/accounts', label: 'Accounts', anyOf: ['manage_accounts'] },
+  { to: '/resources', label: 'Resources', anyOf: ['claim_any', 'claim_own'] },
+  { to: '/billing-periods', label: 'Billing periods', anyOf: ['view_all_spend'] },
+  { to: '/configuration', label: 'Configuration', anyOf: ['upload_chart_of_accounts'] },
+  { to: '/users', label: 'Users', anyOf: ['manage_users'] },
+  { to: '/audit', label: 'Audit log', anyOf: ['read_audit'] },
 ];
 
+export function hasAny(permissions: readonly string[], anyOf: readonly Permission[] | null): boolean {
+  return anyOf === null || anyOf.some((p) => permissions.includes(p));
+}
+
 export function navigationFor(permissions: readonly string[]): NavItem[] {
-  return NAV_ITEMS.filter((item) => item.permission === null || permissions.includes(item.permission));
+  return NAV_ITEMS.filter((item) => hasAny(permissions, item.anyOf));
 }
 
 export function canOpen(path: string, permissions: readonly string[]): boolean {
   const item = NAV_ITEMS.find((i) => i.to === path);
-  return !item || item.permission === null || permissions.includes(item.permission);
+  return !item || hasAny(permissions, item.anyOf);
 }

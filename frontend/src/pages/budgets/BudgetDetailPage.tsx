@@ -13,7 +13,11 @@ import { CURRENCY } from '../../lib/money';
 import { formatDate, formatMonth } from '../../lib/months';
 import { ApiError } from '../../lib/problem';
 import { usePageTitle } from '../../lib/usePageTitle';
+import { ScheduleBadge } from '../../components/ScheduleBadge';
+import { BudgetSpend } from './BudgetSpend';
 import { ChangeAmountForm } from './ChangeAmountForm';
+import { ScheduleEditor } from './ScheduleEditor';
+import { WorkloadsSection } from './WorkloadsSection';
 
 const VERSION_COLUMNS: CsvColumn<VersionRead>[] = [
   { header: 'effective_from', value: (v) => v.effective_from },
@@ -112,6 +116,10 @@ function BudgetDetail({ budgetId }: { budgetId: number }) {
         <dd>
           <StatusBadge status={b.status} />
         </dd>
+        <dt>Schedule</dt>
+        <dd>
+          <ScheduleBadge status={b.schedule_status} />
+        </dd>
         <FactRow term="Start date" value={formatDate(b.start_date)} />
         {b.retired_from ? <FactRow term="Retired from" value={formatDate(b.retired_from)} /> : null}
         <FactRow term="Fiscal year" value={String(b.year)} />
@@ -119,6 +127,10 @@ function BudgetDetail({ budgetId }: { budgetId: number }) {
           <FactRow key={`attr-${name}`} term={name} value={value || '—'} />
         ))}
       </dl>
+
+      <ScheduleEditor budget={b} />
+      <WorkloadsSection budget={b} />
+      <BudgetSpend budget={b} />
 
       <div className="page-head">
         <h2 id="versions-title">Version history</h2>

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { BudgetRead } from '../../client';
-import { useBudgets, useHierarchy, useYears } from '../../api/hooks';
+import { useBudgets, useHierarchy, useTasks, useYears } from '../../api/hooks';
 import type { BudgetStatusFilter } from '../../api/queryKeys';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount, StatusBadge } from '../../components/Amount';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { ScheduleBadge } from '../../components/ScheduleBadge';
 import { YearSelect } from '../../components/YearSelect';
 import { attributeNames, chooseYear, DEFAULT_LABELS, filterBudgets, sortBudgets } from '../../lib/budgets';
 import { csvDecimal, type CsvColumn } from '../../lib/csv';
@@ -34,6 +35,7 @@ function csvColumns(labels: readonly string[], attributes: readonly string[]): C
     { header: 'status', value: (b) => b.status },
     { header: 'start_date', value: (b) => b.start_date },
     { header: 'retired_from', value: (b) => b.retired_from },
+    { header: 'schedule_status', value: (b) => b.schedule_status ?? 'none' },
     ...attributes.map((name) => ({ header: name, value: (b: BudgetRead) => b.attributes[name] ?? '' })),
   ];
 }
@@ -48,7 +50,12 @@ export function BudgetsPage() {
   const labels = years.data?.find((y) => y.year === year)?.labels ?? [...DEFAULT_LABELS];
   const [status, setStatus] = useState<BudgetStatusFilter>('active');
   const [filter, setFilter] = useState('');
+  const [needsAction, setNeedsAction] = useState(false);
   const [adding, setAdding] = useState(false);
+  // "Requiring action": the budgets of the caller's tasks (a decision to take, a schedule to
+  // submit), as the server lists them.
+  const mayAct = me.permissions.includes('decide_schedules') || me.permissions.includes('edit_schedules');
+  const tasks = useTasks();
   const budgets = useBudgets(year, status);
   const hierarchy = useHierarchy(year);
 
@@ -75,7 +82,8 @@ export function BudgetsPage() {
   }
 
   const all = budgets.data?.items ?? [];
-  const shown = sortBudgets(filterBudgets(all, filter));
+  const actionable = new Set((tasks.data ?? []).map((t) => t.budget_id));
+  const shown = sortBudgets(filterBudgets(all, filter)).filter((b) => !needsAction || actionable.has(b.id));
   const attributes = attributeNames(all);
 
   return (
@@ -124,6 +132,20 @@ export function BudgetsPage() {
             onChange={(e) => setFilter(e.target.value)}
           />
         </div>
+        {mayAct ? (
+          <div className="field checkbox-field">
+            <label htmlFor="budgets-needs-action" className="checkbox-label">
+              <input
+                id="budgets-needs-action"
+                type="checkbox"
+                checked={needsAction}
+                onChange={(e) => setNeedsAction(e.target.checked)}
+              />
+              Budgets requiring action
+              {tasks.data ? <span className="count"> ({actionable.size})</span> : null}
+            </label>
+          </div>
+        ) : null}
         <div className="field field-end">
           <DownloadCsvButton
             list={`budgets-${year}`}
@@ -171,7 +193,7 @@ function BudgetsTable({
 }) {
   const [changing, setChanging] = useState<number | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const columns = 4 + 3 + (canManage ? 1 : 0);
+  const columns = 4 + 4 + (canManage ? 1 : 0);
 
   return (
     <>
@@ -189,6 +211,7 @@ function BudgetsTable({
                 Annual amount ({CURRENCY})
               </th>
               <th scope="col">Status</th>
+              <th scope="col">Schedule</th>
               <th scope="col">Start date</th>
               {canManage ? (
                 <th scope="col">
@@ -274,6 +297,9 @@ function BudgetRows({
         </td>
         <td>
           <StatusBadge status={budget.status} />
+        </td>
+        <td>
+          <ScheduleBadge status={budget.schedule_status} />
         </td>
         <td className="nowrap">{formatDate(budget.start_date)}</td>
         {canManage ? (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { HierarchyNodeRead, HierarchyRead } from '../../client';
 import { Amount } from '../../components/Amount';
+import { ScheduleBadge } from '../../components/ScheduleBadge';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { csvDecimal, type CsvColumn } from '../../lib/csv';
 import { CURRENCY } from '../../lib/money';
@@ -15,6 +16,7 @@ const CSV_COLUMNS: CsvColumn<TreeRow<HierarchyNodeRead>>[] = [
   { header: 'annual_amount', value: (r) => csvDecimal(r.node.annual_amount) },
   { header: 'currency', value: () => CURRENCY },
   { header: 'budget_id', value: (r) => r.node.budget_id ?? null },
+  { header: 'schedule_status', value: (r) => (r.node.budget_id ? (r.node.schedule_status ?? 'none') : null) },
 ];
 
 /** The year's hierarchy visible to the caller, each node with its rolled-up annual amount
@@ -63,6 +65,7 @@ export function HierarchyTree({ hierarchy }: { hierarchy: HierarchyRead }) {
               <th scope="col" className="num">
                 Annual amount ({CURRENCY})
               </th>
+              <th scope="col">Schedule</th>
             </tr>
           </thead>
           <tbody>
@@ -99,6 +102,7 @@ export function HierarchyTree({ hierarchy }: { hierarchy: HierarchyRead }) {
                 <td className="num">
                   <Amount value={row.node.annual_amount} />
                 </td>
+                <td>{row.node.budget_id ? <ScheduleBadge status={row.node.schedule_status} /> : null}</td>
               </tr>
             ))}
           </tbody>

@@ -12,6 +12,7 @@ import { AddUserForm } from './AddUserForm';
 import { ImportUsersForm } from './ImportUsersForm';
 import { ScopeDialog } from './ScopeDialog';
 import { usePageTitle } from '../../lib/usePageTitle';
+import { useDebounced } from '../../lib/useDebounced';
 
 const PAGE_SIZE = 50;
 
@@ -24,15 +25,6 @@ const CSV_COLUMNS: CsvColumn<UserRead>[] = [
   { header: 'active', value: (u) => u.is_active },
   { header: 'created_at', value: (u) => u.created_at },
 ];
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 export function UsersPage() {
   const [search, setSearch] = useState('');

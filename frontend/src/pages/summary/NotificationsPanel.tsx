@@ -1,0 +1,61 @@
+import { Link } from 'react-router-dom';
+import type { NotificationRead } from '../../client';
+import { fetchNotifications, useMarkNotificationRead, useNotifications } from '../../api/hooks';
+import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import type { CsvColumn } from '../../lib/csv';
+import { formatDateTime } from '../../lib/format';
+
+const CSV_COLUMNS: CsvColumn<NotificationRead>[] = [
+  { header: 'id', value: (n) => n.id },
+  { header: 'created_at', value: (n) => n.created_at },
+  { header: 'kind', value: (n) => n.kind },
+  { header: 'message', value: (n) => n.message },
+  { header: 'link', value: (n) => n.link },
+  { header: 'read_at', value: (n) => n.read_at },
+];
+
+/** The caller's unread notifications, newest first; the CSV holds them all, read ones too. */
+export function NotificationsPanel() {
+  const unread = useNotifications(true);
+  const markRead = useMarkNotificationRead();
+  return (
+    <section className="card summary-card" aria-labelledby="notifications-title">
+      <div className="page-head">
+        <h2 id="notifications-title">Unread notifications</h2>
+        <DownloadCsvButton
+          list="notifications"
+          columns={CSV_COLUMNS}
+          rows={() => fetchNotifications(false)}
+        />
+      </div>
+      <ErrorNotice error={unread.error} prefix="Your notifications could not be loaded" />
+      <ErrorNotice error={markRead.error} prefix="Not marked read" />
+      {unread.isPending ? (
+        <p className="loading">Loading notifications…</p>
+      ) : unread.data && unread.data.length === 0 ? (
+        <p className="muted">No unread notifications.</p>
+      ) : unread.data ? (
+        <ul className="notification-list" aria-label="Unread notifications">
+          {unread.data.map((n) => (
+            <li key={n.id}>
+              <span className="notification-message">{n.message}</span>
+              <span className="muted nowrap">{formatDateTime(n.created_at)}</span>
+              <span className="actions">
+                {n.link ? <Link to={n.link}>Open</Link> : null}
+                <button
+                  type="button"
+                  className="secondary small"
+                  disabled={markRead.isPending && markRead.variables === n.id}
+                  onClick={() => markRead.mutate(n.id)}
+                >
+                  Mark read
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
