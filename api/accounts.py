@@ -7,13 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from api.deps import AppContainer, CurrentUser, RequirePermission, UoW, actor_of
+from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
 from api.schemas.accounts import AccountCreate, AccountRead, AccountUpdate, DiscoveryRead
 from api.schemas.common import PROBLEM_RESPONSES
 from domain.accounts import service
 from domain.accounts.model import AccountSource, AccountType, DiscoveredAccount
 from domain.errors import NotFound
-from domain.identity.roles import Permission, sees_all_spend
+from domain.identity.roles import Permission
 from domain.identity.users import User
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"], responses=PROBLEM_RESPONSES)
@@ -23,21 +23,23 @@ Manager = Annotated[User, RequirePermission(Permission.MANAGE_ACCOUNTS)]
 
 @router.get("", response_model=list[AccountRead])
 async def list_accounts(
-    user: CurrentUser,
+    _user: CurrentUser,
     uow: UoW,
+    scope: ScopeFilter,
     q: str | None = None,
     account_type: AccountType | None = None,
     source: AccountSource | None = None,
 ) -> list[AccountRead]:
-    """AWS accounts. Finance roles see all; an owner sees the accounts whose spend is
-    allocated into their scope (none until accounts are allocated to budgets)."""
-    if not sees_all_spend(user.role):
-        return []
+    """AWS accounts. Finance roles see all; an owner sees the accounts whose spend reaches
+    their scope (split onto one of their budgets, or running one of their workloads)."""
     found = await uow.accounts.list(
         q=q,
         account_type=account_type.value if account_type else None,
         source=source.value if source else None,
     )
+    if scope.prefixes is not None:
+        mine = await uow.allocation.account_ids_in(scope)
+        found = [a for a in found if a.account_id in mine]
     return [AccountRead.of(a) for a in found]
 
 
@@ -58,9 +60,17 @@ async def create_account(body: AccountCreate, user: Manager, uow: UoW) -> Accoun
 
 
 @router.get("/{account_id}", response_model=AccountRead)
-async def get_account(account_id: str, user: CurrentUser, uow: UoW) -> AccountRead:
-    """One account."""
-    account = await uow.accounts.get(account_id) if sees_all_spend(user.role) else None
+async def get_account(
+    account_id: str, _user: CurrentUser, uow: UoW, scope: ScopeFilter
+) -> AccountRead:
+    """One account (owners: only one whose spend reaches their scope)."""
+    account = await uow.accounts.get(account_id)
+    if (
+        account is not None
+        and scope.prefixes is not None
+        and (account_id not in await uow.allocation.account_ids_in(scope))
+    ):
+        account = None
     if account is None:
         raise NotFound("account not found")
     return AccountRead.of(account)

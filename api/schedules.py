@@ -265,6 +265,7 @@ def _task(state: ScheduleState, budget: BudgetRecord, who: Who) -> list[TaskRead
                 title=f"Approve the schedule of {name}",
                 budget_id=budget.id,
                 status=state.status,
+                version=state.version,
                 link=link,
                 actions=["approve", "reject"],
             )
@@ -280,6 +281,7 @@ def _task(state: ScheduleState, budget: BudgetRecord, who: Who) -> list[TaskRead
                 title=f"Reschedule requested for {name}",
                 budget_id=budget.id,
                 status=state.status,
+                version=state.version,
                 link=link,
                 reason=state.reason,
                 actions=["grant-reschedule", "decline-reschedule"],
@@ -297,6 +299,7 @@ def _task(state: ScheduleState, budget: BudgetRecord, who: Who) -> list[TaskRead
                 title=f"{verb} the schedule of {name}",
                 budget_id=budget.id,
                 status=state.status,
+                version=state.version,
                 link=link,
                 reason=state.reason,
                 actions=["submit"],

@@ -293,3 +293,22 @@ class AllocationRepository(Repository[SplitVersionRow]):
     async def all_claims(self) -> list[Claim]:
         rows = await self.session.scalars(select(ClaimRow).order_by(ClaimRow.id))
         return [_claim(r) for r in rows]
+
+    async def account_ids_in(self, scope: ResolvedScope) -> set[str]:
+        """Accounts whose spend reaches the scope: split onto one of its budgets, or running
+        one of its workloads."""
+        split = (
+            select(SplitVersionRow.account_id)
+            .join(SplitLineRow, SplitLineRow.version_id == SplitVersionRow.id)
+            .join(BudgetRow, BudgetRow.id == SplitLineRow.budget_id)
+            .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+        )
+        work = (
+            select(WorkloadRow.account_id)
+            .join(BudgetRow, BudgetRow.id == WorkloadRow.budget_id)
+            .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+        )
+        found: set[str] = set()
+        for stmt in (split, work):
+            found.update((await self.session.scalars(scope.apply(stmt, NodeRow.path))).all())
+        return found

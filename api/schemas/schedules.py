@@ -59,6 +59,7 @@ class TaskRead(Schema):
     title: str
     budget_id: int
     status: ScheduleStatus
+    version: int
     link: str
     reason: str | None = None
     actions: list[str]

@@ -21,8 +21,8 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * List Accounts
  *
- * AWS accounts. Finance roles see all; an owner sees the accounts whose spend is
- * allocated into their scope (none until accounts are allocated to budgets).
+ * AWS accounts. Finance roles see all; an owner sees the accounts whose spend reaches
+ * their scope (split onto one of their budgets, or running one of their workloads).
  */
 export const accountsListAccounts = <ThrowOnError extends boolean = false>(options?: Options<AccountsListAccountsData, ThrowOnError>) => (options?.client ?? client).get<AccountsListAccountsResponses, AccountsListAccountsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -60,7 +60,7 @@ export const accountsDiscoverAccounts = <ThrowOnError extends boolean = false>(o
 /**
  * Get Account
  *
- * One account.
+ * One account (owners: only one whose spend reaches their scope).
  */
 export const accountsGetAccount = <ThrowOnError extends boolean = false>(options: Options<AccountsGetAccountData, ThrowOnError>) => (options.client ?? client).get<AccountsGetAccountResponses, AccountsGetAccountErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

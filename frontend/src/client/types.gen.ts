@@ -1451,6 +1451,10 @@ export type TaskRead = {
      * Title
      */
     title: string;
+    /**
+     * Version
+     */
+    version: number;
 };
 
 /**
