@@ -1,0 +1,108 @@
+"""The `finops` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FINOPS = Path(sys.executable).parent / "finops"
+
+
+def run(*args, tmp_path, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("FINOPS_")}
+    clean.update({"FINOPS_DATA_DIR": str(tmp_path / "data"), **env})
+    return subprocess.run(
+        [str(FINOPS), *args], capture_output=True, text=True, env=clean, timeout=120, check=False
+    )
+
+
+class TestConfiguration:
+    @pytest.mark.parametrize(
+        ("env", "names"),
+        [
+            ({"FINOPS_DATABASE_URL": "mysql://db/finops"}, "FINOPS_DATABASE_URL"),
+            ({"FINOPS_CURRENCY": "dollars"}, "FINOPS_CURRENCY"),
+            ({"FINOPS_TOKEN_TTL_MINUTES": "forever"}, "FINOPS_TOKEN_TTL_MINUTES"),
+            ({"FINOPS_OIDC_JWKS_URL": "https://idp/certs"}, "FINOPS_OIDC_ISSUER"),
+        ],
+    )
+    def test_bad_configuration_is_one_clear_line(self, tmp_path, env, names):
+        result = run("db", "upgrade", tmp_path=tmp_path, **env)
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1
+        assert names in lines[0]
+        assert "Traceback" not in result.stderr
+
+
+class TestCommands:
+    def test_upgrade_create_admin_and_demo_are_idempotent(self, tmp_path):
+        assert run("db", "upgrade", tmp_path=tmp_path).returncode == 0
+        first = run(
+            "admin",
+            "create",
+            "--email",
+            "root@corp.com",
+            "--password",
+            "long-enough-1",
+            tmp_path=tmp_path,
+        )
+        assert first.returncode == 0, first.stderr
+        assert "created Admin root@corp.com" in first.stdout
+        again = run(
+            "admin",
+            "create",
+            "--email",
+            "other@corp.com",
+            "--password",
+            "long-enough-2",
+            tmp_path=tmp_path,
+        )
+        assert "already exists" in again.stdout
+        short = run(
+            "admin",
+            "create",
+            "--email",
+            "x@corp.com",
+            "--password",
+            "short",
+            tmp_path=tmp_path / "other",
+        )
+        assert short.returncode != 0
+        assert "password" in short.stderr
+
+    def test_generate_and_refresh_a_cur(self, tmp_path):
+        out = tmp_path / "cur"
+        generated = run(
+            "demo",
+            "generate-cur",
+            "--out",
+            str(out),
+            "--rows",
+            "4000",
+            "--months",
+            "2",
+            "--start",
+            "2026-05",
+            tmp_path=tmp_path,
+        )
+        assert generated.returncode == 0, generated.stderr
+        refreshed = run("cur", "refresh", "--source", str(out), tmp_path=tmp_path)
+        assert refreshed.returncode == 0, refreshed.stderr
+        assert "2026-05  final" in refreshed.stdout
+        assert "2026-06  open" in refreshed.stdout
+        broken = tmp_path / "broken"
+        (broken / "data" / "BILLING_PERIOD=2026-05").mkdir(parents=True)
+        (broken / "data" / "BILLING_PERIOD=2026-05" / "x.parquet").write_bytes(b"junk")
+        refused = run("cur", "refresh", "--source", str(broken), tmp_path=tmp_path)
+        assert refused.returncode == 1
+        assert "x.parquet" in refused.stderr
+
+    def test_openapi_document(self, tmp_path):
+        result = run("openapi", tmp_path=tmp_path)
+        assert result.returncode == 0
+        assert '"operationId": "budgets-import_chart_of_accounts"' in result.stdout
