@@ -1,13 +1,16 @@
 """The spend store: CUR files materialized per billing period, read back by the dashboard.
 
-A refresh reads the CUR in place with DuckDB, normalizes it (see `sources.py`) and writes, per
-billing period, a folder of parquet files:
+A refresh reads the CUR in place with DuckDB in one aggregation pass (see `sources.py`): the
+line items are normalized and merged by billing period, usage day, account, resource, service,
+line item type, invoice and currency into a temporary table a few percent of the CUR's size.
+Every file is cut from that table, per billing period:
 
-    periods/<YYYY-MM>@<refresh>/line_items/*.parquet   normalized line items, DECIMAL(20,10)
     periods/<YYYY-MM>@<refresh>/daily.parquet          sums by account, resource, service,
                                                        line item type and usage day
     periods/<YYYY-MM>@<refresh>/resources.parquet      one row per resource, tags as a MAP
     periods/<YYYY-MM>@<refresh>/accounts.parquet       one row per usage account
+    periods/<YYYY-MM>@<refresh>/line_items/*.parquet   only with `keep_line_items`: normalized
+                                                       line items, DECIMAL(20,10)
     manifest.json                                      the periods in force and their figures
 
 Everything is first written under `.staging/`; folders are renamed into `periods/` and the
@@ -28,7 +31,7 @@ import re
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -36,14 +39,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import pyarrow as pa
 
 from adapters.cur.manifest import Manifest, ManifestFile, PeriodEntry, fsync_dir
 from adapters.cur.sources import (
     MONEY,
+    SPEND_ROW_COLUMNS,
+    TAGS,
     FileGroup,
     SourceFile,
+    aggregate_select,
+    flat_tag_sources,
     group_files,
-    ident,
     is_data_file,
     list_local,
     literal,
@@ -70,6 +77,10 @@ Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 
 DEFAULT_MEMORY_LIMIT = "1GB"
+# the refresh's working tables (temporary, on the refresh's own connection)
+_ROWS = "spend_rows"
+_TAG_NAMES = "tag_names"
+_RESOURCES = "period_resources"
 MAX_PAGE = 1000
 # How long a refresh waits for in-flight reads before leaving superseded folders to the next
 # refresh's clean-up.
@@ -100,8 +111,10 @@ class CurStore:
         threads: int | None = None,
         memory_limit: str | None = None,
         s3_client: Any = None,
+        keep_line_items: bool = False,
     ) -> None:
         self._dir = Path(store_dir)
+        self._keep_line_items = keep_line_items
         self._dir.mkdir(parents=True, exist_ok=True)
         (self._dir / "periods").mkdir(exist_ok=True)
         spill = self._dir / ".tmp" / "spill"
@@ -232,11 +245,17 @@ class CurStore:
         period: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        account_ids: Collection[str] | None = None,
+        only_resource_ids: Collection[str] | None = None,
+        exclude_resource_ids: Collection[str] | None = None,
     ) -> ResourcePage:
         """Resources of one billing period (default: the latest), ordered by resource id.
 
         `q` matches a part of the resource id or of any tag value (case-insensitive); `tag` is
         `key` (the tag is set) or `key=value`; a key also matches with its `user_` prefix.
+        `account_ids` keeps only these accounts and `only_resource_ids` only these resources
+        (an empty collection: none); `exclude_resource_ids` leaves these out. The id lists may
+        be long: they are handed to DuckDB as Arrow tables, never spliced into the SQL.
         """
         if not 1 <= limit <= MAX_PAGE:
             raise RuleViolation(
@@ -251,6 +270,21 @@ class CurStore:
         after = _decode_cursor(cursor) if cursor else None
         where: list[str] = []
         params: list[Any] = []
+        # id lists become one-column tables on the read's own cursor (semi / anti joins)
+        id_tables: dict[str, pa.Table] = {}
+        for name, column, values, keep in (
+            ("wanted_accounts", "account_id", account_ids, True),
+            ("wanted_resources", "resource_id", only_resource_ids, True),
+            ("unwanted_resources", "resource_id", exclude_resource_ids, False),
+        ):
+            if values is None:
+                continue
+            ids = _id_list(values)
+            if keep and not ids:
+                return ResourcePage(items=(), next_cursor=None)
+            if ids:
+                id_tables[name] = pa.table({"id": pa.array(ids, pa.string())})
+                where.append(f"{column} {'IN' if keep else 'NOT IN'} (SELECT id FROM {name})")
         if q:
             where.append(
                 "(contains(lower(resource_id), ?) OR len(list_filter(map_values(tags), "
@@ -282,6 +316,8 @@ class CurStore:
             if chosen is None or chosen not in manifest.periods:
                 return "", []
             path = self._dir / manifest.periods[chosen].folder / "resources.parquet"
+            for name, table in id_tables.items():
+                con.register(name, table)
             sql = (
                 "SELECT resource_id, service, account_id, region, tags, unblended_cost "
                 f"FROM read_parquet({literal(str(path))}) "
@@ -319,15 +355,19 @@ class CurStore:
         *,
         periods: Iterable[str] | None = None,
         progress: Progress | None = None,
+        keep_line_items: bool | None = None,
     ) -> list[BillingPeriod]:
         """Read the CUR at `source` (a local folder or file, or s3://bucket/prefix), detect its
         format, and materialize each billing period found (YYYY-MM) into the store, replacing
         that period as a whole.
 
         All-or-nothing per refresh: on any unreadable file, raise RuleViolation naming the file
-        and leave the store as it was.
+        and leave the store as it was. `keep_line_items` (default: the store's setting, off)
+        also writes every normalized line item to parquet, which costs a second pass over the
+        CUR and most of a refresh's time; nothing in the service reads them.
         """
         wanted = _wanted_periods(periods)
+        keep = self._keep_line_items if keep_line_items is None else keep_line_items
         report = progress or _no_progress
         with self._exclusive():
             self._collect_garbage()
@@ -335,7 +375,7 @@ class CurStore:
             staging = self._dir / ".staging" / token
             staging.mkdir(parents=True)
             try:
-                entries = self._materialize(source, wanted, staging, token, report)
+                entries = self._materialize(source, wanted, staging, token, report, keep=keep)
                 self._swap(entries, staging)
                 report("done", len(entries), len(entries))
             finally:
@@ -349,6 +389,8 @@ class CurStore:
         staging: Path,
         token: str,
         report: Progress,
+        *,
+        keep: bool = False,
     ) -> list[PeriodEntry]:
         located = self._locate(source, staging / "download", report)
         if not located:
@@ -364,40 +406,80 @@ class CurStore:
                 probed.append(probe(con, path, name, relative))
                 report("probe", i, len(located))
             groups = group_files(probed)
-            self._discover_tags(con, groups, report)
-            tag_columns = sorted({c for g in groups for c in tag_sources(g)})
             units = _plan_units(groups)
-            line_items = staging / "line_items"
-            for i, unit in enumerate(units, start=1):
-                self._write_line_items(con, unit, tag_columns, wanted, line_items)
-                report("line_items", i, len(units))
-            found = _periods_written(line_items, source)
-            if wanted is not None:
-                missing = sorted(wanted - set(found))
-                if missing:
-                    raise violation(source, f"no line items for billing period(s) {missing}")
-            if not found:
-                raise violation(source, "the files hold no AWS line items")
-            entries = []
-            refreshed_at = datetime.now(UTC)
-            for i, period in enumerate(sorted(found), start=1):
-                entries.append(
-                    self._summarize_period(
-                        con,
-                        period=period,
-                        unit_dirs=found[period],
-                        units=units,
-                        staging=staging,
-                        token=token,
-                        tag_columns=tag_columns,
-                        refreshed_at=refreshed_at,
-                        source=source,
-                        report=report,
-                        step=(i, len(found)),
+            columns = ", ".join(f"{n} {t}" for n, t in SPEND_ROW_COLUMNS)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {_ROWS} ({columns})")
+            try:
+                # the one pass over the CUR: every file's rows merged by day, account, resource,
+                # service and line item type into a table a few percent of the CUR's size
+                for i, unit in enumerate(units, start=1):
+                    self._aggregate(con, unit, wanted)
+                    report("aggregate", i, len(units))
+                found = _periods_found(con, source, strict=wanted is None)
+                if wanted is not None:
+                    missing = sorted(wanted - set(found))
+                    if missing:
+                        raise violation(source, f"no line items for billing period(s) {missing}")
+                if not found:
+                    raise violation(source, "the files hold no AWS line items")
+                line_item_dirs: dict[str, list[Path]] = {}
+                if keep:
+                    line_item_dirs = self._keep_line_items_of(
+                        con, groups, units, wanted, staging / "line_items", source, report
                     )
-                )
-                report("accounts", i, len(found))
+                entries = []
+                refreshed_at = datetime.now(UTC)
+                for i, period in enumerate(sorted(found), start=1):
+                    entries.append(
+                        self._summarize_period(
+                            con,
+                            period=period,
+                            unit_dirs=line_item_dirs.get(period, []),
+                            units=[units[u] for u in found[period]],
+                            staging=staging,
+                            token=token,
+                            refreshed_at=refreshed_at,
+                            source=source,
+                            report=report,
+                            step=(i, len(found)),
+                        )
+                    )
+                    report("accounts", i, len(found))
+            finally:
+                con.execute(f"DROP TABLE IF EXISTS {_ROWS}")
         return entries
+
+    def _aggregate(
+        self, con: duckdb.DuckDBPyConnection, unit: _Unit, wanted: frozenset[str] | None
+    ) -> None:
+        def sql_for(files: Sequence[SourceFile]) -> str:
+            return aggregate_select(
+                unit.group, files=files, period=unit.period, unit=unit.index, periods=wanted
+            )
+
+        try:
+            con.execute(f"INSERT INTO {_ROWS} {sql_for(unit.files)}")
+        except duckdb.Error as exc:
+            raise self._blame(con, unit.files, lambda f: sql_for([f]), exc) from exc
+
+    def _keep_line_items_of(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        groups: Sequence[FileGroup],
+        units: Sequence[_Unit],
+        wanted: frozenset[str] | None,
+        out: Path,
+        source: str,
+        report: Progress,
+    ) -> dict[str, list[Path]]:
+        """The optional second pass: every normalized line item, one `tag_<key>` column per tag
+        key (found by a scan of the tag maps first)."""
+        self._discover_tags(con, groups, report)
+        tag_columns = sorted({c for g in groups for c in tag_sources(g)})
+        for i, unit in enumerate(units, start=1):
+            self._write_line_items(con, unit, tag_columns, wanted, out)
+            report("line_items", i, len(units))
+        return _periods_written(out, source)
 
     def _locate(self, source: str, download: Path, report: Progress) -> list[tuple[Path, str, str]]:
         if source.startswith("s3://"):
@@ -530,138 +612,160 @@ class CurStore:
         units: Sequence[_Unit],
         staging: Path,
         token: str,
-        tag_columns: Sequence[str],
         refreshed_at: datetime,
         source: str,
         report: Progress,
         step: tuple[int, int],
     ) -> PeriodEntry:
+        """Cut one period's files from the merged rows (a few percent of the CUR's rows)."""
         folder = staging / "periods" / period
-        li_dir = folder / "line_items"
-        li_dir.mkdir(parents=True)
+        folder.mkdir(parents=True)
         moved = []
-        for d in unit_dirs:
-            for f in sorted(d.glob("*.parquet")):
-                target = li_dir / f.name
-                os.rename(f, target)
-                moved.append(target)
-        li = f"read_parquet({path_list(moved)}, union_by_name = true, hive_partitioning = false)"
-        # One scan of the line items merges the rows that agree on every normalized column
-        # (a CUR's hourly rows of one resource and day); the daily aggregates, the resource list
-        # and the accounts are then cut from this much smaller table.
-        tags = [ident(c) for c in tag_columns]
-        keys = ", ".join(
-            [
-                "usage_date",
-                "account_id",
-                "account_name",
-                "resource_id",
-                "service",
-                "region",
-                "line_item_type",
-                "invoice_id",
-                "currency",
-                *tags,
-            ]
-        )
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE period_rows AS
-            SELECT {keys},
-                   sum(unblended_cost) AS unblended_cost,
-                   sum(net_unblended_cost) AS net_unblended_cost,
-                   sum(amortized_cost) AS amortized_cost,
-                   count(*) AS line_items
-            FROM {li}
-            GROUP BY {keys}
-            """
-        )
-        report("collapse", step[0], step[1])
+        if unit_dirs:
+            li_dir = folder / "line_items"
+            li_dir.mkdir()
+            for d in unit_dirs:
+                for f in sorted(d.glob("*.parquet")):
+                    target = li_dir / f.name
+                    os.rename(f, target)
+                    moved.append(target)
+        rows = f"{_ROWS} WHERE billing_period = {literal(period)}"
         # (b) daily aggregates: what the allocation engine reads, one row per account, resource,
         # service, line item type and usage day, each cost basis summed exactly as DECIMAL
         con.execute(
             f"""
             COPY (
-                SELECT {literal(period)} AS billing_period, usage_date, account_id, resource_id,
-                       service, line_item_type,
+                SELECT billing_period, usage_date, account_id, resource_id, service,
+                       line_item_type,
                        sum(unblended_cost)::{MONEY} AS unblended_cost,
                        sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
                        sum(amortized_cost)::{MONEY} AS amortized_cost,
-                       sum(line_items) AS line_items
-                FROM period_rows
-                GROUP BY usage_date, account_id, resource_id, service, line_item_type
+                       sum(line_items)::BIGINT AS line_items
+                FROM {rows}
+                GROUP BY billing_period, usage_date, account_id, resource_id, service,
+                         line_item_type
             ) TO {literal(str(folder / "daily.parquet"))} (FORMAT parquet)
             """
         )
         report("daily", step[0], step[1])
-        # the resource list behind claims: the latest value of each tag, sorted for paging
-        entries = ", ".join(
-            f"{{'key': {literal(c[len('tag_') :])}, "
-            f"'value': arg_max({ident(c)}, usage_date) FILTER (WHERE {ident(c)} IS NOT NULL)}}"
-            for c in tag_columns
-        )
-        tags_map = (
-            f"map_from_entries(list_filter([{entries}], lambda e: e.value IS NOT NULL))"
-            if tag_columns
-            else "MAP {}::MAP(VARCHAR, VARCHAR)"
-        )
+        # the resource list behind claims, with the tags of the resource's latest usage day
         con.execute(
             f"""
-            COPY (
-                SELECT resource_id, account_id, max(service) AS service, max(region) AS region,
-                       {tags_map} AS tags,
-                       sum(unblended_cost) AS unblended_cost,
-                       sum(net_unblended_cost) AS net_unblended_cost,
-                       sum(amortized_cost) AS amortized_cost,
-                       min(usage_date) AS first_usage_date, max(usage_date) AS last_usage_date
-                FROM period_rows
-                WHERE resource_id IS NOT NULL
-                GROUP BY resource_id, account_id
-                ORDER BY resource_id, account_id
-            ) TO {literal(str(folder / "resources.parquet"))} (FORMAT parquet)
+            CREATE OR REPLACE TEMP TABLE {_RESOURCES} AS
+            SELECT resource_id, account_id, max(service) AS service, max(region) AS region,
+                   sum(unblended_cost) AS unblended_cost,
+                   sum(net_unblended_cost) AS net_unblended_cost,
+                   sum(amortized_cost) AS amortized_cost,
+                   min(usage_date) AS first_usage_date, max(usage_date) AS last_usage_date,
+                   -- TRY_: a map the CUR wrote with a repeated key does not cast back
+                   TRY_CAST(arg_max(tags, (usage_date, tags)) FILTER (WHERE tags IS NOT NULL)
+                            AS {TAGS}) AS tags
+            FROM {rows} AND resource_id IS NOT NULL
+            GROUP BY resource_id, account_id
             """
         )
+        try:
+            tag_columns, tagged = self._tags_of(con, units)
+            # sorted by resource id for paging
+            con.execute(
+                f"""
+                COPY (
+                    SELECT r.resource_id, r.account_id, r.service, r.region,
+                           COALESCE({tagged}, MAP {{}}::{TAGS}) AS tags,
+                           r.unblended_cost, r.net_unblended_cost, r.amortized_cost,
+                           r.first_usage_date, r.last_usage_date
+                    FROM {_RESOURCES} r
+                    ORDER BY r.resource_id, r.account_id
+                ) TO {literal(str(folder / "resources.parquet"))} (FORMAT parquet)
+                """
+            )
+        finally:
+            con.execute(f"DROP TABLE IF EXISTS {_RESOURCES}")
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(_TAG_NAMES)
         report("resources", step[0], step[1])
         con.execute(
             f"""
             COPY (
-                SELECT {literal(period)} AS billing_period, account_id,
-                       max(account_name) AS account_name,
+                SELECT billing_period, account_id, max(account_name) AS account_name,
                        min(usage_date) AS first_seen, max(usage_date) AS last_seen,
                        sum(unblended_cost) AS unblended_cost
-                FROM period_rows
-                GROUP BY account_id
+                FROM {rows}
+                GROUP BY billing_period, account_id
                 ORDER BY account_id
             ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
             """
         )
         row = con.execute(
-            """
+            f"""
             SELECT sum(line_items), sum(unblended_cost),
                    list_sort(list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL)),
                    list_sort(list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL))
-            FROM period_rows
+            FROM {rows}
             """
         ).fetchone()
         assert row is not None
-        con.execute("DROP TABLE period_rows")
-        rows, total, invoices, currencies = row
-        formats = sorted(
-            {u.group.format for u in units if any(d.name.startswith(f"u{u.index}-") for d in moved)}
-        )
+        count, total, invoices, currencies = row
         return PeriodEntry(
             period=period,
             folder=f"periods/{period}@{token}",
             finalized=bool(invoices),
             invoice_ids=tuple(invoices or ()),
-            rows=int(rows or 0),
+            rows=int(count or 0),
             total_unblended_cost=total if total is not None else Decimal(0),
             refreshed_at=refreshed_at,
             currency=",".join(currencies or ()) or "USD",
-            format="+".join(formats),
-            tag_columns=tuple(tag_columns),
+            format="+".join(sorted({u.group.format for u in units})),
+            tag_columns=tag_columns,
             line_item_files=tuple(f"line_items/{p.name}" for p in moved),
             source=source,
+        )
+
+    def _tags_of(
+        self, con: duckdb.DuckDBPyConnection, units: Sequence[_Unit]
+    ) -> tuple[tuple[str, ...], str]:
+        """The period's tag columns, and the SQL expression of a resource's tags as shown.
+
+        A key is shown under its tag column's name without `tag_` (`user:CostCenter` ->
+        `user_cost_center`), and empty values are dropped. When every key already is its
+        name (CUR 2.0 writes them so) the map is only filtered; otherwise its entries are
+        renamed through `tag_names`, merging keys that share a name.
+        """
+        keys = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT unnest(map_keys(tags)) FROM {_RESOURCES} WHERE tags IS NOT NULL"
+            ).fetchall()
+        ]
+        names = {key: tag_column(key)[len("tag_") :] for key in keys}
+        flat = {c for u in units for c in flat_tag_sources(u.group)}
+        tag_columns = tuple(sorted(flat | {f"tag_{n}" for n in names.values()}))
+        if all(key == name for key, name in names.items()):
+            return tag_columns, (
+                "map_from_entries(list_filter(map_entries(r.tags), lambda e: e.value <> ''))"
+            )
+        con.register(
+            _TAG_NAMES,
+            pa.table(
+                {
+                    "key": pa.array(list(names), pa.string()),
+                    "name": pa.array(list(names.values()), pa.string()),
+                }
+            ),
+        )
+        # a correlated subquery over the resource's own entries: one key per name, sorted
+        return (
+            tag_columns,
+            f"""(
+            SELECT map_from_entries(list({{'key': name, 'value': value}} ORDER BY name))
+            FROM (
+                SELECT n.name, max(e.v) AS value
+                FROM (SELECT unnest(map_keys(r.tags)) AS k, unnest(map_values(r.tags)) AS v) e
+                JOIN {_TAG_NAMES} n ON n.key = e.k
+                WHERE e.v <> ''
+                GROUP BY n.name
+            )
+        )""",
         )
 
     def _swap(self, entries: Sequence[PeriodEntry], staging: Path) -> None:
@@ -741,6 +845,22 @@ def _plan_units(groups: Sequence[FileGroup]) -> list[_Unit]:
     return units
 
 
+def _periods_found(
+    con: duckdb.DuckDBPyConnection, source: str, *, strict: bool
+) -> dict[str, list[int]]:
+    """Billing period -> the units (indexes) that hold its rows."""
+    found: dict[str, list[int]] = {}
+    for period, unit_ids in con.execute(
+        f"SELECT billing_period, list_sort(list(DISTINCT unit)) FROM {_ROWS} GROUP BY ALL"
+    ).fetchall():
+        if period is None:
+            if strict:
+                raise violation(source, "some line items have no readable billing period")
+            continue
+        found[period] = list(unit_ids)
+    return found
+
+
 _PERIOD_DIR = re.compile(r"^billing_period=(\d{4}-\d{2})$")
 
 
@@ -755,6 +875,13 @@ def _periods_written(line_items: Path, source: str) -> dict[str, list[Path]]:
         elif d.is_dir() and not m:
             raise violation(source, f"some line items have no readable billing period ({d.name})")
     return found
+
+
+def _id_list(values: Collection[str]) -> list[str]:
+    """Distinct ids, sorted; a lone string is one id (not its characters)."""
+    if isinstance(values, str):
+        values = [values]
+    return sorted({str(v) for v in values if v is not None})
 
 
 def _encode_cursor(resource_id: str, account_id: str) -> str:

@@ -72,10 +72,12 @@ class DailyCostSource:
     """Where the allocation engine reads a period's materialized spend.
 
     `daily_paths` hold one row per (account, resource, service, line item type, usage day) with
-    every cost basis summed as DECIMAL(20,10); `line_item_paths` hold the normalized line items.
+    every cost basis summed as DECIMAL(20,10) and `line_items`, the CUR rows behind it.
+    `line_item_paths` hold the normalized line items, and are empty unless the refresh was asked
+    to keep them. `tag_columns` name the period's tag keys (`tag_<key>`).
     """
 
     period: str
     daily_paths: tuple[str, ...]
-    line_item_paths: tuple[str, ...]
+    line_item_paths: tuple[str, ...] = field(default_factory=tuple)
     tag_columns: tuple[str, ...] = field(default_factory=tuple)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from adapters.cur.generator import generate_cur
@@ -35,3 +36,13 @@ def generated_cur(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store(tmp_path: Path) -> Iterator[CurStore]:
     with CurStore(tmp_path / "store", threads=2, memory_limit="500MB") as s:
         yield s
+
+
+@pytest.fixture(autouse=True)
+def _finish_default_connection() -> Iterator[None]:
+    """Tests read parquet through DuckDB's module-level connection (`duckdb.execute`); a
+    `fetchone()` leaves its result open, and DuckDB 2 then refuses the next statement on that
+    connection in the same process (another package's tests, under xdist). Drop it after each
+    test."""
+    yield
+    duckdb.default_connection().abort()

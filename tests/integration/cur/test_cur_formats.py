@@ -205,6 +205,45 @@ class TestLegacyCsv:
         assert "lineItem/UnblendedCost" in caught.value.message
 
 
+class TestBillingPeriodsFromTheRows:
+    """Files whose path names no billing period: it is read from each row."""
+
+    TWO_MONTHS = (
+        "bill/BillingPeriodStartDate,lineItem/UsageAccountId,lineItem/LineItemType,"
+        "lineItem/UsageStartDate,lineItem/ResourceId,lineItem/UnblendedCost\n"
+        "2026-05-01T00:00:00Z,012345678901,Usage,2026-05-02T01:00:00Z,i-1,1.10\n"
+        "2026-05-01T00:00:00Z,012345678901,Usage,2026-05-02T02:00:00Z,i-1,2.20\n"
+        "2026-06-01T00:00:00Z,012345678901,Usage,2026-06-03T02:00:00Z,i-1,4.00\n"
+        ",012345678901,Tax,2026-06-30T00:00:00Z,,0.50\n"
+    )
+
+    def test_one_file_fills_two_periods_and_periods_picks_one(self, tmp_path: Path) -> None:
+        path = tmp_path / "cur.csv"
+        path.write_text(self.TWO_MONTHS)
+
+        with CurStore(tmp_path / "all") as store:
+            both = store.refresh(str(path))
+        with CurStore(tmp_path / "june") as store:
+            june = store.refresh(str(path), periods=["2026-06"])
+            [resource] = store.resources(limit=10).items
+
+        assert [(p.period, p.rows, p.total_unblended_cost) for p in both] == [
+            ("2026-05", 2, D("3.3")),
+            ("2026-06", 2, D("4.5")),
+        ]
+        assert [(p.period, p.rows) for p in june] == [("2026-06", 2)]
+        assert (resource.resource_id, resource.cost) == ("i-1", D(4))
+
+    def test_rows_without_any_date_are_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "cur.csv"
+        path.write_text(self.TWO_MONTHS + ",012345678901,Usage,,i-2,1.00\n")
+
+        with CurStore(tmp_path / "store") as store, pytest.raises(RuleViolation) as caught:
+            store.refresh(str(path))
+
+        assert "no readable billing period" in caught.value.message
+
+
 class TestFocus:
     def test_focus_parquet_with_map_tags_and_other_clouds(self, tmp_path: Path) -> None:
         path = tmp_path / "focus.parquet"
@@ -244,6 +283,122 @@ class TestFocus:
         ]
         assert amortized == {"Usage": D(2), "Credit": D(-1), "SavingsPlanCoveredUsage": D("0.7")}
         assert tags == ("tag_team",)
+
+
+def write_tagged_cur2(path: Path, rows: list[tuple[str, str, dict[str, str | None]]]) -> None:
+    """CUR 2.0 rows of resource `rid` used on `day` (YYYY-MM-DD), each with its tag map."""
+    con = duckdb.connect()
+    try:
+        con.execute(
+            "CREATE TABLE t (rid VARCHAR, day VARCHAR, tags MAP(VARCHAR, VARCHAR), cost DOUBLE)"
+        )
+        con.executemany(
+            "INSERT INTO t VALUES (?, ?, ?, 1.25)",
+            [[rid, day, tags] for rid, day, tags in rows],
+        )
+        con.execute(
+            f"""
+            COPY (
+                SELECT TIMESTAMP '2026-07-01' AS bill_billing_period_start_date,
+                       '' AS bill_invoice_id, '000000000001' AS line_item_usage_account_id,
+                       'Usage' AS line_item_line_item_type,
+                       day::TIMESTAMP + INTERVAL 3 HOUR AS line_item_usage_start_date,
+                       'AmazonEC2' AS line_item_product_code, rid AS line_item_resource_id,
+                       cost AS line_item_unblended_cost, 'USD' AS line_item_currency_code,
+                       MAP {{'region': 'eu-west-1'}} AS product, tags AS resource_tags
+                FROM t
+            ) TO '{path}' (FORMAT parquet)
+            """
+        )
+    finally:
+        con.close()
+
+
+def shown_tags(path: Path, tmp_path: Path) -> tuple[dict[str, dict[str, str]], tuple[str, ...]]:
+    with CurStore(tmp_path / "store") as store:
+        [period] = store.refresh(str(path))
+        resources = store.resources(period=period.period, limit=100).items
+        columns = store.daily_costs(period.period).tag_columns
+    return {r.resource_id: r.tags for r in resources}, columns
+
+
+class TestTags:
+    NASTY = (
+        "a, b",
+        "x=y",
+        "{br}",
+        "quote's",
+        'dq"x',
+        "back\\slash",
+        "  lead and trail  ",
+        "NULL",
+        "[1, 2]",
+        "ü日本 🚀",
+        "line\nbreak",
+        "a=b, c=d}",
+    )
+
+    def test_values_come_through_the_map_text_unchanged(self, tmp_path: Path) -> None:
+        tags = {f"user_k{i}": v for i, v in enumerate(self.NASTY)}
+        write_tagged_cur2(tmp_path / "cur.parquet", [("i-1", "2026-07-02", tags)])
+
+        shown, columns = shown_tags(tmp_path / "cur.parquet", tmp_path)
+
+        assert shown == {"i-1": tags}
+        assert columns == tuple(sorted(f"tag_{k}" for k in tags))
+
+    def test_empty_values_are_dropped_and_untagged_resources_have_none(
+        self, tmp_path: Path
+    ) -> None:
+        write_tagged_cur2(
+            tmp_path / "cur.parquet",
+            [
+                ("i-1", "2026-07-02", {"user_a": "x", "user_b": "", "user_c": None}),
+                ("i-2", "2026-07-02", {}),
+            ],
+        )
+
+        shown, _ = shown_tags(tmp_path / "cur.parquet", tmp_path)
+
+        assert shown == {"i-1": {"user_a": "x"}, "i-2": {}}
+
+    def test_the_latest_tagged_day_wins(self, tmp_path: Path) -> None:
+        write_tagged_cur2(
+            tmp_path / "cur.parquet",
+            [
+                ("i-1", "2026-07-09", {"user_team": "blue", "user_env": "prod"}),
+                ("i-1", "2026-07-03", {"user_team": "red", "user_old": "1"}),
+                ("i-1", "2026-07-20", {}),  # a later row without tags changes nothing
+                ("i-2", "2026-07-03", {"user_team": "red"}),
+            ],
+        )
+
+        shown, columns = shown_tags(tmp_path / "cur.parquet", tmp_path)
+
+        assert shown == {
+            "i-1": {"user_team": "blue", "user_env": "prod"},
+            "i-2": {"user_team": "red"},
+        }
+        assert columns == ("tag_user_env", "tag_user_team")
+
+    def test_keys_are_shown_under_their_column_names_and_merged(self, tmp_path: Path) -> None:
+        write_tagged_cur2(
+            tmp_path / "cur.parquet",
+            [
+                ("i-1", "2026-07-02", {"user:CostCenter": "CC7", "Team Name": "red"}),
+                ("i-2", "2026-07-02", {"user:Name": "a", "user_name": "a"}),
+                ("i-3", "2026-07-02", {"plain": "yes"}),
+            ],
+        )
+
+        shown, columns = shown_tags(tmp_path / "cur.parquet", tmp_path)
+
+        assert shown == {
+            "i-1": {"user_costcenter": "CC7", "team_name": "red"},
+            "i-2": {"user_name": "a"},
+            "i-3": {"plain": "yes"},
+        }
+        assert columns == ("tag_plain", "tag_team_name", "tag_user_costcenter", "tag_user_name")
 
 
 class TestNames:

@@ -165,22 +165,57 @@ class TestWellArchitectedLabsCur:
         glue = wa_labs.resources(period="2018-10", service="AWSGlue", q="notebook", limit=50)
         assert all(r.service == "AWSGlue" for r in glue.items)
 
-    def test_tag_columns_are_pulled_out(self, wa_labs: CurStore, public_data: Path) -> None:
+    def test_tag_columns_are_pulled_out(
+        self, wa_labs: CurStore, public_data: Path, tmp_path: Path
+    ) -> None:
         source = wa_labs.daily_costs("2018-10")
         raw = duckdb.execute(
             f"SELECT count(*) FROM {wa_raw(public_data)} WHERE resource_tags_user_cost_center <> ''"
         ).fetchone()
-        paths = [p for per in ("2018-10", "2018-11", "2018-12") for p in line_items(wa_labs, per)]
-
-        stored = duckdb.execute(
-            "SELECT count(*) FROM read_parquet("
-            f"{paths}, union_by_name = true) WHERE tag_user_cost_center IS NOT NULL"
-        ).fetchone()
+        with CurStore(tmp_path / "kept", threads=2, keep_line_items=True) as kept:
+            kept.refresh(str(public_data / "wa-labs-workshop-cur"))
+            paths = [p for per in ("2018-10", "2018-11", "2018-12") for p in line_items(kept, per)]
+            stored = duckdb.execute(
+                "SELECT count(*) FROM read_parquet("
+                f"{paths}, union_by_name = true) WHERE tag_user_cost_center IS NOT NULL"
+            ).fetchone()
 
         assert {"tag_user_cost_center", "tag_user_department", "tag_aws_created_by"} <= set(
             source.tag_columns
         )
         assert stored == raw == (81_242,)
+        assert line_items(wa_labs, "2018-10") == []
+
+    def test_resources_show_their_tags(self, wa_labs: CurStore, public_data: Path) -> None:
+        # independently: the resources whose tagged rows all carry the same tags
+        expected = dict(
+            duckdb.execute(
+                f"""
+                SELECT resource_id, any_value(NULLIF(cost_center, ''))
+                FROM (
+                    SELECT line_item_resource_id AS resource_id,
+                           resource_tags_user_cost_center AS cost_center,
+                           concat_ws('|', COLUMNS('^resource_tags_')) AS all_tags,
+                           concat(COLUMNS('^resource_tags_')) AS any_tag
+                    FROM {wa_raw(public_data)}
+                    WHERE strftime(bill_billing_period_start_date, '%Y-%m') = '2018-11'
+                      AND line_item_resource_id <> ''
+                )
+                WHERE any_tag <> ''
+                GROUP BY 1
+                HAVING count(DISTINCT all_tags) = 1
+                """
+            ).fetchall()
+        )
+
+        shown = {
+            r.resource_id: r.tags.get("user_cost_center")
+            for r in wa_labs.resources(period="2018-11", limit=1000).items
+        }
+
+        assert len(expected) > 50
+        assert any(expected.values())
+        assert {k: shown[k] for k in expected} == expected
 
 
 def daily(store: CurStore, period: str) -> list[str]:
@@ -203,11 +238,10 @@ class TestFocusConvertersCsv:
         with CurStore(tmp_path / "store") as store:
             period = only(store, path.parent)
             [account] = store.accounts_seen()
-            li = line_items(store, "2023-11")
             by_type = dict(
                 duckdb.execute(
                     "SELECT line_item_type, round(sum(unblended_cost), 2) "
-                    f"FROM read_parquet({li}) GROUP BY 1"
+                    f"FROM read_parquet({daily(store, '2023-11')}) GROUP BY 1"
                 ).fetchall()
             )
 

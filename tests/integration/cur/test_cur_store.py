@@ -140,8 +140,20 @@ class TestRefresh:
 
         stages = [s for s, _, _ in seen]
         assert stages[0] == "probe"
-        assert {"tags", "line_items", "daily", "resources", "accounts"} <= set(stages)
+        assert {"aggregate", "daily", "resources", "accounts"} <= set(stages)
+        assert not {"tags", "line_items"} & set(stages)
         assert seen[-1] == ("done", 3, 3)
+
+    def test_progress_reports_the_line_items_when_kept(
+        self, store: CurStore, generated_cur: Path
+    ) -> None:
+        seen: list[str] = []
+
+        store.refresh(
+            str(generated_cur), keep_line_items=True, progress=lambda s, *_: seen.append(s)
+        )
+
+        assert {"aggregate", "tags", "line_items", "daily", "resources"} <= set(seen)
 
     def test_a_missing_source_is_a_rule_violation(self, store: CurStore, tmp_path: Path) -> None:
         with pytest.raises(RuleViolation, match="no such file"):
@@ -361,6 +373,75 @@ class TestResources:
         assert all(r.tags["user_cost_center"] == value for r in exact)
         assert len(exact) == sum(r.tags.get("user_cost_center") == value for r in everything)
 
+    def test_account_ids_keep_only_those_accounts(self, loaded: CurStore) -> None:
+        everything = self.all_resources(loaded, period="2026-01")
+        accounts = sorted({a for _, a in everything})[:2]
+
+        mine = loaded.resources(period="2026-01", account_ids=accounts, limit=1000)
+        one = loaded.resources(period="2026-01", account_ids=accounts[0], limit=1000)
+        both = loaded.resources(
+            period="2026-01", account_ids=set(accounts), account_id=accounts[1], limit=1000
+        )
+
+        assert [(r.resource_id, r.account_id) for r in mine.items] == [
+            (rid, a) for rid, a in everything if a in accounts
+        ]
+        assert {r.account_id for r in one.items} == {accounts[0]}
+        assert {r.account_id for r in both.items} == {accounts[1]}
+        assert loaded.resources(period="2026-01", account_ids=[]).items == ()
+        assert loaded.resources(period="2026-01", account_ids=["999999999999"]).items == ()
+
+    def test_only_resource_ids_keeps_those_resources(self, loaded: CurStore) -> None:
+        everything = self.all_resources(loaded, period="2026-01")
+        chosen = [rid for rid, _ in everything[::9]]
+        # a long list, mostly of ids the period does not have
+        wanted = chosen + [f"i-{n:017x}" for n in range(20_000)]
+
+        page = loaded.resources(period="2026-01", only_resource_ids=wanted, limit=1000)
+
+        assert [r.resource_id for r in page.items] == chosen
+        assert loaded.resources(period="2026-01", only_resource_ids=()).items == ()
+        assert loaded.resources(period="2026-01", only_resource_ids=["nope"]).items == ()
+
+    def test_exclude_resource_ids_leaves_those_out(self, loaded: CurStore) -> None:
+        everything = self.all_resources(loaded, period="2026-01")
+        dropped = {rid for rid, _ in everything[::3]}
+
+        page = loaded.resources(period="2026-01", exclude_resource_ids=dropped, limit=1000)
+        nothing_dropped = loaded.resources(period="2026-01", exclude_resource_ids=[], limit=1000)
+
+        assert [(r.resource_id, r.account_id) for r in page.items] == [
+            (rid, a) for rid, a in everything if rid not in dropped
+        ]
+        assert [(r.resource_id, r.account_id) for r in nothing_dropped.items] == everything
+
+    def test_pages_walk_the_filtered_resources_once_in_order(self, loaded: CurStore) -> None:
+        everything = self.all_resources(loaded, period="2026-01")
+        accounts = sorted({a for _, a in everything})[:4]
+        excluded = [rid for rid, _ in everything[::4]]
+        only = [rid for rid, _ in everything[::2]]
+        filters = {
+            "account_ids": accounts,
+            "only_resource_ids": only,
+            "exclude_resource_ids": excluded,
+        }
+        expected = [
+            (rid, a)
+            for rid, a in everything
+            if a in accounts and rid in set(only) and rid not in set(excluded)
+        ]
+        walked: list[tuple[str, str]] = []
+        cursor = None
+        while True:
+            page = loaded.resources(period="2026-01", limit=7, cursor=cursor, **filters)
+            walked += [(r.resource_id, r.account_id) for r in page.items]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+
+        assert len(expected) > 7
+        assert walked == expected
+
     def test_bad_arguments_are_rule_violations(self, loaded: CurStore) -> None:
         with pytest.raises(RuleViolation, match="cursor"):
             loaded.resources(cursor="not-a-cursor!")
@@ -402,19 +483,110 @@ class TestAccountsAndDailyCosts:
 
         source = store.daily_costs("2026-01")
         unblended, _, _, line_items = daily_sums(store, "2026-01")
-        li = f"read_parquet({list(source.line_item_paths)})"
-        li_total = duckdb.execute(f"SELECT sum(unblended_cost), count(*) FROM {li}").fetchone()
 
         assert (unblended, line_items) == (total, rows)
-        assert li_total == (total, rows)
+        assert source.line_item_paths == ()
         assert "tag_user_cost_center" in source.tag_columns
         with pytest.raises(NotFound):
             store.daily_costs("2025-01")
 
-    def test_line_items_have_the_normalized_typed_columns(
+    def test_daily_rows_are_unique_per_day_account_resource_service_and_type(
         self, store: CurStore, generated_cur: Path
     ) -> None:
         store.refresh(str(generated_cur))
+        paths = list(store.daily_costs("2026-02").daily_paths)
+
+        rows, keys = duckdb.execute(
+            f"""
+            SELECT count(*), count(DISTINCT (usage_date, account_id, resource_id, service,
+                                             line_item_type))
+            FROM read_parquet({paths})
+            """
+        ).fetchone() or (0, 0)
+        described = duckdb.execute(f"DESCRIBE SELECT * FROM read_parquet({paths})").fetchall()
+        columns = {r[0]: r[1] for r in described}
+
+        assert rows == keys > 0
+        assert columns == {
+            "billing_period": "VARCHAR",
+            "usage_date": "DATE",
+            "account_id": "VARCHAR",
+            "resource_id": "VARCHAR",
+            "service": "VARCHAR",
+            "line_item_type": "VARCHAR",
+            "unblended_cost": "DECIMAL(20,10)",
+            "net_unblended_cost": "DECIMAL(20,10)",
+            "amortized_cost": "DECIMAL(20,10)",
+            "line_items": "BIGINT",
+        }
+
+    def test_daily_cost_bases_match_independent_sums_of_the_raw_files(
+        self, store: CurStore, generated_cur: Path
+    ) -> None:
+        store.refresh(str(generated_cur))
+        money = "DECIMAL(20,10)"
+        expected = duckdb.execute(
+            f"""
+            SELECT sum(line_item_unblended_cost::{money}),
+                   sum(line_item_net_unblended_cost::{money}),
+                   sum(CASE line_item_line_item_type
+                       WHEN 'SavingsPlanCoveredUsage'
+                           THEN savings_plan_savings_plan_effective_cost::{money}
+                       WHEN 'SavingsPlanRecurringFee'
+                           THEN savings_plan_total_commitment_to_date::{money}
+                                - savings_plan_used_commitment::{money}
+                       WHEN 'SavingsPlanNegation' THEN 0
+                       WHEN 'DiscountedUsage' THEN reservation_effective_cost::{money}
+                       WHEN 'RIFee'
+                           THEN reservation_unused_amortized_upfront_fee_for_billing_period::{money}
+                                + reservation_unused_recurring_fee::{money}
+                       ELSE line_item_unblended_cost::{money} END),
+                   count(*)
+            FROM read_parquet('{generated_cur}/data/BILLING_PERIOD=2026-03/*.parquet')
+            """
+        ).fetchone()
+
+        assert daily_sums(store, "2026-03") == expected
+
+
+class TestLineItems:
+    """Normalized line items are only written on request (`keep_line_items`)."""
+
+    def test_not_written_by_default(
+        self, store: CurStore, generated_cur: Path, tmp_path: Path
+    ) -> None:
+        store.refresh(str(generated_cur))
+
+        assert all(store.daily_costs(p).line_item_paths == () for p in PERIODS)
+        assert not list((tmp_path / "store" / "periods").rglob("line_items"))
+
+    def test_kept_on_request_with_the_raw_totals(
+        self, store: CurStore, generated_cur: Path
+    ) -> None:
+        store.refresh(str(generated_cur), keep_line_items=True)
+        rows, total, _ = raw_figures(generated_cur)["2026-01"]
+
+        source = store.daily_costs("2026-01")
+        li = f"read_parquet({list(source.line_item_paths)})"
+        li_total = duckdb.execute(f"SELECT sum(unblended_cost), count(*) FROM {li}").fetchone()
+
+        assert source.line_item_paths
+        assert li_total == (total, rows)
+        assert daily_sums(store, "2026-01")[0] == total
+
+    def test_the_store_setting_is_the_default_and_a_refresh_may_override_it(
+        self, generated_cur: Path, tmp_path: Path
+    ) -> None:
+        with CurStore(tmp_path / "kept", keep_line_items=True) as kept:
+            kept.refresh(str(generated_cur), periods=["2026-02"])
+            assert kept.daily_costs("2026-02").line_item_paths
+            kept.refresh(str(generated_cur), periods=["2026-02"], keep_line_items=False)
+            assert kept.daily_costs("2026-02").line_item_paths == ()
+
+    def test_line_items_have_the_normalized_typed_columns(
+        self, store: CurStore, generated_cur: Path
+    ) -> None:
+        store.refresh(str(generated_cur), keep_line_items=True)
         source = store.daily_costs("2026-03")
 
         li = f"read_parquet({list(source.line_item_paths)})"
@@ -439,6 +611,31 @@ class TestDeterminism:
                 figures.append((comparable(periods), [daily_sums(s, p) for p in PERIODS]))
 
         assert figures[0] == figures[1]
+
+    def test_file_order_changes_nothing(self, generated_cur: Path, tmp_path: Path) -> None:
+        # the same files under other names, so that they are listed and read in reverse
+        shuffled = tmp_path / "shuffled"
+        for f in sorted((generated_cur / "data").rglob("*.parquet")):
+            part = int(f.stem.split("-")[1])
+            target = shuffled / "data" / f.parent.name / f"part-{99 - part}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(f, target)
+        results = []
+        for source, threads in ((generated_cur, 2), (shuffled, 1)):
+            with CurStore(tmp_path / f"store-{source.name}", threads=threads) as s:
+                periods = s.refresh(str(source))
+                daily = [
+                    duckdb.execute(
+                        f"SELECT * FROM read_parquet({list(s.daily_costs(p).daily_paths)}) "
+                        "ORDER BY ALL"
+                    ).fetchall()
+                    for p in PERIODS
+                ]
+                resources = [s.resources(period=p, limit=1000) for p in PERIODS]
+                results.append((comparable(periods), daily, resources, s.accounts_seen()))
+
+        assert results[0] == results[1]
+        assert [p[4] for p in results[0][0]] == [raw_figures(generated_cur)[p][1] for p in PERIODS]
 
     def test_reads_during_a_refresh_see_a_whole_store(
         self, store: CurStore, generated_cur: Path

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from domain.spend.models import (
     BillingPeriod,
+    DailyCostSource,
     ResourcePage,
     ResourceRow,
     SeenAccount,
@@ -75,6 +76,20 @@ class TestValueObjects:
         assert a_period() != a_period(finalized=False, invoice_ids=())
         assert ResourcePage(items=()) == ResourcePage(items=(), next_cursor=None)
         assert SeenAccount("011254002932", None, date(2018, 10, 1)).account_id == "011254002932"
+
+
+class TestDailyCostSource:
+    def test_line_items_and_tag_columns_are_optional(self) -> None:
+        source = DailyCostSource(period="2026-01", daily_paths=("daily.parquet",))
+
+        assert source.line_item_paths == ()
+        assert source.tag_columns == ()
+        assert source == DailyCostSource("2026-01", ("daily.parquet",), (), ())
+
+    def test_the_positional_form_still_works(self) -> None:
+        source = DailyCostSource("2026-01", ("d.parquet",), ("li.parquet",), ("tag_team",))
+
+        assert (source.line_item_paths, source.tag_columns) == (("li.parquet",), ("tag_team",))
 
 
 class TestBillingPeriodLabel:
