@@ -33,7 +33,7 @@ from api.schemas.spend import (
 from domain.allocation.rules import AllocationRules
 from domain.budgets.rollup import HierarchyNode, rollup_totals
 from domain.errors import DomainError, ErrorDetail, NotFound, RuleViolation
-from domain.identity.roles import Permission, can, sees_all_spend
+from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.spend.models import is_billing_period
 
@@ -149,21 +149,33 @@ async def cur_delivery_webhook(
 
 @router.get("/resources", response_model=ResourcePageRead)
 async def list_resources(
-    user: CurrentUser,
+    _user: CurrentUser,
+    uow: UoW,
+    scope: ScopeFilter,
     container: AppContainer,
     q: Annotated[str | None, Query(description="part of the resource id or a tag value")] = None,
     service: str | None = None,
     tag: Annotated[str | None, Query(description="`key` or `key=value`")] = None,
     account_id: str | None = None,
     period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    status: Annotated[str, Query(pattern="^(open|claimed|all)$")] = "open",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> ResourcePageRead:
-    """Resources of a billing period (default the latest) with their cost, searchable by
-    service, resource id or tag; cursor-paginated. Finance roles see every account; owners
-    see resources once accounts are allocated into their scope."""
-    if not sees_all_spend(user.role):
-        return ResourcePageRead(items=[], next_cursor=None)
+    """Resources of a billing period (default the latest) with their cost: open to claim
+    (default), claimed (with the workload, budget, who and when) or all; searchable by service,
+    resource id or tag; cursor-paginated. Finance roles see every account; owners the accounts
+    whose spend reaches their scope. A page may hold fewer than `limit` items."""
+    accounts = None if scope.prefixes is None else await uow.allocation.account_ids_in(scope)
+    open_claims = {
+        c.resource_id: c
+        for c in await uow.allocation.claims(ResolvedScope(prefixes=None), status="open")
+    }
+    visible_claims = (
+        open_claims
+        if scope.prefixes is None
+        else {c.resource_id: c for c in await uow.allocation.claims(scope, status="open")}
+    )
     page = await asyncio.to_thread(
         container.cur.resources,
         q=q,
@@ -173,9 +185,13 @@ async def list_resources(
         period=period,
         limit=limit,
         cursor=cursor,
+        account_ids=accounts,
+        only_resource_ids=list(visible_claims) if status == "claimed" else None,
+        exclude_resource_ids=list(open_claims) if status == "open" else None,
     )
     return ResourcePageRead(
-        items=[ResourceRead.of(r) for r in page.items], next_cursor=page.next_cursor
+        items=[ResourceRead.of(r, visible_claims.get(r.resource_id)) for r in page.items],
+        next_cursor=page.next_cursor,
     )
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -8,6 +8,7 @@ from pydantic import Field, PlainSerializer
 
 from api.schemas.common import Schema
 from domain.spend.models import BillingPeriod, ResourceRow
+from domain.workloads.model import Claim
 
 # Spend keeps its stored precision in the API (decimal string); files round to cents.
 Amount = Annotated[
@@ -45,6 +46,15 @@ class RefreshRead(Schema):
     periods: list[BillingPeriodRead]
 
 
+class ResourceClaim(Schema):
+    claim_id: int
+    workload_id: int
+    budget_id: int
+    claimed_by: str
+    claimed_at: datetime
+    effective_from: date
+
+
 class ResourceRead(Schema):
     resource_id: str
     service: str | None
@@ -53,9 +63,21 @@ class ResourceRead(Schema):
     tags: dict[str, str]
     cost: Amount
     period: str
+    status: str = Field(description="open, or claimed (then `claim` says by whom)")
+    claim: ResourceClaim | None = None
 
     @classmethod
-    def of(cls, r: ResourceRow) -> ResourceRead:
+    def of(cls, r: ResourceRow, claim: Claim | None = None) -> ResourceRead:
+        held = None
+        if claim is not None:
+            held = ResourceClaim(
+                claim_id=claim.id,
+                workload_id=claim.workload_id,
+                budget_id=claim.budget_id,
+                claimed_by=claim.claimed_by,
+                claimed_at=claim.claimed_at,
+                effective_from=claim.effective_from,
+            )
         return cls(
             resource_id=r.resource_id,
             service=r.service,
@@ -64,6 +86,8 @@ class ResourceRead(Schema):
             tags=r.tags,
             cost=r.cost,
             period=r.period,
+            status="claimed" if claim else "open",
+            claim=held,
         )
 
 

@@ -429,9 +429,10 @@ export const schedulesMarkNotificationRead = <ThrowOnError extends boolean = fal
 /**
  * List Resources
  *
- * Resources of a billing period (default the latest) with their cost, searchable by
- * service, resource id or tag; cursor-paginated. Finance roles see every account; owners
- * see resources once accounts are allocated into their scope.
+ * Resources of a billing period (default the latest) with their cost: open to claim
+ * (default), claimed (with the workload, budget, who and when) or all; searchable by service,
+ * resource id or tag; cursor-paginated. Finance roles see every account; owners the accounts
+ * whose spend reaches their scope. A page may hold fewer than `limit` items.
  */
 export const spendListResources = <ThrowOnError extends boolean = false>(options?: Options<SpendListResourcesData, ThrowOnError>) => (options?.client ?? client).get<SpendListResourcesResponses, SpendListResourcesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

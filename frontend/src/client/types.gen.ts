@@ -1022,6 +1022,36 @@ export type ReleaseWrite = {
 };
 
 /**
+ * ResourceClaim
+ */
+export type ResourceClaim = {
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Claim Id
+     */
+    claim_id: number;
+    /**
+     * Claimed At
+     */
+    claimed_at: string;
+    /**
+     * Claimed By
+     */
+    claimed_by: string;
+    /**
+     * Effective From
+     */
+    effective_from: string;
+    /**
+     * Workload Id
+     */
+    workload_id: number;
+};
+
+/**
  * ResourcePageRead
  */
 export type ResourcePageRead = {
@@ -1043,6 +1073,7 @@ export type ResourceRead = {
      * Account Id
      */
     account_id: string;
+    claim?: ResourceClaim | null;
     /**
      * Cost
      */
@@ -1063,6 +1094,12 @@ export type ResourceRead = {
      * Service
      */
     service: string | null;
+    /**
+     * Status
+     *
+     * open, or claimed (then `claim` says by whom)
+     */
+    status: string;
     /**
      * Tags
      */
@@ -3549,6 +3586,10 @@ export type SpendListResourcesData = {
          * Period
          */
         period?: string | null;
+        /**
+         * Status
+         */
+        status?: string;
         /**
          * Limit
          */

@@ -255,3 +255,56 @@ class TestClaims:
         assert set(codes) <= {201, 409, 422}
         claims = (await client.get("/api/v1/claims", headers=fin)).json()
         assert len(claims) == 1
+
+
+class TestResourceStatus:
+    async def test_open_claimed_and_scoped_resource_lists(self, client, container, claimable):
+        fin, w1, mine = claimable["finance"], claimable["w1"], claimable["mine"]
+        account = claimable["accounts"][0]
+        await client.post(
+            f"/api/v1/workloads/{w1['id']}/claims",
+            headers=fin,
+            json={"resource_ids": mine[:2], "effective_from": "2026-09-01"},
+        )
+
+        async def listing(headers, **params):
+            items, cursor = [], None
+            while True:
+                query = {
+                    "limit": 500,
+                    "period": "2026-09",
+                    **params,
+                    **({"cursor": cursor} if cursor else {}),
+                }
+                page = (await client.get("/api/v1/resources", headers=headers, params=query)).json()
+                items += page["items"]
+                cursor = page["next_cursor"]
+                if cursor is None:
+                    return items
+
+        open_ = await listing(fin)
+        assert not {r["resource_id"] for r in open_} & set(mine[:2])
+        assert {r["status"] for r in open_} == {"open"}
+        claimed = await listing(fin, status="claimed")
+        assert sorted(r["resource_id"] for r in claimed) == sorted(mine[:2])
+        assert {r["claim"]["workload_id"] for r in claimed} == {w1["id"]}
+        everything = await listing(fin, status="all")
+        assert len(everything) == len(open_) + len(claimed)
+        po = await owner_of(
+            client,
+            container,
+            fin,
+            role=Role.PRODUCT_OWNER,
+            node_path=["Retail", "Digital", "Web", "Checkout"],
+        )
+        seen = await listing(po, status="all")
+        assert seen
+        assert {r["account_id"] for r in seen} == {account}
+        other = await owner_of(
+            client,
+            container,
+            fin,
+            role=Role.PRODUCT_OWNER,
+            node_path=["Corporate", "Finance", "ERP", "Ledger"],
+        )
+        assert await listing(other, status="all") == []

@@ -184,7 +184,9 @@ class TestResources:
         assert filtered["items"]
         assert {r["service"] for r in filtered["items"]} == {service}
 
-    async def test_owners_see_no_resources_yet(self, client, container, finance, cur_dir):
+    async def test_owners_see_no_resources_until_an_account_reaches_their_scope(
+        self, client, container, finance, cur_dir
+    ):
         await client.post("/api/v1/cur/refresh", headers=finance)
         owner = await auth_headers(client, container, role=Role.PRODUCT_OWNER)
         page = (await client.get("/api/v1/resources", headers=owner)).json()
