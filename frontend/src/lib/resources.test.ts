@@ -73,6 +73,7 @@ describe('resources and claims as CSV', () => {
           tags: { team: 'web', env: 'prod' },
           cost: '12.3456',
           period: '2026-10',
+          status: 'open',
         },
       ]),
     ).toBe(
