@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from baseline import baseline_group_by
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -211,33 +212,10 @@ def _rule_inputs(source: DailyCostSource, threads: int) -> tuple[list[str], list
 
 
 def _baseline(files: str, args: argparse.Namespace, spill: Path) -> tuple[float, int]:
-    con = duckdb.connect(
-        config={
-            "threads": args.threads,
-            "memory_limit": args.memory_limit,
-            "temp_directory": str(spill),
-            "preserve_insertion_order": False,
-        }
+    elapsed, _cpu, groups = baseline_group_by(
+        files, threads=args.threads, memory_limit=args.memory_limit, spill=spill
     )
-    try:
-        started = time.perf_counter()
-        # count and sum over the grouped rows force every group and every sum to be computed
-        row = con.execute(
-            f"""
-            SELECT count(*), sum(cost) FROM (
-                SELECT line_item_usage_account_id, line_item_resource_id,
-                       CAST(line_item_usage_start_date AS DATE),
-                       sum(line_item_unblended_cost::DECIMAL(20,10)) AS cost
-                FROM read_parquet('{files}')
-                GROUP BY ALL
-            )
-            """
-        ).fetchone()
-        elapsed = time.perf_counter() - started
-    finally:
-        con.close()
-    assert row is not None
-    return elapsed, int(row[0])
+    return elapsed, groups
 
 
 def _daily_rows(source: DailyCostSource) -> int:

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
+from baseline import baseline_group_by
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -62,35 +62,9 @@ def _generate(args: argparse.Namespace, out: Path) -> None:
 
 def _baseline(files: str, args: argparse.Namespace, spill: Path) -> tuple[float, float, int]:
     """Wall and CPU seconds of the baseline GROUP BY, and its number of groups."""
-    con = duckdb.connect(
-        config={
-            "threads": args.threads,
-            "memory_limit": args.memory_limit,
-            "temp_directory": str(spill),
-            "preserve_insertion_order": False,
-        }
+    return baseline_group_by(
+        files, threads=args.threads, memory_limit=args.memory_limit, spill=spill
     )
-    try:
-        started = time.perf_counter()
-        cpu_started = time.process_time()
-        # count and sum over the grouped rows force every group and every sum to be computed
-        row = con.execute(
-            f"""
-            SELECT count(*), sum(cost) FROM (
-                SELECT line_item_usage_account_id, line_item_resource_id,
-                       CAST(line_item_usage_start_date AS DATE),
-                       sum(line_item_unblended_cost::DECIMAL(20,10)) AS cost
-                FROM read_parquet('{files}')
-                GROUP BY ALL
-            )
-            """
-        ).fetchone()
-        elapsed = time.perf_counter() - started
-        cpu = time.process_time() - cpu_started
-    finally:
-        con.close()
-    assert row is not None
-    return elapsed, cpu, int(row[0])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from domain.workloads.model import (
     Claim,
     ClaimRequest,
     Workload,
+    WorkloadFields,
     claim_start,
     plan_claims,
     validate_workload,
@@ -91,6 +92,16 @@ class WorkloadInput:
     launch_month: str
     end_month: str | None
 
+    def validated(self, budget_year: int) -> WorkloadFields:
+        return validate_workload(
+            name=self.name,
+            calculator_url=self.calculator_url,
+            monthly_estimate=self.monthly_estimate,
+            launch_month=self.launch_month,
+            end_month=self.end_month,
+            budget_year=budget_year,
+        )
+
 
 async def create_workload(
     store: AllocationStore,
@@ -102,14 +113,7 @@ async def create_workload(
     account_id: str,
     data: WorkloadInput,
 ) -> Workload:
-    fields = validate_workload(
-        name=data.name,
-        calculator_url=data.calculator_url,
-        monthly_estimate=data.monthly_estimate,
-        launch_month=data.launch_month,
-        end_month=data.end_month,
-        budget_year=budget_year,
-    )
+    fields = data.validated(budget_year)
     workload = await store.add_workload(budget_id, account_id, fields, actor.email)
     await audit.record(
         AuditEntry(
@@ -128,14 +132,7 @@ async def update_workload(
     budget_year: int,
     data: WorkloadInput,
 ) -> Workload:
-    fields = validate_workload(
-        name=data.name,
-        calculator_url=data.calculator_url,
-        monthly_estimate=data.monthly_estimate,
-        launch_month=data.launch_month,
-        end_month=data.end_month,
-        budget_year=budget_year,
-    )
+    fields = data.validated(budget_year)
     saved = await store.save_workload(workload.id, fields)
     if saved != workload:
         await audit.record(
