@@ -18,8 +18,12 @@ the month's real resources; times `DuckDBAllocationEngine.allocate` and the base
 over the same raw files with the same threads and memory limit, interleaved `--repeat` times
 (medians reported: the machine is shared and noisy); checks conservation (allocated +
 unallocated == the daily costs' total, summed independently, == the sum of the written lines);
-times dashboard `spend` queries. The last line printed is one JSON object: rows, seconds,
-baseline_seconds, ratio, peak_rss_mb, conserved (plus allocated_lines, dashboard_ms).
+times dashboard `spend` queries. The timed allocation is the service's: `keep_lines=False`, only
+the summary written; a run that also writes the line-level `allocated.parquet`
+(`keep_lines=True`) is timed in the same interleaving and reported beside it (`--no-lines-run`
+skips it). The last line printed is one JSON object: rows, seconds, baseline_seconds, ratio,
+peak_rss_mb, conserved (plus allocated_lines, dashboard_ms, and seconds_with_lines,
+ratio_with_lines).
 """
 
 from __future__ import annotations
@@ -229,9 +233,11 @@ def _daily_rows(source: DailyCostSource) -> int:
     return int(row[0])
 
 
-def _independent_totals(source: DailyCostSource, allocated: Path) -> tuple[Decimal, Decimal]:
-    """The daily costs' spend (not credits or refunds) and the written lines' sum, by SQL that
-    shares nothing with the engine."""
+def _independent_totals(
+    source: DailyCostSource, allocated: Path | None, summary: Path
+) -> tuple[Decimal, Decimal | None, Decimal]:
+    """The daily costs' spend (not credits or refunds), the written lines' sum (when a run kept
+    them) and the summary's total, by SQL that shares nothing with the engine."""
     con = duckdb.connect()
     try:
         daily = ", ".join(f"'{p}'" for p in source.daily_paths)
@@ -239,12 +245,22 @@ def _independent_totals(source: DailyCostSource, allocated: Path) -> tuple[Decim
             f"SELECT sum(unblended_cost) FROM read_parquet([{daily}]) "
             "WHERE line_item_type NOT IN ('Credit', 'Refund')"
         ).fetchone()
-        lines = con.execute(f"SELECT sum(amount) FROM read_parquet('{allocated}')").fetchone()
+        lines = None
+        if allocated is not None:
+            lines = con.execute(f"SELECT sum(amount) FROM read_parquet('{allocated}')").fetchone()
+            assert lines is not None
+        summed = con.execute(
+            f"SELECT sum(amount) FROM read_parquet('{summary}') WHERE dimension = 'type'"
+        ).fetchone()
     finally:
         con.close()
     assert spend is not None
-    assert lines is not None
-    return Decimal(spend[0]), Decimal(lines[0])
+    assert summed is not None
+    return (
+        Decimal(spend[0]),
+        None if lines is None else Decimal(lines[0]),
+        Decimal(summed[0]),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each side")
     parser.add_argument("--period", default="2026-01")
     parser.add_argument("--work", type=Path, help="keep (and reuse) data and store here")
+    parser.add_argument(
+        "--no-lines-run",
+        action="store_true",
+        help="do not also time a run that writes the lines (keep_lines=True)",
+    )
     parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -318,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             runs: list[float] = []
             baselines: list[float] = []
-            # interleaved, so that both sides see the same machine (a shared 2-core VM is noisy)
+            line_runs: list[float] = []
+            with_lines = None
+            # interleaved, so that all sides see the same machine (a shared 2-core VM is noisy)
             for _ in range(args.repeat):
                 started = time.perf_counter()
                 result = engine.allocate(
@@ -331,14 +354,31 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(time.perf_counter() - started)
                 elapsed, groups = _baseline(files, args, work / "spill")
                 baselines.append(elapsed)
+                if not args.no_lines_run:
+                    started = time.perf_counter()
+                    with_lines = engine.allocate(
+                        source,
+                        rules,
+                        basis=CostBasis.UNBLENDED,
+                        out_dir=work / "allocation-lines",
+                        threads=args.threads,
+                        keep_lines=True,
+                    )
+                    line_runs.append(time.perf_counter() - started)
             seconds = statistics.median(runs)
             baseline_seconds = statistics.median(baselines)
+            seconds_with_lines = statistics.median(line_runs) if line_runs else None
             print(
                 f"allocation: {args.rows:,} CUR rows ({_daily_rows(source):,} daily rows) -> "
                 f"{result.rows:,} allocated lines in {seconds:.2f} s (median of "
                 f"{', '.join(f'{r:.2f}' for r in runs)}; {args.threads} threads, "
-                f"memory_limit {args.memory_limit}, method {args.method})"
+                f"memory_limit {args.memory_limit}, method {args.method}; summary only)"
             )
+            if seconds_with_lines is not None:
+                print(
+                    f"  writing the lines too (keep_lines=True): {seconds_with_lines:.2f} s "
+                    f"(median of {', '.join(f'{r:.2f}' for r in line_runs)})"
+                )
             print(
                 f"  total {result.total:,.2f} = allocated {result.allocated:,.2f} "
                 f"+ unallocated {result.unallocated:,.2f}; excluded {result.excluded:,.2f}"
@@ -363,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
                 timings = []
                 for _ in range(5):
                     t0 = time.perf_counter()
-                    found = engine.spend([result.path], **kwargs)
+                    found = engine.spend([result.summary_path], **kwargs)
                     timings.append((time.perf_counter() - t0) * 1000)
                 dashboard_ms[label] = round(statistics.median(timings), 1)
                 print(
@@ -373,9 +413,22 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             engine.close()
 
-        spend, lines = _independent_totals(source, result.path)
-        conserved = result.allocated + result.unallocated == spend == lines == result.total
-        print(f"conserved: {conserved} (daily costs {spend}, written lines {lines})")
+        spend, lines, summed = _independent_totals(
+            source, None if with_lines is None else with_lines.path, result.summary_path
+        )
+        conserved = result.allocated + result.unallocated == spend == summed == result.total
+        if with_lines is not None:
+            same = (with_lines.total, with_lines.allocated, with_lines.rows) == (
+                result.total,
+                result.allocated,
+                result.rows,
+            )
+            same = same and with_lines.summary_path.read_bytes() == result.summary_path.read_bytes()
+            conserved = conserved and lines == spend and same
+            print(f"summary with and without the lines: {'identical' if same else 'DIFFERENT'}")
+        print(
+            f"conserved: {conserved} (daily costs {spend}, summary {summed}, written lines {lines})"
+        )
         ratio = seconds / baseline_seconds
         peak = _peak_rss_mb()
         print(f"ratio allocation/baseline: {ratio:.2f}, peak RSS {peak:,.0f} MB")
@@ -390,6 +443,14 @@ def main(argv: list[str] | None = None) -> int:
                     "conserved": conserved,
                     "allocated_lines": result.rows,
                     "dashboard_ms": dashboard_ms,
+                    "seconds_with_lines": (
+                        None if seconds_with_lines is None else round(seconds_with_lines, 3)
+                    ),
+                    "ratio_with_lines": (
+                        None
+                        if seconds_with_lines is None
+                        else round(seconds_with_lines / baseline_seconds, 3)
+                    ),
                 }
             )
         )

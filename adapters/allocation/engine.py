@@ -2,10 +2,12 @@
 
 `allocate` loads the rules into small tables, joins the period's daily cost rows to them by
 account and usage day (and by resource, for claims), splits shared rows by the largest-remainder
-method in exact decimal arithmetic (`adapters/allocation/sql.py`) and writes the allocated lines
-to `<out_dir>/allocated.parquet`, then a small summary of them (by budget and each of usage
-day, account, service and line item type) to `<out_dir>/summary.parquet`, which `spend` reads
-for the dashboard. Each file is written under a temporary name, flushed, and renamed into place.
+method in exact decimal arithmetic (`adapters/allocation/sql.py`) and writes a small summary of
+the allocated lines (by budget and each of usage day, account, service and line item type) to
+`<out_dir>/summary.parquet`, which `spend` reads for the dashboard. The lines themselves are
+written to `<out_dir>/allocated.parquet` only when asked (`keep_lines=True`): by default the
+summary is aggregated straight from the allocation query, and no line is materialized. Each
+file is written under a temporary name, flushed, and renamed into place.
 
 The lines of a run are the same whatever the threads or the order of the daily files, but not
 their order in the file: sorting millions of lines would cost more than the allocation itself,
@@ -32,13 +34,15 @@ import duckdb
 import pyarrow as pa
 
 from adapters.allocation.sql import (
-    SUMMARY_SQL,
+    SUMMARY_COLUMNS,
+    SUMMARY_ORDER,
     TOTAL,
     SplitMethod,
     allocation_sql,
     literal,
     path_list,
     rule_tables,
+    summary_sql,
 )
 from domain.allocation.rules import EXCLUDED_TYPES, NEGOTIATED_DISCOUNT, AllocationRules, CostBasis
 from domain.errors import ErrorDetail, RuleViolation
@@ -72,7 +76,9 @@ class AllocationResult:
     `total` is the period's budget spend (every daily row but credits and refunds, negotiated
     discount included) and equals `allocated + unallocated` exactly; `excluded` is the credits
     and refunds left out; `negotiated_discount` the (negative) discount lines added; `rows` the
-    number of allocated lines in `path`.
+    number of allocated lines (written to `path` when the run kept them). `path` is the
+    `allocated.parquet` of the lines, None when the run did not keep them; `summary_path` the
+    `summary.parquet` that `spend` reads.
     """
 
     period: str
@@ -83,7 +89,7 @@ class AllocationResult:
     excluded: Decimal
     negotiated_discount: Decimal
     rows: int
-    path: Path
+    path: Path | None
     summary_path: Path
 
 
@@ -139,8 +145,14 @@ class DuckDBAllocationEngine:
         basis: CostBasis = CostBasis.UNBLENDED,
         out_dir: Path,
         threads: int | None = None,
+        keep_lines: bool = False,
     ) -> AllocationResult:
         """Allocate `source`'s billing period by `rules` into `out_dir` (created if missing).
+
+        Writes `summary.parquet`; with `keep_lines` also the line-level `allocated.parquet`
+        (which `spend` does not need, and which costs more to write than the allocation
+        itself). Without it, an `allocated.parquet` left by an earlier run is removed, so that
+        the folder never holds lines that disagree with its summary.
 
         Raises RuleViolation when the rules are inconsistent or the period has no daily file.
         On any failure the files already in `out_dir` are left as they were.
@@ -174,17 +186,18 @@ class DuckDBAllocationEngine:
                     with_discounts=bool(rules.discounts),
                     method=self._method,
                 )
-                con.execute(f"COPY ({sql}) TO {literal(str(allocated_tmp))} (FORMAT parquet)")
-                allocated = f"read_parquet({literal(str(allocated_tmp))})"
-                con.execute(
-                    f"COPY ({SUMMARY_SQL.format(allocated=allocated)}) "
-                    f"TO {literal(str(summary_tmp))} (FORMAT parquet)"
-                )
-                figures = _figures(con, daily_paths, basis, allocated_tmp, summary_tmp)
+                if keep_lines:
+                    figures = _write_lines(
+                        con, sql, daily_paths, basis, allocated_tmp, summary_tmp, token
+                    )
+                else:
+                    figures = _write_summary(
+                        con, f"({sql}) lines", daily_paths, basis, summary_tmp, token
+                    )
             result = AllocationResult(
                 period=source.period,
                 basis=basis,
-                path=out_dir / ALLOCATED_FILE,
+                path=out_dir / ALLOCATED_FILE if keep_lines else None,
                 summary_path=out_dir / SUMMARY_FILE,
                 **figures,
             )
@@ -194,10 +207,15 @@ class DuckDBAllocationEngine:
                     f"{result.allocated} + unallocated {result.unallocated} != total "
                     f"{result.total}"
                 )
-            for tmp in (allocated_tmp, summary_tmp):
+            written = (allocated_tmp, summary_tmp) if keep_lines else (summary_tmp,)
+            for tmp in written:
                 _fsync(tmp)
             os.replace(summary_tmp, result.summary_path)
-            os.replace(allocated_tmp, result.path)
+            if result.path is not None:
+                os.replace(allocated_tmp, result.path)
+            else:
+                # lines of an earlier run would no longer match the summary
+                (out_dir / ALLOCATED_FILE).unlink(missing_ok=True)
             _fsync(out_dir)
         finally:
             for tmp in (allocated_tmp, summary_tmp):
@@ -260,9 +278,9 @@ class DuckDBAllocationEngine:
         budget_ids: set[int] | frozenset[int] | None = None,
         include_unallocated: bool = False,
     ) -> list[tuple[SpendKey, Decimal]]:
-        """Allocated spend summed over the periods whose results are at `paths` (each an
-        `allocated.parquet` or the folder holding it), by budget, account, service, usage day
-        or line item type.
+        """Allocated spend summed over the periods whose results are at `paths` (each a folder
+        written by `allocate`, or a file in it such as its `summary.parquet`), by budget,
+        account, service, usage day or line item type. Reads only the summaries.
 
         `budget_ids=None` means every budget; `include_unallocated` adds the Unallocated spend
         (key None when grouping by budget). Rows come sorted by key, None last.
@@ -300,24 +318,66 @@ class DuckDBAllocationEngine:
         return [(key, Decimal(amount)) for key, amount in rows]
 
 
-def _figures(
+def _write_lines(
     con: duckdb.DuckDBPyConnection,
+    sql: str,
     daily_paths: Sequence[str],
     basis: CostBasis,
     allocated: Path,
     summary: Path,
+    token: str,
 ) -> dict[str, Any]:
-    """The run's totals. The total is summed straight from the daily files (plus the negotiated
-    discount lines the run added), so the conservation check compares independent sums."""
+    """Write the lines to `allocated`, then their summary, from that file, to `summary`."""
+    con.execute(f"COPY ({sql}) TO {literal(str(allocated))} (FORMAT parquet)")
+    lines = f"read_parquet({literal(str(allocated))})"
+    return _write_summary(con, lines, daily_paths, basis, summary, token)
+
+
+def _write_summary(
+    con: duckdb.DuckDBPyConnection,
+    lines: str,
+    daily_paths: Sequence[str],
+    basis: CostBasis,
+    summary: Path,
+    token: str,
+) -> dict[str, Any]:
+    """Aggregate `lines` (the written file, or the allocation query itself: then no line is
+    materialized) into a small temporary table, with the number of lines per row, write the
+    summary from it and take the run's figures from it. Both ways write the summary from a
+    table, so that they give the same bytes (DuckDB's parquet writer encodes a column read
+    from a table a few bytes differently from one computed by a query)."""
+    table = f"allocation_summary_{token}"
+    con.execute(f"CREATE TEMP TABLE {table} AS {summary_sql(lines, with_count=True)}")
+    try:
+        con.execute(
+            f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} ORDER BY {SUMMARY_ORDER}) "
+            f"TO {literal(str(summary))} (FORMAT parquet)"
+        )
+        return _figures(con, daily_paths, basis, table)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _figures(
+    con: duckdb.DuckDBPyConnection,
+    daily_paths: Sequence[str],
+    basis: CostBasis,
+    summary: str,
+) -> dict[str, Any]:
+    """The run's totals from `summary` (a table of the summary's rows with their numbers of
+    lines). The total is summed straight from the daily files (plus the
+    negotiated discount lines the run added), so the conservation check compares independent
+    sums."""
     excluded = ", ".join(literal(t) for t in sorted(EXCLUDED_TYPES))
     cost = f"CAST({basis.column} AS {TOTAL})"
     row = con.execute(
         f"""
         WITH lines AS (
             SELECT SUM(amount) FILTER (WHERE budget_id IS NOT NULL) AS allocated,
+                   SUM(line_count) AS n,
                    SUM(amount) FILTER (WHERE budget_id IS NULL) AS unallocated,
                    SUM(amount) FILTER (WHERE line_item_type = ?) AS negotiated
-            FROM read_parquet({literal(str(summary))})
+            FROM {summary}
             WHERE dimension = 'type'
         ),
         costs AS (
@@ -326,11 +386,10 @@ def _figures(
                    SUM({cost}) FILTER (WHERE line_item_type IN ({excluded})) AS excluded
             FROM read_parquet({path_list(daily_paths)})
         ),
-        written AS (SELECT count(*) AS n FROM read_parquet({literal(str(allocated))}))
         SELECT CAST(COALESCE(allocated, 0) AS {TOTAL}), CAST(COALESCE(unallocated, 0) AS {TOTAL}),
                CAST(COALESCE(negotiated, 0) AS {TOTAL}), CAST(COALESCE(spend, 0) AS {TOTAL}),
-               CAST(COALESCE(excluded, 0) AS {TOTAL}), n
-        FROM lines, costs, written
+               CAST(COALESCE(excluded, 0) AS {TOTAL}), COALESCE(n, 0)
+        FROM lines, costs
         """,
         [NEGOTIATED_DISCOUNT],
     ).fetchone()

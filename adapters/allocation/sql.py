@@ -305,7 +305,25 @@ def _window_sql() -> str:
     )"""
 
 
-SUMMARY_SQL = f"""
+SUMMARY_COLUMNS = (
+    "dimension",
+    "budget_id",
+    "usage_date",
+    "account_id",
+    "service",
+    "line_item_type",
+    "amount",
+)
+SUMMARY_ORDER = "dimension, budget_id NULLS FIRST, usage_date, account_id, service, line_item_type"
+
+
+def summary_sql(lines: str, *, with_count: bool = False) -> str:
+    """The allocated lines of `lines` (a relation of `OUTPUT_COLUMNS`) summed by budget and each
+    of usage day, account, service and line item type (`dimension` names which), sorted; a
+    budget's total is the sum of its `type` rows. `with_count` adds `line_count`, the number of
+    lines summed in each row (not part of the summary file)."""
+    count = ", count(*) AS line_count" if with_count else ""
+    return f"""
     SELECT CASE
              WHEN GROUPING(usage_date) = 0 THEN 'day'
              WHEN GROUPING(account_id) = 0 THEN 'account'
@@ -313,11 +331,9 @@ SUMMARY_SQL = f"""
              ELSE 'type'
            END AS dimension,
            budget_id, usage_date, account_id, service, line_item_type,
-           CAST(SUM(amount) AS {TOTAL}) AS amount
-    FROM {{allocated}}
+           CAST(SUM(amount) AS {TOTAL}) AS amount{count}
+    FROM {lines}
     GROUP BY GROUPING SETS ((budget_id, usage_date), (budget_id, account_id),
                             (budget_id, service), (budget_id, line_item_type))
-    ORDER BY dimension, budget_id NULLS FIRST, usage_date, account_id, service, line_item_type
+    ORDER BY {SUMMARY_ORDER}
 """
-"""The allocated lines summed by budget and each of usage day, account, service and line item
-type (`dimension` names which); a budget's total is the sum of its `type` rows."""

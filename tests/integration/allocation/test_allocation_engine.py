@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,7 @@ from adapters.allocation.engine import (
     AllocationResult,
     DuckDBAllocationEngine,
 )
+from adapters.allocation.sql import SplitMethod
 from domain.allocation.reference import CostRow
 from domain.allocation.rules import AllocationRules, CostBasis, NegotiatedDiscount
 from domain.errors import RuleViolation
@@ -64,7 +66,14 @@ def allocate(
     rules: AllocationRules | None = None,
     **kwargs: object,
 ) -> AllocationResult:
+    """A run that keeps its lines (the tests compare them), unless `keep_lines=False`."""
+    kwargs.setdefault("keep_lines", True)
     return engine.allocate(source, rules or busy_rules(), out_dir=out, **kwargs)  # type: ignore[arg-type]
+
+
+def lines_of(result: AllocationResult) -> list[tuple[object, ...]]:
+    assert result.path is not None
+    return read_lines(result.path)
 
 
 @pytest.fixture
@@ -92,9 +101,12 @@ class TestDeterminism:
 
         # the same lines (their order in the file is not part of the result) and, sorted, the
         # same summary to the byte
-        assert sorted(read_lines(one.path), key=repr) == sorted(read_lines(two.path), key=repr)
+        assert sorted(lines_of(one), key=repr) == sorted(lines_of(two), key=repr)
         assert one.summary_path.read_bytes() == two.summary_path.read_bytes()
         assert (one.total, one.allocated, one.rows) == (two.total, two.allocated, two.rows)
+        # and without the lines
+        three = allocate(engine, source, tmp_path / "three", threads=2, keep_lines=False)
+        assert three.summary_path.read_bytes() == one.summary_path.read_bytes()
 
     def test_the_window_formulation_writes_the_same_lines(self, tmp_path: Path) -> None:
         source = daily_source(tmp_path / "daily", busy_month(), files=2)
@@ -102,9 +114,7 @@ class TestDeterminism:
             arrays = allocate(engine, source, tmp_path / "a")
         with DuckDBAllocationEngine(method="window") as engine:
             window = allocate(engine, source, tmp_path / "w")
-        assert sorted(read_lines(arrays.path), key=repr) == sorted(
-            read_lines(window.path), key=repr
-        )
+        assert sorted(lines_of(arrays), key=repr) == sorted(lines_of(window), key=repr)
 
 
 class TestConcurrency:
@@ -115,11 +125,13 @@ class TestConcurrency:
         with DuckDBAllocationEngine(threads=2) as engine:
             with ThreadPoolExecutor(max_workers=4) as pool:
                 runs = [
-                    pool.submit(allocate, engine, source, tmp_path / f"r{i}", rules)
+                    pool.submit(
+                        allocate, engine, source, tmp_path / f"r{i}", rules, keep_lines=i < 2
+                    )
                     for i, rules in enumerate([busy_rules(), other_rules] * 2)
                 ]
                 results = [run.result() for run in runs]
-            found = [engine.spend([r.path], group_by="budget") for r in results]
+            found = [engine.spend([r.summary_path], group_by="budget") for r in results]
         assert found[0] == found[2]
         assert found[1] == found[3]
         assert [b for b, _ in found[1]] == [6]
@@ -156,13 +168,14 @@ class TestResult:
         assert result.basis is CostBasis.UNBLENDED
         assert result.path == tmp_path / "out" / ALLOCATED_FILE
         assert result.summary_path == tmp_path / "out" / SUMMARY_FILE
-        assert result.rows == len(read_lines(result.path))
+        assert result.rows == len(lines_of(result))
 
     def test_the_output_schema(self, engine: DuckDBAllocationEngine, tmp_path: Path) -> None:
         import duckdb
 
         result = allocate(engine, daily_source(tmp_path / "d", busy_month(50)), tmp_path / "out")
         schema = duckdb.connect().execute(f"DESCRIBE SELECT * FROM '{result.path}'").fetchall()
+        assert result.path is not None
         assert [(c[0], c[1]) for c in schema] == [
             ("usage_date", "DATE"),
             ("account_id", "VARCHAR"),
@@ -198,16 +211,57 @@ class TestResult:
         assert allocate(engine, net, tmp_path / "no", rules).negotiated_discount == 0
 
 
-class TestAtomicOutput:
-    def test_a_failed_run_leaves_the_previous_result(
+class TestWithoutLines:
+    """The default run writes only the summary, the same to the byte as with the lines."""
+
+    @pytest.mark.parametrize("method", ["arrays", "window"])
+    def test_the_same_summary_and_figures_as_with_the_lines(
+        self, tmp_path: Path, method: SplitMethod
+    ) -> None:
+        source = daily_source(tmp_path / "daily", busy_month(), files=3)
+        rules = AllocationRules(
+            busy_rules().splits,
+            busy_rules().claims,
+            [NegotiatedDiscount(Decimal("3.5"), date(2026, 3, 10))],
+        )
+        with DuckDBAllocationEngine(memory_limit="256MB", method=method) as engine:
+            lines = allocate(engine, source, tmp_path / "lines", rules)
+            summary = engine.allocate(source, rules, out_dir=tmp_path / "summary")
+        assert summary.path is None
+        assert summary.summary_path == tmp_path / "summary" / SUMMARY_FILE
+        assert [p.name for p in (tmp_path / "summary").iterdir()] == [SUMMARY_FILE]
+        assert summary.summary_path.read_bytes() == lines.summary_path.read_bytes()
+        assert summary.negotiated_discount != 0
+        assert summary.rows == len(lines_of(lines))
+        assert replace(summary, path=lines.path, summary_path=lines.summary_path) == lines
+
+    def test_a_run_without_lines_removes_the_lines_of_an_earlier_run(
         self, engine: DuckDBAllocationEngine, tmp_path: Path
     ) -> None:
         out = tmp_path / "out"
+        source = daily_source(tmp_path / "d", busy_month(200))
+        first = allocate(engine, source, out)
+        before = first.summary_path.read_bytes()
+        again = allocate(engine, source, out, keep_lines=False)
+        assert sorted(p.name for p in out.iterdir()) == [SUMMARY_FILE]
+        assert again.summary_path.read_bytes() == before
+        assert engine.spend([out], group_by="budget") == engine.spend(
+            [again.summary_path], group_by="budget"
+        )
+
+
+class TestAtomicOutput:
+    @pytest.mark.parametrize("keep_lines", [True, False])
+    def test_a_failed_run_leaves_the_previous_result(
+        self, engine: DuckDBAllocationEngine, tmp_path: Path, keep_lines: bool
+    ) -> None:
+        out = tmp_path / "out"
         first = allocate(engine, daily_source(tmp_path / "d", busy_month(100)), out)
+        assert first.path is not None
         before = first.path.read_bytes(), first.summary_path.read_bytes()
         broken = DailyCostSource("2026-03", (str(tmp_path / "missing.parquet"),), ())
         with pytest.raises(Exception, match="missing.parquet"):
-            allocate(engine, broken, out)
+            allocate(engine, broken, out, keep_lines=keep_lines)
         assert (first.path.read_bytes(), first.summary_path.read_bytes()) == before
         assert sorted(p.name for p in out.iterdir()) == [ALLOCATED_FILE, SUMMARY_FILE]
 
@@ -241,16 +295,21 @@ class TestSpend:
         ]
         april = [a_row(cost="2", account_id=OTHER, usage_date=date(2026, 4, 1))]
         return [
-            allocate(engine, daily_source(tmp_path / "m", march), tmp_path / "2026-03"),
             allocate(
-                engine, daily_source(tmp_path / "a", april, period="2026-04"), tmp_path / "2026-04"
+                engine, daily_source(tmp_path / "m", march), tmp_path / "2026-03", keep_lines=False
+            ),
+            allocate(
+                engine,
+                daily_source(tmp_path / "a", april, period="2026-04"),
+                tmp_path / "2026-04",
+                keep_lines=False,
             ),
         ]
 
     def test_by_budget_over_two_periods(
         self, engine: DuckDBAllocationEngine, results: list[AllocationResult]
     ) -> None:
-        paths = [r.path for r in results]
+        paths = [r.summary_path for r in results]
         assert engine.spend(paths, group_by="budget") == [
             (1, Decimal("3.333")),
             (2, Decimal("3.333")),
@@ -264,7 +323,7 @@ class TestSpend:
     def test_filtered_to_budgets_by_day(
         self, engine: DuckDBAllocationEngine, results: list[AllocationResult]
     ) -> None:
-        folders = [r.path.parent for r in results]
+        folders = [r.summary_path.parent for r in results]
         assert engine.spend(folders, group_by="day", budget_ids={5, 9}) == [
             (date(2026, 3, 10), Decimal("5")),
             (date(2026, 3, 11), Decimal("3")),
@@ -279,7 +338,7 @@ class TestSpend:
     def test_by_account_service_and_type(
         self, engine: DuckDBAllocationEngine, results: list[AllocationResult]
     ) -> None:
-        paths = [results[0].path]
+        paths = [results[0].summary_path]
         assert engine.spend(paths, group_by="account", include_unallocated=True) == [
             (ACCOUNT, Decimal("15")),
             (OTHER, Decimal("3")),
@@ -295,7 +354,7 @@ class TestSpend:
         self, engine: DuckDBAllocationEngine, results: list[AllocationResult]
     ) -> None:
         with pytest.raises(RuleViolation):
-            engine.spend([results[0].path], group_by="region")  # type: ignore[arg-type]
+            engine.spend([results[0].summary_path], group_by="region")  # type: ignore[arg-type]
 
     def test_no_periods_no_spend(self, engine: DuckDBAllocationEngine) -> None:
         assert engine.spend([], group_by="budget") == []

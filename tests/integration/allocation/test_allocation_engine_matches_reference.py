@@ -7,6 +7,7 @@ and every cost basis; both SQL formulations of the split (`arrays`, `window`).
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -54,8 +55,19 @@ class TestEngineMatchesReference:
         expected = reference.allocate(rows, rules_, basis=basis)
         with tempfile.TemporaryDirectory() as tmp:
             source = daily_source(Path(tmp) / "daily", rows, files=2)
-            result = engine.allocate(source, rules_, basis=basis, out_dir=Path(tmp) / "out")
+            result = engine.allocate(
+                source, rules_, basis=basis, out_dir=Path(tmp) / "out", keep_lines=True
+            )
+            assert result.path is not None
             lines = read_lines(result.path)
+            # without the lines (the default): the same summary to the byte, the same figures
+            summary = engine.allocate(source, rules_, basis=basis, out_dir=Path(tmp) / "summary")
+            assert summary.path is None
+            assert summary.summary_path.read_bytes() == result.summary_path.read_bytes()
+            assert (
+                dataclasses.replace(summary, path=result.path, summary_path=result.summary_path)
+                == result
+            )
 
         assert multiset(lines) == multiset([as_line(ln) for ln in expected.lines])
         assert result.rows == len(expected.lines)
@@ -83,6 +95,9 @@ class TestEdgeCasesAgree:
         ]
         rules_ = AllocationRules(a_split({3: "33.33", 1: "33.33", 2: "33.34"}), [])
         expected = reference.allocate(rows, rules_)
-        result = engine.allocate(daily_source(tmp_path, rows), rules_, out_dir=tmp_path / "out")
+        result = engine.allocate(
+            daily_source(tmp_path, rows), rules_, out_dir=tmp_path / "out", keep_lines=True
+        )
+        assert result.path is not None
         assert multiset(read_lines(result.path)) == multiset([as_line(ln) for ln in expected.lines])
         assert result.total == Decimal("1E-10")

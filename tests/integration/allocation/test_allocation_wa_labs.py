@@ -162,7 +162,10 @@ def allocated(
         store.refresh(str(wa_labs_cur), periods=["2018-11"])
         source = store.daily_costs("2018-11")
         with DuckDBAllocationEngine(threads=2) as engine:
-            yield engine.allocate(source, rules(), out_dir=work / "allocation"), engine
+            yield (
+                engine.allocate(source, rules(), out_dir=work / "allocation", keep_lines=True),
+                engine,
+            )
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +188,9 @@ class TestWellArchitectedLabsNovember:
         self, allocated: tuple[AllocationResult, DuckDBAllocationEngine], expected: Expected
     ) -> None:
         result, engine = allocated
-        found = dict(engine.spend([result.path], group_by="budget", include_unallocated=True))
+        found = dict(
+            engine.spend([result.summary_path], group_by="budget", include_unallocated=True)
+        )
         assert found.pop(None) == expected.unallocated
         wanted = expected.by_budget()
         assert set(found) == {b for b, (amount, _) in wanted.items() if amount != 0}
@@ -201,7 +206,7 @@ class TestWellArchitectedLabsNovember:
         self, allocated: tuple[AllocationResult, DuckDBAllocationEngine], expected: Expected
     ) -> None:
         result, engine = allocated
-        found = dict(engine.spend([result.path], group_by="budget"))
+        found = dict(engine.spend([result.summary_path], group_by="budget"))
         split_budgets = {10, 20, 30, 40}
         assert sum(found[b] for b in split_budgets) == sum(
             spend for spend, _ in expected.versions.values()
@@ -211,7 +216,9 @@ class TestWellArchitectedLabsNovember:
         self, allocated: tuple[AllocationResult, DuckDBAllocationEngine]
     ) -> None:
         result, engine = allocated
-        days = {day for day, _ in engine.spend([result.path], group_by="day", budget_ids={10})}
+        days = {
+            day for day, _ in engine.spend([result.summary_path], group_by="day", budget_ids={10})
+        }
         # budget 10 holds half of PAYER up to Sunday 11 November, then 74.5% of MEMBER from
         # Monday 19 November; nothing in between
         assert d(11) in days
@@ -222,7 +229,9 @@ class TestWellArchitectedLabsNovember:
         self, allocated: tuple[AllocationResult, DuckDBAllocationEngine]
     ) -> None:
         result, engine = allocated
-        days = [day for day, _ in engine.spend([result.path], group_by="day", budget_ids={52})]
+        days = [
+            day for day, _ in engine.spend([result.summary_path], group_by="day", budget_ids={52})
+        ]
         assert (days[0], days[-1]) == (d(3), d(20))
-        glue_reclaimed = engine.spend([result.path], group_by="day", budget_ids={51})
+        glue_reclaimed = engine.spend([result.summary_path], group_by="day", budget_ids={51})
         assert glue_reclaimed[0][0] == d(15)
