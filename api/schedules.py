@@ -32,6 +32,7 @@ from domain.schedules import service
 from domain.schedules.machine import Action, ScheduleStatus, Who
 from domain.schedules.months import schedule_months, spread, workload_estimates
 from domain.schedules.records import ScheduleState
+from domain.schedules.tasks import task_for
 
 router = APIRouter(prefix="/api/v1", tags=["schedules"], responses=PROBLEM_RESPONSES)
 
@@ -252,60 +253,21 @@ async def list_tasks(user: CurrentUser, uow: UoW, scope: ScopeFilter) -> list[Ta
 
 
 def _task(state: ScheduleState, budget: BudgetRecord, who: Who) -> list[TaskRead]:
-    name = " › ".join(budget.path)
-    link = f"/budgets/{budget.id}"
-    if (
-        state.status is ScheduleStatus.PENDING
-        and state.submitted_by_id != who.user_id
-        and who.decider_side
-    ):
-        return [
-            TaskRead(
-                kind="schedule.approve",
-                title=f"Approve the schedule of {name}",
-                budget_id=budget.id,
-                status=state.status,
-                version=state.version,
-                link=link,
-                actions=["approve", "reject"],
-            )
-        ]
-    if (
-        state.status is ScheduleStatus.RESCHEDULE_REQUESTED
-        and who.decider_side
-        and state.reschedule_requested_by_id != who.user_id
-    ):
-        return [
-            TaskRead(
-                kind="schedule.reschedule",
-                title=f"Reschedule requested for {name}",
-                budget_id=budget.id,
-                status=state.status,
-                version=state.version,
-                link=link,
-                reason=state.reason,
-                actions=["grant-reschedule", "decline-reschedule"],
-            )
-        ]
-    if (
-        state.status in (ScheduleStatus.REJECTED, ScheduleStatus.DRAFT)
-        and who.owner_side
-        and not who.decider_side
-    ):
-        verb = "Fix and resubmit" if state.status is ScheduleStatus.REJECTED else "Submit"
-        return [
-            TaskRead(
-                kind="schedule.submit",
-                title=f"{verb} the schedule of {name}",
-                budget_id=budget.id,
-                status=state.status,
-                version=state.version,
-                link=link,
-                reason=state.reason,
-                actions=["submit"],
-            )
-        ]
-    return []
+    task = task_for(state, who, " › ".join(budget.path))
+    if task is None:
+        return []
+    return [
+        TaskRead(
+            kind=task.kind,
+            title=task.title,
+            budget_id=budget.id,
+            status=state.status,
+            version=state.version,
+            link=f"/budgets/{budget.id}",
+            reason=state.reason,
+            actions=[a.value for a in task.actions],
+        )
+    ]
 
 
 @router.get("/notifications", response_model=list[NotificationRead])

@@ -152,3 +152,31 @@ class TestMonths:
         assert [est[m] for m in MONTHS] == [
             Decimal(x) for x in ("100", "100", "150", "150", "100", "100")
         ]
+
+
+class TestTasks:
+    def _state(self, status, submitted=1, requested=None):
+        from domain.schedules.records import ScheduleState
+
+        return ScheduleState(
+            budget_id=5,
+            status=status,
+            version=3,
+            submitted_by_id=submitted,
+            reschedule_requested_by_id=requested,
+        )
+
+    def test_who_sees_which_task(self):
+        from domain.schedules.tasks import task_for
+
+        pending = self._state(S.PENDING, submitted=OWNER.user_id)
+        assert task_for(pending, DECIDER, "B").actions == (A.APPROVE, A.REJECT)
+        assert task_for(pending, OWNER, "B") is None
+        own = self._state(S.PENDING, submitted=BOTH.user_id)
+        assert task_for(own, BOTH, "B") is None
+        asked = self._state(S.RESCHEDULE_REQUESTED, requested=OWNER.user_id)
+        assert task_for(asked, DECIDER, "B").kind == "schedule.reschedule"
+        rejected = self._state(S.REJECTED)
+        assert task_for(rejected, OWNER, "B").title == "Fix and resubmit the schedule of B"
+        assert task_for(rejected, NOBODY, "B") is None
+        assert task_for(self._state(S.APPROVED), DECIDER, "B") is None

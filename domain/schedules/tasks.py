@@ -1,0 +1,45 @@
+"""Which schedule decisions wait on whom: the tasks inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.schedules.machine import Action, ScheduleStatus, Who
+from domain.schedules.records import ScheduleState
+
+
+@dataclass(frozen=True)
+class Task:
+    kind: str
+    title: str
+    actions: tuple[Action, ...]
+
+
+def task_for(state: ScheduleState, who: Who, budget_name: str) -> Task | None:
+    """The decision `state` waits on from `who`, or None. Deciders see pending schedules and
+    reschedule requests they did not make; Product Owners see drafts and rejections."""
+    s = state.status
+    if s is ScheduleStatus.PENDING and who.decider_side and state.submitted_by_id != who.user_id:
+        return Task(
+            "schedule.approve",
+            f"Approve the schedule of {budget_name}",
+            (Action.APPROVE, Action.REJECT),
+        )
+    if (
+        s is ScheduleStatus.RESCHEDULE_REQUESTED
+        and who.decider_side
+        and state.reschedule_requested_by_id != who.user_id
+    ):
+        return Task(
+            "schedule.reschedule",
+            f"Reschedule requested for {budget_name}",
+            (Action.GRANT_RESCHEDULE, Action.DECLINE_RESCHEDULE),
+        )
+    if (
+        s in (ScheduleStatus.REJECTED, ScheduleStatus.DRAFT)
+        and who.owner_side
+        and not who.decider_side
+    ):
+        verb = "Fix and resubmit" if s is ScheduleStatus.REJECTED else "Submit"
+        return Task("schedule.submit", f"{verb} the schedule of {budget_name}", (Action.SUBMIT,))
+    return None
