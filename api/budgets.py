@@ -245,7 +245,7 @@ async def get_hierarchy(
         [HierarchyNode(n.id, n.parent_id, n.level, n.name) for n in nodes],
         {b.node_id: b.annual_amount for b in budgets},
         labels=labels,
-        visible_roots=None if scope.prefixes is None else _roots(scope),
+        visible_roots=scope.root_ids(),
     )
     statuses = {
         k: v.value for k, v in (await uow.schedules.statuses(b.id for b in budgets)).items()
@@ -255,12 +255,6 @@ async def get_hierarchy(
         labels=list(labels.as_tuple()),
         nodes=[_tree(t, {b.node_id: b.id for b in budgets}, statuses) for t in tree],
     )
-
-
-def _roots(scope: ResolvedScope) -> set[int]:
-    if scope.prefixes is None:
-        return set()
-    return {int(p.strip("/").split("/")[-1]) for p in scope.prefixes}
 
 
 @router.get("/users/{user_id}/scope", response_model=ScopeRead, tags=["budgets"])

@@ -256,8 +256,8 @@ async def get_spend(
                 for k, v in found
             ]
     total = sum((r.amount for r in rows if group_by != "node" or r.level == 1), Decimal("0"))
-    if group_by == "node" and scope.prefixes is not None:
-        roots = {int(p.strip("/").split("/")[-1]) for p in scope.prefixes}
+    roots = scope.root_ids()
+    if group_by == "node" and roots is not None:
         total = sum((r.amount for r in rows if r.node_id in roots), Decimal("0"))
     return SpendRead(
         group_by=group_by,
@@ -277,11 +277,7 @@ async def _by_node(
     for year in sorted({b.year for b in budgets}):
         nodes = await uow.budgets.nodes(year)
         leaf = {b.node_id: by_budget[b.id] for b in budgets if b.year == year}
-        roots = (
-            None
-            if scope.prefixes is None
-            else {int(p.strip("/").split("/")[-1]) for p in scope.prefixes}
-        )
+        roots = scope.root_ids()
         totals = rollup_totals(
             [HierarchyNode(n.id, n.parent_id, n.level, n.name) for n in nodes],
             leaf,

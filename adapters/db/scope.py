@@ -36,6 +36,12 @@ class ResolvedScope:
             return statement
         return statement.where(self.condition(path_column))
 
+    def root_ids(self) -> set[int] | None:
+        """The ids of the nodes the scope hangs from (None: unrestricted)."""
+        if self.prefixes is None:
+            return None
+        return {int(p.strip("/").split("/")[-1]) for p in self.prefixes}
+
     def covers(self, path: str) -> bool:
         return self.prefixes is None or any(path.startswith(p) for p in self.prefixes)
 
