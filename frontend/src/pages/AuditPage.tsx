@@ -4,6 +4,7 @@ import { fetchAllAuditEvents, useAuditEvents } from '../api/hooks';
 import type { AuditFilters } from '../api/queryKeys';
 import { DownloadCsvButton } from '../components/DownloadCsvButton';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { FilterBar, TextField } from '../components/Field';
 import { Pager } from '../components/Pager';
 import { describeChanges, entityLabel } from '../lib/audit';
 import type { CsvColumn } from '../lib/csv';
@@ -54,34 +55,34 @@ export function AuditPage() {
     <section>
       <h1 id="audit-title">Audit log</h1>
       <p className="muted">Every change, newest first: who did what, to which object, before and after.</p>
-      <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={apply}>
-        <div className="field">
-          <label htmlFor="audit-entity-type">Entity type</label>
-          <input
-            id="audit-entity-type"
-            list="audit-entity-types"
-            placeholder="e.g. user"
-            value={entityType}
-            onChange={(e) => setEntityType(e.target.value)}
-          />
-          <datalist id="audit-entity-types">
-            <option value="user" />
-          </datalist>
-        </div>
-        <div className="field">
-          <label htmlFor="audit-action">Action</label>
-          <input
-            id="audit-action"
-            list="audit-actions"
-            placeholder="e.g. user.update"
-            value={action}
-            onChange={(e) => setAction(e.target.value)}
-          />
-          <datalist id="audit-actions">
-            <option value="user.create" />
-            <option value="user.update" />
-          </datalist>
-        </div>
+      <FilterBar label="Filter the audit log" onSubmit={apply}>
+        <TextField
+          id="audit-entity-type"
+          label="Entity type"
+          list="audit-entity-types"
+          placeholder="e.g. user"
+          value={entityType}
+          onValue={setEntityType}
+          after={
+            <datalist id="audit-entity-types">
+              <option value="user" />
+            </datalist>
+          }
+        />
+        <TextField
+          id="audit-action"
+          label="Action"
+          list="audit-actions"
+          placeholder="e.g. user.update"
+          value={action}
+          onValue={setAction}
+          after={
+            <datalist id="audit-actions">
+              <option value="user.create" />
+              <option value="user.update" />
+            </datalist>
+          }
+        />
         <div className="field field-end actions">
           <button type="submit">Apply filters</button>
           <button type="button" className="secondary" onClick={clear}>
@@ -93,7 +94,7 @@ export function AuditPage() {
             rows={() => fetchAllAuditEvents(applied)}
           />
         </div>
-      </form>
+      </FilterBar>
 
       <ErrorNotice error={events.error} prefix="The audit log could not be loaded" />
       {events.data ? (

@@ -4,6 +4,7 @@ import { useToken } from '../App';
 import { useLogin } from '../api/hooks';
 import { loginNotice } from '../api/session';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { TextField } from '../components/Field';
 import { usePageTitle } from '../lib/usePageTitle';
 
 export function LoginPage() {
@@ -36,28 +37,24 @@ export function LoginPage() {
           </div>
         ) : null}
         <ErrorNotice error={login.error} />
-        <div className="field">
-          <label htmlFor="login-email">Email</label>
-          <input
-            id="login-email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="login-password">Password</label>
-          <input
-            id="login-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </div>
+        <TextField
+          id="login-email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onValue={setEmail}
+        />
+        <TextField
+          id="login-password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onValue={setPassword}
+        />
         <button type="submit" disabled={login.isPending}>
           {login.isPending ? 'Logging in…' : 'Log in'}
         </button>

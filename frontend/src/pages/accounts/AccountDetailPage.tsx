@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useAccount, useAccountAllocation, useBudgetDirectory } from '../../api/hooks';
 import { useCurrentUser } from '../../components/AppShell';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { sourceLabel } from '../../lib/accounts';
 import { formatDate } from '../../lib/months';
@@ -69,16 +69,14 @@ function AccountDetail({ accountId }: { accountId: string }) {
         <dd>{formatDate(a.vended_date)}</dd>
       </dl>
 
-      <div className="page-head">
-        <h2 id="split-history-title">Split history</h2>
-        {history.length > 0 ? (
-          <DownloadCsvButton
-            list={`account-${a.account_id}-splits`}
-            columns={splitCsvColumns(name)}
-            rows={() => splitShareRows(history)}
-          />
-        ) : null}
-      </div>
+      <SectionHead
+        id="split-history-title"
+        title="Split history"
+        csv={history.length > 0}
+        list={`account-${a.account_id}-splits`}
+        columns={splitCsvColumns(name)}
+        rows={() => splitShareRows(history)}
+      />
       <p className="hint">
         Each remap starts a new split; the previous one ends the day before. The split in force today is
         marked Current.

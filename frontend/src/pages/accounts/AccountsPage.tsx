@@ -6,6 +6,7 @@ import type { AccountFilters } from '../../api/queryKeys';
 import { useCurrentUser } from '../../components/AppShell';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { FilterBar, SelectField, TextField } from '../../components/Field';
 import {
   ACCOUNT_CSV_COLUMNS,
   ACCOUNT_TYPES,
@@ -67,56 +68,37 @@ export function AccountsPage() {
       {adding ? <AddAccountForm /> : null}
 
       <h2 id="accounts-list-title">All accounts</h2>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter accounts"
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <div className="field">
-          <label htmlFor="accounts-search">Search</label>
-          <input
-            id="accounts-search"
-            type="search"
-            placeholder="Account ID, name or email"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="accounts-type">Type</label>
-          <select
-            id="accounts-type"
-            value={type}
-            onChange={(e) => setType(e.target.value as AccountType | '')}
-          >
-            <option value="">All types</option>
-            {ACCOUNT_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="accounts-source">Source</label>
-          <select
-            id="accounts-source"
-            value={source}
-            onChange={(e) => setSource(e.target.value as AccountSource | '')}
-          >
-            <option value="">All sources</option>
-            {Object.entries(SOURCE_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-end">
+      <FilterBar
+        label="Filter accounts"
+        end={
           <DownloadCsvButton list="accounts" columns={ACCOUNT_CSV_COLUMNS} rows={() => accounts.data ?? []} />
-        </div>
-      </form>
+        }
+      >
+        <TextField
+          id="accounts-search"
+          label="Search"
+          type="search"
+          placeholder="Account ID, name or email"
+          value={search}
+          onValue={setSearch}
+        />
+        <SelectField
+          id="accounts-type"
+          label="Type"
+          value={type}
+          onValue={(v) => setType(v as AccountType | '')}
+          empty="All types"
+          options={ACCOUNT_TYPES}
+        />
+        <SelectField
+          id="accounts-source"
+          label="Source"
+          value={source}
+          onValue={(v) => setSource(v as AccountSource | '')}
+          empty="All sources"
+          options={Object.entries(SOURCE_LABELS).map(([value, label]) => ({ value, label }))}
+        />
+      </FilterBar>
 
       <ErrorNotice error={accounts.error} prefix="The accounts could not be loaded" />
       {accounts.data ? (

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import type { AccountType } from '../../client';
 import { useCreateAccount } from '../../api/hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { FieldErrors } from '../../components/FieldErrors';
 import { ACCOUNT_TYPES } from '../../lib/accounts';
 import { fieldErrors, otherErrors } from '../../lib/problem';
@@ -46,8 +47,7 @@ export function AddAccountForm() {
     );
   }
 
-  const invalid = (field: string) => (errors[field] ? true : undefined);
-  const describedBy = (field: string) => (errors[field] ? `${ID}-${field}-errors` : undefined);
+  const err = (field: string) => errorsOf(errors, ID, field);
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${ID}-title`}>
@@ -61,76 +61,53 @@ export function AddAccountForm() {
         </SuccessNotice>
       ) : null}
       <div className="options-grid">
-        <div className="field">
-          <label htmlFor={`${ID}-id`}>Account ID</label>
-          <input
-            id={`${ID}-id`}
-            type="text"
-            inputMode="numeric"
-            required
-            placeholder="12 digits"
-            value={accountId}
-            aria-invalid={invalid('account_id')}
-            aria-describedby={describedBy('account_id')}
-            onChange={(e) => setAccountId(e.target.value)}
-          />
-          <FieldErrors id={`${ID}-account_id-errors`} messages={errors.account_id} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-name`}>Name</label>
-          <input
-            id={`${ID}-name`}
-            type="text"
-            required
-            maxLength={200}
-            value={name}
-            aria-invalid={invalid('name')}
-            aria-describedby={describedBy('name')}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <FieldErrors id={`${ID}-name-errors`} messages={errors.name} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-email`}>Root email (optional)</label>
-          <input
-            id={`${ID}-email`}
-            type="email"
-            value={email}
-            aria-invalid={invalid('email')}
-            aria-describedby={describedBy('email')}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-          <FieldErrors id={`${ID}-email-errors`} messages={errors.email} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-type`}>Account type</label>
-          <select
-            id={`${ID}-type`}
-            value={type}
-            aria-invalid={invalid('account_type')}
-            onChange={(e) => setType(e.target.value as AccountType | '')}
-          >
-            <option value="">Not classified</option>
-            {ACCOUNT_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-          <FieldErrors id={`${ID}-account_type-errors`} messages={errors.account_type} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-vended`}>Vended date (optional)</label>
-          <input
-            id={`${ID}-vended`}
-            type="date"
-            value={vended}
-            aria-invalid={invalid('vended_date')}
-            aria-describedby={describedBy('vended_date')}
-            onChange={(e) => setVended(e.target.value)}
-          />
-          <FieldErrors id={`${ID}-vended_date-errors`} messages={errors.vended_date} />
-        </div>
+        <TextField
+          id={`${ID}-id`}
+          label="Account ID"
+          type="text"
+          inputMode="numeric"
+          required
+          placeholder="12 digits"
+          value={accountId}
+          {...err('account_id')}
+          onValue={setAccountId}
+        />
+        <TextField
+          id={`${ID}-name`}
+          label="Name"
+          type="text"
+          required
+          maxLength={200}
+          value={name}
+          {...err('name')}
+          onValue={setName}
+        />
+        <TextField
+          id={`${ID}-email`}
+          label="Root email (optional)"
+          type="email"
+          value={email}
+          {...err('email')}
+          onValue={setEmail}
+        />
+        <SelectField
+          id={`${ID}-type`}
+          label="Account type"
+          value={type}
+          {...err('account_type')}
+          aria-describedby={undefined}
+          onValue={(v) => setType(v as AccountType | '')}
+          empty="Not classified"
+          options={ACCOUNT_TYPES}
+        />
+        <TextField
+          id={`${ID}-vended`}
+          label="Vended date (optional)"
+          type="date"
+          value={vended}
+          {...err('vended_date')}
+          onValue={setVended}
+        />
       </div>
       <button type="submit" disabled={create.isPending}>
         {create.isPending ? 'Adding…' : 'Add account'}

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import type { BudgetRead } from '../../client';
 import { useCreateBudget } from '../../api/hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { FieldErrors } from '../../components/FieldErrors';
 import { CURRENCY, formatAmount } from '../../lib/money';
 import { formatMonth, monthsOfYear } from '../../lib/months';
@@ -72,8 +73,7 @@ export function AddLineItemForm({
       ),
     ].sort();
 
-  const invalid = (field: string) => (errors[field] ? true : undefined);
-  const describedBy = (field: string) => (errors[field] ? `${ID}-${field}-errors` : undefined);
+  const err = (field: string) => errorsOf(errors, ID, field);
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${ID}-title`}>
@@ -91,62 +91,48 @@ export function AddLineItemForm({
       ) : null}
       <div className="options-grid">
         {labels.map((label, level) => (
-          <div className="field" key={level}>
-            <label htmlFor={`${ID}-path-${level}`}>{label}</label>
-            <input
-              id={`${ID}-path-${level}`}
-              type="text"
-              required
-              maxLength={200}
-              list={`${ID}-names-${level}`}
-              value={names[level]}
-              aria-invalid={invalid(`path.${level}`)}
-              aria-describedby={describedBy(`path.${level}`)}
-              onChange={(e) => setNames((n) => n.map((x, i) => (i === level ? e.target.value : x)))}
-            />
-            <datalist id={`${ID}-names-${level}`}>
-              {suggestions(level).map((name) => (
-                <option key={name} value={name} />
-              ))}
-            </datalist>
-            <FieldErrors id={`${ID}-path.${level}-errors`} messages={errors[`path.${level}`]} />
-          </div>
-        ))}
-        <div className="field">
-          <label htmlFor={`${ID}-amount`}>Annual amount ({CURRENCY})</label>
-          <input
-            id={`${ID}-amount`}
+          <TextField
+            key={level}
+            id={`${ID}-path-${level}`}
+            label={label}
             type="text"
-            inputMode="decimal"
             required
-            placeholder="e.g. 12,000.00"
-            value={amount}
-            aria-invalid={invalid('annual_amount')}
-            aria-describedby={describedBy('annual_amount')}
-            onChange={(e) => setAmount(e.target.value)}
+            maxLength={200}
+            list={`${ID}-names-${level}`}
+            value={names[level]}
+            {...err(`path.${level}`)}
+            onValue={(value) => setNames((n) => n.map((x, i) => (i === level ? value : x)))}
+            after={
+              <datalist id={`${ID}-names-${level}`}>
+                {suggestions(level).map((name) => (
+                  <option key={name} value={name} />
+                ))}
+              </datalist>
+            }
           />
-          <FieldErrors id={`${ID}-annual_amount-errors`} messages={errors.annual_amount} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-start`}>Start month</label>
-          <select
-            id={`${ID}-start`}
-            value={start}
-            aria-invalid={invalid('start_date')}
-            aria-describedby={describedBy('start_date')}
-            onChange={(e) => setStart(e.target.value)}
-          >
-            <option value="">Start of year</option>
-            {monthsOfYear(year)
-              .slice(1)
-              .map((m) => (
-                <option key={m.value} value={m.value}>
-                  {m.label}
-                </option>
-              ))}
-          </select>
-          <FieldErrors id={`${ID}-start_date-errors`} messages={errors.start_date} />
-        </div>
+        ))}
+        <TextField
+          id={`${ID}-amount`}
+          label={`Annual amount (${CURRENCY})`}
+          type="text"
+          inputMode="decimal"
+          required
+          placeholder="e.g. 12,000.00"
+          value={amount}
+          {...err('annual_amount')}
+          onValue={setAmount}
+        />
+        <SelectField
+          id={`${ID}-start`}
+          label="Start month"
+          value={start}
+          {...err('start_date')}
+          onValue={setStart}
+          empty="Start of year"
+          options={monthsOfYear(year)
+            .slice(1)
+            .map((m) => ({ value: m.value, label: m.label }))}
+        />
       </div>
       <FieldErrors id={`${ID}-year-errors`} messages={errors.year} />
       <button type="submit" disabled={create.isPending}>

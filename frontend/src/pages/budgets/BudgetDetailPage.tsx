@@ -4,7 +4,7 @@ import type { VersionRead } from '../../client';
 import { useBudget } from '../../api/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount, StatusBadge } from '../../components/Amount';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { monthlyAmounts, orderVersions } from '../../lib/budgetVersions';
 import { csvDecimal, type CsvColumn } from '../../lib/csv';
@@ -132,10 +132,13 @@ function BudgetDetail({ budgetId }: { budgetId: number }) {
       <WorkloadsSection budget={b} />
       <BudgetSpend budget={b} />
 
-      <div className="page-head">
-        <h2 id="versions-title">Version history</h2>
-        <DownloadCsvButton list={`budget-${b.id}-versions`} columns={VERSION_COLUMNS} rows={() => versions} />
-      </div>
+      <SectionHead
+        id="versions-title"
+        title="Version history"
+        list={`budget-${b.id}-versions`}
+        columns={VERSION_COLUMNS}
+        rows={() => versions}
+      />
       <p className="hint">
         Each change of the annual amount is a new version from the 1st of a month; earlier months keep the
         amount they had.

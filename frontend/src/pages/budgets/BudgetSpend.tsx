@@ -1,7 +1,7 @@
 import type { BudgetDetail } from '../../client';
 import { useSchedule, useSpend, useSpendQueries } from '../../api/hooks';
 import { Amount } from '../../components/Amount';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { csvDecimal, type CsvColumn } from '../../lib/csv';
 import { centsToDecimal, CURRENCY, toCents } from '../../lib/money';
@@ -46,12 +46,14 @@ export function BudgetSpend({ budget }: { budget: BudgetDetail }) {
 
   return (
     <section aria-labelledby="budget-spend-title">
-      <div className="page-head">
-        <h2 id="budget-spend-title">Spend</h2>
-        {months.length > 0 ? (
-          <DownloadCsvButton list={`budget-${budget.id}-spend`} columns={CSV_COLUMNS} rows={() => months} />
-        ) : null}
-      </div>
+      <SectionHead
+        id="budget-spend-title"
+        title="Spend"
+        csv={months.length > 0}
+        list={`budget-${budget.id}-spend`}
+        columns={CSV_COLUMNS}
+        rows={() => months}
+      />
       <ErrorNotice error={year.error} prefix="The spend could not be loaded" />
       {year.isPending ? (
         <p className="loading">Loading spend…</p>

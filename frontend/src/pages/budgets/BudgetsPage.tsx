@@ -7,6 +7,7 @@ import { useCurrentUser } from '../../components/AppShell';
 import { Amount, StatusBadge } from '../../components/Amount';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { FilterBar, SelectField, TextField } from '../../components/Field';
 import { ScheduleBadge } from '../../components/ScheduleBadge';
 import { YearSelect } from '../../components/YearSelect';
 import { attributeNames, chooseYear, DEFAULT_LABELS, filterBudgets, sortBudgets } from '../../lib/budgets';
@@ -101,37 +102,33 @@ export function BudgetsPage() {
       {adding ? <AddLineItemForm key={year} year={year} labels={labels} budgets={all} /> : null}
 
       <h2 id="budgets-list-title">Product budgets</h2>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter budgets"
-        onSubmit={(e) => e.preventDefault()}
+      <FilterBar
+        label="Filter budgets"
+        end={
+          <DownloadCsvButton
+            list={`budgets-${year}`}
+            columns={csvColumns(labels, attributes)}
+            rows={() => shown}
+          />
+        }
       >
         <YearSelect id="budgets-year" years={years.data ?? []} value={year} onChange={pickYear} />
-        <div className="field">
-          <label htmlFor="budgets-status">Status</label>
-          <select
-            id="budgets-status"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as BudgetStatusFilter)}
-          >
-            {STATUS_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-grow">
-          <label htmlFor="budgets-filter">Filter</label>
-          <input
-            id="budgets-filter"
-            type="search"
-            placeholder="Any name, status or attribute"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-        </div>
+        <SelectField
+          id="budgets-status"
+          label="Status"
+          value={status}
+          onValue={(v) => setStatus(v as BudgetStatusFilter)}
+          options={STATUS_OPTIONS}
+        />
+        <TextField
+          id="budgets-filter"
+          className="field field-grow"
+          label="Filter"
+          type="search"
+          placeholder="Any name, status or attribute"
+          value={filter}
+          onValue={setFilter}
+        />
         {mayAct ? (
           <div className="field checkbox-field">
             <label htmlFor="budgets-needs-action" className="checkbox-label">
@@ -146,14 +143,7 @@ export function BudgetsPage() {
             </label>
           </div>
         ) : null}
-        <div className="field field-end">
-          <DownloadCsvButton
-            list={`budgets-${year}`}
-            columns={csvColumns(labels, attributes)}
-            rows={() => shown}
-          />
-        </div>
-      </form>
+      </FilterBar>
 
       <ErrorNotice error={budgets.error} prefix="The budgets could not be loaded" />
       {budgets.data ? (

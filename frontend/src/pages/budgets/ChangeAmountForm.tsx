@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { BudgetDetail, BudgetRead } from '../../client';
 import { useChangeBudgetAmount } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { FieldErrors } from '../../components/FieldErrors';
 import { CURRENCY, formatAmount } from '../../lib/money';
 import { defaultEffectiveMonth, formatMonth, monthsOfYear } from '../../lib/months';
@@ -40,52 +41,37 @@ export function ChangeAmountForm({
     );
   }
 
-  const describedBy = (field: string, hint?: string) =>
-    [hint ?? '', errors[field] ? `${id}-${field}-errors` : ''].join(' ').trim() || undefined;
-
   return (
     <form className="change-amount" onSubmit={submit} aria-label={`Change the amount of ${budget.product}`}>
       <ErrorNotice error={change.error} prefix="Not saved" />
       <FieldErrors id={`${id}-other-errors`} messages={unplaced.length ? unplaced : undefined} />
       <div className="inline-fields">
-        <div className="field">
-          <label htmlFor={`${id}-amount`}>New annual amount ({CURRENCY})</label>
-          <input
-            id={`${id}-amount`}
-            type="text"
-            inputMode="decimal"
-            required
-            autoFocus
-            value={amount}
-            aria-invalid={errors.annual_amount ? true : undefined}
-            aria-describedby={describedBy('annual_amount', `${id}-amount-hint`)}
-            onChange={(e) => setAmount(e.target.value)}
-          />
-          <p className="hint" id={`${id}-amount-hint`}>
-            Now {formatAmount(budget.annual_amount)} {CURRENCY}
-          </p>
-          <FieldErrors id={`${id}-annual_amount-errors`} messages={errors.annual_amount} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-month`}>Effective from</label>
-          <select
-            id={`${id}-month`}
-            value={month}
-            aria-invalid={errors.effective_from ? true : undefined}
-            aria-describedby={describedBy('effective_from', `${id}-month-hint`)}
-            onChange={(e) => setMonth(e.target.value)}
-          >
-            {monthsOfYear(budget.year, budget.start_date).map((m) => (
-              <option key={m.value} value={m.value} disabled={m.disabled}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-          <p className="hint" id={`${id}-month-hint`}>
-            From the 1st; earlier months keep their amount
-          </p>
-          <FieldErrors id={`${id}-effective_from-errors`} messages={errors.effective_from} />
-        </div>
+        <TextField
+          id={`${id}-amount`}
+          label={`New annual amount (${CURRENCY})`}
+          type="text"
+          inputMode="decimal"
+          required
+          autoFocus
+          value={amount}
+          {...errorsOf(errors, id, 'annual_amount')}
+          hint={`Now ${formatAmount(budget.annual_amount)} ${CURRENCY}`}
+          onValue={setAmount}
+        />
+        <SelectField
+          id={`${id}-month`}
+          label="Effective from"
+          value={month}
+          {...errorsOf(errors, id, 'effective_from')}
+          hint="From the 1st; earlier months keep their amount"
+          onValue={setMonth}
+        >
+          {monthsOfYear(budget.year, budget.start_date).map((m) => (
+            <option key={m.value} value={m.value} disabled={m.disabled}>
+              {m.label}
+            </option>
+          ))}
+        </SelectField>
         <div className="actions field-buttons">
           <button type="submit" disabled={change.isPending}>
             {change.isPending ? 'Saving…' : 'Save new amount'}

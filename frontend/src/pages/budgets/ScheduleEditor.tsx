@@ -3,7 +3,7 @@ import type { Action, BudgetDetail, ScheduleMonthRead, ScheduleRead } from '../.
 import { useSaveSchedule, useSchedule, useScheduleAction, useSpreadSchedule } from '../../api/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { ScheduleBadge } from '../../components/ScheduleBadge';
 import { csvDecimal, type CsvColumn } from '../../lib/csv';
@@ -148,16 +148,17 @@ function Editor({
 
   return (
     <>
-      <div className="page-head">
-        <h2 id={`${ID}-title`}>
-          Monthly schedule <ScheduleBadge status={schedule.status} />
-        </h2>
-        <DownloadCsvButton
-          list={`budget-${budget.id}-schedule`}
-          columns={CSV_COLUMNS(schedule.status)}
-          rows={() => schedule.months}
-        />
-      </div>
+      <SectionHead
+        id={`${ID}-title`}
+        title={
+          <>
+            Monthly schedule <ScheduleBadge status={schedule.status} />
+          </>
+        }
+        list={`budget-${budget.id}-schedule`}
+        columns={CSV_COLUMNS(schedule.status)}
+        rows={() => schedule.months}
+      />
       <p className="hint">
         The months from the budget&apos;s start to year end must add up to the annual amount. Beside each
         month: the monthly estimates of the workloads running that month. Version {schedule.version}.

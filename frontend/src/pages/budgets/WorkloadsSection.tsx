@@ -5,6 +5,7 @@ import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { FieldErrors } from '../../components/FieldErrors';
 import { csvDecimal, type CsvColumn } from '../../lib/csv';
 import { CURRENCY, formatAmount, sumAmounts } from '../../lib/money';
@@ -189,8 +190,7 @@ function WorkloadForm({ budget }: { budget: BudgetDetail }) {
     );
   }
 
-  const invalid = (field: string) => (errors[field] ? true : undefined);
-  const describedBy = (field: string) => (errors[field] ? `${ID}-${field}-errors` : undefined);
+  const err = (field: string) => errorsOf(errors, ID, field);
 
   return (
     <form className="card" onSubmit={submit} aria-label="Add a workload">
@@ -198,104 +198,77 @@ function WorkloadForm({ budget }: { budget: BudgetDetail }) {
       <FieldErrors id={`${ID}-other-errors`} messages={unplaced.length ? unplaced : undefined} />
       <SuccessNotice>{added}</SuccessNotice>
       <div className="options-grid">
-        <div className="field">
-          <label htmlFor={`${ID}-name`}>Workload name</label>
-          <input
-            id={`${ID}-name`}
-            type="text"
-            required
-            maxLength={200}
-            value={name}
-            aria-invalid={invalid('name')}
-            aria-describedby={describedBy('name')}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <FieldErrors id={`${ID}-name-errors`} messages={errors.name} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-account`}>AWS account</label>
-          <input
-            id={`${ID}-account`}
-            type="text"
-            inputMode="numeric"
-            required
-            placeholder="12 digits"
-            list={`${ID}-accounts`}
-            value={accountId}
-            aria-invalid={invalid('account_id')}
-            aria-describedby={describedBy('account_id')}
-            onChange={(e) => setAccountId(e.target.value)}
-          />
-          <datalist id={`${ID}-accounts`}>
-            {suggestions.map((a) => (
-              <option key={a} value={a} />
-            ))}
-          </datalist>
-          <FieldErrors id={`${ID}-account_id-errors`} messages={errors.account_id} />
-        </div>
-        <div className="field field-grow">
-          <label htmlFor={`${ID}-url`}>AWS Pricing Calculator link</label>
-          <input
-            id={`${ID}-url`}
-            type="url"
-            required
-            placeholder="https://calculator.aws/#/estimate?id=…"
-            value={url}
-            aria-invalid={invalid('calculator_url')}
-            aria-describedby={describedBy('calculator_url')}
-            onChange={(e) => setUrl(e.target.value)}
-          />
-          <FieldErrors id={`${ID}-calculator_url-errors`} messages={errors.calculator_url} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-estimate`}>Monthly estimate ({CURRENCY})</label>
-          <input
-            id={`${ID}-estimate`}
-            type="text"
-            inputMode="decimal"
-            required
-            value={estimate}
-            aria-invalid={invalid('monthly_estimate')}
-            aria-describedby={describedBy('monthly_estimate')}
-            onChange={(e) => setEstimate(e.target.value)}
-          />
-          <FieldErrors id={`${ID}-monthly_estimate-errors`} messages={errors.monthly_estimate} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-launch`}>Launch month</label>
-          <select
-            id={`${ID}-launch`}
-            value={launch}
-            aria-invalid={invalid('launch_month')}
-            onChange={(e) => setLaunch(e.target.value)}
-          >
-            {months.map((m) => (
-              <option key={m.value} value={m.value.slice(0, 7)}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-          <FieldErrors id={`${ID}-launch_month-errors`} messages={errors.launch_month} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ID}-end`}>Teardown month</label>
-          <select
-            id={`${ID}-end`}
-            value={end}
-            aria-invalid={invalid('end_month')}
-            onChange={(e) => setEnd(e.target.value)}
-          >
-            <option value="">End of the year</option>
-            {months
-              .filter((m) => m.value.slice(0, 7) >= launch)
-              .map((m) => (
-                <option key={m.value} value={m.value.slice(0, 7)}>
-                  {m.label}
-                </option>
+        <TextField
+          id={`${ID}-name`}
+          label="Workload name"
+          type="text"
+          required
+          maxLength={200}
+          value={name}
+          {...err('name')}
+          onValue={setName}
+        />
+        <TextField
+          id={`${ID}-account`}
+          label="AWS account"
+          type="text"
+          inputMode="numeric"
+          required
+          placeholder="12 digits"
+          list={`${ID}-accounts`}
+          value={accountId}
+          {...err('account_id')}
+          onValue={setAccountId}
+          after={
+            <datalist id={`${ID}-accounts`}>
+              {suggestions.map((a) => (
+                <option key={a} value={a} />
               ))}
-          </select>
-          <FieldErrors id={`${ID}-end_month-errors`} messages={errors.end_month} />
-        </div>
+            </datalist>
+          }
+        />
+        <TextField
+          id={`${ID}-url`}
+          className="field field-grow"
+          label="AWS Pricing Calculator link"
+          type="url"
+          required
+          placeholder="https://calculator.aws/#/estimate?id=…"
+          value={url}
+          {...err('calculator_url')}
+          onValue={setUrl}
+        />
+        <TextField
+          id={`${ID}-estimate`}
+          label={`Monthly estimate (${CURRENCY})`}
+          type="text"
+          inputMode="decimal"
+          required
+          value={estimate}
+          {...err('monthly_estimate')}
+          onValue={setEstimate}
+        />
+        <SelectField
+          id={`${ID}-launch`}
+          label="Launch month"
+          value={launch}
+          {...err('launch_month')}
+          aria-describedby={undefined}
+          onValue={setLaunch}
+          options={months.map((m) => ({ value: m.value.slice(0, 7), label: m.label }))}
+        />
+        <SelectField
+          id={`${ID}-end`}
+          label="Teardown month"
+          value={end}
+          {...err('end_month')}
+          aria-describedby={undefined}
+          onValue={setEnd}
+          empty="End of the year"
+          options={months
+            .filter((m) => m.value.slice(0, 7) >= launch)
+            .map((m) => ({ value: m.value.slice(0, 7), label: m.label }))}
+        />
       </div>
       <button type="submit" disabled={create.isPending}>
         {create.isPending ? 'Adding…' : 'Add workload'}

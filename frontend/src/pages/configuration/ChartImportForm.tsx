@@ -4,7 +4,7 @@ import type { BodyBudgetsImportChartOfAccounts } from '../../client';
 import { useImportChart } from '../../api/hooks';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
-import { FieldErrors } from '../../components/FieldErrors';
+import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { RowErrorsTable } from '../../components/RowErrorsTable';
 import {
   COUNT_NAMES,
@@ -58,15 +58,6 @@ export function ChartImportForm() {
     });
   }
 
-  function optionProps(key: keyof OptionFields) {
-    const invalid = Boolean(byField[key]);
-    return {
-      id: `${ID}-${key}`,
-      'aria-invalid': invalid || undefined,
-      'aria-describedby': invalid ? `${ID}-${key}-errors` : undefined,
-    };
-  }
-
   const result = upload.data;
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${ID}-title`}>
@@ -115,28 +106,24 @@ export function ChartImportForm() {
           Optional: leave empty to take them from the file name. What you enter here wins over the name.
         </p>
         <div className="options-grid">
-          <div className="field">
-            <label htmlFor={`${ID}-effective_year`}>{OPTION_LABELS.effective_year}</label>
-            <input
-              {...optionProps('effective_year')}
-              type="text"
-              inputMode="numeric"
-              placeholder="e.g. 2025"
-              value={options.effective_year}
-              onChange={(e) => set('effective_year', e.target.value)}
-            />
-            <FieldErrors id={`${ID}-effective_year-errors`} messages={byField.effective_year} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${ID}-start_date`}>{OPTION_LABELS.start_date}</label>
-            <input
-              {...optionProps('start_date')}
-              type="date"
-              value={options.start_date}
-              onChange={(e) => set('start_date', e.target.value)}
-            />
-            <FieldErrors id={`${ID}-start_date-errors`} messages={byField.start_date} />
-          </div>
+          <TextField
+            id={`${ID}-effective_year`}
+            label={OPTION_LABELS.effective_year}
+            type="text"
+            inputMode="numeric"
+            placeholder="e.g. 2025"
+            value={options.effective_year}
+            {...errorsOf(byField, ID, 'effective_year')}
+            onValue={(value) => set('effective_year', value)}
+          />
+          <TextField
+            id={`${ID}-start_date`}
+            label={OPTION_LABELS.start_date}
+            type="date"
+            value={options.start_date}
+            {...errorsOf(byField, ID, 'start_date')}
+            onValue={(value) => set('start_date', value)}
+          />
           <TriState
             id={`${ID}-is_new`}
             label={OPTION_LABELS.is_new}
@@ -153,26 +140,22 @@ export function ChartImportForm() {
             onChange={(v) => set('is_override', v)}
             errors={byField.is_override}
           />
-          <div className="field">
-            <label htmlFor={`${ID}-version`}>{OPTION_LABELS.version}</label>
-            <input
-              {...optionProps('version')}
-              type="text"
-              value={options.version}
-              onChange={(e) => set('version', e.target.value)}
-            />
-            <FieldErrors id={`${ID}-version-errors`} messages={byField.version} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${ID}-customer`}>{OPTION_LABELS.customer}</label>
-            <input
-              {...optionProps('customer')}
-              type="text"
-              value={options.customer}
-              onChange={(e) => set('customer', e.target.value)}
-            />
-            <FieldErrors id={`${ID}-customer-errors`} messages={byField.customer} />
-          </div>
+          <TextField
+            id={`${ID}-version`}
+            label={OPTION_LABELS.version}
+            type="text"
+            value={options.version}
+            {...errorsOf(byField, ID, 'version')}
+            onValue={(value) => set('version', value)}
+          />
+          <TextField
+            id={`${ID}-customer`}
+            label={OPTION_LABELS.customer}
+            type="text"
+            value={options.customer}
+            {...errorsOf(byField, ID, 'customer')}
+            onValue={(value) => set('customer', value)}
+          />
         </div>
       </fieldset>
 
@@ -221,6 +204,12 @@ export function ChartImportForm() {
   );
 }
 
+const TRI_STATE_OPTIONS = [
+  { value: '', label: 'From the file name' },
+  { value: 'true', label: 'Yes (true)' },
+  { value: 'false', label: 'No (false)' },
+];
+
 function TriState({
   id,
   label,
@@ -236,25 +225,16 @@ function TriState({
   onChange: (value: '' | 'true' | 'false') => void;
   errors: string[] | undefined;
 }) {
-  const invalid = Boolean(errors);
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        value={value}
-        aria-invalid={invalid || undefined}
-        aria-describedby={[`${id}-hint`, invalid ? `${id}-errors` : ''].join(' ').trim()}
-        onChange={(e) => onChange(e.target.value as '' | 'true' | 'false')}
-      >
-        <option value="">From the file name</option>
-        <option value="true">Yes (true)</option>
-        <option value="false">No (false)</option>
-      </select>
-      <p className="hint" id={`${id}-hint`}>
-        Yes: {hint}
-      </p>
-      <FieldErrors id={`${id}-errors`} messages={errors} />
-    </div>
+    <SelectField
+      id={id}
+      label={label}
+      value={value}
+      errors={errors}
+      errorsId={`${id}-errors`}
+      hint={`Yes: ${hint}`}
+      onValue={(v) => onChange(v as '' | 'true' | 'false')}
+      options={TRI_STATE_OPTIONS}
+    />
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useDefineYear, useYears } from '../../api/hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { errorsOf, TextField } from '../../components/Field';
 import { FieldErrors } from '../../components/FieldErrors';
 import { DEFAULT_LABELS } from '../../lib/budgets';
 import { fieldErrors, otherErrors } from '../../lib/problem';
@@ -35,9 +36,6 @@ export function DefineYearForm() {
     define.reset();
   }
 
-  const described = (field: string) =>
-    errors[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${ID}-${field}-errors` } : {};
-
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${ID}-title`}>
       <h2 id={`${ID}-title`}>Define year naming</h2>
@@ -49,44 +47,31 @@ export function DefineYearForm() {
       <ErrorNotice error={define.error} prefix="The naming was not saved" />
       <FieldErrors id={`${ID}-labels-errors`} messages={[...(errors.labels ?? []), ...unplaced]} />
       <SuccessNotice>{saved}</SuccessNotice>
-      <div className="field">
-        <label htmlFor={`${ID}-year`}>Fiscal year</label>
-        <input
-          id={`${ID}-year`}
-          type="number"
-          min={2000}
-          max={2100}
-          required
-          value={year}
-          onChange={(e) => setYear(e.target.value)}
-          {...described('year')}
-        />
-        <FieldErrors id={`${ID}-year-errors`} messages={errors.year} />
-      </div>
+      <TextField
+        id={`${ID}-year`}
+        label="Fiscal year"
+        type="number"
+        min={2000}
+        max={2100}
+        required
+        value={year}
+        {...errorsOf(errors, ID, 'year')}
+        onValue={setYear}
+      />
       <div className="options-grid">
         {labels.map((label, index) => (
-          <div className="field" key={index}>
-            <label htmlFor={`${ID}-label-${index}`}>Level {index + 1} label</label>
-            <input
-              id={`${ID}-label-${index}`}
-              type="text"
-              required
-              maxLength={200}
-              value={label}
-              aria-invalid={errors[`labels.${index}`] ? true : undefined}
-              aria-describedby={[
-                `${ID}-label-${index}-hint`,
-                errors[`labels.${index}`] ? `${ID}-labels.${index}-errors` : '',
-              ]
-                .join(' ')
-                .trim()}
-              onChange={(e) => setLabels((ls) => ls.map((l, i) => (i === index ? e.target.value : l)))}
-            />
-            <p className="hint" id={`${ID}-label-${index}-hint`}>
-              {LEVEL_HINTS[index]}
-            </p>
-            <FieldErrors id={`${ID}-labels.${index}-errors`} messages={errors[`labels.${index}`]} />
-          </div>
+          <TextField
+            key={index}
+            id={`${ID}-label-${index}`}
+            label={`Level ${index + 1} label`}
+            type="text"
+            required
+            maxLength={200}
+            value={label}
+            {...errorsOf(errors, ID, `labels.${index}`)}
+            hint={LEVEL_HINTS[index]}
+            onValue={(value) => setLabels((ls) => ls.map((l, i) => (i === index ? value : l)))}
+          />
         ))}
       </div>
       <button type="submit" disabled={define.isPending}>

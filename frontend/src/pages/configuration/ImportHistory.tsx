@@ -3,6 +3,7 @@ import type { ImportRead } from '../../client';
 import { useBudgetImports, useYears } from '../../api/hooks';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { FilterBar, SelectField } from '../../components/Field';
 import { COUNT_NAMES, describeOptions } from '../../lib/chartImport';
 import type { CsvColumn } from '../../lib/csv';
 import { formatCount, formatDateTime } from '../../lib/format';
@@ -40,28 +41,20 @@ export function ImportHistory() {
   return (
     <section aria-labelledby="import-history-title">
       <h2 id="import-history-title">Import history</h2>
-      <form className="filters" aria-label="Filter the import history" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor="import-history-year">Year</label>
-          <select
-            id="import-history-year"
-            value={year ?? ''}
-            onChange={(e) => setYear(e.target.value === '' ? null : Number(e.target.value))}
-          >
-            <option value="">All years</option>
-            {[...(years.data ?? [])]
-              .sort((a, b) => b.year - a.year)
-              .map((y) => (
-                <option key={y.year} value={y.year}>
-                  {y.year}
-                </option>
-              ))}
-          </select>
-        </div>
-        <div className="field field-end">
-          <DownloadCsvButton list="budget-imports" columns={CSV_COLUMNS} rows={() => rows} />
-        </div>
-      </form>
+      <FilterBar
+        label="Filter the import history"
+        search={false}
+        end={<DownloadCsvButton list="budget-imports" columns={CSV_COLUMNS} rows={() => rows} />}
+      >
+        <SelectField
+          id="import-history-year"
+          label="Year"
+          value={year ?? ''}
+          onValue={(v) => setYear(v === '' ? null : Number(v))}
+          empty="All years"
+          options={[...(years.data ?? [])].sort((a, b) => b.year - a.year).map((y) => y.year)}
+        />
+      </FilterBar>
       <ErrorNotice error={imports.error} prefix="The import history could not be loaded" />
       {imports.isPending ? (
         <p className="loading">Loading the import history…</p>

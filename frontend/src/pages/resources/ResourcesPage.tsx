@@ -12,6 +12,7 @@ import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { FilterBar, TextField } from '../../components/Field';
 import { BudgetName } from '../../components/ScheduleBadge';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { CURRENCY } from '../../lib/money';
@@ -62,44 +63,34 @@ export function ResourcesPage() {
           : ' You see the resources of accounts allocated to your budgets.'}
       </p>
       <SuccessNotice>{done}</SuccessNotice>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter resources"
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <div className="field field-grow">
-          <label htmlFor="resources-search">Search</label>
-          <input
-            id="resources-search"
-            type="search"
-            placeholder={claimed ? 'Resource ID, account or workload' : 'Resource ID or tag value'}
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
+      <FilterBar label="Filter resources">
+        <TextField
+          id="resources-search"
+          className="field field-grow"
+          label="Search"
+          type="search"
+          placeholder={claimed ? 'Resource ID, account or workload' : 'Resource ID or tag value'}
+          value={search}
+          onValue={setSearch}
+        />
         {!claimed ? (
           <>
-            <div className="field">
-              <label htmlFor="resources-service">Service</label>
-              <input
-                id="resources-service"
-                type="search"
-                placeholder="e.g. AmazonEC2"
-                value={service}
-                onChange={(e) => setService(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="resources-tag">Tag</label>
-              <input
-                id="resources-tag"
-                type="search"
-                placeholder="key or key=value"
-                value={tag}
-                onChange={(e) => setTag(e.target.value)}
-              />
-            </div>
+            <TextField
+              id="resources-service"
+              label="Service"
+              type="search"
+              placeholder="e.g. AmazonEC2"
+              value={service}
+              onValue={setService}
+            />
+            <TextField
+              id="resources-tag"
+              label="Tag"
+              type="search"
+              placeholder="key or key=value"
+              value={tag}
+              onValue={setTag}
+            />
           </>
         ) : null}
         <div className="field checkbox-field">
@@ -116,7 +107,7 @@ export function ResourcesPage() {
             Claimed
           </label>
         </div>
-      </form>
+      </FilterBar>
       <ErrorNotice error={workloads.error} prefix="The workloads could not be loaded" />
       {claimed ? (
         <ClaimsTable

@@ -2,7 +2,7 @@ import type { BillingPeriodRead, CurEventRead, RefreshRead } from '../../client'
 import { useBillingPeriods, useCurEvents, useRefreshCur } from '../../api/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { csvDecimal, type CsvColumn } from '../../lib/csv';
 import { formatCount, formatDateTime } from '../../lib/format';
@@ -58,10 +58,13 @@ export function BillingPeriodsPage() {
       <ErrorNotice error={refresh.error} prefix="The refresh failed" />
       {refresh.data ? <RefreshResult result={refresh.data} /> : null}
 
-      <div className="page-head">
-        <h2 id="periods-title">Periods</h2>
-        <DownloadCsvButton list="billing-periods" columns={PERIOD_COLUMNS} rows={() => sorted} />
-      </div>
+      <SectionHead
+        id="periods-title"
+        title="Periods"
+        list="billing-periods"
+        columns={PERIOD_COLUMNS}
+        rows={() => sorted}
+      />
       <ErrorNotice error={periods.error} prefix="The billing periods could not be loaded" />
       {periods.isPending ? (
         <p className="loading">Loading billing periods…</p>
@@ -119,10 +122,13 @@ export function BillingPeriodsPage() {
 
       {canRefresh ? (
         <>
-          <div className="page-head">
-            <h2 id="events-title">Recent CUR events</h2>
-            <DownloadCsvButton list="cur-events" columns={EVENT_COLUMNS} rows={() => events.data ?? []} />
-          </div>
+          <SectionHead
+            id="events-title"
+            title="Recent CUR events"
+            list="cur-events"
+            columns={EVENT_COLUMNS}
+            rows={() => events.data ?? []}
+          />
           <ErrorNotice error={events.error} prefix="The CUR events could not be loaded" />
           {events.isPending ? (
             <p className="loading">Loading CUR events…</p>

@@ -1,7 +1,7 @@
 import type { AccountRead, BudgetRead, SplitVersionRead } from '../../client';
 import { useAccounts, useAllocationSummary, useBudgetDirectory } from '../../api/hooks';
 import { useCurrentUser } from '../../components/AppShell';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { splitCsvColumns, splitShareRows, type SplitShareRow } from '../../lib/splits';
 import { SplitVersionsTable } from '../accounts/SplitVersionsTable';
@@ -32,18 +32,16 @@ export function AllocationPanel() {
 
   return (
     <section className="card summary-card summary-wide" aria-labelledby="allocation-title">
-      <div className="page-head">
-        <h2 id="allocation-title">Account allocation</h2>
-        {all.length > 0 ? (
-          <DownloadCsvButton
-            list="account-allocation"
-            columns={splitCsvColumns(name, [
-              { header: 'group', value: (r: SplitShareRow) => groupOf.get(r.version.id) ?? '' },
-            ])}
-            rows={() => splitShareRows(all)}
-          />
-        ) : null}
-      </div>
+      <SectionHead
+        id="allocation-title"
+        title="Account allocation"
+        csv={all.length > 0}
+        list="account-allocation"
+        columns={splitCsvColumns(name, [
+          { header: 'group', value: (r: SplitShareRow) => groupOf.get(r.version.id) ?? '' },
+        ])}
+        rows={() => splitShareRows(all)}
+      />
       <ErrorNotice error={summary.error} prefix="The account allocation could not be loaded" />
       {summary.isPending ? (
         <p className="loading">Loading the account allocation…</p>

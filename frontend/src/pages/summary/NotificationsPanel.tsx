@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import type { NotificationRead } from '../../client';
 import { fetchNotifications, useMarkNotificationRead, useNotifications } from '../../api/hooks';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import type { CsvColumn } from '../../lib/csv';
 import { formatDateTime } from '../../lib/format';
@@ -21,14 +21,13 @@ export function NotificationsPanel() {
   const markRead = useMarkNotificationRead();
   return (
     <section className="card summary-card" aria-labelledby="notifications-title">
-      <div className="page-head">
-        <h2 id="notifications-title">Unread notifications</h2>
-        <DownloadCsvButton
-          list="notifications"
-          columns={CSV_COLUMNS}
-          rows={() => fetchNotifications(false)}
-        />
-      </div>
+      <SectionHead
+        id="notifications-title"
+        title="Unread notifications"
+        list="notifications"
+        columns={CSV_COLUMNS}
+        rows={() => fetchNotifications(false)}
+      />
       <ErrorNotice error={unread.error} prefix="Your notifications could not be loaded" />
       <ErrorNotice error={markRead.error} prefix="Not marked read" />
       {unread.isPending ? (

@@ -1,7 +1,7 @@
 import { useBillingPeriods, useBudgetDirectory, useSpend } from '../../api/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { BudgetName } from '../../components/ScheduleBadge';
 import { CURRENCY } from '../../lib/money';
@@ -46,18 +46,14 @@ export function SpendPanel() {
 
   return (
     <section className="card summary-card" aria-labelledby="spend-title">
-      <div className="page-head">
-        <h2 id="spend-title">
-          Spend by budget{latest.period ? `, ${formatMonth(`${latest.period}-01`)}` : ''}
-        </h2>
-        {latest.period && rows.length > 0 ? (
-          <DownloadCsvButton
-            list={`spend-${latest.period}`}
-            columns={spendCsvColumns(latest.period, names, CURRENCY)}
-            rows={() => rows}
-          />
-        ) : null}
-      </div>
+      <SectionHead
+        id="spend-title"
+        title={`Spend by budget${latest.period ? `, ${formatMonth(`${latest.period}-01`)}` : ''}`}
+        csv={!!latest.period && rows.length > 0}
+        list={`spend-${latest.period}`}
+        columns={spendCsvColumns(latest.period ?? '', names, CURRENCY)}
+        rows={() => rows}
+      />
       <ErrorNotice error={latest.error ?? spend.error} prefix="The spend could not be loaded" />
       {latest.isPending || (latest.period !== null && spend.isPending) ? (
         <p className="loading">Loading spend…</p>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { Action, TaskRead } from '../../client';
 import { useFetchSchedule, useScheduleAction, useTasks } from '../../api/hooks';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { ScheduleBadge } from '../../components/ScheduleBadge';
 import type { CsvColumn } from '../../lib/csv';
@@ -38,12 +38,14 @@ export function TasksPanel() {
   const [done, setDone] = useState<string | null>(null);
   return (
     <section className="card summary-card" aria-labelledby="tasks-title">
-      <div className="page-head">
-        <h2 id="tasks-title">Tasks awaiting me</h2>
-        {tasks.data && tasks.data.length > 0 ? (
-          <DownloadCsvButton list="tasks" columns={CSV_COLUMNS} rows={() => tasks.data ?? []} />
-        ) : null}
-      </div>
+      <SectionHead
+        id="tasks-title"
+        title="Tasks awaiting me"
+        csv={!!tasks.data && tasks.data.length > 0}
+        list="tasks"
+        columns={CSV_COLUMNS}
+        rows={() => tasks.data ?? []}
+      />
       <SuccessNotice>{done}</SuccessNotice>
       <ErrorNotice error={tasks.error} prefix="Your tasks could not be loaded" />
       {tasks.isPending ? (

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useCreateUser } from '../../api/hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
-import { FieldErrors } from '../../components/FieldErrors';
+import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { fieldErrors, otherErrors } from '../../lib/problem';
 import { ROLE_LABELS, ROLES, isRole, roleLabel } from '../../lib/roles';
 
@@ -40,13 +40,12 @@ export function AddUserForm() {
     );
   }
 
-  function inputProps(field: Field) {
-    const invalid = Boolean(errors[field]);
+  function fieldProps(field: Field) {
     return {
       id: `add-user-${field}`,
       value: form[field],
-      'aria-invalid': invalid || undefined,
-      'aria-describedby': invalid ? `add-user-${field}-errors` : undefined,
+      ...errorsOf(errors, 'add-user', field),
+      onValue: (value: string) => set(field, value),
     };
   }
 
@@ -62,58 +61,28 @@ export function AddUserForm() {
         </ul>
       ) : null}
       <SuccessNotice>{added}</SuccessNotice>
-      <div className="field">
-        <label htmlFor="add-user-email">Email</label>
-        <input
-          {...inputProps('email')}
-          type="email"
-          required
-          autoComplete="off"
-          onChange={(e) => set('email', e.target.value)}
-        />
-        <FieldErrors id="add-user-email-errors" messages={errors.email} />
-      </div>
-      <div className="field">
-        <label htmlFor="add-user-name">Name</label>
-        <input
-          {...inputProps('name')}
-          type="text"
-          required
-          maxLength={200}
-          onChange={(e) => set('name', e.target.value)}
-        />
-        <FieldErrors id="add-user-name-errors" messages={errors.name} />
-      </div>
-      <div className="field">
-        <label htmlFor="add-user-role">Role</label>
-        <select {...inputProps('role')} required onChange={(e) => set('role', e.target.value)}>
-          <option value="" disabled>
-            Choose a role
+      <TextField label="Email" {...fieldProps('email')} type="email" required autoComplete="off" />
+      <TextField label="Name" {...fieldProps('name')} type="text" required maxLength={200} />
+      <SelectField label="Role" {...fieldProps('role')} required>
+        <option value="" disabled>
+          Choose a role
+        </option>
+        {ROLES.map((role) => (
+          <option key={role} value={role}>
+            {ROLE_LABELS[role]}
           </option>
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {ROLE_LABELS[role]}
-            </option>
-          ))}
-        </select>
-        <FieldErrors id="add-user-role-errors" messages={errors.role} />
-      </div>
-      <div className="field">
-        <label htmlFor="add-user-password">Password</label>
-        <input
-          {...inputProps('password')}
-          type="password"
-          autoComplete="new-password"
-          aria-describedby={[errors.password ? 'add-user-password-errors' : '', 'add-user-password-hint']
-            .join(' ')
-            .trim()}
-          onChange={(e) => set('password', e.target.value)}
-        />
-        <p className="hint" id="add-user-password-hint">
-          At least 10 characters. Leave empty for a user who logs in through single sign-on.
-        </p>
-        <FieldErrors id="add-user-password-errors" messages={errors.password} />
-      </div>
+        ))}
+      </SelectField>
+      <TextField
+        label="Password"
+        {...fieldProps('password')}
+        type="password"
+        autoComplete="new-password"
+        hint="At least 10 characters. Leave empty for a user who logs in through single sign-on."
+        aria-describedby={[errors.password ? 'add-user-password-errors' : '', 'add-user-password-hint']
+          .join(' ')
+          .trim()}
+      />
       <button type="submit" disabled={create.isPending}>
         {create.isPending ? 'Adding…' : 'Add user'}
       </button>

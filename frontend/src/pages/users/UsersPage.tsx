@@ -4,6 +4,7 @@ import { fetchAllUsers, useUpdateUser, useUserScope, useUsers } from '../../api/
 import type { UserFilters } from '../../api/queryKeys';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
+import { FilterBar, SelectField, TextField } from '../../components/Field';
 import { Pager } from '../../components/Pager';
 import type { CsvColumn } from '../../lib/csv';
 import { formatDateTime } from '../../lib/format';
@@ -15,6 +16,10 @@ import { usePageTitle } from '../../lib/usePageTitle';
 import { useDebounced } from '../../lib/useDebounced';
 
 const PAGE_SIZE = 50;
+const ACTIVE_OPTIONS = [
+  { value: 'active', label: 'Active' },
+  { value: 'inactive', label: 'Inactive' },
+];
 
 const CSV_COLUMNS: CsvColumn<UserRead>[] = [
   { header: 'id', value: (u) => u.id },
@@ -51,44 +56,35 @@ export function UsersPage() {
       </div>
 
       <h2 id="users-list-title">All users</h2>
-      <form className="filters" role="search" aria-label="Filter users" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor="users-search">Search</label>
-          <input
-            id="users-search"
-            type="search"
-            placeholder="Email or name"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="users-role">Role</label>
-          <select
-            id="users-role"
-            value={role}
-            onChange={(e) => setRole(e.target.value as UserRead['role'] | '')}
-          >
-            <option value="">All roles</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="users-active">Status</label>
-          <select id="users-active" value={active} onChange={(e) => setActive(e.target.value)}>
-            <option value="">Active and inactive</option>
-            <option value="active">Active</option>
-            <option value="inactive">Inactive</option>
-          </select>
-        </div>
-        <div className="field field-end">
-          <DownloadCsvButton list="users" columns={CSV_COLUMNS} rows={() => fetchAllUsers(filters)} />
-        </div>
-      </form>
+      <FilterBar
+        label="Filter users"
+        end={<DownloadCsvButton list="users" columns={CSV_COLUMNS} rows={() => fetchAllUsers(filters)} />}
+      >
+        <TextField
+          id="users-search"
+          label="Search"
+          type="search"
+          placeholder="Email or name"
+          value={search}
+          onValue={setSearch}
+        />
+        <SelectField
+          id="users-role"
+          label="Role"
+          value={role}
+          onValue={(v) => setRole(v as UserRead['role'] | '')}
+          empty="All roles"
+          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        />
+        <SelectField
+          id="users-active"
+          label="Status"
+          value={active}
+          onValue={setActive}
+          empty="Active and inactive"
+          options={ACTIVE_OPTIONS}
+        />
+      </FilterBar>
 
       <ErrorNotice error={users.error} prefix="The users could not be loaded" />
       {users.data ? (
