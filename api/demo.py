@@ -311,6 +311,7 @@ async def _demo_schedules(uow: UnitOfWork, actor: Actor, budgets: dict[str, Budg
             _, version = await schedules.act(
                 uow.schedules,
                 uow.audit,
+                uow.notifications,
                 actor,
                 who,
                 state=state,

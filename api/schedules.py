@@ -210,6 +210,7 @@ async def act_on_schedule(
     await service.act(
         uow.schedules,
         uow.audit,
+        uow.notifications,
         actor_of(user),
         _who(user),
         state=await uow.schedules.get(budget_id),
@@ -275,12 +276,12 @@ async def list_notifications(
     user: CurrentUser, uow: UoW, unread: bool = False
 ) -> list[NotificationRead]:
     """The caller's in-app notifications, newest first."""
-    found = await uow.schedules.notifications(user.id, unread_only=unread)
+    found = await uow.notifications.notifications(user.id, unread_only=unread)
     return [NotificationRead(**vars(n)) for n in found]
 
 
 @router.post("/notifications/{notification_id}/read", status_code=204)
 async def mark_notification_read(notification_id: int, user: CurrentUser, uow: UoW) -> None:
     """Mark one of the caller's notifications read."""
-    if not await uow.schedules.mark_read(user.id, notification_id):
+    if not await uow.notifications.mark_read(user.id, notification_id):
         raise NotFound("notification not found")

@@ -139,6 +139,11 @@ class ScheduleStore(Protocol):
         self, budget_id: int, expected: int, status: ScheduleStatus, **fields: Any
     ) -> int: ...
 
+
+class Notifier(Protocol):
+    """Tells users something needs them. In-app notifications now; an e-mail or webhook
+    adapter goes behind the same port (queued, released after commit)."""
+
     async def notify(
         self, user_ids: Iterable[int], kind: str, message: str, link: str | None
     ) -> None: ...

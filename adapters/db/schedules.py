@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from adapters.db.models import (
-    NotificationRow,
     ScheduleMonthRow,
     ScheduleRow,
     UserRow,
@@ -18,7 +17,7 @@ from adapters.db.repository import Repository
 from domain.errors import Conflict, ErrorDetail
 from domain.schedules.machine import ScheduleStatus
 from domain.schedules.months import MonthAmount
-from domain.schedules.records import Notification, ScheduleState
+from domain.schedules.records import ScheduleState
 
 
 def _stale(current: int, given: int) -> Conflict:
@@ -137,35 +136,3 @@ class ScheduleRepository(Repository[ScheduleRow]):
             select(UserRow.id).where(UserRow.role == role, UserRow.is_active)
         )
         return list(rows.all())
-
-    async def notify(
-        self, user_ids: Iterable[int], kind: str, message: str, link: str | None
-    ) -> None:
-        values = [
-            {"user_id": u, "kind": kind, "message": message[:1000], "link": link}
-            for u in sorted(set(user_ids))
-        ]
-        if values:
-            await self.session.execute(insert(NotificationRow), values)
-
-    async def notifications(self, user_id: int, *, unread_only: bool) -> list[Notification]:
-        stmt = select(NotificationRow).where(NotificationRow.user_id == user_id)
-        if unread_only:
-            stmt = stmt.where(NotificationRow.read_at.is_(None))
-        rows = await self.session.scalars(stmt.order_by(NotificationRow.id.desc()).limit(200))
-        return [
-            Notification(r.id, r.kind, r.message, r.link, r.created_at, r.read_at) for r in rows
-        ]
-
-    async def mark_read(self, user_id: int, notification_id: int) -> bool:
-        result = await self.session.execute(
-            update(NotificationRow)
-            .where(
-                NotificationRow.id == notification_id,
-                NotificationRow.user_id == user_id,
-                NotificationRow.read_at.is_(None),
-            )
-            .values(read_at=datetime.now(UTC))
-            .execution_options(synchronize_session=False)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from adapters.db.accounts import AccountRepository
 from adapters.db.allocation import AllocationRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
+from adapters.db.notifications import NotificationRepository
 from adapters.db.schedules import ScheduleRepository
 from adapters.db.users import UserRepository
 
@@ -28,6 +29,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(session)
         self.allocation = AllocationRepository(session)
         self.schedules = ScheduleRepository(session)
+        self.notifications = NotificationRepository(session)
         self._after_commit: list[SideEffect] = []
 
     def after_commit(self, effect: SideEffect) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.audit import Actor, AuditEntry
 from domain.errors import Conflict, ErrorDetail, Forbidden, RuleViolation
-from domain.ports import AuditLog, ScheduleStore
+from domain.ports import AuditLog, Notifier, ScheduleStore
 from domain.schedules.machine import Action, ScheduleStatus, Who, editable, transition
 from domain.schedules.months import ZERO, validate_months
 from domain.schedules.records import ScheduleState
@@ -67,6 +67,7 @@ async def save_draft(
 async def act(
     store: ScheduleStore,
     audit: AuditLog,
+    notifier: Notifier,
     actor: Actor,
     who: Who,
     *,
@@ -132,7 +133,7 @@ async def act(
     else:
         recipients = [requested_by] if requested_by is not None else []
         message = f"{label}: {action.value.replace('-', ' ')}" + (f" — {reason}" if reason else "")
-    await store.notify(recipients, f"schedule.{action.value}", message, link)
+    await notifier.notify(recipients, f"schedule.{action.value}", message, link)
     return target, new_version
 
 
