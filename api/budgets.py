@@ -3,10 +3,11 @@ and users' financial scope."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from adapters.db.scope import ResolvedScope
 from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
@@ -125,6 +126,33 @@ async def list_budget_imports(
 ) -> list[ImportRead]:
     """Past chart-of-accounts loads: who, when, the options and the counts."""
     return [ImportRead.of(r) for r in await uow.budgets.list_imports(year=year)]
+
+
+@router.get(
+    "/budget-imports/{import_id}/file",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "the raw file as uploaded"}},
+)
+async def download_budget_import_file(
+    import_id: int, _user: Uploader, uow: UoW, container: AppContainer
+) -> Response:
+    """The raw chart-of-accounts file of a past load, byte for byte as it was uploaded."""
+    record = await uow.budgets.get_import(import_id)
+    if record is None:
+        raise NotFound("import not found")
+    data = await asyncio.to_thread(container.objects.get, record.object_key)
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in record.filename)
+    return Response(
+        data,
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+    )
+
+
+@router.get("/closed-periods", response_model=list[str])
+async def list_closed_periods(_user: CurrentUser, uow: UoW) -> list[str]:
+    """Closed billing months (`YYYY-MM`): their amounts, splits and claims are locked."""
+    return sorted(await uow.budgets.closed_periods())
 
 
 @router.post("/budgets", response_model=BudgetDetail, status_code=201)

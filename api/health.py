@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import text
 
-from api.deps import UoW
+from api.deps import AppContainer, CurrentUser, UoW
 from api.schemas.common import Schema
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
@@ -19,3 +19,17 @@ async def health(uow: UoW) -> HealthRead:
     """Liveness and readiness: answers 200 when the database answers."""
     await uow.session.execute(text("SELECT 1"))
     return HealthRead(status="ok", database="ok")
+
+
+class ConfigRead(Schema):
+    currency: str
+    cost_basis: str
+
+
+@router.get("/config", response_model=ConfigRead)
+async def read_config(_user: CurrentUser, container: AppContainer) -> ConfigRead:
+    """What the dashboard needs to know of the configuration: the currency of every amount
+    and the cost basis of budget spend."""
+    return ConfigRead(
+        currency=container.settings.currency, cost_basis=container.settings.cost_basis
+    )

@@ -289,6 +289,10 @@ class BudgetRepository(Repository[BudgetRow]):
         row.counts = counts
         await self.session.flush()
 
+    async def get_import(self, import_id: int) -> ImportRecord | None:
+        found = [r for r in await self.list_imports() if r.id == import_id]
+        return found[0] if found else None
+
     async def list_imports(self, *, year: int | None = None) -> list[ImportRecord]:
         stmt = select(BudgetImportRow).order_by(BudgetImportRow.id.desc())
         if year is not None:

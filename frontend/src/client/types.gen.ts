@@ -580,6 +580,20 @@ export type ClaimWrite = {
 };
 
 /**
+ * ConfigRead
+ */
+export type ConfigRead = {
+    /**
+     * Cost Basis
+     */
+    cost_basis: string;
+    /**
+     * Currency
+     */
+    currency: string;
+};
+
+/**
  * CurEventRead
  */
 export type CurEventRead = {
@@ -2555,6 +2569,62 @@ export type BudgetsImportChartOfAccountsResponses = {
 
 export type BudgetsImportChartOfAccountsResponse = BudgetsImportChartOfAccountsResponses[keyof BudgetsImportChartOfAccountsResponses];
 
+export type BudgetsDownloadBudgetImportFileData = {
+    body?: never;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/v1/budget-imports/{import_id}/file';
+};
+
+export type BudgetsDownloadBudgetImportFileErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type BudgetsDownloadBudgetImportFileError = BudgetsDownloadBudgetImportFileErrors[keyof BudgetsDownloadBudgetImportFileErrors];
+
+export type BudgetsDownloadBudgetImportFileResponses = {
+    /**
+     * the raw file as uploaded
+     */
+    200: unknown;
+};
+
 export type BudgetsListBudgetsData = {
     body?: never;
     path?: never;
@@ -3204,6 +3274,77 @@ export type AllocationReleaseResourcesResponses = {
 };
 
 export type AllocationReleaseResourcesResponse = AllocationReleaseResourcesResponses[keyof AllocationReleaseResourcesResponses];
+
+export type BudgetsListClosedPeriodsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/closed-periods';
+};
+
+export type BudgetsListClosedPeriodsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type BudgetsListClosedPeriodsError = BudgetsListClosedPeriodsErrors[keyof BudgetsListClosedPeriodsErrors];
+
+export type BudgetsListClosedPeriodsResponses = {
+    /**
+     * Response Budgets-List Closed Periods
+     *
+     * Successful Response
+     */
+    200: Array<string>;
+};
+
+export type BudgetsListClosedPeriodsResponse = BudgetsListClosedPeriodsResponses[keyof BudgetsListClosedPeriodsResponses];
+
+export type HealthReadConfigData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/config';
+};
+
+export type HealthReadConfigResponses = {
+    /**
+     * Successful Response
+     */
+    200: ConfigRead;
+};
+
+export type HealthReadConfigResponse = HealthReadConfigResponses[keyof HealthReadConfigResponses];
 
 export type SpendListCurEventsData = {
     body?: never;

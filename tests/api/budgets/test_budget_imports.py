@@ -247,3 +247,29 @@ class TestBadFiles:
         headers = await auth_headers(client, container, role=Role.PRODUCT_OWNER)
         r = await client.post("/api/v1/budget-imports", headers=headers, files=chart(CHART_2025))
         assert r.status_code == 403
+
+
+class TestRawFileAndSettings:
+    async def test_the_raw_file_downloads_byte_for_byte(self, client, finance):
+        await client.post("/api/v1/budget-imports", headers=finance, files=chart(CHART_2025))
+        (record,) = (await client.get("/api/v1/budget-imports", headers=finance)).json()
+        r = await client.get(f"/api/v1/budget-imports/{record['id']}/file", headers=finance)
+        assert r.status_code == 200
+        assert r.content == CHART_2025.encode()
+        assert "Budget_v1.csv" in r.headers["content-disposition"]
+        missing = await client.get("/api/v1/budget-imports/9999/file", headers=finance)
+        assert missing.status_code == 404
+
+    async def test_closed_periods_and_config(self, client, finance, container):
+        async with container.sessionmaker() as session:
+            await session.execute(
+                insert(ClosedPeriodRow),
+                [{"period": "2025-02", "closed_by": "t"}, {"period": "2025-01", "closed_by": "t"}],
+            )
+            await session.commit()
+        assert (await client.get("/api/v1/closed-periods", headers=finance)).json() == [
+            "2025-01",
+            "2025-02",
+        ]
+        config = (await client.get("/api/v1/config", headers=finance)).json()
+        assert config == {"currency": "USD", "cost_basis": "unblended"}
