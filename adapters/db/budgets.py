@@ -290,8 +290,21 @@ class BudgetRepository(Repository[BudgetRow]):
         await self.session.flush()
 
     async def get_import(self, import_id: int) -> ImportRecord | None:
-        found = [r for r in await self.list_imports() if r.id == import_id]
-        return found[0] if found else None
+        r = await self.session.get(BudgetImportRow, import_id)
+        if r is None:
+            return None
+        return ImportRecord(
+            r.id,
+            r.year,
+            r.filename,
+            r.options,
+            r.counts,
+            r.object_key,
+            r.sha256,
+            r.size_bytes,
+            r.uploaded_by,
+            r.uploaded_at,
+        )
 
     async def list_imports(self, *, year: int | None = None) -> list[ImportRecord]:
         stmt = select(BudgetImportRow).order_by(BudgetImportRow.id.desc())
