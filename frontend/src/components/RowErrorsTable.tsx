@@ -1,4 +1,6 @@
+import type { CsvColumn } from '../lib/csv';
 import type { RowError } from '../lib/problem';
+import { DownloadCsvButton } from './DownloadCsvButton';
 
 /** Every problem of a rejected file, one line each, as the spreadsheet numbers rows. */
 export function RowErrorsTable({ errors, caption }: { errors: RowError[]; caption: string }) {
@@ -27,5 +29,38 @@ export function RowErrorsTable({ errors, caption }: { errors: RowError[]; captio
         </tbody>
       </table>
     </div>
+  );
+}
+
+const ROW_ERROR_COLUMNS: CsvColumn<RowError>[] = [
+  { header: 'row', value: (e) => e.row },
+  { header: 'column', value: (e) => e.column },
+  { header: 'problem', value: (e) => e.message },
+];
+
+/** A rejected upload's problems: the table, and the same list as a CSV download. */
+export function UploadProblems({
+  problems,
+  fileName,
+  list,
+}: {
+  problems: RowError[];
+  fileName: string;
+  list: string;
+}) {
+  if (problems.length === 0) return null;
+  return (
+    <>
+      <RowErrorsTable
+        errors={problems}
+        caption={`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${fileName}`}
+      />
+      <DownloadCsvButton
+        list={list}
+        columns={ROW_ERROR_COLUMNS}
+        rows={() => problems}
+        label="Download the problems as CSV"
+      />
+    </>
   );
 }

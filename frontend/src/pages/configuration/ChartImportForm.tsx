@@ -2,10 +2,9 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { BodyBudgetsImportChartOfAccounts } from '../../client';
 import { useImportChart } from '../../api/hooks';
-import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { errorsOf, SelectField, TextField } from '../../components/Field';
-import { RowErrorsTable } from '../../components/RowErrorsTable';
+import { UploadProblems } from '../../components/RowErrorsTable';
 import {
   COUNT_NAMES,
   FILE_NAME_PATTERN,
@@ -16,15 +15,8 @@ import {
   optionsToSend,
   type OptionFields,
 } from '../../lib/chartImport';
-import type { CsvColumn } from '../../lib/csv';
 import { formatCount } from '../../lib/format';
-import { fieldErrors, rowErrors, type RowError } from '../../lib/problem';
-
-const ERROR_COLUMNS: CsvColumn<RowError>[] = [
-  { header: 'row', value: (e) => e.row },
-  { header: 'column', value: (e) => e.column },
-  { header: 'problem', value: (e) => e.message },
-];
+import { fieldErrors, rowErrors } from '../../lib/problem';
 
 const ID = 'chart-import';
 
@@ -186,20 +178,7 @@ export function ChartImportForm() {
         </div>
       ) : null}
       <ErrorNotice error={upload.error} prefix={`${fileName || 'The file'} was rejected`} />
-      {problems.length > 0 ? (
-        <>
-          <RowErrorsTable
-            errors={problems}
-            caption={`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${fileName}`}
-          />
-          <DownloadCsvButton
-            list="chart-of-accounts-errors"
-            columns={ERROR_COLUMNS}
-            rows={() => problems}
-            label="Download the problems as CSV"
-          />
-        </>
-      ) : null}
+      <UploadProblems problems={problems} fileName={fileName} list="chart-of-accounts-errors" />
     </form>
   );
 }

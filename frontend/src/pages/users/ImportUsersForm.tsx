@@ -2,15 +2,9 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useImportUsers } from '../../api/hooks';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
-import { RowErrorsTable } from '../../components/RowErrorsTable';
+import { UploadProblems } from '../../components/RowErrorsTable';
 import type { CsvColumn } from '../../lib/csv';
-import { rowErrors, type RowError } from '../../lib/problem';
-
-const ERROR_COLUMNS: CsvColumn<RowError>[] = [
-  { header: 'row', value: (e) => e.row },
-  { header: 'column', value: (e) => e.column },
-  { header: 'problem', value: (e) => e.message },
-];
+import { rowErrors } from '../../lib/problem';
 
 const TEMPLATE_COLUMNS: CsvColumn<string[]>[] = ['email', 'name', 'role', 'password'].map((header, i) => ({
   header,
@@ -74,20 +68,7 @@ export function ImportUsersForm() {
         </SuccessNotice>
       ) : null}
       <ErrorNotice error={upload.error} prefix={`${fileName || 'The file'} was rejected`} />
-      {problems.length > 0 ? (
-        <>
-          <RowErrorsTable
-            errors={problems}
-            caption={`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${fileName}`}
-          />
-          <DownloadCsvButton
-            list="user-import-errors"
-            columns={ERROR_COLUMNS}
-            rows={() => problems}
-            label="Download the problems as CSV"
-          />
-        </>
-      ) : null}
+      <UploadProblems problems={problems} fileName={fileName} list="user-import-errors" />
     </form>
   );
 }
