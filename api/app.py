@@ -17,7 +17,9 @@ from fastapi.staticfiles import StaticFiles
 from adapters.config import Settings
 from adapters.logging import request_id_var
 from adapters.security.tokens import JwksFetcher
-from api import (
+from api.container import Container, build_container
+from api.errors import install_error_handlers, problem
+from api.routers import (
     accounts,
     allocation,
     audit,
@@ -28,8 +30,6 @@ from api import (
     spend,
     users,
 )
-from api.container import Container, build_container
-from api.errors import install_error_handlers, problem
 
 log = logging.getLogger("finops.api")
 

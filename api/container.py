@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from adapters.allocated_spend import AllocatedSpend
+from adapters.allocation.materialized import AllocatedSpend
 from adapters.aws.organizations import list_organization_accounts
 from adapters.config import Settings
 from adapters.cur.store import CurStore

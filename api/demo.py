@@ -14,6 +14,8 @@ from adapters.db.uow import UnitOfWork
 from api.container import Container, build_container
 from domain.accounts import service as accounts_service
 from domain.accounts.model import AccountSource, DiscoveredAccount
+from domain.allocation import service as workloads
+from domain.allocation.workloads import ClaimRequest
 from domain.audit import Actor
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
@@ -23,8 +25,6 @@ from domain.identity.users import create_user
 from domain.schedules import service as schedules
 from domain.schedules.machine import Action, Who
 from domain.schedules.months import schedule_months, spread
-from domain.workloads import service as workloads
-from domain.workloads.model import ClaimRequest
 
 DEMO_PASSWORD = "finops-demo-2026"
 DEMO_YEAR = 2026

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from domain.accounts.model import Account
-    from domain.accounts.splits import BudgetRef, SplitShare, SplitVersion
+    from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
+    from domain.allocation.workloads import Claim, NewClaim, Workload, WorkloadFields
     from domain.audit import AuditEntry
     from domain.budgets.loading import ExistingBudget
     from domain.budgets.model import HierarchyLabels
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from domain.identity.users import NewUser, User
     from domain.schedules.machine import ScheduleStatus
     from domain.schedules.months import MonthAmount
-    from domain.workloads.model import Claim, NewClaim, Workload, WorkloadFields
 
 
 class PasswordHasher(Protocol):

@@ -20,8 +20,8 @@ from adapters.db.models import (
 )
 from adapters.db.repository import Repository
 from adapters.db.scope import ResolvedScope
-from domain.accounts.splits import BudgetRef, SplitShare, SplitVersion
-from domain.workloads.model import Claim, NewClaim, Workload, WorkloadFields
+from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
+from domain.allocation.workloads import Claim, NewClaim, Workload, WorkloadFields
 
 
 def _workload(row: WorkloadRow) -> Workload:

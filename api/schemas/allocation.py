@@ -7,8 +7,8 @@ from pydantic import Field
 
 from api.schemas.budgets import Money
 from api.schemas.common import Schema
-from domain.accounts.splits import SplitVersion
-from domain.workloads.model import Claim, Workload
+from domain.allocation.splits import SplitVersion
+from domain.allocation.workloads import Claim, Workload
 
 
 class SplitShareWrite(Schema):

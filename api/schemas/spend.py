@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from pydantic import Field, PlainSerializer
 
 from api.schemas.common import Schema
+from domain.allocation.workloads import Claim
 from domain.spend.models import BillingPeriod, ResourceRow
-from domain.workloads.model import Claim
 
 # Spend keeps its stored precision in the API (decimal string); files round to cents.
 Amount = Annotated[

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.accounts.splits import (
+from domain.allocation.splits import (
     BudgetRef,
     SplitShare,
     SplitVersion,
@@ -14,8 +14,7 @@ from domain.accounts.splits import (
     summary_group,
     validate_split,
 )
-from domain.errors import RuleViolation
-from domain.workloads.model import (
+from domain.allocation.workloads import (
     Claim,
     ClaimRequest,
     Workload,
@@ -23,6 +22,7 @@ from domain.workloads.model import (
     claim_start,
     plan_claims,
 )
+from domain.errors import RuleViolation
 
 BUDGETS = {
     1: BudgetRef(1, 2026, True),

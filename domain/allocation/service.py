@@ -10,11 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.accounts.model import Account
-from domain.accounts.splits import SplitVersion, default_effective_from, validate_split
-from domain.audit import Actor, AuditEntry
-from domain.errors import ErrorDetail, Forbidden, RuleViolation
-from domain.ports import AllocationStore, AuditLog
-from domain.workloads.model import (
+from domain.allocation.splits import SplitVersion, default_effective_from, validate_split
+from domain.allocation.workloads import (
     Claim,
     ClaimRequest,
     Workload,
@@ -23,6 +20,9 @@ from domain.workloads.model import (
     plan_claims,
     validate_workload,
 )
+from domain.audit import Actor, AuditEntry
+from domain.errors import ErrorDetail, Forbidden, RuleViolation
+from domain.ports import AllocationStore, AuditLog
 
 
 def _period(day: date) -> str:

@@ -13,6 +13,7 @@ from adapters.cur.lookup import resource_accounts
 from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
 from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
+from api.routers.spend import reallocate_after_commit
 from api.schemas.allocation import (
     AllocationSummaryRead,
     ClaimRead,
@@ -26,13 +27,12 @@ from api.schemas.allocation import (
     WorkloadWrite,
 )
 from api.schemas.common import PROBLEM_RESPONSES
-from api.spend import reallocate_after_commit
-from domain.accounts.splits import SplitVersion, summary_group
+from domain.allocation import service
+from domain.allocation.splits import SplitVersion, summary_group
+from domain.allocation.workloads import ClaimRequest, Workload
 from domain.errors import ErrorDetail, Forbidden, NotFound, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
-from domain.workloads import service
-from domain.workloads.model import ClaimRequest, Workload
 
 router = APIRouter(prefix="/api/v1", tags=["allocation"], responses=PROBLEM_RESPONSES)
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from adapters.allocated_spend import rules_from
+from adapters.allocation.materialized import rules_from
 from adapters.db.cur_events import CurEventRepository
 from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork

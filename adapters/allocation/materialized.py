@@ -12,9 +12,9 @@ from pathlib import Path
 
 from adapters.allocation.engine import DuckDBAllocationEngine
 from adapters.cur.store import CurStore
-from domain.accounts.splits import SplitVersion
 from domain.allocation.rules import AllocationRules, ClaimSpan, CostBasis, SplitLine
-from domain.workloads.model import Claim
+from domain.allocation.splits import SplitVersion
+from domain.allocation.workloads import Claim
 
 
 def rules_from(splits: Sequence[SplitVersion], claims: Sequence[Claim]) -> AllocationRules:
