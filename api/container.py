@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.aws.organizations import list_organization_accounts
+from adapters.clock import SystemClock
 from adapters.config import Settings
 from adapters.cur.store import CurStore
 from adapters.db.base import build_engine, build_sessionmaker
@@ -21,7 +22,7 @@ from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, ht
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import CostBasis
 from domain.identity.ratelimit import FailureLimiter, Limit
-from domain.ports import ObjectStore
+from domain.ports import Clock, ObjectStore
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Container:
     allocated: AllocatedSpend
     # "Check for new accounts" in AWS Organizations; None when not enabled.
     organizations: Callable[[], list[DiscoveredAccount]] | None
+    clock: Clock = field(default_factory=SystemClock)
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:

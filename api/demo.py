@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from adapters.config import Settings
@@ -122,7 +122,7 @@ async def load_demo(settings: Settings) -> DemoLogins:
                     filename=f"Demo_{DEMO_YEAR}_true_{DEMO_YEAR}-01-01_false_Budget_v1.csv",
                     data=demo_chart_csv(),
                     overrides=LoadOptionOverrides(),
-                    now=datetime.now(UTC),
+                    now=container.clock.now(),
                 )
                 await _map_scopes(uow, actor)
             await uow.commit()
@@ -156,7 +156,7 @@ async def _load_spend(container: Container, actor: Actor) -> None:
     cur_dir = Path(settings.resolved_cur_path())
     if settings.cur_path or cur_dir.exists():
         return
-    today = datetime.now(UTC).date()
+    today = container.clock.now().date()
     months = today.month if today.year == DEMO_YEAR else 12
     await asyncio.to_thread(
         generate_cur,
@@ -247,10 +247,10 @@ async def _load_spend(container: Container, actor: Actor) -> None:
             resource_accounts={r: {ids[0]} for r in resource_ids},
             effective_from=date(DEMO_YEAR, 3, 1),
             may_backdate=True,
-            now=datetime.now(UTC),
+            now=container.clock.now(),
             closed_periods=set(),
         )
-        await _demo_schedules(uow, actor, budgets)
+        await _demo_schedules(uow, actor, budgets, container.clock.now())
         await uow.commit()
 
 
@@ -275,7 +275,9 @@ def _demo_splits(products: list[str]) -> list[tuple[str, list[tuple[str, str]]]]
     ][: max(0, len(products))]
 
 
-async def _demo_schedules(uow: UnitOfWork, actor: Actor, budgets: dict[str, BudgetRecord]) -> None:
+async def _demo_schedules(
+    uow: UnitOfWork, actor: Actor, budgets: dict[str, BudgetRecord], now: datetime
+) -> None:
     """Approved, pending and rejected schedules, so every view has something to show."""
     owner = await uow.users.get_by_email("product@demo.finops")
     decider = await uow.users.get_by_email("portfolio@demo.finops")
@@ -318,7 +320,7 @@ async def _demo_schedules(uow: UnitOfWork, actor: Actor, budgets: dict[str, Budg
                 action=action,
                 version=version,
                 reason=reason,
-                now=datetime.now(UTC),
+                now=now,
                 annual_amount=budget.annual_amount,
                 deciders=[decider.id],
                 link=f"/budgets/{budget.id}",

@@ -16,6 +16,7 @@ from domain.audit import Actor
 from domain.errors import Forbidden, Unauthenticated
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
+from domain.ports import Clock
 from domain.scope import Scope
 
 
@@ -25,6 +26,13 @@ def get_container(request: Request) -> Container:
 
 
 AppContainer = Annotated[Container, Depends(get_container)]
+
+
+def get_clock(container: AppContainer) -> Clock:
+    return container.clock
+
+
+AppClock = Annotated[Clock, Depends(get_clock)]
 
 
 async def get_uow(container: AppContainer) -> AsyncIterator[UnitOfWork]:

@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from domain.schedules.months import MonthAmount
 
 
+class Clock(Protocol):
+    """Now and today (UTC). The only way the domain and services learn the time, so every
+    rule over time can be tested on a pinned day."""
+
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 

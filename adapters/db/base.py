@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from adapters.clock import utc_now
+
 # One naming convention so constraint names agree on SQLite and PostgreSQL (and Alembic can
 # alter them in batch mode).
 NAMING_CONVENTION = {
@@ -49,7 +51,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()
 
 
 def build_engine(url: str) -> AsyncEngine:

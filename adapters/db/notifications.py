@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 
+from adapters.clock import utc_now
 from adapters.db.models import NotificationRow
 from adapters.db.repository import Repository
 from domain.schedules.records import Notification
@@ -42,7 +42,7 @@ class NotificationRepository(Repository[NotificationRow]):
                 NotificationRow.user_id == user_id,
                 NotificationRow.read_at.is_(None),
             )
-            .values(read_at=datetime.now(UTC))
+            .values(read_at=utc_now())
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
+from adapters.clock import utc_now
 from adapters.db.models import (
     ScheduleMonthRow,
     ScheduleRow,
@@ -56,7 +56,7 @@ class ScheduleRepository(Repository[ScheduleRow]):
         result = await self.session.execute(
             update(ScheduleRow)
             .where(ScheduleRow.budget_id == budget_id, ScheduleRow.version == expected)
-            .values(version=expected + 1, updated_at=datetime.now(UTC), **values)
+            .values(version=expected + 1, updated_at=utc_now(), **values)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]

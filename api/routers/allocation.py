@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,7 +12,15 @@ from fastapi import APIRouter, Query
 from adapters.cur.lookup import resource_accounts
 from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
-from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
+from api.deps import (
+    AppClock,
+    AppContainer,
+    CurrentUser,
+    RequirePermission,
+    ScopeFilter,
+    UoW,
+    actor_of,
+)
 from api.routers.spend import reallocate_after_commit
 from api.schemas.allocation import (
     AllocationSummaryRead,
@@ -39,10 +47,6 @@ router = APIRouter(prefix="/api/v1", tags=["allocation"], responses=PROBLEM_RESP
 AccountManager = Annotated[User, RequirePermission(Permission.MANAGE_ACCOUNTS)]
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
 @router.put("/accounts/{account_id}/allocation", response_model=list[SplitVersionRead])
 async def set_account_allocation(
     account_id: str, body: SplitWrite, user: AccountManager, uow: UoW, container: AppContainer
@@ -60,23 +64,24 @@ async def set_account_allocation(
         account=account,
         shares=[(s.budget_id, s.percent) for s in body.splits],
         effective_from=body.effective_from,
-        today=today(),
+        today=container.clock.today(),
         closed_periods=await uow.budgets.closed_periods(),
     )
     reallocate_after_commit(uow, container)
-    return [SplitVersionRead.of(v, today()) for v in await uow.allocation.splits_of(account_id)]
+    today = container.clock.today()
+    return [SplitVersionRead.of(v, today) for v in await uow.allocation.splits_of(account_id)]
 
 
 @router.get("/accounts/{account_id}/allocation", response_model=list[SplitVersionRead])
 async def get_account_allocation(
-    account_id: str, _user: CurrentUser, uow: UoW, scope: ScopeFilter
+    account_id: str, _user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock
 ) -> list[SplitVersionRead]:
     """The account's split history, oldest first; `current` marks the one in force today.
     Owners see the versions touching their budgets, with only their budgets' shares."""
     versions = await _visible_versions(uow, scope, account_id=account_id)
     if not versions and (await uow.accounts.get(account_id) is None or scope.prefixes is not None):
         raise NotFound("account not found")
-    return [SplitVersionRead.of(v, today()) for v in versions]
+    return [SplitVersionRead.of(v, clock.today()) for v in versions]
 
 
 async def _visible_versions(
@@ -100,14 +105,14 @@ async def _visible_versions(
 
 @router.get("/allocation-summary", response_model=AllocationSummaryRead)
 async def allocation_summary(
-    _user: CurrentUser, uow: UoW, scope: ScopeFilter
+    _user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock
 ) -> AllocationSummaryRead:
     """Account allocations in the caller's scope as Current, Expiring (ends within 30 days),
     New (started within 30 days), Past and Future."""
     groups: dict[str, list[SplitVersionRead]] = {
         k: [] for k in ("current", "expiring", "new", "past", "future")
     }
-    now = today()
+    now = clock.today()
     for version in await _visible_versions(uow, scope):
         groups[summary_group(version, now)].append(SplitVersionRead.of(version, now))
     return AllocationSummaryRead(**groups)
@@ -243,7 +248,7 @@ async def _claim(
         resource_accounts=accounts,
         effective_from=effective_from,
         may_backdate=can(user.role, Permission.CLAIM_ANY),
-        now=datetime.now(UTC),
+        now=container.clock.now(),
         closed_periods=await uow.budgets.closed_periods(),
     )
     reallocate_after_commit(uow, container)
@@ -298,7 +303,7 @@ async def release_resources(
         visible_workloads=visible,
         effective_to=body.effective_to,
         may_backdate=can(user.role, Permission.CLAIM_ANY),
-        now=datetime.now(UTC),
+        now=container.clock.now(),
         closed_periods=await uow.budgets.closed_periods(),
     )
     reallocate_after_commit(uow, container)

@@ -4,7 +4,7 @@ and users' financial scope."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
@@ -109,7 +109,7 @@ async def import_chart_of_accounts(
         filename=file.filename or "upload.csv",
         data=data,
         overrides=overrides,
-        now=datetime.now(UTC),
+        now=container.clock.now(),
     )
     return ImportResultRead(
         id=result.import_id,

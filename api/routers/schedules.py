@@ -3,7 +3,6 @@ notifications."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Header, Response
 
 from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
-from api.deps import CurrentUser, ScopeFilter, UoW, actor_of
+from api.deps import AppClock, CurrentUser, ScopeFilter, UoW, actor_of
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.schedules import (
     NotificationRead,
@@ -201,6 +200,7 @@ async def act_on_schedule(
     uow: UoW,
     scope: ScopeFilter,
     response: Response,
+    clock: AppClock,
     if_match: Annotated[str | None, Header()] = None,
 ) -> ScheduleRead:
     """Move the schedule: `submit`, `approve`, `reject` (reason), `request-reschedule`
@@ -217,7 +217,7 @@ async def act_on_schedule(
         action=action,
         version=_version(body.version, if_match),
         reason=body.reason,
-        now=datetime.now(UTC),
+        now=clock.now(),
         annual_amount=budget.annual_amount,
         deciders=await _deciders(uow, budget),
         link=f"/budgets/{budget_id}",

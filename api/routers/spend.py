@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -61,12 +60,12 @@ async def refresh_cur(_user: Refresher, container: AppContainer, uow: UoW) -> Re
     periods = await asyncio.to_thread(container.cur.refresh, source)
     events = CurEventRepository(uow.session)
     row_id = await events.add(
-        event_id=f"manual-{datetime.now(UTC):%Y%m%dT%H%M%S.%f}",
+        event_id=f"manual-{container.clock.now():%Y%m%dT%H%M%S.%f}",
         kind="manual",
         payload={"source": source},
     )
     await events.finish(
-        row_id, status="done", message=f"{len(periods)} period(s)", at=datetime.now(UTC)
+        row_id, status="done", message=f"{len(periods)} period(s)", at=container.clock.now()
     )
     return RefreshRead(source=source, periods=[BillingPeriodRead.of(p) for p in periods])
 
@@ -100,7 +99,7 @@ async def _refresh_job(container: Container, row_id: int, periods: list[str] | N
         status, message = "failed", f"{exc.__class__.__name__}: {exc}"
     async with container.sessionmaker() as session:
         await CurEventRepository(session).finish(
-            row_id, status=status, message=message[:1000], at=datetime.now(UTC)
+            row_id, status=status, message=message[:1000], at=container.clock.now()
         )
         await session.commit()
 
