@@ -25,13 +25,14 @@ or a DECIMAL with explicit precision; nothing is ever a float.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
 
+# the DuckDB helpers are shared with the spend store; re-exported for the engine
+from adapters.cur.sql import literal as literal
+from adapters.cur.sql import path_list as path_list
 from domain.allocation.rules import (
     CUR_DISCOUNT_TYPES,
     DISCOUNTED_TYPES,
@@ -62,16 +63,8 @@ _KEYS = "usage_date, account_id, resource_id, service, line_item_type"
 _ONE_E_MINUS_10 = "CAST(0.0000000001 AS DECIMAL(11,10))"
 
 
-def literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def in_list(values: frozenset[str]) -> str:
     return ", ".join(literal(v) for v in sorted(values))
-
-
-def path_list(paths: Sequence[str | Path]) -> str:
-    return "[" + ", ".join(literal(str(p)) for p in paths) + "]"
 
 
 def rule_tables(rules: AllocationRules) -> dict[str, pa.Table]:

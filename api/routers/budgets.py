@@ -31,7 +31,7 @@ from api.schemas.budgets import (
 from api.schemas.common import PROBLEM_RESPONSES
 from api.uploads import read_upload
 from domain.budgets import service
-from domain.budgets.filename import LoadOptionOverrides
+from domain.budgets.filename import LoadOptionOverrides, safe_filename
 from domain.budgets.model import BudgetVersion, HierarchyLabels
 from domain.budgets.rollup import HierarchyNode, RollupNode, build_rollup_tree
 from domain.errors import ErrorDetail, NotFound, RuleViolation
@@ -141,7 +141,7 @@ async def download_budget_import_file(
     if record is None:
         raise NotFound("import not found")
     data = await asyncio.to_thread(container.objects.get, record.object_key)
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in record.filename)
+    safe = safe_filename(record.filename)
     return Response(
         data,
         media_type="text/csv",

@@ -34,7 +34,7 @@ from domain.budgets.rollup import HierarchyNode, rollup_totals
 from domain.errors import DomainError, ErrorDetail, NotFound, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
-from domain.spend.models import is_billing_period
+from domain.periods import is_billing_period
 
 log = logging.getLogger("finops.spend")
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from domain.errors import ErrorDetail
 
-_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 class AccountType(StrEnum):
@@ -52,8 +52,13 @@ class DiscoveredAccount:
     source: AccountSource
 
 
+def is_account_id(value: str) -> bool:
+    """An AWS account id: exactly 12 ASCII digits, leading zeros included."""
+    return _ACCOUNT_ID.fullmatch(value) is not None
+
+
 def account_id_errors(account_id: str, field: str = "account_id") -> list[ErrorDetail]:
-    if not _ACCOUNT_ID.match(account_id):
+    if not is_account_id(account_id):
         return [
             ErrorDetail(
                 message="an AWS account id is exactly 12 digits (leading zeros included)",

@@ -11,7 +11,6 @@ Dates are usage days, inclusive at both ends; `end=None` is open-ended.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from domain.accounts.model import is_account_id
 from domain.errors import ErrorDetail, RuleViolation
 
 HUNDRED = Decimal("100.00")
@@ -55,7 +55,6 @@ DISCOUNTED_TYPES: frozenset[str] = frozenset(
     }
 )
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
 _OPEN_END = date.max
 
 
@@ -251,7 +250,7 @@ def _account_error(account_id: object, known: set[str]) -> str | None:
     """`known` remembers the ids already checked: a rule set repeats few accounts many times."""
     if account_id in known:
         return None
-    if not isinstance(account_id, str) or not _ACCOUNT_ID.match(account_id):
+    if not isinstance(account_id, str) or not is_account_id(account_id):
         return "account_id must be 12 digits"
     known.add(account_id)
     return None

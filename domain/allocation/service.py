@@ -22,11 +22,8 @@ from domain.allocation.workloads import (
 )
 from domain.audit import Actor, AuditEntry
 from domain.errors import ErrorDetail, Forbidden, RuleViolation
+from domain.periods import period_key
 from domain.ports import AllocationStore, AuditLog
-
-
-def _period(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 async def set_split(
@@ -225,7 +222,7 @@ async def release(
     released: list[Claim] = []
     if not resource_ids:
         errors.append(ErrorDetail(message="no resources given", field="resource_ids"))
-    closed = sorted(p for p in closed_periods if p > _period(last_day))
+    closed = sorted(p for p in closed_periods if p > period_key(last_day))
     if closed:
         errors.append(
             ErrorDetail(

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from domain.errors import ErrorDetail, RuleViolation
+from domain.periods import period_key
 
 HUNDRED = Decimal("100.00")
 
@@ -60,10 +61,6 @@ def default_effective_from(vended: date | None, today: date) -> date:
         return vended
     first = today.replace(day=1)
     return (first - timedelta(days=1)).replace(day=1)
-
-
-def _period(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 def parse_percent(text: str) -> Decimal:
@@ -148,7 +145,7 @@ def validate_split(
                 field="effective_from",
             )
         )
-    closed = sorted(p for p in closed_periods if p >= _period(effective_from))
+    closed = sorted(p for p in closed_periods if p >= period_key(effective_from))
     if closed:
         errors.append(
             ErrorDetail(

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from domain.budgets.money import AmountError, parse_amount
 from domain.budgets.text import TextError, clean_name
 from domain.errors import ErrorDetail, RuleViolation
+from domain.periods import parse_period, period_key
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,6 @@ def calculator_url_error(url: str) -> str | None:
     return None
 
 
-def parse_month(text: str) -> date:
-    try:
-        year, month = text.strip().split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise ValueError(f"'{text}' is not a month (YYYY-MM)") from None
-
-
 def validate_workload(
     *,
     name: str,
@@ -104,7 +95,7 @@ def validate_workload(
         errors.append(ErrorDetail(message=str(exc), field="monthly_estimate"))
     launch = end = date(budget_year, 12, 1)
     try:
-        launch = parse_month(launch_month)
+        launch = parse_period(launch_month)
         if launch.year != budget_year:
             errors.append(
                 ErrorDetail(
@@ -115,7 +106,7 @@ def validate_workload(
     except ValueError as exc:
         errors.append(ErrorDetail(message=str(exc), field="launch_month"))
     try:
-        end = parse_month(end_month) if end_month else date(budget_year, 12, 1)
+        end = parse_period(end_month) if end_month else date(budget_year, 12, 1)
         if end.year != budget_year:
             errors.append(
                 ErrorDetail(
@@ -148,10 +139,6 @@ class NewClaim:
     effective_from: date
 
 
-def _period(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def plan_claims(
     requests: Sequence[ClaimRequest],
     *,
@@ -165,7 +152,7 @@ def plan_claims(
     errors: list[ErrorDetail] = []
     planned: list[NewClaim] = []
     seen: dict[str, str] = {}
-    closed = sorted(p for p in closed_periods if p >= _period(effective_from))
+    closed = sorted(p for p in closed_periods if p >= period_key(effective_from))
     if closed:
         errors.append(
             ErrorDetail(

@@ -99,6 +99,14 @@ def _parse_date(text: str) -> date:
         raise ValueError(f"{text!r} is not a calendar date") from None
 
 
+def safe_filename(filename: str) -> str:
+    """An uploaded file's name, safe in an object key or a Content-Disposition header: the
+    last path segment, anything but letters, digits, `.`, `_` and `-` as `_`, 120 at most."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in base)
+    return cleaned[:120] or "upload.csv"
+
+
 def _basename(filename: str) -> str:
     return re.split(r"[/\\]", filename)[-1].strip()
 

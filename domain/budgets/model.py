@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from domain.periods import period_key
+
 LEVELS = (1, 2, 3, 4)
 PRODUCT_LEVEL = 4
 
@@ -65,11 +67,6 @@ class BudgetVersion:
     created_by: int | None = None
 
 
-def period_key(day: date) -> str:
-    """The billing period (``'YYYY-MM'``) that contains `day`."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def month_start(day: date) -> date:
     """The 1st of the month that contains `day`."""
     return day.replace(day=1)
@@ -86,6 +83,6 @@ def months_from(start: date, *, until: date | None = None) -> list[str]:
     out: list[str] = []
     year, month = start.year, start.month
     while (year, month) <= (last.year, last.month):
-        out.append(f"{year:04d}-{month:02d}")
+        out.append(period_key(date(year, month, 1)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out

@@ -18,7 +18,12 @@ from typing import Any
 
 from domain.audit import Actor, AuditEntry
 from domain.budgets.chart import ChartOfAccounts, parse_chart_of_accounts
-from domain.budgets.filename import LoadOptionOverrides, LoadOptions, resolve_load_options
+from domain.budgets.filename import (
+    LoadOptionOverrides,
+    LoadOptions,
+    resolve_load_options,
+    safe_filename,
+)
 from domain.budgets.loading import LoadPlan, plan_load
 from domain.budgets.model import PRODUCT_LEVEL, BudgetVersion, HierarchyLabels, ProductPath
 from domain.budgets.money import AmountError, parse_amount
@@ -186,7 +191,7 @@ async def import_chart(
         await store.existing_budgets(year), chart, options, await store.closed_periods()
     )
     digest = hashlib.sha256(data).hexdigest()
-    key = f"budget-imports/{year}/{now:%Y%m%dT%H%M%S}-{digest[:12]}-{_safe_name(filename)}"
+    key = f"budget-imports/{year}/{now:%Y%m%dT%H%M%S}-{digest[:12]}-{safe_filename(filename)}"
     location = objects.put(key, data, "text/csv")
     import_id = await store.add_import(
         year=year,
@@ -216,12 +221,6 @@ async def import_chart(
         )
     )
     return ImportResult(import_id, options, plan.labels, plan.counts, location)
-
-
-def _safe_name(filename: str) -> str:
-    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in base)
-    return cleaned[:120] or "upload.csv"
 
 
 async def define_year(

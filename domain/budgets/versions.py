@@ -17,9 +17,10 @@ from collections.abc import Sequence, Set
 from datetime import date
 from decimal import Decimal
 
-from domain.budgets.model import BudgetVersion, month_start, months_from, period_key
+from domain.budgets.model import BudgetVersion, month_start, months_from
 from domain.budgets.money import CENT, MAX_AMOUNT
 from domain.errors import ErrorDetail, RuleViolation
+from domain.periods import period_key
 
 
 def _ordered(versions: Sequence[BudgetVersion]) -> list[BudgetVersion]:

@@ -6,17 +6,9 @@ how the data was read.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-
-_PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
-
-
-def is_billing_period(value: str) -> bool:
-    """True for a billing period label `YYYY-MM`."""
-    return _PERIOD.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.cur.sources import canonical, period_hint, snake, tag_column
+from adapters.cur.columns import canonical, snake, tag_column
+from adapters.cur.formats import period_hint
 from adapters.cur.store import CurStore
 from domain.errors import RuleViolation
 

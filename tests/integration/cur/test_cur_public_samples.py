@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from adapters.cur.sources import DATA_SUFFIXES
+from adapters.cur.formats import DATA_SUFFIXES
 from adapters.cur.store import CurStore
 from domain.spend.models import BillingPeriod
 

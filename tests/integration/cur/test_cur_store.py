@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from adapters.cur import materialize
 from adapters.cur.generator import generate_cur
 from adapters.cur.store import CurStore
 from domain.errors import NotFound, RuleViolation
@@ -274,16 +275,16 @@ class TestBadInputChangesNothing:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         before = self.snapshot(store, loaded)
-        real = CurStore._summarize_period
+        real = materialize.summarize_period
         calls = []
 
-        def fail_on_second(self: CurStore, *args: object, **kwargs: object) -> object:
+        def fail_on_second(*args: object, **kwargs: object) -> object:
             calls.append(1)
             if len(calls) == 2:
                 raise OSError("disk full")
-            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+            return real(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(CurStore, "_summarize_period", fail_on_second)
+        monkeypatch.setattr(materialize, "summarize_period", fail_on_second)
 
         with pytest.raises(OSError, match="disk full"):
             store.refresh(str(generated_cur))

@@ -197,3 +197,19 @@ class TestDerivedViews:
         assert rules == AllocationRules(a_split({1: "100"}), (a_claim(),))
         with pytest.raises(AttributeError):
             rules.splits = ()  # type: ignore[misc]
+
+
+class TestAccountIds:
+    """Rules and the account register share one account-id check: 12 ASCII digits."""
+
+    @pytest.mark.parametrize(
+        "account_id",
+        ["12345678901", "1234567890123", "١٢٣٤٥٦٧٨٩٠١٢", "123456789012\n", "12345678901a"],
+    )
+    def test_anything_but_12_ascii_digits_is_refused(self, account_id: str) -> None:
+        found = messages(AllocationRules(a_split({1: "100.00"}, account_id=account_id), []))
+        assert found == ["splits[0].account_id: account_id must be 12 digits"]
+
+    def test_leading_zeros_are_an_account_id(self) -> None:
+        rules = AllocationRules(a_split({1: "100.00"}, account_id="000123456789"), [])
+        assert rules.validate() is rules

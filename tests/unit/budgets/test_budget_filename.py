@@ -12,6 +12,7 @@ from domain.budgets.filename import (
     parse_bool,
     parse_load_filename,
     resolve_load_options,
+    safe_filename,
 )
 from domain.errors import RuleViolation
 
@@ -170,3 +171,20 @@ class TestStartDateRules:
         with pytest.raises(RuleViolation) as exc:
             resolve_load_options(None, LoadOptionOverrides(effective_year=25, is_new=True))
         assert fields_of(exc) == ["effective_year"]
+
+
+class TestSafeFilename:
+    """One sanitizer serves the object key and the download's Content-Disposition."""
+
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            ("Budget v1 (final).csv", "Budget_v1__final_.csv"),
+            ("C:\\Users\\me\\budget.csv", "budget.csv"),
+            ('a"b;c.csv', "a_b_c.csv"),
+            ("", "upload.csv"),
+            ("x" * 200 + ".csv", "x" * 120),
+        ],
+    )
+    def test_names_are_made_safe(self, given: str, expected: str) -> None:
+        assert safe_filename(given) == expected

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.budgets.model import BudgetVersion, months_from, period_key
+from domain.budgets.model import BudgetVersion, months_from
 from domain.budgets.versions import (
     add_version,
     affected_months,
@@ -17,6 +17,7 @@ from domain.budgets.versions import (
     effective_date_errors,
 )
 from domain.errors import RuleViolation
+from domain.periods import period_key
 
 
 def a_version(

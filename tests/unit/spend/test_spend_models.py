@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.periods import is_billing_period
 from domain.spend.models import (
     BillingPeriod,
     DailyCostSource,
     ResourcePage,
     ResourceRow,
     SeenAccount,
-    is_billing_period,
 )
 
 SPEND_PACKAGE = Path(__file__).resolve().parents[3] / "domain" / "spend"

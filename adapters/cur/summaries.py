@@ -1,0 +1,197 @@
+"""A period's files, cut from the refresh's merged rows (a few percent of the CUR's rows):
+
+    daily.parquet       sums by account, resource, service, line item type and usage day
+    resources.parquet   one row per resource, tags as a MAP (those of its latest tagged day)
+    accounts.parquet    one row per usage account
+
+and the period's figures for the manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from adapters.cur.aggregate import ROWS, TAGS
+from adapters.cur.columns import MONEY, tag_column
+from adapters.cur.formats import Unit
+from adapters.cur.manifest import PeriodEntry
+from adapters.cur.sql import literal
+from adapters.cur.tags import flat_tag_sources
+
+Progress = Callable[[str, int, int], None]
+
+# working tables of the refresh's connection
+_TAG_NAMES = "tag_names"
+_RESOURCES = "period_resources"
+
+
+def summarize_period(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    period: str,
+    unit_dirs: list[Path],
+    units: Sequence[Unit],
+    staging: Path,
+    token: str,
+    refreshed_at: datetime,
+    source: str,
+    report: Progress,
+    step: tuple[int, int],
+) -> PeriodEntry:
+    """Cut one period's files from the merged rows (a few percent of the CUR's rows)."""
+    folder = staging / "periods" / period
+    folder.mkdir(parents=True)
+    moved = []
+    if unit_dirs:
+        li_dir = folder / "line_items"
+        li_dir.mkdir()
+        for d in unit_dirs:
+            for f in sorted(d.glob("*.parquet")):
+                target = li_dir / f.name
+                os.rename(f, target)
+                moved.append(target)
+    rows = f"{ROWS} WHERE billing_period = {literal(period)}"
+    # (b) daily aggregates: what the allocation engine reads, one row per account, resource,
+    # service, line item type and usage day, each cost basis summed exactly as DECIMAL
+    con.execute(
+        f"""
+        COPY (
+            SELECT billing_period, usage_date, account_id, resource_id, service,
+                   line_item_type,
+                   sum(unblended_cost)::{MONEY} AS unblended_cost,
+                   sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
+                   sum(amortized_cost)::{MONEY} AS amortized_cost,
+                   sum(line_items)::BIGINT AS line_items
+            FROM {rows}
+            GROUP BY billing_period, usage_date, account_id, resource_id, service,
+                     line_item_type
+        ) TO {literal(str(folder / "daily.parquet"))} (FORMAT parquet)
+        """
+    )
+    report("daily", step[0], step[1])
+    # the resource list behind claims, with the tags of the resource's latest usage day
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_RESOURCES} AS
+        SELECT resource_id, account_id, max(service) AS service, max(region) AS region,
+               sum(unblended_cost) AS unblended_cost,
+               sum(net_unblended_cost) AS net_unblended_cost,
+               sum(amortized_cost) AS amortized_cost,
+               min(usage_date) AS first_usage_date, max(usage_date) AS last_usage_date,
+               -- TRY_: a map the CUR wrote with a repeated key does not cast back
+               TRY_CAST(arg_max(tags, (usage_date, tags)) FILTER (WHERE tags IS NOT NULL)
+                        AS {TAGS}) AS tags
+        FROM {rows} AND resource_id IS NOT NULL
+        GROUP BY resource_id, account_id
+        """
+    )
+    try:
+        tag_columns, tagged = _tags_of(con, units)
+        # sorted by resource id for paging
+        con.execute(
+            f"""
+            COPY (
+                SELECT r.resource_id, r.account_id, r.service, r.region,
+                       COALESCE({tagged}, MAP {{}}::{TAGS}) AS tags,
+                       r.unblended_cost, r.net_unblended_cost, r.amortized_cost,
+                       r.first_usage_date, r.last_usage_date
+                FROM {_RESOURCES} r
+                ORDER BY r.resource_id, r.account_id
+            ) TO {literal(str(folder / "resources.parquet"))} (FORMAT parquet)
+            """
+        )
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_RESOURCES}")
+        with contextlib.suppress(duckdb.Error):
+            con.unregister(_TAG_NAMES)
+    report("resources", step[0], step[1])
+    con.execute(
+        f"""
+        COPY (
+            SELECT billing_period, account_id, max(account_name) AS account_name,
+                   min(usage_date) AS first_seen, max(usage_date) AS last_seen,
+                   sum(unblended_cost) AS unblended_cost
+            FROM {rows}
+            GROUP BY billing_period, account_id
+            ORDER BY account_id
+        ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
+        """
+    )
+    row = con.execute(
+        f"""
+        SELECT sum(line_items), sum(unblended_cost),
+               list_sort(list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL)),
+               list_sort(list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL))
+        FROM {rows}
+        """
+    ).fetchone()
+    assert row is not None
+    count, total, invoices, currencies = row
+    return PeriodEntry(
+        period=period,
+        folder=f"periods/{period}@{token}",
+        finalized=bool(invoices),
+        invoice_ids=tuple(invoices or ()),
+        rows=int(count or 0),
+        total_unblended_cost=total if total is not None else Decimal(0),
+        refreshed_at=refreshed_at,
+        currency=",".join(currencies or ()) or "USD",
+        format="+".join(sorted({u.group.format for u in units})),
+        tag_columns=tag_columns,
+        line_item_files=tuple(f"line_items/{p.name}" for p in moved),
+        source=source,
+    )
+
+
+def _tags_of(con: duckdb.DuckDBPyConnection, units: Sequence[Unit]) -> tuple[tuple[str, ...], str]:
+    """The period's tag columns, and the SQL expression of a resource's tags as shown.
+
+    A key is shown under its tag column's name without `tag_` (`user:CostCenter` ->
+    `user_cost_center`), and empty values are dropped. When every key already is its
+    name (CUR 2.0 writes them so) the map is only filtered; otherwise its entries are
+    renamed through `tag_names`, merging keys that share a name.
+    """
+    keys = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT unnest(map_keys(tags)) FROM {_RESOURCES} WHERE tags IS NOT NULL"
+        ).fetchall()
+    ]
+    names = {key: tag_column(key)[len("tag_") :] for key in keys}
+    flat = {c for u in units for c in flat_tag_sources(u.group)}
+    tag_columns = tuple(sorted(flat | {f"tag_{n}" for n in names.values()}))
+    if all(key == name for key, name in names.items()):
+        return tag_columns, (
+            "map_from_entries(list_filter(map_entries(r.tags), lambda e: e.value <> ''))"
+        )
+    con.register(
+        _TAG_NAMES,
+        pa.table(
+            {
+                "key": pa.array(list(names), pa.string()),
+                "name": pa.array(list(names.values()), pa.string()),
+            }
+        ),
+    )
+    # a correlated subquery over the resource's own entries: one key per name, sorted
+    return (
+        tag_columns,
+        f"""(
+        SELECT map_from_entries(list({{'key': name, 'value': value}} ORDER BY name))
+        FROM (
+            SELECT n.name, max(e.v) AS value
+            FROM (SELECT unnest(map_keys(r.tags)) AS k, unnest(map_values(r.tags)) AS v) e
+            JOIN {_TAG_NAMES} n ON n.key = e.k
+            WHERE e.v <> ''
+            GROUP BY n.name
+        )
+    )""",
+    )
