@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from domain.accounts.splits import BudgetRef, SplitVersion, validate_split
 from domain.allocation.rules import fiscal_end, year_end
@@ -116,10 +116,8 @@ class CarryPlan:
 
     @property
     def pending(self) -> bool:
-        return any(
-            item.status is CarryStatus.PROPOSED
-            for item in (*self.splits, *self.workloads, *self.claims)
-        )
+        statuses = [i.status for i in self.splits] + [i.status for i in self.workloads]
+        return CarryStatus.PROPOSED in statuses + [i.status for i in self.claims]
 
 
 def _label(path: Sequence[str]) -> str:
@@ -138,9 +136,7 @@ def _target(
         return None, f"budget {budget_id} is not a budget of the year carried from"
     target = to_by_path.get(source.key)
     if target is None:
-        return None, (
-            f"product {_label(source.path)} has no {to_year} budget (retired or renamed)"
-        )
+        return None, (f"product {_label(source.path)} has no {to_year} budget (retired or renamed)")
     if not target.active:
         return None, f"product {_label(source.path)} is retired in {to_year}"
     return target, ""
@@ -201,11 +197,7 @@ def plan_carry_forward(
     for account_id, versions in sorted(by_account.items()):
         versions.sort(key=lambda v: v.effective_from)
         source = next(
-            (
-                v
-                for v in versions
-                if v.effective_from.year == from_year and v.in_force(last_day)
-            ),
+            (v for v in versions if v.effective_from.year == from_year and v.in_force(last_day)),
             None,
         )
         if source is None:
@@ -226,9 +218,7 @@ def plan_carry_forward(
             ) == sorted((ln.to_budget_id, ln.percent) for ln in lines)
             if same and not problems:
                 split_carries.append(
-                    SplitCarry(
-                        account_id, source, start, tuple(lines), CarryStatus.ALREADY_CARRIED
-                    )
+                    SplitCarry(account_id, source, start, tuple(lines), CarryStatus.ALREADY_CARRIED)
                 )
             else:
                 not_carried.append(
@@ -289,9 +279,7 @@ def plan_carry_forward(
                     f"{ended[c.workload_id].end_month.isoformat()[:7]}"
                 )
                 not_carried.append(NotCarried("claim", str(c.id), c.account_id, why))
-            elif any(
-                n.kind == "workload" and n.ref == str(c.workload_id) for n in not_carried
-            ):
+            elif any(n.kind == "workload" and n.ref == str(c.workload_id) for n in not_carried):
                 not_carried.append(
                     NotCarried(
                         "claim",
@@ -506,5 +494,5 @@ async def apply_carry_forward(
 _Item = TypeVar("_Item", SplitCarry, WorkloadCarry, ClaimCarry)
 
 
-def _carried(item: _Item, **changes: int) -> _Item:
+def _carried(item: _Item, **changes: Any) -> _Item:
     return replace(item, status=CarryStatus.CARRIED, **changes)

@@ -33,9 +33,9 @@ async def load(client, headers, year, chart):
         files={"file": (f"C_{year}_true_{year}-01-01_false_Budget_v1.csv", chart.encode())},
     )
     assert r.status_code == 201, r.text
-    items = (
-        await client.get("/api/v1/budgets", headers=headers, params={"year": year})
-    ).json()["items"]
+    items = (await client.get("/api/v1/budgets", headers=headers, params={"year": year})).json()[
+        "items"
+    ]
     return {b["product"]: b["id"] for b in items}
 
 
@@ -119,9 +119,7 @@ class TestSplitsEndWithTheYear:
             ("2026-12-01", "2026-12-31")
         ]
 
-    async def test_december_shows_the_years_splits_as_expiring(
-        self, client, turn, monkeypatch
-    ):
+    async def test_december_shows_the_years_splits_as_expiring(self, client, turn, monkeypatch):
         fin = turn["fin"]
         monkeypatch.setattr(api.allocation, "today", lambda: date(2026, 12, 10))
         summary = (await client.get("/api/v1/allocation-summary", headers=fin)).json()
@@ -202,8 +200,7 @@ class TestCarryForward:
         )
         claims = (await client.get("/api/v1/claims", headers=fin)).json()
         assert sorted(
-            (c["workload_id"], c["effective_from"], c["effective_to"], c["status"])
-            for c in claims
+            (c["workload_id"], c["effective_from"], c["effective_to"], c["status"]) for c in claims
         ) == [
             (turn["workload"]["id"], "2026-12-01", "2026-12-31", "released"),
             (new_workload, "2027-01-01", None, "open"),
@@ -229,7 +226,9 @@ class TestCarryForward:
         fin = turn["fin"]
         await load(client, fin, 2027, CHART_2027)
         async with container.sessionmaker() as session:
-            await session.execute(insert(ClosedPeriodRow), [{"period": "2027-01", "closed_by": "t"}])
+            await session.execute(
+                insert(ClosedPeriodRow), [{"period": "2027-01", "closed_by": "t"}]
+            )
             await session.commit()
         r = await client.post(
             URL, headers=fin, json={"from_year": 2026, "to_year": 2027, "dry_run": False}

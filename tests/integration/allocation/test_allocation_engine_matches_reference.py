@@ -24,6 +24,7 @@ from domain.accounts.splits import SplitShare, SplitVersion
 from domain.allocation import reference
 from domain.allocation.reference import CostRow
 from domain.allocation.rules import AllocationRules, CostBasis
+from domain.workloads.model import Claim
 from tests.integration.allocation.daily_files import (
     as_line,
     daily_source,
@@ -31,7 +32,6 @@ from tests.integration.allocation.daily_files import (
     read_lines,
     total,
 )
-from domain.workloads.model import Claim
 from tests.unit.allocation.builders import ACCOUNT, a_row, a_split, bases, cost_rows, rules
 
 
