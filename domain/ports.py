@@ -112,6 +112,8 @@ class AllocationStore(Protocol):
 
     async def splits_of(self, account_id: str) -> list[SplitVersion]: ...
 
+    async def bump_rules_version(self) -> None: ...
+
     async def add_split(
         self,
         account_id: str,

@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.allocation.engine import DuckDBAllocationEngine
 from adapters.cur.store import CurStore
-from domain.allocation.rules import AllocationRules, ClaimSpan, CostBasis, SplitLine
+from domain.allocation.rules import AllocationRules, ClaimSpan, CostBasis, SplitLine, fiscal_end
 from domain.allocation.splits import SplitVersion
 from domain.allocation.workloads import Claim
 
 
-def rules_from(splits: Sequence[SplitVersion], claims: Sequence[Claim]) -> AllocationRules:
-    """The engine's rules from the stored split versions and claims."""
+def rules_from(
+    splits: Sequence[SplitVersion], claims: Sequence[Claim], budget_years: Mapping[int, int]
+) -> AllocationRules:
+    """The engine's rules from the stored split versions and claims, each ending at the latest
+    on 31 December of its budgets' year (`budget_years`: budget id → fiscal year; a claim of
+    an unknown budget is bounded by the year it starts in)."""
     lines = [
-        SplitLine(v.account_id, s.budget_id, s.percent, v.effective_from, v.effective_to)
+        SplitLine(v.account_id, s.budget_id, s.percent, v.effective_from, v.ends)
         for v in splits
         for s in v.shares
     ]
@@ -31,7 +35,11 @@ def rules_from(splits: Sequence[SplitVersion], claims: Sequence[Claim]) -> Alloc
             c.workload_id,
             c.budget_id,
             c.effective_from,
-            c.effective_to,
+            fiscal_end(
+                c.effective_from,
+                c.effective_to,
+                budget_years.get(c.budget_id, c.effective_from.year),
+            ),
         )
         for c in claims
     ]

@@ -24,6 +24,8 @@ from api.deps import (
 from api.routers.spend import reallocate_after_commit
 from api.schemas.allocation import (
     AllocationSummaryRead,
+    CarryForwardRead,
+    CarryForwardWrite,
     ClaimRead,
     ClaimWrite,
     MultiClaimWrite,
@@ -36,8 +38,10 @@ from api.schemas.allocation import (
 )
 from api.schemas.common import PROBLEM_RESPONSES
 from domain.allocation import service
+from domain.allocation.carry_forward import YearBudget, apply_carry_forward, plan_carry_forward
 from domain.allocation.splits import SplitVersion, summary_group
 from domain.allocation.workloads import ClaimRequest, Workload
+from domain.budgets.model import BudgetStatus
 from domain.errors import ErrorDetail, Forbidden, NotFound, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
@@ -324,3 +328,48 @@ async def list_claims(
         ClaimRead.of(c)
         for c in await uow.allocation.claims(scope, status=status, workload_id=workload_id)
     ]
+
+
+# --- carry forward ---------------------------------------------------------------------------
+
+
+@router.post("/accounts/carry-forward", response_model=CarryForwardRead)
+async def carry_forward(
+    body: CarryForwardWrite, user: AccountManager, uow: UoW, container: AppContainer
+) -> CarryForwardRead:
+    """The turn of the fiscal year: carry every account split in force on 31 December, every
+    workload running in December and their open claims onto the products with the same
+    hierarchy path in `to_year` (names compared ignoring case), from 1 January.
+
+    `dry_run` (the default) only answers the proposal. Applying carries every carriable item
+    in one step or, on any error, nothing; what cannot be carried (product retired or
+    renamed) is listed with the reason and does not block the rest. Running it again carries
+    nothing twice: what is there already is listed as `already_carried`."""
+    budgets = [
+        YearBudget(b.id, year, tuple(b.path), b.status == BudgetStatus.ACTIVE)
+        for year in (body.from_year, body.to_year)
+        for b in await uow.budgets.existing_budgets(year)
+    ]
+    closed = await uow.budgets.closed_periods()
+    plan = plan_carry_forward(
+        from_year=body.from_year,
+        to_year=body.to_year,
+        budgets=budgets,
+        splits=await uow.allocation.all_splits(),
+        workloads=await uow.allocation.workloads(ResolvedScope(prefixes=None)),
+        claims=await uow.allocation.all_claims(),
+        closed_periods=closed,
+    )
+    if body.dry_run or not plan.pending:
+        return CarryForwardRead.of(plan, dry_run=body.dry_run, applied=False)
+    done = await apply_carry_forward(
+        uow.allocation,
+        uow.audit,
+        actor_of(user),
+        plan,
+        budget_refs=await uow.allocation.budget_refs(b.id for b in budgets),
+        closed_periods=closed,
+        now=container.clock.now(),
+    )
+    reallocate_after_commit(uow, container)
+    return CarryForwardRead.of(done, dry_run=False, applied=True)

@@ -196,7 +196,11 @@ async def list_resources(
 
 async def _spend_rules(uow: UnitOfWork) -> tuple[AllocationRules, int]:
     version = await uow.allocation.rules_version()
-    rules = rules_from(await uow.allocation.all_splits(), await uow.allocation.all_claims())
+    claims = await uow.allocation.all_claims()
+    refs = await uow.allocation.budget_refs(c.budget_id for c in claims)
+    rules = rules_from(
+        await uow.allocation.all_splits(), claims, {b.id: b.year for b in refs.values()}
+    )
     return rules, version
 
 

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from api.schemas.budgets import Money
 from api.schemas.common import Schema
+from domain.allocation.carry_forward import CarryPlan
 from domain.allocation.splits import SplitVersion
 from domain.allocation.workloads import Claim, Workload
 
@@ -34,7 +35,10 @@ class SplitVersionRead(Schema):
     id: int
     account_id: str
     effective_from: date
-    effective_to: date | None
+    effective_to: date | None = Field(
+        description="the last day in force: the day before the next split, at the latest "
+        "31 December of the split's fiscal year"
+    )
     current: bool
     splits: list[SplitShareRead]
     created_by: str
@@ -46,7 +50,7 @@ class SplitVersionRead(Schema):
             id=v.id,
             account_id=v.account_id,
             effective_from=v.effective_from,
-            effective_to=v.effective_to,
+            effective_to=v.ends,
             current=v.in_force(today),
             splits=[SplitShareRead(budget_id=s.budget_id, percent=s.percent) for s in v.shares],
             created_by=v.created_by,
@@ -161,4 +165,127 @@ class ClaimRead(Schema):
             released_by=c.released_by,
             effective_to=c.effective_to,
             status="released" if c.released_at else "open",
+        )
+
+
+# --- carry forward ---------------------------------------------------------------------------
+
+
+class CarryForwardWrite(Schema):
+    from_year: int = Field(ge=2000, le=2999, examples=[2026])
+    to_year: int = Field(ge=2000, le=2999, examples=[2027], description="from_year + 1")
+    dry_run: bool = Field(default=True, description="true: only the proposal; false: apply it")
+
+
+class CarriedLineRead(Schema):
+    from_budget_id: int
+    to_budget_id: int
+    path: list[str]
+    percent: Decimal
+
+
+class SplitCarryRead(Schema):
+    account_id: str
+    from_version_id: int
+    effective_from: date
+    status: str = Field(description="proposed | carried | already_carried")
+    lines: list[CarriedLineRead]
+
+
+class WorkloadCarryRead(Schema):
+    workload_id: int
+    name: str
+    account_id: str
+    from_budget_id: int
+    to_budget_id: int
+    path: list[str]
+    monthly_estimate: Money
+    status: str = Field(description="proposed | carried | already_carried")
+    new_workload_id: int | None
+
+
+class ClaimCarryRead(Schema):
+    claim_id: int
+    account_id: str
+    resource_id: str
+    from_workload_id: int
+    to_workload_id: int | None = Field(description="None while the new workload is proposed")
+    to_budget_id: int
+    effective_from: date
+    status: str = Field(description="proposed | carried | already_carried")
+
+
+class NotCarriedRead(Schema):
+    kind: str = Field(description="split | workload | claim")
+    ref: str = Field(description="the split version, workload or claim id")
+    account_id: str
+    reason: str
+
+
+class CarryForwardRead(Schema):
+    from_year: int
+    to_year: int
+    dry_run: bool
+    applied: bool
+    splits: list[SplitCarryRead]
+    workloads: list[WorkloadCarryRead]
+    claims: list[ClaimCarryRead]
+    not_carried: list[NotCarriedRead]
+
+    @classmethod
+    def of(cls, plan: CarryPlan, *, dry_run: bool, applied: bool) -> CarryForwardRead:
+        return cls(
+            from_year=plan.from_year,
+            to_year=plan.to_year,
+            dry_run=dry_run,
+            applied=applied,
+            splits=[
+                SplitCarryRead(
+                    account_id=s.account_id,
+                    from_version_id=s.source.id,
+                    effective_from=s.effective_from,
+                    status=s.status.value,
+                    lines=[
+                        CarriedLineRead(
+                            from_budget_id=ln.from_budget_id,
+                            to_budget_id=ln.to_budget_id,
+                            path=list(ln.path),
+                            percent=ln.percent,
+                        )
+                        for ln in s.lines
+                    ],
+                )
+                for s in plan.splits
+            ],
+            workloads=[
+                WorkloadCarryRead(
+                    workload_id=w.source.id,
+                    name=w.source.name,
+                    account_id=w.source.account_id,
+                    from_budget_id=w.source.budget_id,
+                    to_budget_id=w.to_budget_id,
+                    path=list(w.path),
+                    monthly_estimate=w.source.monthly_estimate,
+                    status=w.status.value,
+                    new_workload_id=w.new_workload_id,
+                )
+                for w in plan.workloads
+            ],
+            claims=[
+                ClaimCarryRead(
+                    claim_id=c.source.id,
+                    account_id=c.source.account_id,
+                    resource_id=c.source.resource_id,
+                    from_workload_id=c.from_workload_id,
+                    to_workload_id=c.to_workload_id,
+                    to_budget_id=c.to_budget_id,
+                    effective_from=c.effective_from,
+                    status=c.status.value,
+                )
+                for c in plan.claims
+            ],
+            not_carried=[
+                NotCarriedRead(kind=n.kind, ref=n.ref, account_id=n.account_id, reason=n.reason)
+                for n in plan.not_carried
+            ],
         )

@@ -6,7 +6,9 @@ engine (`adapters/allocation/engine.py`) and the pure-Python reference
 sets the rule cannot apply unambiguously (a day in two split versions of one account, a
 resource claimed by two workloads on one day, a split that does not total 100.00%).
 
-Dates are usage days, inclusive at both ends; `end=None` is open-ended.
+Dates are usage days, inclusive at both ends; `end=None` is open-ended. The callers that build
+rules from stored splits and claims bound them by their budgets' fiscal year (`fiscal_end`):
+a split or claim of 2026 budgets allocates nothing on 1 January 2027.
 """
 
 from __future__ import annotations
@@ -212,6 +214,23 @@ def _by_budget(share: Share) -> int:
 def _by_version(item: tuple[tuple[str, date, date | None], list[Share]]) -> tuple[str, date, date]:
     (account, start, end), _ = item
     return account, start, end or _OPEN_END
+
+
+# ---------------------------------------------------------------------- fiscal year bound
+
+
+def year_end(year: int) -> date:
+    """The last day of a fiscal year (SPEC section 2: `effectiveYear-12-31`)."""
+    return date(year, 12, 31)
+
+
+def fiscal_end(start: date, end: date | None, year: int) -> date:
+    """The last day a rule of `year`'s budgets covers: its own end or 31 December of `year`,
+    whichever comes first. Never before `start - 1 day` (an empty span): a claim made on
+    31 December starts on 1 January and so covers nothing of its budget's year."""
+    bound = year_end(year)
+    last = bound if end is None else min(end, bound)
+    return max(last, start - timedelta(days=1))
 
 
 # ---------------------------------------------------------------------- validation helpers

@@ -1,7 +1,9 @@
 """Account allocation: an account's spend split across product budgets by percentage.
 
-A split version is in force from its effective date until the day before the next one. A
-remap starts at the start of a period (a Monday, or the 1st of a month); the previous version
+A split version is in force from its effective date until the day before the next one, and
+never past 31 December of its year: a split (like its budgets) ends with the fiscal year, and
+from 1 January an account with no split into the new year's budgets is Unallocated. A remap
+starts at the start of a period (a Monday, or the 1st of a month); the previous version
 ends the day before. History is never rewritten: a remap must start after the latest
 version's start, and never inside or before a closed month.
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from domain.allocation.rules import fiscal_end
 from domain.errors import ErrorDetail, RuleViolation
 from domain.periods import period_key
 
@@ -35,10 +38,14 @@ class SplitVersion:
     created_by: str
     created_at: datetime
 
+    @property
+    def ends(self) -> date:
+        """The last day in force: the day before the next version, at the latest 31 December
+        of the year of its budgets (the year it starts in; a split's budgets are of that year)."""
+        return fiscal_end(self.effective_from, self.effective_to, self.effective_from.year)
+
     def in_force(self, day: date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
+        return self.effective_from <= day <= self.ends
 
 
 @dataclass(frozen=True)
@@ -159,14 +166,15 @@ def validate_split(
 
 
 def summary_group(version: SplitVersion, today: date, window_days: int = 30) -> str:
-    """Current / Expiring / New / Past / Future, as the summary page shows allocations."""
+    """Current / Expiring / New / Past / Future, as the summary page shows allocations.
+
+    A split ends with its fiscal year, so in December every split of the year is Expiring
+    until it is carried forward (the carried split shows as Future)."""
     if version.effective_from > today:
         return "future"
-    if version.effective_to is not None and version.effective_to < today:
+    if version.ends < today:
         return "past"
-    if version.effective_to is not None and version.effective_to <= today + timedelta(
-        days=window_days
-    ):
+    if version.ends <= today + timedelta(days=window_days):
         return "expiring"
     if version.effective_from >= today - timedelta(days=window_days):
         return "new"

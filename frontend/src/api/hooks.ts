@@ -14,6 +14,7 @@ import {
   accountsListAccounts,
   accountsUpdateAccount,
   allocationAllocationSummary,
+  allocationCarryForward,
   allocationClaimResources,
   allocationCreateWorkload,
   allocationGetAccountAllocation,
@@ -53,6 +54,7 @@ import {
   usersUpdateUser,
   type AccountCreate,
   type AccountUpdate,
+  type CarryForwardWrite,
   type Action,
   type BodyBudgetsImportChartOfAccounts,
   type BudgetCreate,
@@ -379,6 +381,24 @@ export function useAccountAllocation(id: string) {
     queryKey: queryKeys.allocation.ofAccount(id),
     queryFn: async ({ signal }) =>
       (await allocationGetAccountAllocation({ path: { account_id: id }, signal, throwOnError: true })).data,
+  });
+}
+
+/** The turn of the fiscal year (SPEC 3): a dry run answers the proposal, an apply carries the
+ * splits, workloads and claims onto the new year's same-path products. */
+export function useCarryForward() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: CarryForwardWrite) =>
+      (await allocationCarryForward({ body, throwOnError: true })).data,
+    onSuccess: (result) => {
+      if (!result.applied) return;
+      void queryClient.invalidateQueries({ queryKey: queryKeys.allocation.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.workloads.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.claims.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.spend.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
+    },
   });
 }
 

@@ -510,6 +510,130 @@ export type BudgetUpdate = {
 };
 
 /**
+ * CarriedLineRead
+ */
+export type CarriedLineRead = {
+    /**
+     * From Budget Id
+     */
+    from_budget_id: number;
+    /**
+     * Path
+     */
+    path: Array<string>;
+    /**
+     * Percent
+     */
+    percent: string;
+    /**
+     * To Budget Id
+     */
+    to_budget_id: number;
+};
+
+/**
+ * CarryForwardRead
+ */
+export type CarryForwardRead = {
+    /**
+     * Applied
+     */
+    applied: boolean;
+    /**
+     * Claims
+     */
+    claims: Array<ClaimCarryRead>;
+    /**
+     * Dry Run
+     */
+    dry_run: boolean;
+    /**
+     * From Year
+     */
+    from_year: number;
+    /**
+     * Not Carried
+     */
+    not_carried: Array<NotCarriedRead>;
+    /**
+     * Splits
+     */
+    splits: Array<SplitCarryRead>;
+    /**
+     * To Year
+     */
+    to_year: number;
+    /**
+     * Workloads
+     */
+    workloads: Array<WorkloadCarryRead>;
+};
+
+/**
+ * CarryForwardWrite
+ */
+export type CarryForwardWrite = {
+    /**
+     * Dry Run
+     *
+     * true: only the proposal; false: apply it
+     */
+    dry_run?: boolean;
+    /**
+     * From Year
+     */
+    from_year: number;
+    /**
+     * To Year
+     *
+     * from_year + 1
+     */
+    to_year: number;
+};
+
+/**
+ * ClaimCarryRead
+ */
+export type ClaimCarryRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Claim Id
+     */
+    claim_id: number;
+    /**
+     * Effective From
+     */
+    effective_from: string;
+    /**
+     * From Workload Id
+     */
+    from_workload_id: number;
+    /**
+     * Resource Id
+     */
+    resource_id: string;
+    /**
+     * Status
+     *
+     * proposed | carried | already_carried
+     */
+    status: string;
+    /**
+     * To Budget Id
+     */
+    to_budget_id: number;
+    /**
+     * To Workload Id
+     *
+     * None while the new workload is proposed
+     */
+    to_workload_id: number | null;
+};
+
+/**
  * ClaimRead
  */
 export type ClaimRead = {
@@ -888,6 +1012,32 @@ export type MultiClaimWrite = {
      * Effective From
      */
     effective_from?: string | null;
+};
+
+/**
+ * NotCarriedRead
+ */
+export type NotCarriedRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Kind
+     *
+     * split | workload | claim
+     */
+    kind: string;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Ref
+     *
+     * the split version, workload or claim id
+     */
+    ref: string;
 };
 
 /**
@@ -1366,6 +1516,34 @@ export type SpendRow = {
 };
 
 /**
+ * SplitCarryRead
+ */
+export type SplitCarryRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Effective From
+     */
+    effective_from: string;
+    /**
+     * From Version Id
+     */
+    from_version_id: number;
+    /**
+     * Lines
+     */
+    lines: Array<CarriedLineRead>;
+    /**
+     * Status
+     *
+     * proposed | carried | already_carried
+     */
+    status: string;
+};
+
+/**
  * SplitShareRead
  */
 export type SplitShareRead = {
@@ -1421,6 +1599,8 @@ export type SplitVersionRead = {
     effective_from: string;
     /**
      * Effective To
+     *
+     * the last day in force: the day before the next split, at the latest 31 December of the split's fiscal year
      */
     effective_to: string | null;
     /**
@@ -1647,6 +1827,50 @@ export type WebhookAck = {
      * accepted, or duplicate for a redelivered event
      */
     status: string;
+};
+
+/**
+ * WorkloadCarryRead
+ */
+export type WorkloadCarryRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * From Budget Id
+     */
+    from_budget_id: number;
+    /**
+     * Monthly Estimate
+     */
+    monthly_estimate: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * New Workload Id
+     */
+    new_workload_id: number | null;
+    /**
+     * Path
+     */
+    path: Array<string>;
+    /**
+     * Status
+     *
+     * proposed | carried | already_carried
+     */
+    status: string;
+    /**
+     * To Budget Id
+     */
+    to_budget_id: number;
+    /**
+     * Workload Id
+     */
+    workload_id: number;
 };
 
 /**
@@ -1919,6 +2143,59 @@ export type AccountsCreateAccountResponses = {
 };
 
 export type AccountsCreateAccountResponse = AccountsCreateAccountResponses[keyof AccountsCreateAccountResponses];
+
+export type AllocationCarryForwardData = {
+    body: CarryForwardWrite;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/carry-forward';
+};
+
+export type AllocationCarryForwardErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AllocationCarryForwardError = AllocationCarryForwardErrors[keyof AllocationCarryForwardErrors];
+
+export type AllocationCarryForwardResponses = {
+    /**
+     * Successful Response
+     */
+    200: CarryForwardRead;
+};
+
+export type AllocationCarryForwardResponse = AllocationCarryForwardResponses[keyof AllocationCarryForwardResponses];
 
 export type AccountsDiscoverAccountsData = {
     body?: never;

@@ -37,7 +37,7 @@ class TestSplits:
         history = (await client.get(url, headers=fin)).json()
         assert [(v["effective_from"], v["effective_to"]) for v in history] == [
             ("2026-09-01", "2026-09-13"),
-            ("2026-09-14", None),
+            ("2026-09-14", "2026-12-31"),
         ]
         assert [s["percent"] for s in history[0]["splits"]] == ["60.00", "40.00"]
         admin = await auth_headers(client, container, role=Role.ADMIN)

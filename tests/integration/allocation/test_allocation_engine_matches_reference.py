@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,10 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from adapters.allocation.engine import DuckDBAllocationEngine
+from adapters.allocation.materialized import rules_from
 from adapters.allocation.sql import SplitMethod
 from domain.allocation import reference
 from domain.allocation.reference import CostRow
 from domain.allocation.rules import AllocationRules, CostBasis
+from domain.allocation.splits import SplitShare, SplitVersion
+from domain.allocation.workloads import Claim
 from tests.integration.allocation.daily_files import (
     as_line,
     daily_source,
@@ -28,7 +32,7 @@ from tests.integration.allocation.daily_files import (
     read_lines,
     total,
 )
-from tests.unit.allocation.builders import a_row, a_split, bases, cost_rows, rules
+from tests.unit.allocation.builders import ACCOUNT, a_row, a_split, bases, cost_rows, rules
 
 
 @pytest.fixture(scope="module", params=["arrays", "window"])
@@ -101,3 +105,51 @@ class TestEdgeCasesAgree:
         assert result.path is not None
         assert multiset(read_lines(result.path)) == multiset([as_line(ln) for ln in expected.lines])
         assert result.total == Decimal("1E-10")
+
+    def test_splits_and_claims_end_with_their_budgets_year(
+        self, engine: DuckDBAllocationEngine, tmp_path: Path
+    ) -> None:
+        """Open-ended 2026 rules as stored (a split, a claim made on 31 December and one made
+        before) allocate December 2026 and leave January 2027 Unallocated, in both."""
+        at = datetime(2026, 11, 1, tzinfo=UTC)
+        splits = [
+            SplitVersion(
+                1,
+                ACCOUNT,
+                date(2026, 12, 1),
+                None,
+                (SplitShare(1, Decimal("60")), SplitShare(2, Decimal("40"))),
+                "fin@x",
+                at,
+            )
+        ]
+        claims = [
+            Claim(1, ACCOUNT, "i-1", 7, 2, at, "fin@x", date(2026, 12, 2), None, None, None),
+            Claim(2, ACCOUNT, "i-2", 8, 1, at, "fin@x", date(2027, 1, 1), None, None, None),
+        ]
+        rules_ = rules_from(splits, claims, {1: 2026, 2: 2026})
+        for period, days in (
+            ("2026-12", (date(2026, 12, 30), date(2026, 12, 31))),
+            ("2027-01", (date(2027, 1, 1), date(2027, 1, 2))),
+        ):
+            rows = [
+                a_row(usage_date=d, resource_id=r, cost="3.0000000001")
+                for d in days
+                for r in ("i-1", "i-2", "i-3")
+            ]
+            expected = reference.allocate(rows, rules_)
+            result = engine.allocate(
+                daily_source(tmp_path / period, rows, period=period),
+                rules_,
+                out_dir=tmp_path / f"out-{period}",
+                keep_lines=True,
+            )
+            assert result.path is not None
+            assert multiset(read_lines(result.path)) == multiset(
+                [as_line(ln) for ln in expected.lines]
+            )
+            if period == "2027-01":
+                assert result.unallocated == result.total == expected.unallocated
+            else:
+                assert result.unallocated == 0
+                assert {ln.workload_id for ln in expected.lines} == {7, None}

@@ -13,6 +13,7 @@ from domain.allocation.rules import (
     NegotiatedDiscount,
     Share,
     SplitLine,
+    fiscal_end,
 )
 from domain.errors import RuleViolation
 from tests.unit.allocation.builders import ACCOUNT, OTHER, a_claim, a_split
@@ -213,3 +214,19 @@ class TestAccountIds:
     def test_leading_zeros_are_an_account_id(self) -> None:
         rules = AllocationRules(a_split({1: "100.00"}, account_id="000123456789"), [])
         assert rules.validate() is rules
+
+
+class TestFiscalEnd:
+    @pytest.mark.parametrize(
+        ("start", "end", "year", "last"),
+        [
+            (date(2026, 3, 1), None, 2026, date(2026, 12, 31)),
+            (date(2026, 3, 1), date(2026, 6, 30), 2026, date(2026, 6, 30)),
+            (date(2026, 3, 1), date(2027, 2, 1), 2026, date(2026, 12, 31)),
+            # a claim made on 31 December for a budget of that year: an empty span
+            (date(2027, 1, 1), None, 2026, date(2026, 12, 31)),
+            (date(2027, 1, 5), None, 2026, date(2027, 1, 4)),
+        ],
+    )
+    def test_a_rule_ends_with_its_budgets_year(self, start, end, year, last):
+        assert fiscal_end(start, end, year) == last

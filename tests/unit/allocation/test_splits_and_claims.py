@@ -115,6 +115,22 @@ class TestSplitRules:
     def test_summary_groups(self, start, end, group):
         assert summary_group(version(start, end), date(2026, 11, 27)) == group
 
+    @pytest.mark.parametrize(
+        ("start", "end", "today", "group"),
+        [
+            (date(2026, 1, 1), None, date(2026, 12, 10), "expiring"),
+            (date(2026, 12, 7), None, date(2026, 12, 10), "expiring"),
+            (date(2026, 1, 1), None, date(2027, 1, 1), "past"),
+            (date(2027, 1, 1), None, date(2026, 12, 10), "future"),
+        ],
+    )
+    def test_a_split_ends_with_its_fiscal_year(self, start, end, today, group):
+        split = version(start, end)
+        assert split.ends == date(start.year, 12, 31)
+        assert summary_group(split, today) == group
+        assert split.in_force(date(start.year, 12, 31))
+        assert not split.in_force(date(start.year + 1, 1, 1))
+
 
 def workload(wid=1, account="111111111111", budget=10):
     return Workload(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -110,7 +109,7 @@ class TestValidFile:
         )
         assert len(chart.rows) == 2
 
-    def test_parses_20000_rows_quickly(self) -> None:
+    def test_parses_20000_rows(self) -> None:
         rows = [
             a_row(
                 unit=f"BU {i % 5}",
@@ -123,11 +122,9 @@ class TestValidFile:
             for i in range(20_000)
         ]
         data = chart_csv(*rows, header=HEADER + ",Cost Centre", newline="\r\n")
-        started = time.perf_counter()
         chart = parse_chart_of_accounts(data)
-        elapsed = time.perf_counter() - started
         assert len(chart.rows) == 20_000
-        assert elapsed < 1.0
+        assert chart.rows[-1].path[-1] == "Product 19999"
 
 
 class TestFileLevelErrors:

@@ -19,6 +19,7 @@ import { formatDate } from '../../lib/months';
 import { useDebounced } from '../../lib/useDebounced';
 import { usePageTitle } from '../../lib/usePageTitle';
 import { AddAccountForm } from './AddAccountForm';
+import { CarryForwardPanel } from './CarryForwardPanel';
 
 /** The AWS accounts (SPEC 3): onboarded from AWS Organizations, seen in the CUR, or added by
  * hand; each classified by type and allocated to budgets on its own page. */
@@ -30,6 +31,7 @@ export function AccountsPage() {
   const [type, setType] = useState<AccountType | ''>('');
   const [source, setSource] = useState<AccountSource | ''>('');
   const [adding, setAdding] = useState(false);
+  const [carrying, setCarrying] = useState(false);
   const q = useDebounced(search.trim(), 250);
   const filters: AccountFilters = {
     ...(q ? { q } : {}),
@@ -53,6 +55,14 @@ export function AccountsPage() {
             >
               {adding ? 'Close the account form' : 'Add account'}
             </button>
+            <button
+              type="button"
+              className="secondary"
+              aria-expanded={carrying}
+              onClick={() => setCarrying((c) => !c)}
+            >
+              Carry forward to next year
+            </button>
             <button type="button" disabled={discover.isPending} onClick={() => discover.mutate()}>
               {discover.isPending ? 'Checking…' : 'Check for new accounts'}
             </button>
@@ -66,6 +76,7 @@ export function AccountsPage() {
       <ErrorNotice error={discover.error} prefix="The check for new accounts failed" />
       {discover.data ? <DiscoveryResult result={discover.data} /> : null}
       {adding ? <AddAccountForm /> : null}
+      {carrying ? <CarryForwardPanel /> : null}
 
       <h2 id="accounts-list-title">All accounts</h2>
       <FilterBar
