@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { useAccount, useAccountAllocation, useBudgetDirectory } from '../../api/hooks';
+import { useAccount, useAccountAllocation } from './hooks';
+import { useBudgetDirectory } from '../budgets/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';

@@ -1,12 +1,7 @@
 import { useState } from 'react';
 import type { ClaimRead, ResourceRead, WorkloadRead } from '../../client';
-import {
-  useBudgetDirectory,
-  useClaims,
-  useReleaseResources,
-  useResources,
-  useWorkloads,
-} from '../../api/hooks';
+import { useBudgetDirectory, useWorkloads } from '../budgets/hooks';
+import { useClaims, useReleaseResources, useResources } from './hooks';
 import type { ResourceFilters } from '../../api/queryKeys';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';

@@ -1,5 +1,6 @@
 import type { AccountRead, BudgetRead, SplitVersionRead } from '../../client';
-import { useAccounts, useAllocationSummary, useBudgetDirectory } from '../../api/hooks';
+import { useAccounts, useAllocationSummary } from '../accounts/hooks';
+import { useBudgetDirectory } from '../budgets/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';

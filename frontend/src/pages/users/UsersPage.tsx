@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { UserRead } from '../../client';
-import { fetchAllUsers, useUpdateUser, useUserScope, useUsers } from '../../api/hooks';
+import { fetchAllUsers, useUpdateUser, useUserScope, useUsers } from './hooks';
 import type { UserFilters } from '../../api/queryKeys';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
