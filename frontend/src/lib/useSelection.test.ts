@@ -47,11 +47,11 @@ describe('useSelection', () => {
   it('ticks and unticks rows one by one, in the order shown', () => {
     const list = rows('a', 'b', 'c');
     const hook = renderSelection(list);
-    hook.act((s) => s.toggle(list[2]!, true));
-    hook.act((s) => s.toggle(list[0]!, true));
+    hook.act((s) => s.toggle(list[2], true));
+    hook.act((s) => s.toggle(list[0], true));
     expect(ids(hook.current)).toEqual(['a', 'c']);
-    expect(hook.current.isSelected(list[2]!)).toBe(true);
-    hook.act((s) => s.toggle(list[2]!, false));
+    expect(hook.current.isSelected(list[2])).toBe(true);
+    hook.act((s) => s.toggle(list[2], false));
     expect(ids(hook.current)).toEqual(['a']);
     expect(hook.current.allSelected).toBe(false);
   });
@@ -69,8 +69,8 @@ describe('useSelection', () => {
   it('ticking the last row by hand fills the select-all box', () => {
     const list = rows('a', 'b');
     const hook = renderSelection(list);
-    hook.act((s) => s.toggle(list[0]!, true));
-    hook.act((s) => s.toggle(list[1]!, true));
+    hook.act((s) => s.toggle(list[0], true));
+    hook.act((s) => s.toggle(list[1], true));
     expect(hook.current.allSelected).toBe(true);
   });
 

@@ -11,7 +11,7 @@ import { ApiError } from '../../lib/problem';
 import { splitCsvColumns, splitShareRows } from '../../lib/splits';
 import { usePageTitle } from '../../lib/usePageTitle';
 import { RemapForm } from './RemapForm';
-import { SplitVersionsTable } from './SplitVersionsTable';
+import { SplitVersionsTable } from '../../components/SplitVersionsTable';
 
 /** One AWS account: its details, the history of its split across budgets (the one in force
  * today marked), and the remap form. */
