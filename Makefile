@@ -54,6 +54,7 @@ pytest: $(VENV)/.installed
 frontend-check: install openapi
 	npm --prefix frontend run check-client
 	npm --prefix frontend test
+	npm --prefix frontend run lint
 
 e2e: install browser
 	npm --prefix frontend run e2e

@@ -117,7 +117,7 @@ test('add an account, change its type, remap its split and read the history', as
 
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download CSV' }).click();
-  const csv = readFileSync((await (await downloading).path())!, 'utf8').replace(/^\uFEFF/, '');
+  const csv = readFileSync(await (await downloading).path(), 'utf8').replace(/^\uFEFF/, '');
   const lines = csv.trim().split('\r\n');
   expect(lines[0]).toBe(
     'account_id,version_id,effective_from,effective_to,current,budget_id,budget,percent,changed_by,changed_at',

@@ -21,7 +21,7 @@ export class Api {
   static async as(request: APIRequestContext, email = ADMIN.email, password = ADMIN.password): Promise<Api> {
     const response = await request.post('/api/v1/auth/token', { form: { username: email, password } });
     expect(response.status(), await response.text()).toBe(200);
-    return new Api(request, (await response.json()).access_token);
+    return new Api(request, ((await response.json()) as { access_token: string }).access_token);
   }
 
   private get headers() {

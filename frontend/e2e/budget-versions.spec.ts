@@ -84,8 +84,8 @@ test('name a year, add a line item, change its amount from July and read the ver
   ]);
   const months = page.getByRole('table', { name: 'Annual amount in force, month by month' });
   await expect(months.locator('tbody td.num')).toHaveText([
-    ...Array(6).fill('12,000.00'),
-    ...Array(6).fill('18,000.00'),
+    ...Array<string>(6).fill('12,000.00'),
+    ...Array<string>(6).fill('18,000.00'),
   ]);
   await expect(months.locator('tbody tr', { hasText: 'July 2027' })).toContainText('new version');
   await shot(page, 'budget-version-history');
@@ -96,7 +96,7 @@ test('name a year, add a line item, change its amount from July and read the ver
     .filter({ has: page.getByRole('heading', { name: 'Version history' }) })
     .getByRole('button', { name: 'Download CSV' })
     .click();
-  const csv = readFileSync((await (await downloading).path())!, 'utf8').replace(/^\uFEFF/, '');
+  const csv = readFileSync(await (await downloading).path(), 'utf8').replace(/^\uFEFF/, '');
   expect(csv.split('\r\n').slice(0, 3)).toEqual([
     'effective_from,annual_amount,currency,source,created_by,created_at',
     expect.stringMatching(/^2027-01-01,12000\.00,USD,dashboard,/),

@@ -63,7 +63,7 @@ test.describe('chart-of-accounts upload', () => {
       .getByRole('form', { name: 'Filter the import history' })
       .getByRole('button', { name: 'Download CSV' })
       .click();
-    const csv = readFileSync((await (await downloading).path())!, 'utf8').replace(/^\uFEFF/, '');
+    const csv = readFileSync(await (await downloading).path(), 'utf8').replace(/^\uFEFF/, '');
     expect(csv.split('\r\n')[0]).toBe(
       'id,uploaded_at,uploaded_by,filename,year,customer,is_new,start_date,is_override,version,created,updated,reactivated,retired,unchanged,size_bytes,sha256',
     );
@@ -109,7 +109,7 @@ test.describe('chart-of-accounts upload', () => {
       .getByRole('search', { name: 'Filter budgets' })
       .getByRole('button', { name: 'Download CSV' })
       .click();
-    const listCsv = readFileSync((await (await listDownload).path())!, 'utf8').replace(/^\uFEFF/, '');
+    const listCsv = readFileSync(await (await listDownload).path(), 'utf8').replace(/^\uFEFF/, '');
     const lines = listCsv.trim().split('\r\n');
     expect(lines[0]).toBe(
       'id,year,Division,Department,Portfolio,Product,annual_amount,currency,status,start_date,retired_from,schedule_status,Cost Centre',

@@ -127,7 +127,7 @@ test('billing periods and resources: empty without a CUR, then refresh, claim an
   await page.getByRole('button', { name: 'Claim to workload…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Claim to workload' });
   const option = dialog.getByLabel('Workload').locator('option', { hasText: workload });
-  await dialog.getByLabel('Workload').selectOption((await option.getAttribute('value'))!);
+  await dialog.getByLabel('Workload').selectOption(await option.getAttribute('value'));
   await expect(dialog.getByText(`1 selected resource is not in account ${mine.account}`)).toBeVisible();
   await dialog.getByRole('button', { name: 'Claim 2 resources' }).click();
   await expect(dialog.getByRole('alert')).toContainText('Nothing was claimed');
@@ -141,7 +141,7 @@ test('billing periods and resources: empty without a CUR, then refresh, claim an
   // The resource of the workload's account alone is claimed; it leaves the open pool.
   await page.getByLabel(`Select ${other.id}`).uncheck();
   await page.getByRole('button', { name: 'Claim to workload…' }).click();
-  await dialog.getByLabel('Workload').selectOption((await option.getAttribute('value'))!);
+  await dialog.getByLabel('Workload').selectOption(await option.getAttribute('value'));
   await dialog.getByRole('button', { name: 'Claim 1 resource' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: 'Claimed 1 resource' })).toContainText(

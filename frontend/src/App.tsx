@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { useMe } from './api/hooks';
+import { useMe } from './api/auth';
 import { endedByLogOut, getToken, subscribe } from './api/session';
 import { AppShell, useCurrentUser } from './components/AppShell';
 import { ErrorNotice } from './components/ErrorNotice';
@@ -8,7 +8,7 @@ import type { Permission } from './client';
 import { hasAny } from './lib/navigation';
 import { AccountDetailPage } from './pages/accounts/AccountDetailPage';
 import { AccountsPage } from './pages/accounts/AccountsPage';
-import { AuditPage } from './pages/AuditPage';
+import { AuditPage } from './pages/audit/AuditPage';
 import { BudgetDetailPage } from './pages/budgets/BudgetDetailPage';
 import { BudgetsPage } from './pages/budgets/BudgetsPage';
 import { ConfigurationPage } from './pages/configuration/ConfigurationPage';

@@ -29,7 +29,7 @@ export function DownloadCsvButton<T>({
   }
   return (
     <>
-      <button type="button" className="secondary" onClick={download} disabled={busy}>
+      <button type="button" className="secondary" onClick={() => void download()} disabled={busy}>
         {busy ? 'Preparing CSV…' : label}
       </button>
       <ErrorNotice error={error} prefix="The download failed" />

@@ -14,8 +14,8 @@ describe('monthlyAmounts', () => {
       startDate: '2025-01-01',
     });
     expect(months.map((m) => m.annual_amount)).toEqual([
-      ...Array(6).fill('12000.00'),
-      ...Array(6).fill('18000.00'),
+      ...Array<string>(6).fill('12000.00'),
+      ...Array<string>(6).fill('18000.00'),
     ]);
     expect(months.filter((m) => m.note).map((m) => [m.month, m.note])).toEqual([
       ['2025-01-01', 'start'],
@@ -32,7 +32,7 @@ describe('monthlyAmounts', () => {
     expect(months.map((m) => m.annual_amount)).toEqual([
       null,
       null,
-      ...Array(7).fill('500.00'),
+      ...Array<string>(7).fill('500.00'),
       null,
       null,
       null,

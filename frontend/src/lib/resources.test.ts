@@ -8,7 +8,6 @@ import {
   formatTags,
   refusedResources,
   RESOURCE_CSV_COLUMNS,
-  toggled,
 } from './resources';
 
 describe('refusedResources', () => {
@@ -47,15 +46,7 @@ describe('refusedResources', () => {
   });
 });
 
-describe('selection and tags', () => {
-  it('toggles ids in a new set', () => {
-    const one = new Set(['a']);
-    expect([...toggled(one, 'b')]).toEqual(['a', 'b']);
-    expect([...toggled(one, 'a')]).toEqual([]);
-    expect([...toggled(one, 'a', true)]).toEqual(['a']);
-    expect([...one]).toEqual(['a']);
-  });
-
+describe('tags', () => {
   it('writes tags sorted by key', () => {
     expect(formatTags({ team: 'web', env: 'prod', flag: '' })).toBe('env=prod, flag, team=web');
   });

@@ -27,14 +27,6 @@ export function refusedResources(
   });
 }
 
-/** Add or remove one id from a selection (a new Set, for React state). */
-export function toggled<T>(selection: ReadonlySet<T>, id: T, on?: boolean): Set<T> {
-  const next = new Set(selection);
-  if (on ?? !next.has(id)) next.add(id);
-  else next.delete(id);
-  return next;
-}
-
 /** Tags as one line of text ("env=prod, team=web"), sorted by key. */
 export function formatTags(tags: Readonly<Record<string, string>>): string {
   return Object.keys(tags)

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import { useToken } from '../App';
-import { useLogin } from '../api/hooks';
+import { useLogin } from '../api/auth';
 import { loginNotice } from '../api/session';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { TextField } from '../components/Field';

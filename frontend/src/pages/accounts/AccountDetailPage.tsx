@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { useAccount, useAccountAllocation, useBudgetDirectory } from '../../api/hooks';
+import { useAccount, useAccountAllocation } from './hooks';
+import { useBudgetDirectory } from '../budgets/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
@@ -10,7 +11,7 @@ import { ApiError } from '../../lib/problem';
 import { splitCsvColumns, splitShareRows } from '../../lib/splits';
 import { usePageTitle } from '../../lib/usePageTitle';
 import { RemapForm } from './RemapForm';
-import { SplitVersionsTable } from './SplitVersionsTable';
+import { SplitVersionsTable } from '../../components/SplitVersionsTable';
 
 /** One AWS account: its details, the history of its split across budgets (the one in force
  * today marked), and the remap form. */

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { AccountRead, AccountSource, AccountType, DiscoveryRead } from '../../client';
-import { useAccounts, useDiscoverAccounts, useUpdateAccount } from '../../api/hooks';
+import { useAccounts, useDiscoverAccounts, useUpdateAccount } from './hooks';
 import type { AccountFilters } from '../../api/queryKeys';
 import { useCurrentUser } from '../../components/AppShell';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { AccountType } from '../../client';
-import { useCreateAccount } from '../../api/hooks';
+import { useCreateAccount } from './hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { FieldErrors } from '../../components/FieldErrors';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CarryForwardRead } from '../../client';
-import { useCarryForward } from '../../api/hooks';
+import { useCarryForward } from './hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 
 const STATUS_LABELS: Record<string, string> = {

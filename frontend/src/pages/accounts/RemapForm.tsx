@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { BudgetRead, SplitVersionRead } from '../../client';
-import { useBudgets, useSetAccountAllocation } from '../../api/hooks';
+import { useSetAccountAllocation } from './hooks';
+import { useBudgets } from '../budgets/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FieldErrors } from '../../components/FieldErrors';
 import { sortBudgets } from '../../lib/budgets';

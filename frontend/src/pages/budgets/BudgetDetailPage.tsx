@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { VersionRead } from '../../client';
-import { useBudget } from '../../api/hooks';
+import { useBudget } from './hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount, StatusBadge } from '../../components/Amount';
 import { SectionHead } from '../../components/SectionHead';

@@ -1,5 +1,6 @@
 import type { BudgetDetail } from '../../client';
-import { useSchedule, useSpend, useSpendQueries } from '../../api/hooks';
+import { useSchedule } from './hooks';
+import { useSpend, useSpendQueries } from '../spend/hooks';
 import { Amount } from '../../components/Amount';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { BudgetRead } from '../../client';
-import { useBudgets, useHierarchy, useTasks, useYears } from '../../api/hooks';
+import { useBudgets, useHierarchy, useYears } from './hooks';
+import { useTasks } from '../summary/hooks';
 import type { BudgetStatusFilter } from '../../api/queryKeys';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount, StatusBadge } from '../../components/Amount';

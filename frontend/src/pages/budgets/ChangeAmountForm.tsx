@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { BudgetDetail, BudgetRead } from '../../client';
-import { useChangeBudgetAmount } from '../../api/hooks';
+import { useChangeBudgetAmount } from './hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { FieldErrors } from '../../components/FieldErrors';

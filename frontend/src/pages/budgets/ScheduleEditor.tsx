@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Action, BudgetDetail, ScheduleMonthRead, ScheduleRead } from '../../client';
-import { useSaveSchedule, useSchedule, useScheduleAction, useSpreadSchedule } from '../../api/hooks';
+import { useSaveSchedule, useSchedule, useScheduleAction, useSpreadSchedule } from './hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
 import { SectionHead } from '../../components/SectionHead';

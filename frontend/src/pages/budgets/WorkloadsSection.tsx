@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { BudgetDetail, WorkloadRead } from '../../client';
-import { useAccounts, useAllocationSummary, useCreateWorkload, useWorkloads } from '../../api/hooks';
+import { useAccounts, useAllocationSummary } from '../accounts/hooks';
+import { useCreateWorkload, useWorkloads } from './hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { BodyBudgetsImportChartOfAccounts } from '../../client';
-import { useImportChart } from '../../api/hooks';
+import { useImportChart } from './hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { UploadProblems } from '../../components/RowErrorsTable';

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { useDefineYear, useYears } from '../../api/hooks';
+import { useYears } from '../budgets/hooks';
+import { useDefineYear } from './hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { errorsOf, TextField } from '../../components/Field';
 import { FieldErrors } from '../../components/FieldErrors';

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ImportRead } from '../../client';
-import { useBudgetImports, useYears } from '../../api/hooks';
+import { useYears } from '../budgets/hooks';
+import { useBudgetImports } from './hooks';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FilterBar, SelectField } from '../../components/Field';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { BudgetRead, ClaimRead, ResourceRead, WorkloadRead } from '../../client';
-import { useClaimResources } from '../../api/hooks';
+import { useClaimResources } from './hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { refusedResources } from '../../lib/resources';
 

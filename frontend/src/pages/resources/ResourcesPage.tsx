@@ -1,12 +1,7 @@
 import { useState } from 'react';
 import type { ClaimRead, ResourceRead, WorkloadRead } from '../../client';
-import {
-  useBudgetDirectory,
-  useClaims,
-  useReleaseResources,
-  useResources,
-  useWorkloads,
-} from '../../api/hooks';
+import { useBudgetDirectory, useWorkloads } from '../budgets/hooks';
+import { useClaims, useReleaseResources, useResources } from './hooks';
 import type { ResourceFilters } from '../../api/queryKeys';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
@@ -23,9 +18,9 @@ import {
   formatTags,
   refusedResources,
   RESOURCE_CSV_COLUMNS,
-  toggled,
 } from '../../lib/resources';
 import { useDebounced } from '../../lib/useDebounced';
+import { useSelection } from '../../lib/useSelection';
 import { usePageTitle } from '../../lib/usePageTitle';
 import { ClaimDialog } from './ClaimDialog';
 
@@ -151,15 +146,14 @@ function OpenResources({
   onDone: (message: string | null) => void;
 }) {
   const resources = useResources(filters);
-  const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [claiming, setClaiming] = useState(false);
   const all = resources.data?.pages.flatMap((p) => p.items) ?? [];
   // The open pool: what nobody has claimed (the claims list says which are).
   const open = all.filter((r) => !claimedIds.has(r.resource_id));
   const hidden = all.length - open.length;
-  const chosen = open.filter((r) => selected.has(r.resource_id));
+  const selection = useSelection(open, (r) => r.resource_id);
+  const chosen = selection.chosen;
   const period = all[0]?.period;
-  const allSelected = open.length > 0 && chosen.length === open.length;
 
   return (
     <>
@@ -194,11 +188,9 @@ function OpenResources({
                   <input
                     type="checkbox"
                     aria-label="Select every resource shown"
-                    checked={allSelected}
+                    checked={selection.allSelected}
                     disabled={open.length === 0}
-                    onChange={(e) =>
-                      setSelected(e.target.checked ? new Set(open.map((r) => r.resource_id)) : new Set())
-                    }
+                    onChange={(e) => selection.selectAll(e.target.checked)}
                   />
                 </th>
                 <th scope="col">Resource</th>
@@ -227,8 +219,8 @@ function OpenResources({
                   <ResourceRow
                     key={`${r.account_id}-${r.resource_id}`}
                     resource={r}
-                    selected={selected.has(r.resource_id)}
-                    onSelect={(on) => setSelected((s) => toggled(s, r.resource_id, on))}
+                    selected={selection.isSelected(r)}
+                    onSelect={(on) => selection.toggle(r, on)}
                   />
                 ))
               )}
@@ -259,7 +251,7 @@ function OpenResources({
           onClose={() => setClaiming(false)}
           onClaimed={(claims, workload) => {
             setClaiming(false);
-            setSelected(new Set());
+            selection.clear();
             onDone(
               `Claimed ${claims.length} resource${claims.length === 1 ? '' : 's'} to ${workload.name} from ${formatDate(claims[0]?.effective_from)}.`,
             );
@@ -323,16 +315,15 @@ function ClaimsTable({
   onDone: (message: string | null) => void;
 }) {
   const release = useReleaseResources();
-  const [selected, setSelected] = useState<Set<string>>(() => new Set());
-  const chosen = claims.filter((c) => selected.has(c.resource_id)).map((c) => c.resource_id);
+  const selection = useSelection(claims, (c) => c.resource_id);
+  const chosen = selection.chosen.map((c) => c.resource_id);
   const refused = refusedResources(release.error, [chosen]);
-  const allSelected = claims.length > 0 && chosen.length === claims.length;
 
   function releaseSelected() {
     onDone(null);
     release.mutate(chosen, {
       onSuccess: (released) => {
-        setSelected(new Set());
+        selection.clear();
         onDone(
           `Released ${released.length} resource${released.length === 1 ? '' : 's'}; from the day after, ${released.length === 1 ? 'its' : 'their'} cost follows the account split.`,
         );
@@ -374,11 +365,9 @@ function ClaimsTable({
                   <input
                     type="checkbox"
                     aria-label="Select every claim shown"
-                    checked={allSelected}
+                    checked={selection.allSelected}
                     disabled={claims.length === 0}
-                    onChange={(e) =>
-                      setSelected(e.target.checked ? new Set(claims.map((c) => c.resource_id)) : new Set())
-                    }
+                    onChange={(e) => selection.selectAll(e.target.checked)}
                   />
                 </th>
                 <th scope="col">Resource</th>
@@ -399,13 +388,13 @@ function ClaimsTable({
                 </tr>
               ) : (
                 claims.map((c) => (
-                  <tr key={c.id} className={selected.has(c.resource_id) ? 'selected' : undefined}>
+                  <tr key={c.id} className={selection.isSelected(c) ? 'selected' : undefined}>
                     <td className="select-col">
                       <input
                         type="checkbox"
                         aria-label={`Select ${c.resource_id}`}
-                        checked={selected.has(c.resource_id)}
-                        onChange={(e) => setSelected((s) => toggled(s, c.resource_id, e.target.checked))}
+                        checked={selection.isSelected(c)}
+                        onChange={(e) => selection.toggle(c, e.target.checked)}
                       />
                     </td>
                     <th scope="row" className="resource-id">

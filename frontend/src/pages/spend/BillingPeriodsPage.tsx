@@ -1,5 +1,5 @@
 import type { BillingPeriodRead, CurEventRead, RefreshRead } from '../../client';
-import { useBillingPeriods, useCurEvents, useRefreshCur } from '../../api/hooks';
+import { useBillingPeriods, useCurEvents, useRefreshCur } from './hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
 import { SectionHead } from '../../components/SectionHead';

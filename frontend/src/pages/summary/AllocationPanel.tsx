@@ -1,10 +1,11 @@
 import type { AccountRead, BudgetRead, SplitVersionRead } from '../../client';
-import { useAccounts, useAllocationSummary, useBudgetDirectory } from '../../api/hooks';
+import { useAccounts, useAllocationSummary } from '../accounts/hooks';
+import { useBudgetDirectory } from '../budgets/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { splitCsvColumns, splitShareRows, type SplitShareRow } from '../../lib/splits';
-import { SplitVersionsTable } from '../accounts/SplitVersionsTable';
+import { SplitVersionsTable } from '../../components/SplitVersionsTable';
 
 const GROUPS = [
   { key: 'current', label: 'Current', hint: 'in force for more than 30 days' },

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { NotificationRead } from '../../client';
-import { fetchNotifications, useMarkNotificationRead, useNotifications } from '../../api/hooks';
+import { fetchNotifications, useMarkNotificationRead, useNotifications } from './hooks';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import type { CsvColumn } from '../../lib/csv';

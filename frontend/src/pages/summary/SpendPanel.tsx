@@ -1,4 +1,5 @@
-import { useBillingPeriods, useBudgetDirectory, useSpend } from '../../api/hooks';
+import { useBudgetDirectory } from '../budgets/hooks';
+import { useBillingPeriods, useSpend } from '../spend/hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
 import { SectionHead } from '../../components/SectionHead';

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { Action, TaskRead } from '../../client';
-import { useFetchSchedule, useScheduleAction, useTasks } from '../../api/hooks';
+import { useFetchSchedule, useScheduleAction } from '../budgets/hooks';
+import { useTasks } from './hooks';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { ScheduleBadge } from '../../components/ScheduleBadge';

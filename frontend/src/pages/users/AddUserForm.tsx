@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useCreateUser } from '../../api/hooks';
+import { useCreateUser } from './hooks';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { errorsOf, SelectField, TextField } from '../../components/Field';
 import { fieldErrors, otherErrors } from '../../lib/problem';

@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useImportUsers } from '../../api/hooks';
+import { useImportUsers } from './hooks';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { UploadProblems } from '../../components/RowErrorsTable';

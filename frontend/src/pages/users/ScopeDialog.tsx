@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { UserRead } from '../../client';
-import { useHierarchy, useSetUserScope, useUserScope, useYears } from '../../api/hooks';
+import { useHierarchy, useYears } from '../budgets/hooks';
+import { useSetUserScope, useUserScope } from './hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FieldErrors } from '../../components/FieldErrors';
 import { YearSelect } from '../../components/YearSelect';

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { UserRead } from '../../client';
-import { fetchAllUsers, useUpdateUser, useUserScope, useUsers } from '../../api/hooks';
+import { fetchAllUsers, useUpdateUser, useUserScope, useUsers } from './hooks';
 import type { UserFilters } from '../../api/queryKeys';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
@@ -36,16 +36,18 @@ export function UsersPage() {
   usePageTitle('Users');
   const [role, setRole] = useState<UserRead['role'] | ''>('');
   const [active, setActive] = useState('');
-  const [offset, setOffset] = useState(0);
   const q = useDebounced(search.trim(), 250);
+  // The page shown belongs to the filters it was chosen under: new filters start on the first.
+  const filterKey = JSON.stringify([q, role, active]);
+  const [page, setPage] = useState({ filterKey, offset: 0 });
+  const offset = page.filterKey === filterKey ? page.offset : 0;
+  const setOffset = (next: number) => setPage({ filterKey, offset: next });
   const filters: Omit<UserFilters, 'limit' | 'offset'> = {
     ...(q ? { q } : {}),
     ...(role ? { role } : {}),
     ...(active ? { active: active === 'active' } : {}),
   };
   const users = useUsers({ ...filters, limit: PAGE_SIZE, offset });
-
-  useEffect(() => setOffset(0), [q, role, active]);
 
   return (
     <section>

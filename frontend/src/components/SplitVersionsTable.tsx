@@ -1,8 +1,8 @@
 import { Link } from 'react-router-dom';
-import type { AccountRead, BudgetRead, SplitVersionRead } from '../../client';
-import { BudgetName } from '../../components/ScheduleBadge';
-import { formatDateTime } from '../../lib/format';
-import { formatDate } from '../../lib/months';
+import type { AccountRead, BudgetRead, SplitVersionRead } from '../client';
+import { BudgetName } from './ScheduleBadge';
+import { formatDateTime } from '../lib/format';
+import { formatDate } from '../lib/months';
 
 /** Split versions, one row each: the budgets and their percentages, when the version is in
  * force, and who made it when. The version in force today is marked. */

@@ -1,15 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import type { AuditEventRead } from '../client';
-import { fetchAllAuditEvents, useAuditEvents } from '../api/hooks';
-import type { AuditFilters } from '../api/queryKeys';
-import { DownloadCsvButton } from '../components/DownloadCsvButton';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { FilterBar, TextField } from '../components/Field';
-import { Pager } from '../components/Pager';
-import { describeChanges, entityLabel } from '../lib/audit';
-import type { CsvColumn } from '../lib/csv';
-import { formatDateTime } from '../lib/format';
-import { usePageTitle } from '../lib/usePageTitle';
+import type { AuditEventRead } from '../../client';
+import { fetchAllAuditEvents, useAuditEvents } from './hooks';
+import type { AuditFilters } from '../../api/queryKeys';
+import { DownloadCsvButton } from '../../components/DownloadCsvButton';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { FilterBar, TextField } from '../../components/Field';
+import { Pager } from '../../components/Pager';
+import { describeChanges, entityLabel } from '../../lib/audit';
+import type { CsvColumn } from '../../lib/csv';
+import { formatDateTime } from '../../lib/format';
+import { usePageTitle } from '../../lib/usePageTitle';
 
 const PAGE_SIZE = 50;
 
