@@ -3,7 +3,7 @@ unit tests pass in-memory fakes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from domain.budgets.loading import ExistingBudget
     from domain.budgets.model import HierarchyLabels
     from domain.budgets.records import NewNode, NodeRecord
+    from domain.events import DomainEvent
     from domain.identity.users import NewUser, User
     from domain.schedules.machine import ScheduleStatus
     from domain.schedules.months import MonthAmount
@@ -158,3 +159,23 @@ class Notifier(Protocol):
     async def notify(
         self, user_ids: Iterable[int], kind: str, message: str, link: str | None
     ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: the repositories of a request, CLI command or job. Services load and
+    write through it and publish events; only the edge commits (never a service), and the
+    events reach their handlers after the commit."""
+
+    users: UserRepository
+    audit: AuditLog
+    budgets: BudgetStore
+    accounts: AccountStore
+    allocation: AllocationStore
+    schedules: ScheduleStore
+    notifications: Notifier
+
+    def publish(self, event: DomainEvent) -> None:
+        """Hand `event` to its handlers once the transaction has committed."""
+        ...
+
+    def after_commit(self, effect: Callable[[], Awaitable[None]]) -> None: ...

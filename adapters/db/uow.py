@@ -11,17 +11,26 @@ from adapters.db.accounts import AccountRepository
 from adapters.db.allocation import AllocationRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
+from adapters.db.cur_events import CurEventRepository
 from adapters.db.notifications import NotificationRepository
 from adapters.db.schedules import ScheduleRepository
 from adapters.db.users import UserRepository
+from domain.events import DomainEvent
 
 log = logging.getLogger(__name__)
 
 SideEffect = Callable[[], Awaitable[None]]
+Dispatch = Callable[[DomainEvent], Awaitable[None]]
 
 
 class UnitOfWork:
-    def __init__(self, session: AsyncSession, request_id: str | None = None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        request_id: str | None = None,
+        *,
+        dispatch: Dispatch | None = None,
+    ) -> None:
         self.session = session
         self.users = UserRepository(session)
         self.audit = AuditRepository(session, request_id)
@@ -30,7 +39,16 @@ class UnitOfWork:
         self.allocation = AllocationRepository(session)
         self.schedules = ScheduleRepository(session)
         self.notifications = NotificationRepository(session)
+        self.cur_events = CurEventRepository(session)
+        self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []
+        self._events: list[DomainEvent] = []
+
+    def publish(self, event: DomainEvent) -> None:
+        """Queue a domain event for its handlers, released after a successful commit. The
+        same event published twice in one transaction is handled once."""
+        if event not in self._events:
+            self._events.append(event)
 
     def after_commit(self, effect: SideEffect) -> None:
         """Queue a side effect (notification, background refresh) for after a successful commit."""
@@ -39,12 +57,22 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.session.commit()
         effects, self._after_commit = self._after_commit, []
+        events, self._events = self._events, []
         for effect in effects:
             try:
                 await effect()
             except Exception:  # the data is committed; a failed side effect is logged, not undone
                 log.exception("side effect after commit failed")
+        for event in events:
+            if self._dispatch is None:
+                log.warning("no handler wired for %s", type(event).__name__)
+                continue
+            try:
+                await self._dispatch(event)
+            except Exception:
+                log.exception("handling %s after commit failed", type(event).__name__)
 
     async def rollback(self) -> None:
         self._after_commit.clear()
+        self._events.clear()
         await self.session.rollback()
