@@ -167,14 +167,14 @@ async def list_resources(
     resource id or tag; cursor-paginated. Finance roles see every account; owners the accounts
     whose spend reaches their scope. A page may hold fewer than `limit` items."""
     accounts = None if scope.prefixes is None else await uow.allocation.account_ids_in(scope)
+    # claims are keyed by (account, resource): the same id in two accounts is two resources
     open_claims = {
-        c.resource_id: c
-        for c in await uow.allocation.claims(ResolvedScope(prefixes=None), status="open")
+        c.key: c for c in await uow.allocation.claims(ResolvedScope(prefixes=None), status="open")
     }
     visible_claims = (
         open_claims
         if scope.prefixes is None
-        else {c.resource_id: c for c in await uow.allocation.claims(scope, status="open")}
+        else {c.key: c for c in await uow.allocation.claims(scope, status="open")}
     )
     page = await asyncio.to_thread(
         container.cur.resources,
@@ -186,11 +186,14 @@ async def list_resources(
         limit=limit,
         cursor=cursor,
         account_ids=accounts,
-        only_resource_ids=list(visible_claims) if status == "claimed" else None,
-        exclude_resource_ids=list(open_claims) if status == "open" else None,
+        only_resource_ids=[r for _, r in visible_claims] if status == "claimed" else None,
+        exclude_resource_ids=[r for _, r in open_claims] if status == "open" else None,
     )
+    items = page.items
+    if status == "claimed":  # the id filter also let through an unclaimed twin in another account
+        items = [r for r in items if (r.account_id, r.resource_id) in visible_claims]
     return ResourcePageRead(
-        items=[ResourceRead.of(r, visible_claims.get(r.resource_id)) for r in page.items],
+        items=[ResourceRead.of(r, visible_claims.get((r.account_id, r.resource_id))) for r in items],
         next_cursor=page.next_cursor,
     )
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from domain.identity.users import NewUser, User
     from domain.schedules.machine import ScheduleStatus
     from domain.schedules.months import MonthAmount
-    from domain.workloads.model import Claim, NewClaim, Workload, WorkloadFields
+    from domain.workloads.model import Claim, NewClaim, ResourceKey, Workload, WorkloadFields
 
 
 class PasswordHasher(Protocol):
@@ -119,7 +119,18 @@ class AllocationStore(Protocol):
 
     async def save_workload(self, workload_id: int, fields: WorkloadFields) -> Workload: ...
 
-    async def open_claims(self, resource_ids: Iterable[str]) -> dict[str, Claim]: ...
+    async def lock_resources(self, keys: Iterable[ResourceKey]) -> None:
+        """Serialize claim writes per (account, resource) until the transaction ends: two
+        transactions touching one resource check and write its spans one after the other."""
+        ...
+
+    async def claims_of(self, keys: Iterable[ResourceKey]) -> dict[ResourceKey, list[Claim]]:
+        """Every claim span (released or open) of these resources."""
+        ...
+
+    async def open_claims_named(self, resource_ids: Iterable[str]) -> list[Claim]:
+        """The open claims of these resource ids, in any account."""
+        ...
 
     async def add_claims(
         self, claims: Sequence[NewClaim], claimed_by: str, at: datetime
