@@ -16,6 +16,7 @@ from adapters.allocated_spend import rules_from
 from adapters.db.cur_events import CurEventRepository
 from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
+from adapters.logging import request_id_var
 from api import webhooks
 from api.container import Container
 from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW
@@ -46,11 +47,30 @@ AllSpend = Annotated[User, RequirePermission(Permission.VIEW_ALL_SPEND)]
 
 
 @router.get("/billing-periods", response_model=list[BillingPeriodRead])
-async def list_billing_periods(_user: AllSpend, container: AppContainer) -> list[BillingPeriodRead]:
+async def list_billing_periods(
+    _user: AllSpend, container: AppContainer, uow: UoW
+) -> list[BillingPeriodRead]:
     """Billing periods in the spend store: final or not (the CUR carries an invoice id),
-    invoice ids, rows, the unblended total and when they were last refreshed."""
+    invoice ids, rows, the unblended total and when they were last refreshed.
+    `allocation_problem` says when the allocation rules are inconsistent, and so spend is
+    served from the last consistent allocation, until the rules are put right."""
     periods = await asyncio.to_thread(container.cur.billing_periods)
-    return [BillingPeriodRead.of(p) for p in periods]
+    problem = await _rules_problem(uow, container)
+    return [BillingPeriodRead.of(p, allocation_problem=problem) for p in periods]
+
+
+async def _rules_problem(uow: UnitOfWork, container: Container) -> str | None:
+    rules, version = await _spend_rules(uow)
+    try:
+        rules.validate()
+    except RuleViolation as exc:
+        met = container.allocated.problem
+        seen = f" (correlation id {met.correlation_id})" if met and met.correlation_id else ""
+        return (
+            f"{exc.message}{seen}; spend is served from the last consistent allocation: "
+            + "; ".join(e.message for e in exc.errors)
+        )
+    return None
 
 
 @router.post("/cur/refresh", response_model=RefreshRead)
@@ -233,7 +253,13 @@ async def get_spend(
     rows: list[SpendRow] = []
     if wanted and (visible is None or visible):
         rules, version = await _spend_rules(uow)
-        done = await asyncio.to_thread(container.allocated.ensure, wanted, rules, version)
+        done = await asyncio.to_thread(
+            container.allocated.ensure,
+            wanted,
+            rules,
+            version,
+            correlation_id=request_id_var.get(),
+        )
         folders = [m.folder for m in done]
         engine_group = "budget" if group_by == "node" else group_by
         found = await asyncio.to_thread(
