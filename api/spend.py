@@ -209,11 +209,13 @@ async def list_resources(
         only_resource_ids=[r for _, r in visible_claims] if status == "claimed" else None,
         exclude_resource_ids=[r for _, r in open_claims] if status == "open" else None,
     )
-    items = page.items
+    items = list(page.items)
     if status == "claimed":  # the id filter also let through an unclaimed twin in another account
         items = [r for r in items if (r.account_id, r.resource_id) in visible_claims]
     return ResourcePageRead(
-        items=[ResourceRead.of(r, visible_claims.get((r.account_id, r.resource_id))) for r in items],
+        items=[
+            ResourceRead.of(r, visible_claims.get((r.account_id, r.resource_id))) for r in items
+        ],
         next_cursor=page.next_cursor,
     )
 

@@ -237,7 +237,9 @@ class AllocationRepository(Repository[SplitVersionRow]):
         transaction waits here and then reads the spans the first one wrote; SQLite
         transactions already run one at a time (BEGIN IMMEDIATE)."""
         wanted = sorted(set(keys))
-        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
         for start in range(0, len(wanted), 500):
             stmt = insert(ClaimLockRow).values(
                 [{"account_id": a, "resource_id": r} for a, r in wanted[start : start + 500]]
@@ -257,7 +259,11 @@ class AllocationRepository(Repository[SplitVersionRow]):
         for start in range(0, len(wanted), 500):
             rows = await self.session.scalars(
                 select(ClaimRow)
-                .where(tuple_(ClaimRow.account_id, ClaimRow.resource_id).in_(wanted[start : start + 500]))
+                .where(
+                    tuple_(ClaimRow.account_id, ClaimRow.resource_id).in_(
+                        wanted[start : start + 500]
+                    )
+                )
                 .order_by(ClaimRow.effective_from, ClaimRow.id)
             )
             for r in rows:

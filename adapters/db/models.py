@@ -288,6 +288,7 @@ class ClaimLockRow(Base):
 
     account_id: Mapped[str] = mapped_column(String(12), primary_key=True)
     resource_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    # how many claim writes locked it: the upsert needs a column to update
     claims: Mapped[int] = mapped_column(Integer, default=1)
 
 

@@ -12,8 +12,12 @@ from sqlalchemy import update
 
 from adapters.db.models import ClaimRow, RulesVersionRow
 from domain.identity.roles import Role
+from tests.api.allocation import test_workloads_and_claims as claims_api
 from tests.api.allocation.conftest import owner_of
-from tests.api.allocation.test_workloads_and_claims import claimable, workload  # noqa: F401
+
+# the fixture and factory of the claims API tests
+claimable = claims_api.claimable
+workload = claims_api.workload
 
 
 async def claim(client, headers, workload_id, resource_ids, **extra):
@@ -67,7 +71,9 @@ class TestClaimSpansNeverOverlap:
     ):
         fin, w1, w2, res = claimable["finance"], claimable["w1"], claimable["w2"], claimable["mine"]
         po = await storefront_owner(client, container, fin)
-        assert (await claim(client, fin, w1["id"], res[1:2], effective_from="2026-09-01")).is_success
+        assert (
+            await claim(client, fin, w1["id"], res[1:2], effective_from="2026-09-01")
+        ).is_success
         future = (datetime.now(UTC).date() + timedelta(days=10)).isoformat()
         assert (await release(client, fin, res[1:2], effective_to=future)).status_code == 200
 
