@@ -23,6 +23,7 @@ from domain.errors import (
     RuleViolation,
     TooManyRequests,
     Unauthenticated,
+    Unavailable,
 )
 
 log = logging.getLogger("finops.api")
@@ -37,6 +38,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     Unauthenticated: 401,
     TooManyRequests: 429,
     PayloadTooLarge: 413,
+    Unavailable: 503,
 }
 
 

@@ -51,6 +51,10 @@ class RuleViolation(DomainError):
     """The input breaks a business rule; `errors` names every field or row at fault."""
 
 
+class Unavailable(DomainError):
+    """The answer cannot be given right now (a state an administrator must resolve first)."""
+
+
 class Forbidden(DomainError):
     """The caller's role may not do this."""
 

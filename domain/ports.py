@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from domain.accounts.model import Account
     from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
-    from domain.allocation.workloads import Claim, NewClaim, Workload, WorkloadFields
+    from domain.allocation.workloads import Claim, NewClaim, ResourceKey, Workload, WorkloadFields
     from domain.audit import AuditEntry
     from domain.budgets.loading import ExistingBudget
     from domain.budgets.model import HierarchyLabels
@@ -131,7 +131,18 @@ class AllocationStore(Protocol):
 
     async def save_workload(self, workload_id: int, fields: WorkloadFields) -> Workload: ...
 
-    async def open_claims(self, resource_ids: Iterable[str]) -> dict[str, Claim]: ...
+    async def lock_resources(self, keys: Iterable[ResourceKey]) -> None:
+        """Serialize claim writes per (account, resource) until the transaction ends: two
+        transactions touching one resource check and write its spans one after the other."""
+        ...
+
+    async def claims_of(self, keys: Iterable[ResourceKey]) -> dict[ResourceKey, list[Claim]]:
+        """Every claim span (released or open) of these resources."""
+        ...
+
+    async def open_claims_named(self, resource_ids: Iterable[str]) -> list[Claim]:
+        """The open claims of these resource ids, in any account."""
+        ...
 
     async def add_claims(
         self, claims: Sequence[NewClaim], claimed_by: str, at: datetime

@@ -5,16 +5,25 @@ version, cost basis) and reused until one of them changes, so dashboard reads ne
 from __future__ import annotations
 
 import json
+import logging
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from adapters.allocation.engine import DuckDBAllocationEngine
+from adapters.clock import utc_now
 from adapters.cur.store import CurStore
 from domain.allocation.rules import AllocationRules, ClaimSpan, CostBasis, SplitLine, fiscal_end
 from domain.allocation.splits import SplitVersion
 from domain.allocation.workloads import Claim
+from domain.errors import RuleViolation, Unavailable
+
+log = logging.getLogger("finops.allocation")
+
+_CLAIM_FIELD = re.compile(r"^claims\[(\d+)\]")
 
 
 def rules_from(
@@ -46,6 +55,31 @@ def rules_from(
     return AllocationRules(lines, spans)
 
 
+def without_clashing_claims(rules: AllocationRules, problem: RuleViolation) -> AllocationRules:
+    """The rules less every claim of a resource named in `problem`: until the clash is resolved
+    such a resource follows its account split. Raises RuleViolation when what is left is still
+    inconsistent (a split problem cannot be worked around)."""
+    named = {
+        (rules.claims[int(m.group(1))].account_id, rules.claims[int(m.group(1))].resource_id)
+        for e in problem.errors
+        if (m := _CLAIM_FIELD.match(e.field or ""))
+    }
+    kept = [c for c in rules.claims if (c.account_id, c.resource_id) not in named]
+    return AllocationRules(rules.splits, kept, rules.discounts).validate()
+
+
+@dataclass(frozen=True)
+class AllocationProblem:
+    """The rules met by a read are inconsistent: what it was, for which rules version, and the
+    correlation id of the request that met it (also in the log)."""
+
+    message: str
+    details: tuple[str, ...]
+    rules_version: int
+    correlation_id: str | None
+    at: datetime
+
+
 @dataclass(frozen=True)
 class Materialized:
     period: str
@@ -60,6 +94,8 @@ class AllocatedSpend:
         (root / ".tmp").mkdir(parents=True, exist_ok=True)
         self.engine = DuckDBAllocationEngine(temp_dir=root / ".tmp")
         self._lock = threading.Lock()
+        # the inconsistency the last allocation met, None while the rules are sound
+        self.problem: AllocationProblem | None = None
 
     def close(self) -> None:
         self.engine.close()
@@ -85,11 +121,37 @@ class AllocatedSpend:
         return stale
 
     def ensure(
-        self, periods: Sequence[str], rules: AllocationRules, rules_version: int
+        self,
+        periods: Sequence[str],
+        rules: AllocationRules,
+        rules_version: int,
+        *,
+        correlation_id: str | None = None,
     ) -> list[Materialized]:
-        """Allocate what is stale; return every period's folder. Serialized per process."""
+        """Allocate what is stale; return every period's folder. Serialized per process.
+
+        Inconsistent rules never take reads down: a period allocated before keeps its last
+        consistent allocation; one never allocated is allocated without the clashing claims.
+        Either way `problem` says so (for Financial Admins) and the log has it once per rules
+        version. Raises Unavailable (naming nothing) only when no allocation can be made."""
         with self._lock:
-            for period in self.fresh(periods, rules_version):
+            stale = self.fresh(periods, rules_version)
+            if stale:
+                try:
+                    rules.validate()
+                    self.problem = None
+                except RuleViolation as exc:
+                    self._record(exc, rules_version, correlation_id)
+                    stale = [p for p in stale if not (self.root / p / "meta.json").is_file()]
+                    if stale:
+                        try:
+                            rules = without_clashing_claims(rules, exc)
+                        except RuleViolation:
+                            raise Unavailable(
+                                "spend cannot be allocated until a Financial Admin resolves "
+                                "an allocation rule problem"
+                            ) from None
+            for period in stale:
                 folder = self.root / period
                 self.engine.allocate(
                     self.cur.daily_costs(period), rules, basis=self.basis, out_dir=folder
@@ -99,3 +161,18 @@ class AllocatedSpend:
                 tmp.write_text(json.dumps(self._key(period, rules_version)))
                 tmp.replace(meta)
         return [Materialized(p, self.root / p) for p in periods]
+
+    def _record(self, exc: RuleViolation, rules_version: int, correlation_id: str | None) -> None:
+        if self.problem is not None and self.problem.rules_version == rules_version:
+            return
+        details = tuple(e.message for e in exc.errors)
+        self.problem = AllocationProblem(
+            exc.message, details, rules_version, correlation_id, utc_now()
+        )
+        log.error(
+            "allocation rules version %s are inconsistent; serving the last consistent "
+            "allocation: %s",
+            rules_version,
+            "; ".join(details),
+            extra={"correlation_id": correlation_id},
+        )

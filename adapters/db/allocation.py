@@ -7,10 +7,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.db.models import (
     BudgetRow,
+    ClaimLockRow,
     ClaimRow,
     NodeRow,
     RulesVersionRow,
@@ -228,17 +231,58 @@ class AllocationRepository(Repository[SplitVersionRow]):
         return _workload(row)
 
     # --- claims ----------------------------------------------------------------------------
-    async def open_claims(self, resource_ids: Iterable[str]) -> dict[str, Claim]:
-        wanted = list(set(resource_ids))
-        out: dict[str, Claim] = {}
+    async def lock_resources(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Upsert one lock row per (account, resource), in a fixed order so two bulk claims
+        cannot deadlock. On PostgreSQL the upsert row-locks it until commit, so a second
+        transaction waits here and then reads the spans the first one wrote; SQLite
+        transactions already run one at a time (BEGIN IMMEDIATE)."""
+        wanted = sorted(set(keys))
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        for start in range(0, len(wanted), 500):
+            stmt = insert(ClaimLockRow).values(
+                [{"account_id": a, "resource_id": r} for a, r in wanted[start : start + 500]]
+            )
+            await self.session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["account_id", "resource_id"],
+                    set_={"claims": ClaimLockRow.claims + 1},
+                )
+            )
+
+    async def claims_of(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], list[Claim]]:
+        wanted = sorted(set(keys))
+        out: dict[tuple[str, str], list[Claim]] = defaultdict(list)
         for start in range(0, len(wanted), 500):
             rows = await self.session.scalars(
-                select(ClaimRow).where(
+                select(ClaimRow)
+                .where(
+                    tuple_(ClaimRow.account_id, ClaimRow.resource_id).in_(
+                        wanted[start : start + 500]
+                    )
+                )
+                .order_by(ClaimRow.effective_from, ClaimRow.id)
+            )
+            for r in rows:
+                out[(r.account_id, r.resource_id)].append(_claim(r))
+        return dict(out)
+
+    async def open_claims_named(self, resource_ids: Iterable[str]) -> list[Claim]:
+        wanted = sorted(set(resource_ids))
+        out: list[Claim] = []
+        for start in range(0, len(wanted), 500):
+            rows = await self.session.scalars(
+                select(ClaimRow)
+                .where(
                     ClaimRow.resource_id.in_(wanted[start : start + 500]),
                     ClaimRow.released_at.is_(None),
                 )
+                .order_by(ClaimRow.id)
             )
-            out.update({r.resource_id: _claim(r) for r in rows})
+            out += [_claim(r) for r in rows]
         return out
 
     async def add_claims(

@@ -248,7 +248,8 @@ class WorkloadRow(Base):
 class ClaimRow(Base):
     """A resource claimed to a workload: 100% of its cost goes to the workload's budget on
     days `effective_from`..`effective_to` (NULL while claimed). At most one open claim per
-    resource, enforced by a partial unique index, so two racing claims cannot both win."""
+    (account, resource), enforced by a partial unique index; spans of one resource never
+    overlap, released ones included, checked under the resource's `ClaimLockRow`."""
 
     __tablename__ = "claims"
 
@@ -266,14 +267,29 @@ class ClaimRow(Base):
 
     __table_args__ = (
         Index(
-            "ix_claims_open_resource",
+            "ix_claims_open_account_resource",
+            "account_id",
             "resource_id",
             unique=True,
             sqlite_where=text("released_at IS NULL"),
             postgresql_where=text("released_at IS NULL"),
         ),
+        Index("ix_claims_account_resource", "account_id", "resource_id"),
         Index("ix_claims_workload", "workload_id"),
     )
+
+
+class ClaimLockRow(Base):
+    """One row per (account, resource) ever claimed. Claim and release writes upsert it first,
+    which row-locks it until commit: the spans of one resource are checked and written by one
+    transaction at a time, so two overlapping claims cannot both be written."""
+
+    __tablename__ = "claim_locks"
+
+    account_id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    resource_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    # how many claim writes locked it: the upsert needs a column to update
+    claims: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class RulesVersionRow(Base):

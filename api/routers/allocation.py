@@ -304,6 +304,7 @@ async def release_resources(
         uow.audit,
         actor_of(user),
         resource_ids=body.resource_ids,
+        account_id=body.account_id,
         visible_workloads=visible,
         effective_to=body.effective_to,
         may_backdate=can(user.role, Permission.CLAIM_ANY),

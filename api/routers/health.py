@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import Field
 from sqlalchemy import text
 
 from api.deps import AppContainer, CurrentUser, UoW
@@ -12,13 +13,19 @@ router = APIRouter(prefix="/api/v1", tags=["health"])
 class HealthRead(Schema):
     status: str
     database: str
+    allocation: str = Field(
+        default="ok",
+        description="`degraded` while the allocation rules are inconsistent and spend is "
+        "served from the last consistent allocation (details on the billing periods)",
+    )
 
 
 @router.get("/health", response_model=HealthRead)
-async def health(uow: UoW) -> HealthRead:
+async def health(uow: UoW, container: AppContainer) -> HealthRead:
     """Liveness and readiness: answers 200 when the database answers."""
     await uow.session.execute(text("SELECT 1"))
-    return HealthRead(status="ok", database="ok")
+    allocation = "ok" if container.allocated.problem is None else "degraded"
+    return HealthRead(status="ok", database="ok", allocation=allocation)
 
 
 class ConfigRead(Schema):

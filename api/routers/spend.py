@@ -15,6 +15,7 @@ from adapters.allocation.materialized import rules_from
 from adapters.db.cur_events import CurEventRepository
 from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
+from adapters.logging import request_id_var
 from api import webhooks
 from api.container import Container
 from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW
@@ -45,11 +46,30 @@ AllSpend = Annotated[User, RequirePermission(Permission.VIEW_ALL_SPEND)]
 
 
 @router.get("/billing-periods", response_model=list[BillingPeriodRead])
-async def list_billing_periods(_user: AllSpend, container: AppContainer) -> list[BillingPeriodRead]:
+async def list_billing_periods(
+    _user: AllSpend, container: AppContainer, uow: UoW
+) -> list[BillingPeriodRead]:
     """Billing periods in the spend store: final or not (the CUR carries an invoice id),
-    invoice ids, rows, the unblended total and when they were last refreshed."""
+    invoice ids, rows, the unblended total and when they were last refreshed.
+    `allocation_problem` says when the allocation rules are inconsistent, and so spend is
+    served from the last consistent allocation, until the rules are put right."""
     periods = await asyncio.to_thread(container.cur.billing_periods)
-    return [BillingPeriodRead.of(p) for p in periods]
+    problem = await _rules_problem(uow, container)
+    return [BillingPeriodRead.of(p, allocation_problem=problem) for p in periods]
+
+
+async def _rules_problem(uow: UnitOfWork, container: Container) -> str | None:
+    rules, version = await _spend_rules(uow)
+    try:
+        rules.validate()
+    except RuleViolation as exc:
+        met = container.allocated.problem
+        seen = f" (correlation id {met.correlation_id})" if met and met.correlation_id else ""
+        return (
+            f"{exc.message}{seen}; spend is served from the last consistent allocation: "
+            + "; ".join(e.message for e in exc.errors)
+        )
+    return None
 
 
 @router.post("/cur/refresh", response_model=RefreshRead)
@@ -166,14 +186,14 @@ async def list_resources(
     resource id or tag; cursor-paginated. Finance roles see every account; owners the accounts
     whose spend reaches their scope. A page may hold fewer than `limit` items."""
     accounts = None if scope.prefixes is None else await uow.allocation.account_ids_in(scope)
+    # claims are keyed by (account, resource): the same id in two accounts is two resources
     open_claims = {
-        c.resource_id: c
-        for c in await uow.allocation.claims(ResolvedScope(prefixes=None), status="open")
+        c.key: c for c in await uow.allocation.claims(ResolvedScope(prefixes=None), status="open")
     }
     visible_claims = (
         open_claims
         if scope.prefixes is None
-        else {c.resource_id: c for c in await uow.allocation.claims(scope, status="open")}
+        else {c.key: c for c in await uow.allocation.claims(scope, status="open")}
     )
     page = await asyncio.to_thread(
         container.cur.resources,
@@ -185,11 +205,16 @@ async def list_resources(
         limit=limit,
         cursor=cursor,
         account_ids=accounts,
-        only_resource_ids=list(visible_claims) if status == "claimed" else None,
-        exclude_resource_ids=list(open_claims) if status == "open" else None,
+        only_resource_ids=[r for _, r in visible_claims] if status == "claimed" else None,
+        exclude_resource_ids=[r for _, r in open_claims] if status == "open" else None,
     )
+    items = list(page.items)
+    if status == "claimed":  # the id filter also let through an unclaimed twin in another account
+        items = [r for r in items if (r.account_id, r.resource_id) in visible_claims]
     return ResourcePageRead(
-        items=[ResourceRead.of(r, visible_claims.get(r.resource_id)) for r in page.items],
+        items=[
+            ResourceRead.of(r, visible_claims.get((r.account_id, r.resource_id))) for r in items
+        ],
         next_cursor=page.next_cursor,
     )
 
@@ -233,7 +258,13 @@ async def get_spend(
     rows: list[SpendRow] = []
     if wanted and (visible is None or visible):
         rules, version = await _spend_rules(uow)
-        done = await asyncio.to_thread(container.allocated.ensure, wanted, rules, version)
+        done = await asyncio.to_thread(
+            container.allocated.ensure,
+            wanted,
+            rules,
+            version,
+            correlation_id=request_id_var.get(),
+        )
         folders = [m.folder for m in done]
         engine_group = "budget" if group_by == "node" else group_by
         found = await asyncio.to_thread(

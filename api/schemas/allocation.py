@@ -131,6 +131,10 @@ class MultiClaimWrite(Schema):
 
 class ReleaseWrite(Schema):
     resource_ids: list[str] = Field(min_length=1, max_length=10_000)
+    account_id: str | None = Field(
+        default=None,
+        description="the resources' account; needed only when an id is claimed in several",
+    )
     effective_to: date | None = Field(
         default=None, description="Financial Admin / Admin only: the last day of the claim"
     )

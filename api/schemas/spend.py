@@ -26,9 +26,14 @@ class BillingPeriodRead(Schema):
     currency: str
     format: str
     refreshed_at: datetime
+    allocation_problem: str | None = Field(
+        default=None,
+        description="set when the allocation rules are inconsistent: spend is then served "
+        "from the last consistent allocation",
+    )
 
     @classmethod
-    def of(cls, p: BillingPeriod) -> BillingPeriodRead:
+    def of(cls, p: BillingPeriod, *, allocation_problem: str | None = None) -> BillingPeriodRead:
         return cls(
             period=p.period,
             finalized=p.finalized,
@@ -38,6 +43,7 @@ class BillingPeriodRead(Schema):
             currency=p.currency,
             format=p.format,
             refreshed_at=p.refreshed_at,
+            allocation_problem=allocation_problem,
         )
 
 

@@ -14,14 +14,16 @@ from domain.allocation.splits import SplitVersion, default_effective_from, valid
 from domain.allocation.workloads import (
     Claim,
     ClaimRequest,
+    ResourceKey,
     Workload,
     WorkloadFields,
     claim_start,
+    overlap_error,
     plan_claims,
     validate_workload,
 )
 from domain.audit import Actor, AuditEntry
-from domain.errors import ErrorDetail, Forbidden, RuleViolation
+from domain.errors import Conflict, ErrorDetail, Forbidden, RuleViolation
 from domain.periods import period_key
 from domain.ports import AllocationStore, AuditLog
 
@@ -169,14 +171,16 @@ async def claim(
     now: datetime,
     closed_periods: Set[str],
 ) -> list[Claim]:
-    """Claim resources to workloads, all or nothing."""
+    """Claim resources to workloads, all or nothing. The resources are locked first, so the
+    spans checked are the spans the claims are written next to."""
     if effective_from is not None and not may_backdate:
         raise Forbidden("only a Financial Admin or an Admin may set effective_from")
     start = claim_start(effective_from, now.date())
-    ids = [r for req in requests for r in req.resource_ids]
+    keys = [(req.workload.account_id, r) for req in requests for r in req.resource_ids]
+    await store.lock_resources(keys)
     planned = plan_claims(
         requests,
-        open_claims=await store.open_claims(ids),
+        claims=await store.claims_of(keys),
         resource_accounts=resource_accounts,
         effective_from=start,
         closed_periods=closed_periods,
@@ -190,6 +194,7 @@ async def claim(
                 "claim",
                 str(c.id),
                 after={
+                    "account_id": c.account_id,
                     "resource_id": c.resource_id,
                     "workload_id": c.workload_id,
                     "budget_id": c.budget_id,
@@ -207,19 +212,24 @@ async def release(
     actor: Actor,
     *,
     resource_ids: Sequence[str],
+    account_id: str | None,
     visible_workloads: Set[int] | None,
     effective_to: date | None,
     may_backdate: bool,
     now: datetime,
     closed_periods: Set[str],
 ) -> list[Claim]:
-    """Release claimed resources back to the account split from the day after."""
+    """Release claimed resources back to the account split from the day after.
+
+    A resource is found by its open claim among the caller's workloads; when one id is claimed
+    in several of those accounts, `account_id` must say which. The shortened span must not
+    share a day with another claim of the resource (with consistent data it cannot; the check
+    keeps a bad row from spreading)."""
     if effective_to is not None and not may_backdate:
         raise Forbidden("only a Financial Admin or an Admin may set effective_to")
     last_day = effective_to or now.date()
-    open_claims = await store.open_claims(resource_ids)
     errors: list[ErrorDetail] = []
-    released: list[Claim] = []
+    overlaps: list[ErrorDetail] = []
     if not resource_ids:
         errors.append(ErrorDetail(message="no resources given", field="resource_ids"))
     closed = sorted(p for p in closed_periods if p > period_key(last_day))
@@ -230,27 +240,62 @@ async def release(
                 field="effective_to",
             )
         )
+    named = [
+        c
+        for c in await store.open_claims_named(resource_ids)
+        if (account_id is None or c.account_id == account_id)
+        and (visible_workloads is None or c.workload_id in visible_workloads)
+    ]
+    keys: dict[int, ResourceKey] = {}
     for j, resource_id in enumerate(resource_ids):
-        current = open_claims.get(resource_id)
-        if current is None or (
-            visible_workloads is not None and current.workload_id not in visible_workloads
-        ):
-            errors.append(
-                ErrorDetail(message=f"{resource_id} is not claimed", field=f"resource_ids.{j}")
-            )
-        elif last_day < current.effective_from - timedelta(days=1):
+        field = f"resource_ids.{j}"
+        found = sorted(c.account_id for c in named if c.resource_id == resource_id)
+        if not found:
+            errors.append(ErrorDetail(message=f"{resource_id} is not claimed", field=field))
+        elif len(found) > 1:
             errors.append(
                 ErrorDetail(
-                    message=f"{resource_id} is claimed from {current.effective_from.isoformat()};"
-                    " it cannot be released before that",
-                    field=f"resource_ids.{j}",
+                    message=f"{resource_id} is claimed in accounts {', '.join(found)}: "
+                    "give account_id",
+                    field=field,
                 )
             )
         else:
+            keys[j] = (found[0], resource_id)
+    await store.lock_resources(keys.values())
+    spans = await store.claims_of(keys.values())
+    released: list[Claim] = []
+    for j, key in keys.items():
+        field = f"resource_ids.{j}"
+        current = next((c for c in spans.get(key, ()) if c.effective_to is None), None)
+        if current is None:  # released by someone else since it was looked up
+            errors.append(ErrorDetail(message=f"{key[1]} is not claimed", field=field))
+        elif last_day < current.effective_from - timedelta(days=1):
+            errors.append(
+                ErrorDetail(
+                    message=f"{key[1]} is claimed from {current.effective_from.isoformat()};"
+                    " it cannot be released before that",
+                    field=field,
+                )
+            )
+        else:
+            clash = [
+                c
+                for c in spans[key]
+                if c.id != current.id and c.overlaps(current.effective_from, last_day)
+            ]
+            overlaps += [overlap_error(c, current.effective_from, last_day, field) for c in clash]
             released.append(current)
     if errors:
         raise RuleViolation(
-            f"{len(errors)} resource(s) cannot be released; nothing was released", errors
+            f"{len(errors) + len(overlaps)} resource(s) cannot be released; nothing was released",
+            [*errors, *overlaps],
+        )
+    if overlaps:
+        raise Conflict(
+            f"{len(overlaps)} release(s) would leave a claim span overlapping another claim of "
+            "the same resource; nothing was released",
+            overlaps,
         )
     await store.release([c.id for c in released], actor.email, now, last_day)
     for c in released:
@@ -262,7 +307,7 @@ async def release(
                 str(c.id),
                 before={"effective_to": None},
                 after={"effective_to": last_day.isoformat()},
-                details={"resource_id": c.resource_id},
+                details={"account_id": c.account_id, "resource_id": c.resource_id},
             )
         )
     return released

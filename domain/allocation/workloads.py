@@ -11,8 +11,11 @@ from urllib.parse import urlsplit
 
 from domain.budgets.money import AmountError, parse_amount
 from domain.budgets.text import TextError, clean_name
-from domain.errors import ErrorDetail, RuleViolation
+from domain.errors import Conflict, ErrorDetail, RuleViolation
 from domain.periods import parse_period, period_key
+
+# A resource is its account and its CUR resource id together: ids are not global in the CUR.
+ResourceKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,38 @@ class Claim:
     released_at: datetime | None
     released_by: str | None
     effective_to: date | None
+
+    @property
+    def key(self) -> ResourceKey:
+        return (self.account_id, self.resource_id)
+
+    def span(self) -> str:
+        return f"{self.effective_from.isoformat()}..{_end(self.effective_to)}"
+
+    def overlaps(self, start: date, end: date | None) -> bool:
+        """Whether this claim's days share one with `start`..`end` (inclusive, None = open).
+        An empty span (released the day it was made: end = start - 1) shares no day."""
+        return spans_overlap(self.effective_from, self.effective_to, start, end)
+
+
+def _end(day: date | None) -> str:
+    return day.isoformat() if day else "open"
+
+
+def spans_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    if (a_end is not None and a_end < a_start) or (b_end is not None and b_end < b_start):
+        return False
+    return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
+
+
+def overlap_error(claim: Claim, start: date, end: date | None, field: str) -> ErrorDetail:
+    return ErrorDetail(
+        message=f"{claim.resource_id} of account {claim.account_id} "
+        f"{'is already' if claim.effective_to is None else 'was'} claimed by workload "
+        f"{claim.workload_id} on {claim.span()} (claim {claim.id}); "
+        f"{start.isoformat()}..{_end(end)} would overlap it",
+        field=field,
+    )
 
 
 def calculator_url_error(url: str) -> str | None:
@@ -142,16 +177,20 @@ class NewClaim:
 def plan_claims(
     requests: Sequence[ClaimRequest],
     *,
-    open_claims: Mapping[str, Claim],
+    claims: Mapping[ResourceKey, Sequence[Claim]],
     resource_accounts: Mapping[str, Set[str]],
     effective_from: date,
     closed_periods: Set[str],
 ) -> list[NewClaim]:
     """All or nothing: every refused resource is listed. A resource must appear in the CUR
-    under the workload's account, must not be claimed already, and may be named once."""
+    under the workload's account, may be named once, and its new open-ended span must not
+    share a day with any claim of the same (account, resource), released or open (`claims`
+    holds them all). Refusals that are all overlaps answer Conflict, anything else
+    RuleViolation (listing the overlaps too)."""
     errors: list[ErrorDetail] = []
+    overlaps: list[ErrorDetail] = []
     planned: list[NewClaim] = []
-    seen: dict[str, str] = {}
+    seen: dict[ResourceKey, str] = {}
     closed = sorted(p for p in closed_periods if p >= period_key(effective_from))
     if closed:
         errors.append(
@@ -167,14 +206,13 @@ def plan_claims(
             )
         for j, resource_id in enumerate(request.resource_ids):
             field = f"claims.{i}.resource_ids.{j}"
-            if resource_id in seen:
+            key = (request.workload.account_id, resource_id)
+            if key in seen:
                 errors.append(
-                    ErrorDetail(
-                        message=f"{resource_id} is named twice ({seen[resource_id]})", field=field
-                    )
+                    ErrorDetail(message=f"{resource_id} is named twice ({seen[key]})", field=field)
                 )
                 continue
-            seen[resource_id] = field
+            seen[key] = field
             accounts = resource_accounts.get(resource_id, set())
             if request.workload.account_id not in accounts:
                 where = f" (it is in {', '.join(sorted(accounts))})" if accounts else ""
@@ -186,15 +224,9 @@ def plan_claims(
                     )
                 )
                 continue
-            current = open_claims.get(resource_id)
-            if current is not None:
-                errors.append(
-                    ErrorDetail(
-                        message=f"{resource_id} is already claimed by workload "
-                        f"{current.workload_id} (release it first)",
-                        field=field,
-                    )
-                )
+            clash = [c for c in claims.get(key, ()) if c.overlaps(effective_from, None)]
+            if clash:
+                overlaps += [overlap_error(c, effective_from, None, field) for c in clash]
                 continue
             planned.append(
                 NewClaim(
@@ -207,9 +239,20 @@ def plan_claims(
             )
     if errors:
         raise RuleViolation(
-            f"{len(errors)} resource(s) cannot be claimed; nothing was claimed", errors
+            f"{len(errors) + len(overlaps)} resource(s) cannot be claimed; nothing was claimed",
+            sorted([*errors, *overlaps], key=lambda e: _field_order(e.field)),
+        )
+    if overlaps:
+        raise Conflict(
+            f"{len(overlaps)} claim span(s) would overlap a claim of the same resource "
+            "(released ones included); nothing was claimed",
+            overlaps,
         )
     return planned
+
+
+def _field_order(field: str | None) -> tuple[int, ...]:
+    return tuple(int(p) for p in (field or "").split(".") if p.isdigit())
 
 
 def release_day(effective_to: date | None, today: date) -> date:

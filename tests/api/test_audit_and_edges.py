@@ -40,7 +40,7 @@ class TestOpenApi:
 class TestHealth:
     async def test_health_checks_the_database(self, client):
         response = await client.get("/api/v1/health")
-        assert response.json() == {"status": "ok", "database": "ok"}
+        assert response.json() == {"status": "ok", "database": "ok", "allocation": "ok"}
 
 
 class TestAudit:

@@ -180,6 +180,8 @@ export const authLogin = <ThrowOnError extends boolean = false>(options: Options
  *
  * Billing periods in the spend store: final or not (the CUR carries an invoice id),
  * invoice ids, rows, the unblended total and when they were last refreshed.
+ * `allocation_problem` says when the allocation rules are inconsistent, and so spend is
+ * served from the last consistent allocation, until the rules are put right.
  */
 export const spendListBillingPeriods = <ThrowOnError extends boolean = false>(options?: Options<SpendListBillingPeriodsData, ThrowOnError>) => (options?.client ?? client).get<SpendListBillingPeriodsResponses, SpendListBillingPeriodsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -182,6 +182,12 @@ export type AuditEventRead = {
  */
 export type BillingPeriodRead = {
     /**
+     * Allocation Problem
+     *
+     * set when the allocation rules are inconsistent: spend is then served from the last consistent allocation
+     */
+    allocation_problem?: string | null;
+    /**
      * Currency
      */
     currency: string;
@@ -810,6 +816,12 @@ export type ErrorItem = {
  */
 export type HealthRead = {
     /**
+     * Allocation
+     *
+     * `degraded` while the allocation rules are inconsistent and spend is served from the last consistent allocation (details on the billing periods)
+     */
+    allocation?: string;
+    /**
      * Database
      */
     database: string;
@@ -1173,6 +1185,12 @@ export type RefreshRead = {
  * ReleaseWrite
  */
 export type ReleaseWrite = {
+    /**
+     * Account Id
+     *
+     * the resources' account; needed only when an id is claimed in several
+     */
+    account_id?: string | null;
     /**
      * Effective To
      *

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from domain.allocation.workloads import (
     claim_start,
     plan_claims,
 )
-from domain.errors import RuleViolation
+from domain.errors import Conflict, RuleViolation
 
 BUDGETS = {
     1: BudgetRef(1, 2026, True),
@@ -167,7 +168,7 @@ class TestClaimRules:
         with pytest.raises(RuleViolation) as caught:
             plan_claims(
                 [ClaimRequest(workload(), ("i-ok", "i-taken", "i-elsewhere", "i-ghost", "i-ok"))],
-                open_claims={"i-taken": open_claim("i-taken")},
+                claims={("111111111111", "i-taken"): [open_claim("i-taken")]},
                 resource_accounts={
                     "i-ok": {"111111111111"},
                     "i-taken": {"111111111111"},
@@ -187,7 +188,7 @@ class TestClaimRules:
     def test_a_good_plan(self):
         planned = plan_claims(
             [ClaimRequest(workload(), ("i-ok",))],
-            open_claims={},
+            claims={},
             resource_accounts={"i-ok": {"111111111111"}},
             effective_from=date(2026, 11, 28),
             closed_periods={"2026-10"},
@@ -200,11 +201,42 @@ class TestClaimRules:
         with pytest.raises(RuleViolation):
             plan_claims(
                 [ClaimRequest(workload(), ("i-ok",))],
-                open_claims={},
+                claims={},
                 resource_accounts={"i-ok": {"111111111111"}},
                 effective_from=date(2026, 10, 5),
                 closed_periods={"2026-10"},
             )
+
+    def test_a_released_span_still_blocks_a_claim_overlapping_it(self):
+        released = replace(open_claim("i-old"), effective_to=date(2026, 12, 15))
+        with pytest.raises(Conflict) as caught:
+            plan_claims(
+                [ClaimRequest(workload(), ("i-old",))],
+                claims={("111111111111", "i-old"): [released]},
+                resource_accounts={"i-old": {"111111111111"}},
+                effective_from=date(2026, 12, 10),
+                closed_periods=set(),
+            )
+        assert "2026-01-02..2026-12-15" in caught.value.errors[0].message
+        planned = plan_claims(
+            [ClaimRequest(workload(), ("i-old",))],
+            claims={("111111111111", "i-old"): [released]},
+            resource_accounts={"i-old": {"111111111111"}},
+            effective_from=date(2026, 12, 16),
+            closed_periods=set(),
+        )
+        assert [p.effective_from for p in planned] == [date(2026, 12, 16)]
+
+    def test_the_same_id_claimed_in_another_account_is_another_resource(self):
+        theirs = replace(open_claim("i-twin"), account_id="222222222222")
+        planned = plan_claims(
+            [ClaimRequest(workload(), ("i-twin",))],
+            claims={("222222222222", "i-twin"): [theirs]},
+            resource_accounts={"i-twin": {"111111111111", "222222222222"}},
+            effective_from=date(2026, 11, 28),
+            closed_periods=set(),
+        )
+        assert [(p.account_id, p.resource_id) for p in planned] == [("111111111111", "i-twin")]
 
     def test_claims_start_the_day_after(self):
         assert claim_start(None, date(2026, 12, 31)) == date(2027, 1, 1)
