@@ -28,7 +28,7 @@ from api.schemas.allocation import (
 from api.schemas.common import PROBLEM_RESPONSES
 from api.spend import reallocate_after_commit
 from domain.accounts.splits import SplitVersion, summary_group
-from domain.errors import ErrorDetail, Forbidden, NotFound, RuleViolation
+from domain.errors import Forbidden, NotFound
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.workloads import service
@@ -131,15 +131,14 @@ async def create_workload(
     budget = await uow.budgets.get_budget(scope, body.budget_id)
     if budget is None:
         raise NotFound("budget not found")
-    if await uow.accounts.get(body.account_id) is None:
-        raise RuleViolation(
-            "unknown account",
-            [
-                ErrorDetail(
-                    message=f"account {body.account_id} is not onboarded", field="account_id"
-                )
-            ],
-        )
+    # The account must already reach the caller's scope (the rule that decides which accounts
+    # an owner sees), judged before this workload exists: otherwise creating a workload would
+    # itself open another unit's account. Unknown and hidden accounts answer the same 404.
+    if await uow.accounts.get(body.account_id) is None or (
+        scope.prefixes is not None
+        and body.account_id not in await uow.allocation.account_ids_in(scope)
+    ):
+        raise NotFound("account not found")
     workload = await service.create_workload(
         uow.allocation,
         uow.audit,
@@ -235,12 +234,16 @@ async def _claim(
     requests = [ClaimRequest(workloads[w], tuple(ids)) for w, ids in pairs]
     ids = [r for _, rs in pairs for r in rs]
     accounts = await asyncio.to_thread(resource_accounts, container.cur, ids)
+    visible = None
+    if scope.prefixes is not None:
+        visible = {w.id for w in await uow.allocation.workloads(scope)}
     created = await service.claim(
         uow.allocation,
         uow.audit,
         actor_of(user),
         requests=requests,
         resource_accounts=accounts,
+        visible_workloads=visible,
         effective_from=effective_from,
         may_backdate=can(user.role, Permission.CLAIM_ANY),
         now=datetime.now(UTC),

@@ -159,6 +159,7 @@ def plan_claims(
     resource_accounts: Mapping[str, Set[str]],
     effective_from: date,
     closed_periods: Set[str],
+    visible_workloads: Set[int] | None = None,
 ) -> list[NewClaim]:
     """All or nothing: every refused resource is listed. A resource must appear in the CUR
     under the workload's account, must not be claimed already, and may be named once."""
@@ -203,8 +204,8 @@ def plan_claims(
             if current is not None:
                 errors.append(
                     ErrorDetail(
-                        message=f"{resource_id} is already claimed by workload "
-                        f"{current.workload_id} (release it first)",
+                        message=f"{resource_id} is already claimed "
+                        f"{_claimed_by(current.workload_id, visible_workloads)}",
                         field=field,
                     )
                 )
@@ -223,6 +224,14 @@ def plan_claims(
             f"{len(errors)} resource(s) cannot be claimed; nothing was claimed", errors
         )
     return planned
+
+
+def _claimed_by(workload_id: int, visible: Set[int] | None) -> str:
+    """Who holds a resource, as the caller may be told: a workload outside their scope is
+    not named (its id would leak another unit's work)."""
+    if visible is None or workload_id in visible:
+        return f"by workload {workload_id} (release it first)"
+    return "by a workload outside your scope"
 
 
 def release_day(effective_to: date | None, today: date) -> date:

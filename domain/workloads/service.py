@@ -167,6 +167,7 @@ async def claim(
     *,
     requests: Sequence[ClaimRequest],
     resource_accounts: Mapping[str, Set[str]],
+    visible_workloads: Set[int] | None = None,
     effective_from: date | None,
     may_backdate: bool,
     now: datetime,
@@ -181,6 +182,7 @@ async def claim(
         requests,
         open_claims=await store.open_claims(ids),
         resource_accounts=resource_accounts,
+        visible_workloads=visible_workloads,
         effective_from=start,
         closed_periods=closed_periods,
     )
