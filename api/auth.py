@@ -52,7 +52,8 @@ async def login(
         raise Unauthenticated(_BAD_LOGIN)
     container.account_failures.reset(account)
     return TokenRead(
-        access_token=container.tokens.issue(user.id), expires_in=container.tokens.ttl_seconds
+        access_token=container.tokens.issue(user.id, version=user.token_version),
+        expires_in=container.tokens.ttl_seconds
     )
 
 

@@ -60,6 +60,9 @@ async def get_current_user(
     # A deactivated (or unknown) user's tokens stop working at once: checked on every request.
     if user is None or not user.is_active:
         raise Unauthenticated("invalid or expired token")
+    # A password, role or activity change since the token was issued ends its session.
+    if subject.token_version is not None and subject.token_version != user.token_version:
+        raise Unauthenticated("invalid or expired token")
     return user
 
 

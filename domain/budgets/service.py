@@ -404,9 +404,10 @@ async def change_amount(
 async def set_user_scope(
     store: BudgetStore, audit: AuditLog, actor: Actor, *, user: User, node_ids: Sequence[int]
 ) -> frozenset[int]:
-    """Map an owner to nodes at the level of their role that share one parent."""
+    """Map an owner to nodes at the level of their role that share one parent. An empty list
+    removes the mapping (for any role)."""
     level = ROLE_LEVEL.get(user.role)
-    if level is None:
+    if level is None and node_ids:
         raise RuleViolation(
             "this role has no financial scope",
             [
@@ -439,13 +440,8 @@ async def set_user_scope(
             [ErrorDetail(message=f"node {i} does not exist", field="node_ids") for i in missing],
         )
     nodes = [found[i] for i in node_ids]
-    years = {n.year for n in nodes}
-    labels = await store.labels(nodes[0].year) if len(years) == 1 else None
-    validate_scope(
-        level,
-        [NodeRef(id=n.id, level=n.level, parent_id=n.parent_id) for n in nodes],
-        labels=labels,
-    )
+    assert level is not None
+    await _validate_mapping(store, level, nodes)
     before = await store.scope_of(user.id)
     await store.set_scope(user.id, node_ids)
     await audit.record(
@@ -459,3 +455,52 @@ async def set_user_scope(
         )
     )
     return frozenset(node_ids)
+
+
+async def _validate_mapping(store: BudgetStore, level: int, nodes: Sequence[NodeRecord]) -> None:
+    years = {n.year for n in nodes}
+    labels = await store.labels(nodes[0].year) if len(years) == 1 else None
+    validate_scope(
+        level,
+        [NodeRef(id=n.id, level=n.level, parent_id=n.parent_id) for n in nodes],
+        labels=labels,
+    )
+
+
+async def check_scope_fits_role(store: BudgetStore, *, user: User) -> None:
+    """After a role change: the user's existing mapping must fit the new role, else the change
+    is refused (a Business Unit Owner turned Product Owner must not keep a whole business unit
+    with a Product Owner's write powers). Send the new mapping with the role change instead."""
+    mapped = sorted(await store.scope_of(user.id))
+    if not mapped:
+        return
+    found = await store.nodes_by_id(mapped)
+    nodes = [found[i] for i in mapped if i in found]
+    described = ", ".join(f"node {n.id} '{n.name}' (level {n.level})" for n in nodes)
+    level = ROLE_LEVEL.get(user.role)
+    fix = "send node_ids with the role change"
+    if level is None:
+        raise RuleViolation(
+            f"the user's financial scope does not fit the role {user.role.value}",
+            [
+                ErrorDetail(
+                    message=f"a {user.role.value} has no financial scope but the user is mapped "
+                    f"to {described}; {fix} ([] removes the mapping)",
+                    field="role",
+                )
+            ],
+        )
+    try:
+        await _validate_mapping(store, level, nodes)
+    except RuleViolation as exc:
+        raise RuleViolation(
+            f"the user's financial scope does not fit the role {user.role.value}",
+            [
+                ErrorDetail(
+                    message=f"the mapping to {described} no longer fits a {user.role.value}: "
+                    f"{e.message}; {fix}",
+                    field="role",
+                )
+                for e in exc.errors
+            ],
+        ) from exc

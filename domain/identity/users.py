@@ -28,6 +28,8 @@ class User:
     is_active: bool
     created_at: datetime
     password_hash: str | None = None
+    #: Bumped by a password, role or activity change: tokens issued before it are refused.
+    token_version: int = 0
 
     def audit_view(self) -> dict[str, Any]:
         return {
@@ -279,6 +281,13 @@ async def update_user(
         )
     if updated == user:
         return user
+    if (
+        updated.password_hash != user.password_hash
+        or updated.role is not user.role
+        or updated.is_active != user.is_active
+    ):
+        # Ends the sessions opened with the old password, role or activity.
+        updated = replace(updated, token_version=user.token_version + 1)
     saved = await users.save(updated)
     before, after = user.audit_view(), saved.audit_view()
     if changes.password is not None:

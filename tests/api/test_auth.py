@@ -175,3 +175,43 @@ class TestTokens:
             "/api/v1/auth/token", data={"username": user.email, "password": PASSWORD}
         )
         assert login.status_code == 401
+
+
+class TestChangesEndSessions:
+    """Tokens issued before a password, role or activity change are refused."""
+
+    async def _me(self, client, token):
+        return await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    async def _change(self, client, container, change):
+        admin = await make_user(container, role=Role.ADMIN)
+        user = await make_user(container, role=Role.CLOUD_ENGINEER)
+        admin_h = {"Authorization": f"Bearer {await token_for(client, admin.email)}"}
+        old = await token_for(client, user.email)
+        assert (await self._me(client, old)).status_code == 200
+        r = await client.patch(f"/api/v1/users/{user.id}", headers=admin_h, json=change)
+        assert r.status_code == 200, r.text
+        return user, admin_h, old
+
+    async def test_a_password_change_ends_the_old_sessions(self, client, container):
+        user, _, old = await self._change(client, container, {"password": "a-brand-new-secret"})
+        assert (await self._me(client, old)).status_code == 401
+        new = await token_for(client, user.email, "a-brand-new-secret")
+        assert (await self._me(client, new)).status_code == 200
+
+    async def test_a_role_change_ends_the_old_sessions(self, client, container):
+        user, _, old = await self._change(client, container, {"role": "financial_admin"})
+        assert (await self._me(client, old)).status_code == 401
+        assert (await self._me(client, await token_for(client, user.email))).json()[
+            "role"
+        ] == "financial_admin"
+
+    async def test_reactivation_does_not_revive_old_tokens(self, client, container):
+        user, admin_h, old = await self._change(client, container, {"is_active": False})
+        r = await client.patch(f"/api/v1/users/{user.id}", headers=admin_h, json={"is_active": True})
+        assert r.status_code == 200
+        assert (await self._me(client, old)).status_code == 401
+
+    async def test_a_rename_keeps_the_sessions(self, client, container):
+        _, _, old = await self._change(client, container, {"name": "Renamed"})
+        assert (await self._me(client, old)).status_code == 200
