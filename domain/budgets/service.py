@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.audit import Actor, AuditEntry
-from domain.budgets.chart import ChartOfAccounts, parse_chart_of_accounts
+from domain.budgets.chart import MAX_ATTRIBUTES, ChartOfAccounts, parse_chart_of_accounts
 from domain.budgets.filename import LoadOptionOverrides, LoadOptions, resolve_load_options
 from domain.budgets.loading import LoadPlan, plan_load
 from domain.budgets.model import PRODUCT_LEVEL, BudgetVersion, HierarchyLabels, ProductPath
@@ -329,6 +329,17 @@ def _one_line_chart(
             "a line item needs four names",
             [ErrorDetail(message="exactly four names are needed, top level first", field="path")],
         )
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise RuleViolation(
+            "too many attributes",
+            [
+                ErrorDetail(
+                    message=f"at most {MAX_ATTRIBUTES} attributes are allowed, "
+                    f"found {len(attributes)}",
+                    field="attributes",
+                )
+            ],
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     extra = list(attributes)
@@ -342,9 +353,10 @@ def _one_line_chart(
         for e in exc.errors:
             column = e.column
             index = names.index(column) + 1 if column in names else None
-            errors.append(
-                ErrorDetail(message=e.message, field=fields.get(index or 0, column or "body"))
+            field = fields.get(index or 0) or (
+                f"attributes.{column}" if column in attributes else "attributes"
             )
+            errors.append(ErrorDetail(message=e.message, field=field))
         raise RuleViolation("the line item is not valid", errors) from exc
 
 
