@@ -208,7 +208,9 @@ class TestChangesEndSessions:
 
     async def test_reactivation_does_not_revive_old_tokens(self, client, container):
         user, admin_h, old = await self._change(client, container, {"is_active": False})
-        r = await client.patch(f"/api/v1/users/{user.id}", headers=admin_h, json={"is_active": True})
+        r = await client.patch(
+            f"/api/v1/users/{user.id}", headers=admin_h, json={"is_active": True}
+        )
         assert r.status_code == 200
         assert (await self._me(client, old)).status_code == 401
 

@@ -27,7 +27,10 @@ async def split_onto(client, fin, account, budget_id):
     r = await client.put(
         f"/api/v1/accounts/{account}/allocation",
         headers=fin,
-        json={"effective_from": "2026-09-01", "splits": [{"budget_id": budget_id, "percent": "100"}]},
+        json={
+            "effective_from": "2026-09-01",
+            "splits": [{"budget_id": budget_id, "percent": "100"}],
+        },
     )
     assert r.status_code == 200, r.text
 
