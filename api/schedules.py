@@ -74,8 +74,10 @@ def _version(body_version: int | None, if_match: str | None) -> int:
 def _who(user: User) -> Who:
     return Who(
         user_id=user.id,
+        # Financial Admins and Vendor Managers may act for an owner; the Admin may not
+        # (docs/decisions.md: owners' own actions stay with owners).
         owner_side=can(user.role, Permission.EDIT_SCHEDULES)
-        or can(user.role, Permission.MANAGE_BUDGETS),
+        or (can(user.role, Permission.MANAGE_BUDGETS) and user.role is not Role.ADMIN),
         decider_side=can(user.role, Permission.DECIDE_SCHEDULES),
     )
 
