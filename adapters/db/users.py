@@ -79,8 +79,12 @@ class UserRepository(Repository[UserRow]):
     ) -> tuple[list[User], int]:
         stmt = self.select()
         if q:
-            like = f"%{q.casefold()}%"
-            stmt = stmt.where(UserRow.email_key.like(like) | func.lower(UserRow.name).like(like))
+            # autoescape: `%` and `_` in the query are literal characters, not wildcards.
+            text = q.casefold()
+            stmt = stmt.where(
+                UserRow.email_key.contains(text, autoescape=True)
+                | func.lower(UserRow.name).contains(text, autoescape=True)
+            )
         if role:
             stmt = stmt.where(UserRow.role == role)
         if active is not None:
