@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import jwt
 import pytest
 
 from adapters.security.tokens import AUDIENCE, ISSUER
+from api.app import create_app
 from domain.identity.roles import ROLE_PERMISSIONS, Role
 from tests.conftest import TEST_JWT_SECRET
 from tests.factories import PASSWORD, make_user, token_for
@@ -217,3 +219,23 @@ class TestChangesEndSessions:
     async def test_a_rename_keeps_the_sessions(self, client, container):
         _, _, old = await self._change(client, container, {"name": "Renamed"})
         assert (await self._me(client, old)).status_code == 200
+
+
+class TestLockoutIsPerAccountAndAddress:
+    async def test_failures_from_elsewhere_do_not_lock_out_the_owner(self, client, container):
+        user = await make_user(container)
+        app = create_app(container=container)
+        transport = httpx.ASGITransport(
+            app=app, raise_app_exceptions=False, client=("203.0.113.9", 4711)
+        )
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+            for _ in range(container.settings.login_failures_per_account):
+                r = await other.post(
+                    "/api/v1/auth/token", data={"username": user.email, "password": "wrong-wrong"}
+                )
+                assert r.status_code == 401
+            blocked = await other.post(
+                "/api/v1/auth/token", data={"username": user.email, "password": PASSWORD}
+            )
+            assert blocked.status_code == 429
+        assert await token_for(client, user.email)
