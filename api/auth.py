@@ -55,7 +55,7 @@ async def login(
     container.account_failures.reset(account)
     return TokenRead(
         access_token=container.tokens.issue(user.id, version=user.token_version),
-        expires_in=container.tokens.ttl_seconds
+        expires_in=container.tokens.ttl_seconds,
     )
 
 

@@ -180,9 +180,7 @@ class TestWhoMayDoWhat:
         assert (await act(client, fin, budget, "submit", 1)).status_code == 200
         assert (await act(client, admin, budget, "approve", 2)).status_code == 200
 
-    async def test_a_role_that_may_not_decide_gets_403_even_with_a_stale_version(
-        self, client, org
-    ):
+    async def test_a_role_that_may_not_decide_gets_403_even_with_a_stale_version(self, client, org):
         po, budget = org["po"], org["budget"]
         await put(client, po, budget, {"months": months(), "version": 0})
         await act(client, po, budget, "submit", 1)
