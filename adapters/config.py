@@ -46,6 +46,17 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _long_webhook_secret(cls, value: str) -> str:
+        # HMAC-SHA256 wants a key of at least its output size; a short one can be guessed.
+        if value and len(value.encode()) < 32:
+            raise ValueError(
+                f"must be at least 32 bytes (got {len(value.encode())}); "
+                "generate one with: openssl rand -hex 32"
+            )
+        return value
+
     @field_validator("currency")
     @classmethod
     def _iso_currency(cls, value: str) -> str:
@@ -71,7 +82,9 @@ class Settings(BaseSettings):
         return self.cur_path or str(self.data_dir / "cur")
 
     def ensure_data_dir(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        """Created for its owner only (0700): it holds the database, the generated JWT secret
+        and the uploaded files."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def resolved_jwt_secret(self) -> str:
         """The signing key: configured, or generated once and kept in the data dir (mode 0600)."""

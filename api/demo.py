@@ -9,7 +9,6 @@ from pathlib import Path
 
 from adapters.config import Settings
 from adapters.cur.generator import generate_cur
-from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
 from api.container import Container, build_container
 from domain.accounts import service as accounts_service
@@ -25,6 +24,7 @@ from domain.identity.users import create_user
 from domain.schedules import service as schedules
 from domain.schedules.machine import Action, Who
 from domain.schedules.months import schedule_months, spread
+from domain.scope import ResolvedScope
 
 DEMO_PASSWORD = "finops-demo-2026"
 DEMO_YEAR = 2026

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from adapters.db.scope import ResolvedScope, resolve_scope
+from adapters.db.scope import resolve_scope
 from adapters.db.uow import UnitOfWork
 from adapters.logging import request_id_var
 from api.container import Container
@@ -17,7 +17,7 @@ from domain.errors import Forbidden, Unauthenticated
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.ports import Clock
-from domain.scope import Scope
+from domain.scope import ResolvedScope, Scope
 
 
 def get_container(request: Request) -> Container:
@@ -67,6 +67,9 @@ async def get_current_user(
         user = await uow.users.get_by_email(subject.email or "")
     # A deactivated (or unknown) user's tokens stop working at once: checked on every request.
     if user is None or not user.is_active:
+        raise Unauthenticated("invalid or expired token")
+    # A password, role or activity change since the token was issued ends its session.
+    if subject.token_version is not None and subject.token_version != user.token_version:
         raise Unauthenticated("invalid or expired token")
     return user
 

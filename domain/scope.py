@@ -1,7 +1,8 @@
 """Financial scope: what part of the hierarchy a caller may see and act on.
 
-Every read and write of scoped objects goes through one filter built from a `Scope`
-(`adapters/db/scope.py`); an object outside it answers exactly like a missing one.
+Every read and write of scoped objects goes through one filter built from a `ResolvedScope`
+(repositories apply it with `adapters/db/scope.py`); an object outside it answers exactly
+like a missing one.
 """
 
 from __future__ import annotations
@@ -28,3 +29,29 @@ class Scope:
         if sees_all_spend(role):
             return cls.everything()
         return cls(unrestricted=False, node_ids=mapped_node_ids)
+
+
+@dataclass(frozen=True)
+class ResolvedScope:
+    """A scope turned into materialized-path prefixes of the nodes it hangs from
+    (`/12/40/77/`): a row is visible when its node's path starts with one of them.
+    `prefixes is None` means unrestricted; an empty tuple, nothing."""
+
+    prefixes: tuple[str, ...] | None
+
+    @classmethod
+    def everything(cls) -> ResolvedScope:
+        return cls(prefixes=None)
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.prefixes is None
+
+    def root_ids(self) -> set[int] | None:
+        """The ids of the nodes the scope hangs from (None: unrestricted)."""
+        if self.prefixes is None:
+            return None
+        return {int(p.strip("/").split("/")[-1]) for p in self.prefixes}
+
+    def covers(self, path: str) -> bool:
+        return self.prefixes is None or any(path.startswith(p) for p in self.prefixes)

@@ -69,8 +69,11 @@ class AccountRepository(Repository[AccountRow]):
     ) -> list[Account]:
         stmt = select(AccountRow)
         if q:
-            like = f"%{q.lower()}%"
-            stmt = stmt.where(AccountRow.account_id.like(like) | AccountRow.name.ilike(like))
+            # autoescape: `%` and `_` in the query are literal characters, not wildcards.
+            stmt = stmt.where(
+                AccountRow.account_id.contains(q, autoescape=True)
+                | AccountRow.name.icontains(q, autoescape=True)
+            )
         if account_type:
             stmt = stmt.where(AccountRow.account_type == account_type)
         if source:

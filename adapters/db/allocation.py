@@ -22,9 +22,10 @@ from adapters.db.models import (
     WorkloadRow,
 )
 from adapters.db.repository import Repository
-from adapters.db.scope import ResolvedScope
+from adapters.db.scope import apply_scope
 from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
 from domain.allocation.workloads import Claim, NewClaim, Workload, WorkloadFields
+from domain.scope import ResolvedScope
 
 
 def _workload(row: WorkloadRow) -> Workload:
@@ -95,7 +96,7 @@ class AllocationRepository(Repository[SplitVersionRow]):
             .join(NodeRow, NodeRow.id == BudgetRow.node_id)
             .where(BudgetRow.id.in_(wanted))
         )
-        return set((await self.session.scalars(scope.apply(stmt, NodeRow.path))).all())
+        return set((await self.session.scalars(apply_scope(stmt, scope, NodeRow.path))).all())
 
     # --- splits ----------------------------------------------------------------------------
     async def _versions(self, stmt: object) -> list[SplitVersion]:
@@ -175,7 +176,7 @@ class AllocationRepository(Repository[SplitVersionRow]):
             .join(BudgetRow, BudgetRow.id == WorkloadRow.budget_id)
             .join(NodeRow, NodeRow.id == BudgetRow.node_id)
         )
-        return scope.apply(stmt, NodeRow.path)
+        return apply_scope(stmt, scope, NodeRow.path)
 
     async def workloads(
         self, scope: ResolvedScope, *, budget_id: int | None = None, account_id: str | None = None
@@ -324,7 +325,7 @@ class AllocationRepository(Repository[SplitVersionRow]):
             .join(BudgetRow, BudgetRow.id == ClaimRow.budget_id)
             .join(NodeRow, NodeRow.id == BudgetRow.node_id)
         )
-        stmt = scope.apply(stmt, NodeRow.path)
+        stmt = apply_scope(stmt, scope, NodeRow.path)
         if status == "open":
             stmt = stmt.where(ClaimRow.released_at.is_(None))
         elif status == "released":
@@ -354,5 +355,5 @@ class AllocationRepository(Repository[SplitVersionRow]):
         )
         found: set[str] = set()
         for stmt in (split, work):
-            found.update((await self.session.scalars(scope.apply(stmt, NodeRow.path))).all())
+            found.update((await self.session.scalars(apply_scope(stmt, scope, NodeRow.path))).all())
         return found

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -54,8 +56,25 @@ def utcnow() -> datetime:
     return utc_now()
 
 
+def create_private_sqlite_file(url: str) -> None:
+    """Create a missing SQLite database file readable by its owner only (0600): SQLite would
+    create it with the umask's mode, typically world-readable. Its WAL and journal files
+    take the database file's mode."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:  # created meanwhile by another process: theirs to keep
+        pass
+
+
 def build_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
+        create_private_sqlite_file(url)
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")

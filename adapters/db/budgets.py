@@ -21,7 +21,7 @@ from adapters.db.models import (
     UserScopeRow,
 )
 from adapters.db.repository import Repository
-from adapters.db.scope import ResolvedScope
+from adapters.db.scope import apply_scope
 from domain.budgets.loading import ExistingBudget
 from domain.budgets.model import BudgetStatus, HierarchyLabels
 from domain.budgets.records import (
@@ -32,6 +32,7 @@ from domain.budgets.records import (
     VersionRecord,
 )
 from domain.budgets.text import name_key
+from domain.scope import ResolvedScope
 
 
 def _node(row: NodeRow) -> NodeRecord:
@@ -67,7 +68,7 @@ class BudgetRepository(Repository[BudgetRow]):
     async def nodes(self, year: int, scope: ResolvedScope | None = None) -> list[NodeRecord]:
         stmt = select(NodeRow).where(NodeRow.year == year)
         if scope is not None:
-            stmt = scope.apply(stmt, NodeRow.path)
+            stmt = apply_scope(stmt, scope, NodeRow.path)
         rows = await self.session.scalars(stmt.order_by(NodeRow.level, NodeRow.name_key))
         return [_node(r) for r in rows]
 
@@ -177,7 +178,7 @@ class BudgetRepository(Repository[BudgetRow]):
         self, scope: ResolvedScope, *, year: int | None = None, status: str | None = None
     ) -> list[BudgetRecord]:
         stmt, leaf = self._budget_select()
-        stmt = scope.apply(stmt, leaf.path)
+        stmt = apply_scope(stmt, scope, leaf.path)
         if year is not None:
             stmt = stmt.where(BudgetRow.year == year)
         if status:
@@ -187,7 +188,7 @@ class BudgetRepository(Repository[BudgetRow]):
 
     async def get_budget(self, scope: ResolvedScope, budget_id: int) -> BudgetRecord | None:
         stmt, leaf = self._budget_select()
-        stmt = scope.apply(stmt.where(BudgetRow.id == budget_id), leaf.path)
+        stmt = apply_scope(stmt.where(BudgetRow.id == budget_id), scope, leaf.path)
         row = (await self.session.execute(stmt)).first()
         if row is None:
             return None

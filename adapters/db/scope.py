@@ -1,13 +1,13 @@
 """The one scope filter every scoped query goes through.
 
 Nodes carry a materialized path of ids (`/12/40/77/`); a user's scope is the subtrees below
-the nodes they are mapped to, so a row is visible when its node's path starts with one of
-those nodes' paths. Routers never filter by hand: repositories take the resolved scope.
+the nodes they are mapped to (`domain.scope.ResolvedScope`), so a row is visible when its
+node's path starts with one of those nodes' paths. Routers and services never filter by
+hand: repositories take the resolved scope and apply it here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, or_, select
@@ -15,35 +15,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from adapters.db.models import NodeRow
-from domain.scope import Scope
+from domain.scope import ResolvedScope, Scope
 
 
-@dataclass(frozen=True)
-class ResolvedScope:
-    """A scope turned into path prefixes; `prefixes is None` means unrestricted."""
+def scope_condition(
+    scope: ResolvedScope, path_column: InstrumentedAttribute[str] | Any
+) -> ColumnElement[bool]:
+    if scope.prefixes is None:
+        raise ValueError("an unrestricted scope has no condition")
+    if not scope.prefixes:
+        return false()
+    return or_(*(path_column.startswith(p, autoescape=True) for p in scope.prefixes))
 
-    prefixes: tuple[str, ...] | None
 
-    def condition(self, path_column: InstrumentedAttribute[str] | Any) -> ColumnElement[bool]:
-        if self.prefixes is None:
-            raise ValueError("an unrestricted scope has no condition")
-        if not self.prefixes:
-            return false()
-        return or_(*(path_column.startswith(p, autoescape=True) for p in self.prefixes))
-
-    def apply(self, statement: Select[Any], path_column: Any) -> Select[Any]:
-        if self.prefixes is None:
-            return statement
-        return statement.where(self.condition(path_column))
-
-    def root_ids(self) -> set[int] | None:
-        """The ids of the nodes the scope hangs from (None: unrestricted)."""
-        if self.prefixes is None:
-            return None
-        return {int(p.strip("/").split("/")[-1]) for p in self.prefixes}
-
-    def covers(self, path: str) -> bool:
-        return self.prefixes is None or any(path.startswith(p) for p in self.prefixes)
+def apply_scope(statement: Select[Any], scope: ResolvedScope, path_column: Any) -> Select[Any]:
+    if scope.prefixes is None:
+        return statement
+    return statement.where(scope_condition(scope, path_column))
 
 
 async def resolve_scope(session: AsyncSession, scope: Scope) -> ResolvedScope:

@@ -20,6 +20,7 @@ def to_user(row: UserRow) -> User:
         is_active=row.is_active,
         created_at=row.created_at,
         password_hash=row.password_hash,
+        token_version=row.token_version,
     )
 
 
@@ -59,7 +60,7 @@ class UserRepository(Repository[UserRow]):
         row = await self.get_row(user.id)
         assert row is not None
         row.name, row.role, row.is_active = user.name, user.role.value, user.is_active
-        row.password_hash = user.password_hash
+        row.password_hash, row.token_version = user.password_hash, user.token_version
         await self.session.flush()
         return to_user(row)
 
@@ -78,8 +79,12 @@ class UserRepository(Repository[UserRow]):
     ) -> tuple[list[User], int]:
         stmt = self.select()
         if q:
-            like = f"%{q.casefold()}%"
-            stmt = stmt.where(UserRow.email_key.like(like) | func.lower(UserRow.name).like(like))
+            # autoescape: `%` and `_` in the query are literal characters, not wildcards.
+            text = q.casefold()
+            stmt = stmt.where(
+                UserRow.email_key.contains(text, autoescape=True)
+                | func.lower(UserRow.name).contains(text, autoescape=True)
+            )
         if role:
             stmt = stmt.where(UserRow.role == role)
         if active is not None:

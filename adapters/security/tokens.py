@@ -27,6 +27,8 @@ class TokenSubject:
 
     user_id: int | None
     email: str | None
+    #: The user's token version when a local token was issued (None for OIDC tokens).
+    token_version: int | None = None
 
 
 JwksFetcher = Callable[[], Awaitable[dict[str, Any]]]
@@ -105,10 +107,11 @@ class TokenService:
         self.ttl_seconds = ttl_seconds
         self._oidc = oidc
 
-    def issue(self, user_id: int, *, now: float | None = None) -> str:
+    def issue(self, user_id: int, *, version: int = 0, now: float | None = None) -> str:
         issued = int(now if now is not None else time.time())
         claims = {
             "sub": str(user_id),
+            "ver": version,
             "iss": ISSUER,
             "aud": AUDIENCE,
             "iat": issued,
@@ -133,7 +136,9 @@ class TokenService:
                     issuer=ISSUER,
                     options={"require": ["exp", "iat", "sub", "iss", "aud"]},
                 )
-                return TokenSubject(user_id=int(claims["sub"]), email=None)
+                return TokenSubject(
+                    user_id=int(claims["sub"]), email=None, token_version=int(claims.get("ver", 0))
+                )
             except (jwt.PyJWTError, ValueError) as exc:
                 raise Unauthenticated("invalid or expired token") from exc
         if self._oidc is not None:

@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from adapters.cur.lookup import resource_accounts
-from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
 from api.deps import (
     AppClock,
@@ -42,9 +41,10 @@ from domain.allocation.carry_forward import YearBudget, apply_carry_forward, pla
 from domain.allocation.splits import SplitVersion, summary_group
 from domain.allocation.workloads import ClaimRequest, Workload
 from domain.budgets.model import BudgetStatus
-from domain.errors import ErrorDetail, Forbidden, NotFound, RuleViolation
+from domain.errors import Forbidden, NotFound
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
+from domain.scope import ResolvedScope
 
 router = APIRouter(prefix="/api/v1", tags=["allocation"], responses=PROBLEM_RESPONSES)
 
@@ -140,15 +140,14 @@ async def create_workload(
     budget = await uow.budgets.get_budget(scope, body.budget_id)
     if budget is None:
         raise NotFound("budget not found")
-    if await uow.accounts.get(body.account_id) is None:
-        raise RuleViolation(
-            "unknown account",
-            [
-                ErrorDetail(
-                    message=f"account {body.account_id} is not onboarded", field="account_id"
-                )
-            ],
-        )
+    # The account must already reach the caller's scope (the rule that decides which accounts
+    # an owner sees), judged before this workload exists: otherwise creating a workload would
+    # itself open another unit's account. Unknown and hidden accounts answer the same 404.
+    if await uow.accounts.get(body.account_id) is None or (
+        scope.prefixes is not None
+        and body.account_id not in await uow.allocation.account_ids_in(scope)
+    ):
+        raise NotFound("account not found")
     workload = await service.create_workload(
         uow.allocation,
         uow.audit,
@@ -244,12 +243,16 @@ async def _claim(
     requests = [ClaimRequest(workloads[w], tuple(ids)) for w, ids in pairs]
     ids = [r for _, rs in pairs for r in rs]
     accounts = await asyncio.to_thread(resource_accounts, container.cur, ids)
+    visible = None
+    if scope.prefixes is not None:
+        visible = {w.id for w in await uow.allocation.workloads(scope)}
     created = await service.claim(
         uow.allocation,
         uow.audit,
         actor_of(user),
         requests=requests,
         resource_accounts=accounts,
+        visible_workloads=visible,
         effective_from=effective_from,
         may_backdate=can(user.role, Permission.CLAIM_ANY),
         now=container.clock.now(),

@@ -31,8 +31,10 @@ async def login(
     Repeated failures for one account or from one address answer 429 for a while. The answer
     never tells whether the e-mail belongs to a user.
     """
-    account = "account:" + email_key(form.username)
-    address = "address:" + (request.client.host if request.client else "unknown")
+    host = request.client.host if request.client else "unknown"
+    # Per account *and* address: someone elsewhere guessing an e-mail cannot lock its owner out.
+    account = f"account:{email_key(form.username)}|{host}"
+    address = "address:" + host
     for limiter, key in (
         (container.account_failures, account),
         (container.address_failures, address),
@@ -52,7 +54,8 @@ async def login(
         raise Unauthenticated(_BAD_LOGIN)
     container.account_failures.reset(account)
     return TokenRead(
-        access_token=container.tokens.issue(user.id), expires_in=container.tokens.ttl_seconds
+        access_token=container.tokens.issue(user.id, version=user.token_version),
+        expires_in=container.tokens.ttl_seconds,
     )
 
 

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
-from adapters.db.scope import ResolvedScope
 from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
 from api.schemas.budgets import (
     BudgetCreate,
@@ -37,6 +36,7 @@ from domain.budgets.rollup import HierarchyNode, RollupNode, build_rollup_tree
 from domain.errors import ErrorDetail, NotFound, RuleViolation
 from domain.identity.roles import Permission
 from domain.identity.users import User
+from domain.scope import ResolvedScope
 
 router = APIRouter(prefix="/api/v1", tags=["budgets"], responses=PROBLEM_RESPONSES)
 

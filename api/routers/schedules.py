@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
 from api.deps import AppClock, CurrentUser, ScopeFilter, UoW, actor_of
 from api.schemas.common import PROBLEM_RESPONSES
@@ -32,6 +31,7 @@ from domain.schedules.machine import Action, ScheduleStatus, Who
 from domain.schedules.months import schedule_months, spread, workload_estimates
 from domain.schedules.records import ScheduleState
 from domain.schedules.tasks import task_for
+from domain.scope import ResolvedScope
 
 router = APIRouter(prefix="/api/v1", tags=["schedules"], responses=PROBLEM_RESPONSES)
 
@@ -73,8 +73,10 @@ def _version(body_version: int | None, if_match: str | None) -> int:
 def _who(user: User) -> Who:
     return Who(
         user_id=user.id,
+        # Financial Admins and Vendor Managers may act for an owner; the Admin may not
+        # (docs/decisions.md: owners' own actions stay with owners).
         owner_side=can(user.role, Permission.EDIT_SCHEDULES)
-        or can(user.role, Permission.MANAGE_BUDGETS),
+        or (can(user.role, Permission.MANAGE_BUDGETS) and user.role is not Role.ADMIN),
         decider_side=can(user.role, Permission.DECIDE_SCHEDULES),
     )
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field, ValidationError
 
 from adapters.allocation.materialized import rules_from
 from adapters.db.cur_events import CurEventRepository
-from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
 from adapters.logging import request_id_var
 from api import webhooks
@@ -36,6 +35,7 @@ from domain.errors import DomainError, ErrorDetail, NotFound, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.periods import is_billing_period
+from domain.scope import ResolvedScope
 
 log = logging.getLogger("finops.spend")
 

@@ -10,6 +10,7 @@ from api.deps import AppContainer, RequirePermission, UoW, actor_of
 from api.schemas.common import PROBLEM_RESPONSES, Page
 from api.schemas.users import UserCreate, UserImportResult, UserRead, UserUpdate
 from api.uploads import read_upload
+from domain.budgets import service as budgets_service
 from domain.errors import NotFound
 from domain.identity import users as service
 from domain.identity.roles import Permission, Role
@@ -88,7 +89,9 @@ async def update_user(
     user_id: int, body: UserUpdate, admin: Admin, uow: UoW, container: AppContainer
 ) -> UserRead:
     """Rename, change the role, reset the password, or (de)activate. Users are never deleted;
-    a deactivated user's tokens stop working at once."""
+    a deactivated user's tokens stop working at once, and a password or role change ends the
+    user's sessions. A role change keeps the financial scope only when it fits the new role;
+    otherwise send the new one as `node_ids`."""
     user = await service.update_user(
         uow.users,
         container.hasher,
@@ -99,4 +102,10 @@ async def update_user(
             name=body.name, role=body.role, is_active=body.is_active, password=body.password
         ),
     )
+    if body.node_ids is not None:
+        await budgets_service.set_user_scope(
+            uow.budgets, uow.audit, actor_of(admin), user=user, node_ids=body.node_ids
+        )
+    elif body.role is not None:
+        await budgets_service.check_scope_fits_role(uow.budgets, user=user)
     return UserRead.of(user)

@@ -23,6 +23,12 @@ class UserUpdate(Schema):
     role: Role | None = None
     is_active: bool | None = None
     password: str | None = Field(default=None, max_length=512)
+    node_ids: list[int] | None = Field(
+        default=None,
+        max_length=100,
+        description="the financial scope that goes with a role change ([] removes it); "
+        "without it a role change keeps the mapping and is refused when it no longer fits",
+    )
 
 
 class UserRead(Schema):

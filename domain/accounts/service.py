@@ -16,6 +16,7 @@ from domain.accounts.model import (
     parse_account_type,
 )
 from domain.audit import Actor, AuditEntry
+from domain.budgets.text import TextError, clean_name
 from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
 from domain.identity.emails import is_valid_email
 from domain.ports import AccountStore, AuditLog
@@ -43,8 +44,11 @@ class AccountChanges:
 
 def _check(changes: AccountChanges) -> tuple[list[ErrorDetail], AccountType | None]:
     errors: list[ErrorDetail] = []
-    if changes.name is not None and not changes.name.strip():
-        errors.append(ErrorDetail(message="name must not be blank", field="name"))
+    if changes.name is not None:
+        try:
+            clean_name(changes.name)
+        except TextError as exc:
+            errors.append(ErrorDetail(message=str(exc), field="name"))
     if changes.email is not None and changes.email and not is_valid_email(changes.email):
         errors.append(
             ErrorDetail(message=f"'{changes.email}' is not a valid e-mail address", field="email")
@@ -81,7 +85,7 @@ async def add_account(
         )
     account = Account(
         account_id=account_id,
-        name=name.strip(),
+        name=clean_name(name),
         email=email or None,
         status="ACTIVE",
         vended_date=vended_date,
@@ -110,7 +114,7 @@ async def update_account(
         raise RuleViolation("the account cannot be changed", errors)
     updated = replace(
         account,
-        name=changes.name.strip() if changes.name is not None else account.name,
+        name=clean_name(changes.name) if changes.name is not None else account.name,
         email=(changes.email or None) if changes.email is not None else account.email,
         status=changes.status.strip().upper() if changes.status else account.status,
         account_type=parsed_type if changes.account_type is not None else account.account_type,

@@ -166,6 +166,7 @@ async def claim(
     *,
     requests: Sequence[ClaimRequest],
     resource_accounts: Mapping[str, Set[str]],
+    visible_workloads: Set[int] | None = None,
     effective_from: date | None,
     may_backdate: bool,
     now: datetime,
@@ -182,6 +183,7 @@ async def claim(
         requests,
         claims=await store.claims_of(keys),
         resource_accounts=resource_accounts,
+        visible_workloads=visible_workloads,
         effective_from=start,
         closed_periods=closed_periods,
     )
@@ -284,7 +286,10 @@ async def release(
                 for c in spans[key]
                 if c.id != current.id and c.overlaps(current.effective_from, last_day)
             ]
-            overlaps += [overlap_error(c, current.effective_from, last_day, field) for c in clash]
+            overlaps += [
+                overlap_error(c, current.effective_from, last_day, field, visible_workloads)
+                for c in clash
+            ]
             released.append(current)
     if errors:
         raise RuleViolation(

@@ -10,6 +10,7 @@ version's start, and never inside or before a closed month.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -70,9 +71,18 @@ def default_effective_from(vended: date | None, today: date) -> date:
     return (first - timedelta(days=1)).replace(day=1)
 
 
+# Like amounts: plain digits with an optional point; no exponent ("1e2"), NaN or Infinity.
+_PLAIN_PERCENT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_percent(text: str) -> Decimal:
+    s = str(text).strip()
+    if not _PLAIN_PERCENT.fullmatch(s):
+        raise ValueError(
+            f"'{text}' is not a number written plainly, such as 40 or 33.33 (no exponent)"
+        )
     try:
-        value = Decimal(str(text).strip())
+        value = Decimal(s)
     except InvalidOperation:
         raise ValueError(f"'{text}' is not a number") from None
     if not value.is_finite():

@@ -80,11 +80,18 @@ def spans_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date 
     return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
 
 
-def overlap_error(claim: Claim, start: date, end: date | None, field: str) -> ErrorDetail:
+def overlap_error(
+    claim: Claim, start: date, end: date | None, field: str, visible: Set[int] | None = None
+) -> ErrorDetail:
+    """The overlap, as the caller may be told: a workload outside their scope is not named."""
+    holder = (
+        f"workload {claim.workload_id} on {claim.span()} (claim {claim.id})"
+        if visible is None or claim.workload_id in visible
+        else f"a workload outside your scope on {claim.span()}"
+    )
     return ErrorDetail(
         message=f"{claim.resource_id} of account {claim.account_id} "
-        f"{'is already' if claim.effective_to is None else 'was'} claimed by workload "
-        f"{claim.workload_id} on {claim.span()} (claim {claim.id}); "
+        f"{'is already' if claim.effective_to is None else 'was'} claimed by {holder}; "
         f"{start.isoformat()}..{_end(end)} would overlap it",
         field=field,
     )
@@ -181,6 +188,7 @@ def plan_claims(
     resource_accounts: Mapping[str, Set[str]],
     effective_from: date,
     closed_periods: Set[str],
+    visible_workloads: Set[int] | None = None,
 ) -> list[NewClaim]:
     """All or nothing: every refused resource is listed. A resource must appear in the CUR
     under the workload's account, may be named once, and its new open-ended span must not
@@ -215,7 +223,9 @@ def plan_claims(
             seen[key] = field
             accounts = resource_accounts.get(resource_id, set())
             if request.workload.account_id not in accounts:
-                where = f" (it is in {', '.join(sorted(accounts))})" if accounts else ""
+                # other accounts are named only to callers who see every account
+                shown = accounts if visible_workloads is None else set()
+                where = f" (it is in {', '.join(sorted(shown))})" if shown else ""
                 errors.append(
                     ErrorDetail(
                         message=f"{resource_id} is not a resource of account "
@@ -226,7 +236,9 @@ def plan_claims(
                 continue
             clash = [c for c in claims.get(key, ()) if c.overlaps(effective_from, None)]
             if clash:
-                overlaps += [overlap_error(c, effective_from, None, field) for c in clash]
+                overlaps += [
+                    overlap_error(c, effective_from, None, field, visible_workloads) for c in clash
+                ]
                 continue
             planned.append(
                 NewClaim(

@@ -16,7 +16,9 @@ Decisions:
 - Names follow `domain.budgets.text.clean_name`. Sibling names are unique ignoring case:
   the same node spelt in two cases on different rows is an error, and two rows with the
   same product path (ignoring case) are both reported.
-- Attribute values are trimmed; blank ones are kept as ``""``.
+- Attribute values are trimmed; blank ones are kept as ``""``. A file has at most
+  `MAX_ATTRIBUTES` attribute columns, their headers at most `MAX_NAME_LENGTH` characters and
+  their values at most `MAX_ATTRIBUTE_LENGTH` (a cost-centre code, not a document).
 - Every problem is reported at once as an `ErrorDetail` (row, column = header name, or
   the column number when the header itself is at fault), sorted by row. Only problems
   that make the rest unreadable stop early: bad encoding, a wrong delimiter, too few
@@ -34,11 +36,13 @@ from decimal import Decimal
 
 from domain.budgets.model import HierarchyLabels, ProductPath
 from domain.budgets.money import AmountError, parse_amount
-from domain.budgets.text import TextError, clean_name, clean_text, name_key
+from domain.budgets.text import MAX_NAME_LENGTH, TextError, clean_name, clean_text, name_key
 from domain.errors import ErrorDetail, RuleViolation
 
 HIERARCHY_COLUMNS = 4
 AMOUNT_COLUMN = 5  # 1-based
+MAX_ATTRIBUTES = 50
+MAX_ATTRIBUTE_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,16 @@ def _parse_header(row: int, record: list[str], errors: list[ErrorDetail]) -> _He
             )
         errors.append(ErrorDetail(message=message, row=row))
         return None
+    if width - AMOUNT_COLUMN > MAX_ATTRIBUTES:
+        errors.append(
+            ErrorDetail(
+                message=f"the header has {width - AMOUNT_COLUMN} attribute columns; at most "
+                f"{MAX_ATTRIBUTES} are allowed",
+                row=row,
+                column=str(AMOUNT_COLUMN + MAX_ATTRIBUTES + 1),
+            )
+        )
+        return None
 
     names: list[str] = []
     for index, cell in enumerate(record):
@@ -172,6 +186,14 @@ def _parse_header(row: int, record: list[str], errors: list[ErrorDetail]) -> _He
             continue
         if not name and number <= AMOUNT_COLUMN:
             errors.append(ErrorDetail(message=f"{role} is blank", row=row, column=str(number)))
+        elif len(name) > MAX_NAME_LENGTH:
+            errors.append(
+                ErrorDetail(
+                    message=f"{role} is longer than {MAX_NAME_LENGTH} characters",
+                    row=row,
+                    column=str(number),
+                )
+            )
         names.append(name)
 
     try:
@@ -248,6 +270,16 @@ def _parse_row(
             value = clean_text(record[index])
         except TextError as exc:
             errors.append(ErrorDetail(message=f"value {exc}", row=row, column=column))
+            ok = False
+            continue
+        if len(value) > MAX_ATTRIBUTE_LENGTH:
+            errors.append(
+                ErrorDetail(
+                    message=f"value is longer than {MAX_ATTRIBUTE_LENGTH} characters",
+                    row=row,
+                    column=column,
+                )
+            )
             ok = False
             continue
         if name:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.audit import Actor, AuditEntry
-from domain.budgets.chart import ChartOfAccounts, parse_chart_of_accounts
+from domain.budgets.chart import MAX_ATTRIBUTES, ChartOfAccounts, parse_chart_of_accounts
 from domain.budgets.filename import (
     LoadOptionOverrides,
     LoadOptions,
@@ -328,6 +328,17 @@ def _one_line_chart(
             "a line item needs four names",
             [ErrorDetail(message="exactly four names are needed, top level first", field="path")],
         )
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise RuleViolation(
+            "too many attributes",
+            [
+                ErrorDetail(
+                    message=f"at most {MAX_ATTRIBUTES} attributes are allowed, "
+                    f"found {len(attributes)}",
+                    field="attributes",
+                )
+            ],
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     extra = list(attributes)
@@ -341,9 +352,10 @@ def _one_line_chart(
         for e in exc.errors:
             column = e.column
             index = names.index(column) + 1 if column in names else None
-            errors.append(
-                ErrorDetail(message=e.message, field=fields.get(index or 0, column or "body"))
+            field = fields.get(index or 0) or (
+                f"attributes.{column}" if column in attributes else "attributes"
             )
+            errors.append(ErrorDetail(message=e.message, field=field))
         raise RuleViolation("the line item is not valid", errors) from exc
 
 
@@ -403,9 +415,10 @@ async def change_amount(
 async def set_user_scope(
     store: BudgetStore, audit: AuditLog, actor: Actor, *, user: User, node_ids: Sequence[int]
 ) -> frozenset[int]:
-    """Map an owner to nodes at the level of their role that share one parent."""
+    """Map an owner to nodes at the level of their role that share one parent. An empty list
+    removes the mapping (for any role)."""
     level = ROLE_LEVEL.get(user.role)
-    if level is None:
+    if level is None and node_ids:
         raise RuleViolation(
             "this role has no financial scope",
             [
@@ -438,13 +451,8 @@ async def set_user_scope(
             [ErrorDetail(message=f"node {i} does not exist", field="node_ids") for i in missing],
         )
     nodes = [found[i] for i in node_ids]
-    years = {n.year for n in nodes}
-    labels = await store.labels(nodes[0].year) if len(years) == 1 else None
-    validate_scope(
-        level,
-        [NodeRef(id=n.id, level=n.level, parent_id=n.parent_id) for n in nodes],
-        labels=labels,
-    )
+    assert level is not None
+    await _validate_mapping(store, level, nodes)
     before = await store.scope_of(user.id)
     await store.set_scope(user.id, node_ids)
     await audit.record(
@@ -458,3 +466,52 @@ async def set_user_scope(
         )
     )
     return frozenset(node_ids)
+
+
+async def _validate_mapping(store: BudgetStore, level: int, nodes: Sequence[NodeRecord]) -> None:
+    years = {n.year for n in nodes}
+    labels = await store.labels(nodes[0].year) if len(years) == 1 else None
+    validate_scope(
+        level,
+        [NodeRef(id=n.id, level=n.level, parent_id=n.parent_id) for n in nodes],
+        labels=labels,
+    )
+
+
+async def check_scope_fits_role(store: BudgetStore, *, user: User) -> None:
+    """After a role change: the user's existing mapping must fit the new role, else the change
+    is refused (a Business Unit Owner turned Product Owner must not keep a whole business unit
+    with a Product Owner's write powers). Send the new mapping with the role change instead."""
+    mapped = sorted(await store.scope_of(user.id))
+    if not mapped:
+        return
+    found = await store.nodes_by_id(mapped)
+    nodes = [found[i] for i in mapped if i in found]
+    described = ", ".join(f"node {n.id} '{n.name}' (level {n.level})" for n in nodes)
+    level = ROLE_LEVEL.get(user.role)
+    fix = "send node_ids with the role change"
+    if level is None:
+        raise RuleViolation(
+            f"the user's financial scope does not fit the role {user.role.value}",
+            [
+                ErrorDetail(
+                    message=f"a {user.role.value} has no financial scope but the user is mapped "
+                    f"to {described}; {fix} ([] removes the mapping)",
+                    field="role",
+                )
+            ],
+        )
+    try:
+        await _validate_mapping(store, level, nodes)
+    except RuleViolation as exc:
+        raise RuleViolation(
+            f"the user's financial scope does not fit the role {user.role.value}",
+            [
+                ErrorDetail(
+                    message=f"the mapping to {described} no longer fits a {user.role.value}: "
+                    f"{e.message}; {fix}",
+                    field="role",
+                )
+                for e in exc.errors
+            ],
+        ) from exc

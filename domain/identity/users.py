@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from domain.audit import Actor, AuditEntry
+from domain.budgets.text import TextError, clean_name
 from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
 from domain.identity.emails import email_key, is_valid_email
 from domain.identity.roles import Role, parse_role
 from domain.ports import AuditLog, PasswordHasher, UserRepository
 
 MIN_PASSWORD_LENGTH = 10
-MAX_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class User:
     is_active: bool
     created_at: datetime
     password_hash: str | None = None
+    #: Bumped by a password, role or activity change: tokens issued before it are refused.
+    token_version: int = 0
 
     def audit_view(self) -> dict[str, Any]:
         return {
@@ -69,10 +71,10 @@ def _check_fields(
         fail("email", "email is required")
     elif not is_valid_email(email):
         fail("email", f"'{email}' is not a valid e-mail address")
-    if not name.strip():
-        fail("name", "name is required")
-    elif len(name) > MAX_NAME_LENGTH or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
-        fail("name", "name must be at most 200 printable characters")
+    try:
+        clean_name(name)
+    except TextError as exc:
+        fail("name", str(exc))
     parsed = parse_role(role)
     if parsed is None:
         fail("role", f"unknown role '{role}'; expected one of: {', '.join(r.value for r in Role)}")
@@ -103,7 +105,7 @@ async def create_user(
         )
     hashed = hasher.hash(password) if password is not None else None
     user = await users.add(
-        NewUser(email=email, name=name.strip(), role=parsed, password_hash=hashed)
+        NewUser(email=email, name=clean_name(name), role=parsed, password_hash=hashed)
     )
     await audit.record(
         AuditEntry(actor, "user.create", "user", str(user.id), after=user.audit_view())
@@ -213,7 +215,7 @@ async def import_users(
     for _row, email, name, parsed_role, password in checked:
         hashed = hasher.hash(password) if password is not None else None
         user = await users.add(
-            NewUser(email=email, name=name, role=parsed_role, password_hash=hashed)
+            NewUser(email=email, name=clean_name(name), role=parsed_role, password_hash=hashed)
         )
         await audit.record(
             AuditEntry(
@@ -243,10 +245,10 @@ async def update_user(
     errors: list[ErrorDetail] = []
     updated = user
     if changes.name is not None:
-        if not changes.name.strip() or len(changes.name) > MAX_NAME_LENGTH:
-            errors.append(ErrorDetail(message="name must be 1 to 200 characters", field="name"))
-        else:
-            updated = replace(updated, name=changes.name.strip())
+        try:
+            updated = replace(updated, name=clean_name(changes.name))
+        except TextError as exc:
+            errors.append(ErrorDetail(message=str(exc), field="name"))
     if changes.role is not None:
         role = parse_role(changes.role)
         if role is None:
@@ -279,6 +281,13 @@ async def update_user(
         )
     if updated == user:
         return user
+    if (
+        updated.password_hash != user.password_hash
+        or updated.role is not user.role
+        or updated.is_active != user.is_active
+    ):
+        # Ends the sessions opened with the old password, role or activity.
+        updated = replace(updated, token_version=user.token_version + 1)
     saved = await users.save(updated)
     before, after = user.audit_view(), saved.audit_view()
     if changes.password is not None:

@@ -67,6 +67,18 @@ class Who:
     decider_side: bool
 
 
+def check_side(action: Action, who: Who) -> None:
+    """Refuse a caller whose role may not take `action` at all (before anything else is
+    looked at, so a stale version sent by such a caller is still 403)."""
+    side = TRANSITIONS[action][2]
+    if side is Side.OWNER and not who.owner_side:
+        raise Forbidden(f"only the budget's Product Owner (or a Financial Admin) may {action}")
+    if side is Side.DECIDER and not who.decider_side:
+        raise Forbidden(
+            f"only the Portfolio Owner above the product (or a Financial Admin) may {action}"
+        )
+
+
 def transition(
     status: ScheduleStatus,
     action: Action,
@@ -78,12 +90,7 @@ def transition(
     """The state after `action`, or the error that refuses it. `requested_by` is who made the
     request being decided (the submitter, or the one who asked for a reschedule)."""
     allowed_from, target, side = TRANSITIONS[action]
-    if side is Side.OWNER and not who.owner_side:
-        raise Forbidden(f"only the budget's Product Owner (or a Financial Admin) may {action}")
-    if side is Side.DECIDER and not who.decider_side:
-        raise Forbidden(
-            f"only the Portfolio Owner above the product (or a Financial Admin) may {action}"
-        )
+    check_side(action, who)
     if status not in allowed_from:
         raise Conflict(
             f"cannot {action} a schedule that is {status.value}",

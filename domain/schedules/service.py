@@ -10,7 +10,14 @@ from typing import Any
 from domain.audit import Actor, AuditEntry
 from domain.errors import Conflict, ErrorDetail, Forbidden, RuleViolation
 from domain.ports import AuditLog, Notifier, ScheduleStore
-from domain.schedules.machine import Action, ScheduleStatus, Who, editable, transition
+from domain.schedules.machine import (
+    Action,
+    ScheduleStatus,
+    Who,
+    check_side,
+    editable,
+    transition,
+)
 from domain.schedules.months import ZERO, validate_months
 from domain.schedules.records import ScheduleState
 
@@ -82,6 +89,7 @@ async def act(
     label: str,
 ) -> tuple[ScheduleStatus, int]:
     """Apply `action`; notify whoever must act next (or the requester of a decision)."""
+    check_side(action, who)
     check_version(state, version)
     requested_by = (
         state.submitted_by_id

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import jwt
 import pytest
 
 from adapters.security.tokens import AUDIENCE, ISSUER
+from api.app import create_app
 from domain.identity.roles import ROLE_PERMISSIONS, Role
 from tests.conftest import TEST_JWT_SECRET
 from tests.factories import PASSWORD, make_user, token_for
@@ -175,3 +177,65 @@ class TestTokens:
             "/api/v1/auth/token", data={"username": user.email, "password": PASSWORD}
         )
         assert login.status_code == 401
+
+
+class TestChangesEndSessions:
+    """Tokens issued before a password, role or activity change are refused."""
+
+    async def _me(self, client, token):
+        return await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    async def _change(self, client, container, change):
+        admin = await make_user(container, role=Role.ADMIN)
+        user = await make_user(container, role=Role.CLOUD_ENGINEER)
+        admin_h = {"Authorization": f"Bearer {await token_for(client, admin.email)}"}
+        old = await token_for(client, user.email)
+        assert (await self._me(client, old)).status_code == 200
+        r = await client.patch(f"/api/v1/users/{user.id}", headers=admin_h, json=change)
+        assert r.status_code == 200, r.text
+        return user, admin_h, old
+
+    async def test_a_password_change_ends_the_old_sessions(self, client, container):
+        user, _, old = await self._change(client, container, {"password": "a-brand-new-secret"})
+        assert (await self._me(client, old)).status_code == 401
+        new = await token_for(client, user.email, "a-brand-new-secret")
+        assert (await self._me(client, new)).status_code == 200
+
+    async def test_a_role_change_ends_the_old_sessions(self, client, container):
+        user, _, old = await self._change(client, container, {"role": "financial_admin"})
+        assert (await self._me(client, old)).status_code == 401
+        assert (await self._me(client, await token_for(client, user.email))).json()[
+            "role"
+        ] == "financial_admin"
+
+    async def test_reactivation_does_not_revive_old_tokens(self, client, container):
+        user, admin_h, old = await self._change(client, container, {"is_active": False})
+        r = await client.patch(
+            f"/api/v1/users/{user.id}", headers=admin_h, json={"is_active": True}
+        )
+        assert r.status_code == 200
+        assert (await self._me(client, old)).status_code == 401
+
+    async def test_a_rename_keeps_the_sessions(self, client, container):
+        _, _, old = await self._change(client, container, {"name": "Renamed"})
+        assert (await self._me(client, old)).status_code == 200
+
+
+class TestLockoutIsPerAccountAndAddress:
+    async def test_failures_from_elsewhere_do_not_lock_out_the_owner(self, client, container):
+        user = await make_user(container)
+        app = create_app(container=container)
+        transport = httpx.ASGITransport(
+            app=app, raise_app_exceptions=False, client=("203.0.113.9", 4711)
+        )
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+            for _ in range(container.settings.login_failures_per_account):
+                r = await other.post(
+                    "/api/v1/auth/token", data={"username": user.email, "password": "wrong-wrong"}
+                )
+                assert r.status_code == 401
+            blocked = await other.post(
+                "/api/v1/auth/token", data={"username": user.email, "password": PASSWORD}
+            )
+            assert blocked.status_code == 429
+        assert await token_for(client, user.email)

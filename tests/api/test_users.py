@@ -92,6 +92,21 @@ class TestCreateUser:
         assert (await client.get("/api/v1/users", headers=headers)).status_code == 403
 
 
+class TestUserSearchIsLiteral:
+    async def test_like_wildcards_in_q_match_only_themselves(self, client, container):
+        headers = await auth_headers(client, container)
+        await make_user(container, email="a_b@corp.com", name="Ann 50%")
+        await make_user(container, email="axb@corp.com", name="Bob")
+
+        async def found(q):
+            r = await client.get("/api/v1/users", headers=headers, params={"q": q})
+            return sorted(u["email"] for u in r.json()["items"])
+
+        assert await found("%") == ["a_b@corp.com"]
+        assert await found("a_b") == ["a_b@corp.com"]
+        assert await found("bob") == ["axb@corp.com"]
+
+
 class TestUpdateUser:
     async def test_role_change_is_kept_in_the_audit_log(self, client, container):
         headers = await auth_headers(client, container)

@@ -28,6 +28,7 @@ class TestConfiguration:
             ({"FINOPS_CURRENCY": "dollars"}, "FINOPS_CURRENCY"),
             ({"FINOPS_TOKEN_TTL_MINUTES": "forever"}, "FINOPS_TOKEN_TTL_MINUTES"),
             ({"FINOPS_OIDC_JWKS_URL": "https://idp/certs"}, "FINOPS_OIDC_ISSUER"),
+            ({"FINOPS_WEBHOOK_SECRET": "x" * 31}, "FINOPS_WEBHOOK_SECRET"),
         ],
     )
     def test_bad_configuration_is_one_clear_line(self, tmp_path, env, names):
@@ -37,6 +38,19 @@ class TestConfiguration:
         assert len(lines) == 1
         assert names in lines[0]
         assert "Traceback" not in result.stderr
+
+
+class TestPrivateFiles:
+    def test_the_data_folder_and_the_sqlite_database_are_for_the_owner_only(self, tmp_path):
+        old = os.umask(0o022)
+        try:
+            result = run("db", "upgrade", tmp_path=tmp_path)
+        finally:
+            os.umask(old)
+        assert result.returncode == 0, result.stderr
+        data = tmp_path / "data"
+        assert data.stat().st_mode & 0o777 == 0o700
+        assert (data / "finops.db").stat().st_mode & 0o777 == 0o600
 
 
 class TestCommands:

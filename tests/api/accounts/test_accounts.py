@@ -14,6 +14,24 @@ async def finance(client, container):
     return await auth_headers(client, container, role=Role.FINANCIAL_ADMIN)
 
 
+class TestSearchIsLiteral:
+    async def test_like_wildcards_in_q_match_only_themselves(self, client, finance):
+        for account_id, name in (("111111111111", "Shop 100% prod"), ("222222222222", "Ledger")):
+            r = await client.post(
+                "/api/v1/accounts", headers=finance, json={"account_id": account_id, "name": name}
+            )
+            assert r.status_code == 201, r.text
+
+        async def found(q):
+            r = await client.get("/api/v1/accounts", headers=finance, params={"q": q})
+            return [a["account_id"] for a in r.json()]
+
+        assert await found("%") == ["111111111111"]
+        assert await found("_") == []
+        assert await found("100%") == ["111111111111"]
+        assert await found("ledger") == ["222222222222"]
+
+
 class TestManualAccounts:
     async def test_add_read_and_classify(self, client, finance):
         r = await client.post(

@@ -34,6 +34,15 @@ class TestWorkloads:
             role=Role.PRODUCT_OWNER,
             node_path=["Retail", "Digital", "Web", "Checkout"],
         )
+        split = await client.put(
+            f"/api/v1/accounts/{account}/allocation",
+            headers=fin,
+            json={
+                "effective_from": "2026-09-01",
+                "splits": [{"budget_id": budgets["Checkout"]["id"], "percent": "100"}],
+            },
+        )
+        assert split.status_code == 200, split.text
         r = await workload(client, po, budgets["Checkout"]["id"], account)
         assert r.status_code == 201, r.text
         body = r.json()
@@ -73,8 +82,8 @@ class TestWorkloads:
         r = await workload(
             client, world["finance"], world["budgets"]["Checkout"]["id"], "999999999999"
         )
-        assert r.status_code == 422
-        assert r.json()["errors"][0]["field"] == "account_id"
+        assert r.status_code == 404
+        assert r.json()["detail"] == "account not found"
 
     async def test_update(self, client, world):
         w = (

@@ -104,6 +104,71 @@ class TestScopeMapping:
         assert r.status_code == 403
 
 
+class TestRoleChangeRechecksTheScope:
+    async def _bu_owner_of_retail(self, client, container, finance):
+        _, admin_h = await owner(client, container, Role.ADMIN)
+        nodes = await nodes_by_name(client, finance)
+        bu, _ = await owner(client, container, Role.BUSINESS_UNIT_OWNER)
+        retail = nodes[("Retail",)]
+        r = await client.put(
+            f"/api/v1/users/{bu.id}/scope", headers=admin_h, json={"node_ids": [retail["id"]]}
+        )
+        assert r.status_code == 200, r.text
+        return bu, admin_h, nodes
+
+    async def test_a_mapping_that_no_longer_fits_refuses_the_change(
+        self, client, container, finance, loaded
+    ):
+        bu, admin_h, nodes = await self._bu_owner_of_retail(client, container, finance)
+        r = await client.patch(
+            f"/api/v1/users/{bu.id}", headers=admin_h, json={"role": "product_owner"}
+        )
+        assert r.status_code == 422, r.text
+        (error,) = r.json()["errors"]
+        assert error["field"] == "role"
+        assert f"node {nodes[('Retail',)]['id']} 'Retail'" in error["message"]
+        assert (await client.get(f"/api/v1/users/{bu.id}", headers=admin_h)).json()[
+            "role"
+        ] == "business_unit_owner"
+        assert len(loaded) == 4
+
+    async def test_a_role_without_scope_needs_the_mapping_removed(
+        self, client, container, finance, loaded
+    ):
+        bu, admin_h, _ = await self._bu_owner_of_retail(client, container, finance)
+        url = f"/api/v1/users/{bu.id}"
+        refused = await client.patch(url, headers=admin_h, json={"role": "cloud_engineer"})
+        assert refused.status_code == 422
+        ok = await client.patch(
+            url, headers=admin_h, json={"role": "cloud_engineer", "node_ids": []}
+        )
+        assert ok.status_code == 200, ok.text
+        scope = (await client.get(f"/api/v1/users/{bu.id}/scope", headers=admin_h)).json()
+        assert scope["node_ids"] == []
+        assert len(loaded) == 4
+
+    async def test_the_change_goes_through_with_a_valid_new_scope(
+        self, client, container, finance, loaded
+    ):
+        bu, admin_h, nodes = await self._bu_owner_of_retail(client, container, finance)
+        checkout = nodes[("Retail", "Digital", "Web", "Checkout")]
+        wrong = await client.patch(
+            f"/api/v1/users/{bu.id}",
+            headers=admin_h,
+            json={"role": "product_owner", "node_ids": [nodes[("Retail",)]["id"]]},
+        )
+        assert wrong.status_code == 422
+        r = await client.patch(
+            f"/api/v1/users/{bu.id}",
+            headers=admin_h,
+            json={"role": "product_owner", "node_ids": [checkout["id"]]},
+        )
+        assert r.status_code == 200, r.text
+        scope = (await client.get(f"/api/v1/users/{bu.id}/scope", headers=admin_h)).json()
+        assert scope["node_ids"] == [checkout["id"]]
+        assert len(loaded) == 4
+
+
 LEVEL_ROLE = {
     1: Role.BUSINESS_UNIT_OWNER,
     2: Role.DEPARTMENT_OWNER,

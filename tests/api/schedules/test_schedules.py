@@ -168,6 +168,26 @@ class TestWhoMayDoWhat:
         s = (await client.get(f"/api/v1/budgets/{budget}/schedule", headers=fin)).json()
         assert s["status"] == "pending"
 
+    async def test_an_admin_neither_edits_nor_submits_but_decides(self, client, org):
+        admin, fin, budget = org["admin"], org["fin"], org["ledger"]
+        assert (
+            await put(client, admin, budget, {"months": months(), "version": 0})
+        ).status_code == 403
+        assert (
+            await put(client, fin, budget, {"months": months(), "version": 0})
+        ).status_code == 200
+        assert (await act(client, admin, budget, "submit", 1)).status_code == 403
+        assert (await act(client, fin, budget, "submit", 1)).status_code == 200
+        assert (await act(client, admin, budget, "approve", 2)).status_code == 200
+
+    async def test_a_role_that_may_not_decide_gets_403_even_with_a_stale_version(self, client, org):
+        po, budget = org["po"], org["budget"]
+        await put(client, po, budget, {"months": months(), "version": 0})
+        await act(client, po, budget, "submit", 1)
+        assert (await act(client, po, budget, "approve", 1)).status_code == 403
+        assert (await act(client, org["bu"], budget, "reject", 0, reason="no")).status_code == 403
+        assert (await act(client, org["pf"], budget, "submit", 0)).status_code == 403
+
     async def test_illegal_transition_is_409_with_the_state(self, client, org):
         po, pf, budget = org["po"], org["pf"], org["budget"]
         await put(client, po, budget, {"months": months(), "version": 0})
@@ -292,6 +312,16 @@ class TestAmounts:
         await client.post(
             "/api/v1/accounts", headers=fin, json={"account_id": "123456789012", "name": "A"}
         )
+        # The account must reach the owner's budget before they place workloads on it.
+        split = await client.put(
+            "/api/v1/accounts/123456789012/allocation",
+            headers=fin,
+            json={
+                "effective_from": "2026-01-01",
+                "splits": [{"budget_id": budget, "percent": "100"}],
+            },
+        )
+        assert split.status_code == 200, split.text
         for launch, end, est in (("2026-03", "2026-12", "100"), ("2026-06", "2026-08", "50")):
             r = await client.post(
                 "/api/v1/workloads",

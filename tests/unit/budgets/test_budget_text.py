@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from domain.budgets.text import (
@@ -42,6 +44,27 @@ class TestCleanName:
         with pytest.raises(TextError, match="control character"):
             clean_name(text)
 
+    @pytest.mark.parametrize(
+        ("text", "code", "position"),
+        [
+            ("Re\u200btail", "U+200B", 3),
+            ("  Retail\u200d", "U+200D", 9),
+            ("abc\u202etxt.exe", "U+202E", 4),
+            ("\u2066Ops\u2069", "U+2066", 1),
+            ("Soft\u00adhyphen", "U+00AD", 5),
+            ("\ufeffRetail", "U+FEFF", 1),
+        ],
+    )
+    def test_refuses_invisible_format_characters_naming_the_position(
+        self, text: str, code: str, position: int
+    ) -> None:
+        with pytest.raises(TextError, match=re.escape(code) + f".* at position {position}$"):
+            clean_name(text)
+
+    def test_names_the_position_of_a_control_character(self) -> None:
+        with pytest.raises(TextError, match=r"U\+0009\) at position 4$"):
+            clean_name(" ab\tc")
+
     @pytest.mark.parametrize("text", ["", "   ", "\n\t "])
     def test_refuses_blank(self, text: str) -> None:
         with pytest.raises(TextError, match="blank"):
@@ -57,6 +80,9 @@ class TestCleanName:
 
 
 class TestNameKey:
+    def test_compares_after_normalisation(self) -> None:
+        assert name_key(clean_name("Cafe\u0301")) == name_key(clean_name("CAF\u00c9"))
+
     def test_compares_ignoring_case(self) -> None:
         assert name_key("Straße") == name_key("STRASSE")
         assert name_key("Ops") != name_key("Opps")

@@ -132,7 +132,8 @@ class TestCreate:
 
 class TestImport:
     async def test_rows_are_reported_with_their_file_row_numbers(self, ports):
-        data = b'email,name,role\na@c.com,"multi\nline",admin\nbad,B,admin\n'
+        # A quoted name spanning two lines is one row; its zero-width space is the error.
+        data = 'email,name,role\na@c.com,"multi\nline\u200b",admin\nbad,B,admin\n'.encode()
         with pytest.raises(RuleViolation) as caught:
             await import_users(*ports, ACTOR, data)
         assert [(e.row, e.column) for e in caught.value.errors] == [(2, "name"), (3, "email")]
