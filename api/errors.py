@@ -100,7 +100,7 @@ _OUT_OF_RANGE = {"greater_than_equal", "less_than_equal", "greater_than", "less_
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    # A path id out of range (0, negative, past 2^63-1) names no object: 404, like a missing one.
+    # A path id out of range (0, negative, past the id column) names no object: 404.
     if exc.errors() and all(
         err.get("loc", ("",))[0] == "path" and err.get("type") in _OUT_OF_RANGE
         for err in exc.errors()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import text
 
-from api.deps import AppContainer, CurrentUser, UoW
+from api.deps import AppContainer, CurrentUser
 from api.schemas.common import Schema
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
@@ -15,9 +15,12 @@ class HealthRead(Schema):
 
 
 @router.get("/health", response_model=HealthRead)
-async def health(uow: UoW) -> HealthRead:
+async def health(container: AppContainer) -> HealthRead:
     """Liveness and readiness: answers 200 when the database answers."""
-    await uow.session.execute(text("SELECT 1"))
+    # Outside any transaction: a long write (a large import) must not hold the probe up.
+    async with container.engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("SELECT 1"))
     return HealthRead(status="ok", database="ok")
 
 

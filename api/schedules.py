@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Response
 from adapters.db.scope import ResolvedScope
 from adapters.db.uow import UnitOfWork
 from api.deps import CurrentUser, ScopeFilter, UoW, actor_of
-from api.params import MAX_INT64, Id
+from api.params import MAX_ID, Id
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.schedules import (
     NotificationRead,
@@ -47,7 +47,7 @@ def _version(body_version: int | None, if_match: str | None) -> int:
         tag = if_match.strip().removeprefix("W/")
         if tag.startswith('"schedule-v') and tag.endswith('"'):
             number = tag[len('"schedule-v') : -1]
-            if number.isdigit() and int(number) <= MAX_INT64:
+            if number.isdigit() and int(number) <= MAX_ID:
                 return int(number)
         raise RuleViolation(
             "bad If-Match",
