@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,10 +13,16 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from adapters.config import Settings
-from adapters.logging import request_id_var
 from adapters.security.tokens import JwksFetcher
 from api.container import Container, build_container
+from api.docs import mount_docs
 from api.errors import install_error_handlers, problem
+from api.middleware import (
+    MIB,
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 from api.routers import (
     accounts,
     allocation,
@@ -44,6 +48,9 @@ ROUTERS = (
     spend.router,
     audit.router,
 )
+
+# Routes that take a multipart file: their bodies may be as large as FINOPS_UPLOAD_LIMIT_MB.
+UPLOAD_PATHS = ("/api/v1/budget-imports", "/api/v1/users/import")
 
 
 def operation_id(route: APIRoute) -> str:
@@ -78,40 +85,27 @@ def create_app(
         description="Budgets, AWS spend allocation, spend governance and month close.",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        docs_url="/api/docs",
+        # Served by `api.docs` from the installed Swagger UI, not a CDN (offline, under the CSP).
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.container = container
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
-        token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        finally:
-            request_id_var.reset(token)
-        response.headers["X-Request-ID"] = request_id
-        if request.url.path.startswith("/api/"):
-            log.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.url.path,
-                    "status": response.status_code,
-                    "request_id": request_id,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
-        return response
+    # Added innermost first: security headers wrap everything, the body limit sits next to
+    # the routes.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        upload_limit_bytes=settings.upload_limit_mb * MIB,
+        upload_paths=UPLOAD_PATHS,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     for router in ROUTERS:
         app.include_router(router)
+    mount_docs(app, openapi_url="/api/openapi.json", docs_url="/api/docs")
 
     _mount_frontend(app, settings.default_frontend_dir())
     return app

@@ -97,8 +97,17 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+_OUT_OF_RANGE = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    # A path id out of range (0, negative, past the id column) names no object: 404.
+    if exc.errors() and all(
+        err.get("loc", ("",))[0] == "path" and err.get("type") in _OUT_OF_RANGE
+        for err in exc.errors()
+    ):
+        return problem(404, "no such object", request=request)
     errors = [
         {
             "field": _field_name(tuple(err.get("loc", ()))),

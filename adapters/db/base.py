@@ -90,7 +90,10 @@ def build_engine(url: str) -> AsyncEngine:
         @event.listens_for(engine.sync_engine, "begin")
         def _sqlite_begin_immediate(conn):  # type: ignore[no-untyped-def]
             # Take the write lock at BEGIN so two writers serialize instead of one failing
-            # with "database is locked" half way through its transaction.
+            # with "database is locked" half way through its transaction. An AUTOCOMMIT
+            # connection (the health probe) only reads and must not wait behind a writer.
+            if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+                return
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine

@@ -3,6 +3,7 @@ chart is a handful of statements, not 20,000 round trips); reads take a resolved
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -33,6 +34,9 @@ from domain.budgets.records import (
 )
 from domain.budgets.text import name_key
 from domain.scope import ResolvedScope
+
+# Rows per executemany: each batch is a short step on the event loop.
+_BATCH = 1000
 
 
 def _node(row: NodeRow) -> NodeRecord:
@@ -85,6 +89,13 @@ class BudgetRepository(Repository[BudgetRow]):
         above = {int(p) for n in nodes.values() for p in n.path.strip("/").split("/") if p}
         return await self.nodes_by_id(above)
 
+    async def _execute_many(self, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+        """An executemany in batches: SQLAlchemy prepares the parameters on the event loop,
+        so one call with 50,000 rows would hold every other request up for seconds."""
+        for start in range(0, len(rows), _BATCH):
+            await self.session.execute(statement, rows[start : start + _BATCH])
+            await asyncio.sleep(0)
+
     async def create_nodes(self, year: int, new: Sequence[NewNode]) -> list[NodeRecord]:
         """Insert nodes of one level at once, then give each its materialized path in one
         UPDATE. A plain executemany INSERT (no RETURNING) stays batched on every driver; the
@@ -94,7 +105,7 @@ class BudgetRepository(Repository[BudgetRow]):
         levels = {n.level for n in new}
         assert len(levels) == 1, "create_nodes takes the nodes of one level"
         level = levels.pop()
-        await self.session.execute(
+        await self._execute_many(
             insert(NodeRow),
             [
                 {
@@ -235,7 +246,7 @@ class BudgetRepository(Repository[BudgetRow]):
             {"year": year, "status": BudgetStatus.ACTIVE.value, "retired_from": None, **r}
             for r in rows
         ]
-        await self.session.execute(insert(BudgetRow), values)
+        await self._execute_many(insert(BudgetRow), values)
         ids: dict[int, int] = {}
         wanted = [r["node_id"] for r in rows]
         for start in range(0, len(wanted), 1000):
@@ -249,12 +260,12 @@ class BudgetRepository(Repository[BudgetRow]):
 
     async def add_versions(self, versions: Sequence[dict[str, Any]]) -> None:
         if versions:
-            await self.session.execute(insert(BudgetVersionRow), list(versions))
+            await self._execute_many(insert(BudgetVersionRow), list(versions))
 
     async def set_budgets(self, changes: Sequence[dict[str, Any]]) -> None:
         """Bulk update of budget rows by id (status, retired_from, attributes)."""
         if changes:
-            await self.session.execute(update(BudgetRow), list(changes))
+            await self._execute_many(update(BudgetRow), list(changes))
 
     async def versions_by_budget(self, ids: Iterable[int]) -> dict[int, list[VersionRecord]]:
         out: dict[int, list[VersionRecord]] = defaultdict(list)

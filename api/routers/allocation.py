@@ -20,6 +20,7 @@ from api.deps import (
     UoW,
     actor_of,
 )
+from api.params import Id, IdFilter
 from api.routers.spend import reallocate_after_commit
 from api.schemas.allocation import (
     AllocationSummaryRead,
@@ -167,7 +168,7 @@ async def list_workloads(
     _user: CurrentUser,
     uow: UoW,
     scope: ScopeFilter,
-    budget_id: int | None = None,
+    budget_id: IdFilter = None,
     account_id: str | None = None,
 ) -> list[WorkloadRead]:
     """Workloads under the budgets in the caller's scope."""
@@ -184,7 +185,7 @@ async def _workload(uow: UnitOfWork, scope: ResolvedScope, workload_id: int) -> 
 
 @router.get("/workloads/{workload_id}", response_model=WorkloadRead)
 async def get_workload(
-    workload_id: int, _user: CurrentUser, uow: UoW, scope: ScopeFilter
+    workload_id: Id, _user: CurrentUser, uow: UoW, scope: ScopeFilter
 ) -> WorkloadRead:
     """One workload."""
     return WorkloadRead.of(await _workload(uow, scope, workload_id))
@@ -192,7 +193,7 @@ async def get_workload(
 
 @router.patch("/workloads/{workload_id}", response_model=WorkloadRead)
 async def update_workload(
-    workload_id: int, body: WorkloadUpdate, user: CurrentUser, uow: UoW, scope: ScopeFilter
+    workload_id: Id, body: WorkloadUpdate, user: CurrentUser, uow: UoW, scope: ScopeFilter
 ) -> WorkloadRead:
     """Change a workload's name, estimate link, monthly estimate or months."""
     _may_manage_workloads(user)
@@ -264,7 +265,7 @@ async def _claim(
 
 @router.post("/workloads/{workload_id}/claims", response_model=list[ClaimRead], status_code=201)
 async def claim_resources(
-    workload_id: int,
+    workload_id: Id,
     body: ClaimWrite,
     user: CurrentUser,
     uow: UoW,
@@ -325,7 +326,7 @@ async def list_claims(
     uow: UoW,
     scope: ScopeFilter,
     status: Annotated[str | None, Query(pattern="^(open|released)$")] = None,
-    workload_id: int | None = None,
+    workload_id: IdFilter = None,
 ) -> list[ClaimRead]:
     """Who claimed what, when, for which budget (in the caller's scope)."""
     return [

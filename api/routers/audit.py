@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from adapters.db.audit import AuditFilter
 from api.deps import RequirePermission, UoW
+from api.params import IdFilter, Offset
 from api.schemas.audit import AuditEventRead
 from api.schemas.common import PROBLEM_RESPONSES, Page
 from domain.identity.roles import Permission
@@ -21,14 +22,14 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=PROBLEM_RES
 async def list_audit_events(
     _admin: Annotated[User, RequirePermission(Permission.READ_AUDIT)],
     uow: UoW,
-    actor_id: int | None = None,
+    actor_id: IdFilter = None,
     action: str | None = None,
     entity_type: str | None = None,
     entity_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[AuditEventRead]:
     """Every state change, newest first: who, what, on which object, before and after."""
     records, total = await uow.audit.list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -43,11 +44,15 @@ async def login(
         if wait is not None:
             raise TooManyRequests("too many failed log-ins; try again later", retry_after=wait)
     user = await uow.users.get_by_email(form.username)
+    # Argon2 is slow by design: verify in a worker thread so the event loop keeps answering.
     if user is None or user.password_hash is None:
-        container.hasher.burn(form.password)
+        await asyncio.to_thread(container.hasher.burn, form.password)
         ok = False
     else:
-        ok = container.hasher.verify(user.password_hash, form.password) and user.is_active
+        matches = await asyncio.to_thread(
+            container.hasher.verify, user.password_hash, form.password
+        )
+        ok = matches and user.is_active
     if not ok or user is None:
         container.account_failures.record_failure(account)
         container.address_failures.record_failure(address)

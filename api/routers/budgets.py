@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
+from api.params import Id, YearFilter
 from api.schemas.budgets import (
     BudgetCreate,
     BudgetDetail,
@@ -122,7 +123,7 @@ async def import_chart_of_accounts(
 
 @router.get("/budget-imports", response_model=list[ImportRead])
 async def list_budget_imports(
-    _user: Uploader, uow: UoW, year: int | None = None
+    _user: Uploader, uow: UoW, year: YearFilter = None
 ) -> list[ImportRead]:
     """Past chart-of-accounts loads: who, when, the options and the counts."""
     return [ImportRead.of(r) for r in await uow.budgets.list_imports(year=year)]
@@ -134,7 +135,7 @@ async def list_budget_imports(
     responses={200: {"content": {"text/csv": {}}, "description": "the raw file as uploaded"}},
 )
 async def download_budget_import_file(
-    import_id: int, _user: Uploader, uow: UoW, container: AppContainer
+    import_id: Id, _user: Uploader, uow: UoW, container: AppContainer
 ) -> Response:
     """The raw chart-of-accounts file of a past load, byte for byte as it was uploaded."""
     record = await uow.budgets.get_import(import_id)
@@ -178,7 +179,7 @@ async def list_budgets(
     _user: CurrentUser,
     uow: UoW,
     scope: ScopeFilter,
-    year: int | None = None,
+    year: YearFilter = None,
     status: Annotated[str | None, Query(pattern="^(active|retired)$")] = None,
 ) -> BudgetList:
     """Product budgets in the caller's scope, with their current annual amounts."""
@@ -208,7 +209,7 @@ async def _detail(uow: UoW, scope: ResolvedScope, budget_id: int) -> BudgetDetai
 
 @router.get("/budgets/{budget_id}", response_model=BudgetDetail)
 async def get_budget(
-    budget_id: int, _user: CurrentUser, uow: UoW, scope: ScopeFilter
+    budget_id: Id, _user: CurrentUser, uow: UoW, scope: ScopeFilter
 ) -> BudgetDetail:
     """One product budget with its version history."""
     return await _detail(uow, scope, budget_id)
@@ -216,7 +217,7 @@ async def get_budget(
 
 @router.patch("/budgets/{budget_id}", response_model=BudgetDetail)
 async def update_budget(
-    budget_id: int, body: BudgetUpdate, user: Manager, uow: UoW, scope: ScopeFilter
+    budget_id: Id, body: BudgetUpdate, user: Manager, uow: UoW, scope: ScopeFilter
 ) -> BudgetDetail:
     """Change the annual amount from the 1st of a month: a new version; earlier months keep
     the amount they had."""
@@ -258,7 +259,10 @@ def _tree(
 
 @router.get("/hierarchy", response_model=HierarchyRead)
 async def get_hierarchy(
-    year: int, _user: CurrentUser, uow: UoW, scope: ScopeFilter
+    year: Annotated[int, Query(ge=1, le=9999)],
+    _user: CurrentUser,
+    uow: UoW,
+    scope: ScopeFilter,
 ) -> HierarchyRead:
     """The year's tree visible to the caller, each node with its rolled-up annual amount
     (active budgets only). Owners see the subtrees below the nodes they are mapped to."""
@@ -286,13 +290,13 @@ async def get_hierarchy(
 
 
 @router.get("/users/{user_id}/scope", response_model=ScopeRead, tags=["budgets"])
-async def get_user_scope(user_id: int, _admin: Admin, uow: UoW) -> ScopeRead:
+async def get_user_scope(user_id: Id, _admin: Admin, uow: UoW) -> ScopeRead:
     """The nodes a user is mapped to."""
     return await _scope_read(uow, user_id)
 
 
 @router.put("/users/{user_id}/scope", response_model=ScopeRead)
-async def set_user_scope(user_id: int, body: ScopeUpdate, admin: Admin, uow: UoW) -> ScopeRead:
+async def set_user_scope(user_id: Id, body: ScopeUpdate, admin: Admin, uow: UoW) -> ScopeRead:
     """Map an owner to one or more nodes at the level of their role; several nodes only when
     they share one parent. An empty list removes the mapping."""
     user = await uow.users.get(user_id)

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from pydantic import Field
 from sqlalchemy import text
 
-from api.deps import AppContainer, CurrentUser, UoW
+from api.deps import AppContainer, CurrentUser
 from api.schemas.common import Schema
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
@@ -21,9 +21,12 @@ class HealthRead(Schema):
 
 
 @router.get("/health", response_model=HealthRead)
-async def health(uow: UoW, container: AppContainer) -> HealthRead:
+async def health(container: AppContainer) -> HealthRead:
     """Liveness and readiness: answers 200 when the database answers."""
-    await uow.session.execute(text("SELECT 1"))
+    # Outside any transaction: a long write (a large import) must not hold the probe up.
+    async with container.engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("SELECT 1"))
     allocation = "ok" if container.allocated.problem is None else "degraded"
     return HealthRead(status="ok", database="ok", allocation=allocation)
 

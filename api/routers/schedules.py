@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Response
 
 from adapters.db.uow import UnitOfWork
 from api.deps import AppClock, CurrentUser, ScopeFilter, UoW, actor_of
+from api.params import MAX_ID, Id
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.schedules import (
     NotificationRead,
@@ -44,10 +45,9 @@ def _version(body_version: int | None, if_match: str | None) -> int:
     if if_match:
         tag = if_match.strip().removeprefix("W/")
         if tag.startswith('"schedule-v') and tag.endswith('"'):
-            try:
-                return int(tag[len('"schedule-v') : -1])
-            except ValueError:
-                pass
+            number = tag[len('"schedule-v') : -1]
+            if number.isdigit() and int(number) <= MAX_ID:
+                return int(number)
         raise RuleViolation(
             "bad If-Match",
             [
@@ -125,7 +125,7 @@ async def _read(uow: UnitOfWork, budget: BudgetRecord, scope: ResolvedScope) -> 
 
 @router.get("/budgets/{budget_id}/schedule", response_model=ScheduleRead)
 async def get_schedule(
-    budget_id: int, _user: CurrentUser, uow: UoW, scope: ScopeFilter, response: Response
+    budget_id: Id, _user: CurrentUser, uow: UoW, scope: ScopeFilter, response: Response
 ) -> ScheduleRead:
     """The budget's months from its start to year end, each with its amount and the cumulative
     estimate of the workloads active in it; the status and version (also as ETag)."""
@@ -136,7 +136,7 @@ async def get_schedule(
 
 @router.put("/budgets/{budget_id}/schedule", response_model=ScheduleRead)
 async def save_schedule(
-    budget_id: int,
+    budget_id: Id,
     body: ScheduleWrite,
     user: CurrentUser,
     uow: UoW,
@@ -166,7 +166,7 @@ async def save_schedule(
 
 @router.post("/budgets/{budget_id}/schedule/spread", response_model=SpreadRead)
 async def spread_schedule(
-    budget_id: int, body: SpreadWrite, _user: CurrentUser, uow: UoW, scope: ScopeFilter
+    budget_id: Id, body: SpreadWrite, _user: CurrentUser, uow: UoW, scope: ScopeFilter
 ) -> SpreadRead:
     """A prefill (not saved): the annual amount spread evenly or following the workload
     estimates; remainder cents on the last month; closed months keep their amounts."""
@@ -195,7 +195,7 @@ async def _deciders(uow: UnitOfWork, budget: BudgetRecord) -> list[int]:
 
 @router.post("/budgets/{budget_id}/schedule/{action}", response_model=ScheduleRead)
 async def act_on_schedule(
-    budget_id: int,
+    budget_id: Id,
     action: Action,
     body: ScheduleAction,
     user: CurrentUser,
@@ -283,7 +283,7 @@ async def list_notifications(
 
 
 @router.post("/notifications/{notification_id}/read", status_code=204)
-async def mark_notification_read(notification_id: int, user: CurrentUser, uow: UoW) -> None:
+async def mark_notification_read(notification_id: Id, user: CurrentUser, uow: UoW) -> None:
     """Mark one of the caller's notifications read."""
     if not await uow.notifications.mark_read(user.id, notification_id):
         raise NotFound("notification not found")

@@ -136,6 +136,9 @@ async def cur_delivery_webhook(
     `timestamp + "." + raw body` (`X-Finops-Timestamp`, `X-Finops-Signature: sha256=<hex>`);
     older than 5 minutes or a bad signature → 401. A redelivered `event_id` is acknowledged
     and does nothing twice. The refresh runs in the background after the event is recorded."""
+    webhooks.check_headers(
+        container.settings.webhook_secret, x_finops_timestamp, x_finops_signature
+    )
     body = await request.body()
     webhooks.verify(container.settings.webhook_secret, x_finops_timestamp, x_finops_signature, body)
     try:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 
 from api.deps import AppContainer, RequirePermission, UoW, actor_of
+from api.params import Id, Offset
 from api.schemas.common import PROBLEM_RESPONSES, Page
 from api.schemas.users import UserCreate, UserImportResult, UserRead, UserUpdate
 from api.uploads import read_upload
@@ -48,7 +49,7 @@ async def list_users(
     role: Role | None = None,
     active: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[UserRead]:
     """List users, filtered by text, role or active flag."""
     found, total = await uow.users.list(
@@ -76,7 +77,7 @@ async def import_users(
 
 
 @router.get("/{user_id}", response_model=UserRead)
-async def get_user(user_id: int, _admin: Admin, uow: UoW) -> UserRead:
+async def get_user(user_id: Id, _admin: Admin, uow: UoW) -> UserRead:
     """One user."""
     user = await uow.users.get(user_id)
     if user is None:
@@ -86,7 +87,7 @@ async def get_user(user_id: int, _admin: Admin, uow: UoW) -> UserRead:
 
 @router.patch("/{user_id}", response_model=UserRead)
 async def update_user(
-    user_id: int, body: UserUpdate, admin: Admin, uow: UoW, container: AppContainer
+    user_id: Id, body: UserUpdate, admin: Admin, uow: UoW, container: AppContainer
 ) -> UserRead:
     """Rename, change the role, reset the password, or (de)activate. Users are never deleted;
     a deactivated user's tokens stop working at once, and a password or role change ends the

@@ -7,6 +7,7 @@ writes before every check has passed, so a refused request changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -181,18 +182,19 @@ async def import_chart(
     except RuleViolation as exc:
         errors.extend(exc.errors)
     try:
-        chart = parse_chart_of_accounts(data)
+        # Parsing, planning and hashing a large file take seconds of CPU: off the event loop,
+        # so other requests keep being answered meanwhile.
+        chart = await asyncio.to_thread(parse_chart_of_accounts, data)
     except RuleViolation as exc:
         errors.extend(exc.errors)
     if errors or options is None or chart is None:
         raise RuleViolation(f"the file cannot be loaded: {len(errors)} error(s)", errors)
     year = options.effective_year
-    plan = plan_load(
-        await store.existing_budgets(year), chart, options, await store.closed_periods()
-    )
-    digest = hashlib.sha256(data).hexdigest()
+    existing, closed = await store.existing_budgets(year), await store.closed_periods()
+    plan = await asyncio.to_thread(plan_load, existing, chart, options, closed)
+    digest = await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
     key = f"budget-imports/{year}/{now:%Y%m%dT%H%M%S}-{digest[:12]}-{safe_filename(filename)}"
-    location = objects.put(key, data, "text/csv")
+    location = await asyncio.to_thread(objects.put, key, data, "text/csv")
     import_id = await store.add_import(
         year=year,
         filename=filename,

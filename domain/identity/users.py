@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import Sequence
@@ -83,6 +84,12 @@ def _check_fields(
     return errors, parsed
 
 
+async def _hash(hasher: PasswordHasher, password: str | None) -> str | None:
+    """Argon2 costs ~100 ms of CPU by design: hash in a worker thread, never on the event loop
+    that answers every other request."""
+    return None if password is None else await asyncio.to_thread(hasher.hash, password)
+
+
 async def create_user(
     users: UserRepository,
     hasher: PasswordHasher,
@@ -103,7 +110,7 @@ async def create_user(
             "a user with this e-mail already exists",
             [ErrorDetail(message=f"'{email}' is already a user", field="email")],
         )
-    hashed = hasher.hash(password) if password is not None else None
+    hashed = await _hash(hasher, password)
     user = await users.add(
         NewUser(email=email, name=clean_name(name), role=parsed, password_hash=hashed)
     )
@@ -213,7 +220,7 @@ async def import_users(
         raise RuleViolation(f"{len(errors)} error(s) in the file; no user was created", errors)
     created: list[User] = []
     for _row, email, name, parsed_role, password in checked:
-        hashed = hasher.hash(password) if password is not None else None
+        hashed = await _hash(hasher, password)
         user = await users.add(
             NewUser(email=email, name=clean_name(name), role=parsed_role, password_hash=hashed)
         )
@@ -266,7 +273,9 @@ async def update_user(
                 )
             )
         else:
-            updated = replace(updated, password_hash=hasher.hash(changes.password))
+            updated = replace(
+                updated, password_hash=await asyncio.to_thread(hasher.hash, changes.password)
+            )
     if errors:
         raise RuleViolation("the user cannot be changed", errors)
     losing_admin = (
