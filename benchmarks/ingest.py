@@ -174,6 +174,14 @@ def main(argv: list[str] | None = None) -> int:
         stages: dict[str, tuple[float, float]] = {}
         periods = []
         unchanged_seconds = 0.0
+        last = [0.0, 0.0]
+
+        def progress(stage: str, _done: int, _total: int) -> None:
+            now = [time.perf_counter(), time.process_time()]
+            wall, cpu = stages.get(stage, (0.0, 0.0))
+            stages[stage] = (wall + now[0] - last[0], cpu + now[1] - last[1])
+            last[:] = now
+
         for run in range(args.runs):
             # the order rotates so that no query always runs first (on colder caches)
             order = ["baseline", "floor", "refresh"]
@@ -185,17 +193,12 @@ def main(argv: list[str] | None = None) -> int:
                     floors.append(_floor(files, args, work / "spill"))
                 else:
                     store_dir = work / f"store-{run}"
-                    store = CurStore(store_dir, threads=args.threads, memory_limit=args.memory_limit)
+                    store = CurStore(
+                        store_dir, threads=args.threads, memory_limit=args.memory_limit
+                    )
                     try:
                         stages.clear()
-                        last = [time.perf_counter(), time.process_time()]
-
-                        def progress(stage: str, _done: int, _total: int) -> None:
-                            now = [time.perf_counter(), time.process_time()]
-                            wall, cpu = stages.get(stage, (0.0, 0.0))
-                            stages[stage] = (wall + now[0] - last[0], cpu + now[1] - last[1])
-                            last[:] = now
-
+                        last[:] = [time.perf_counter(), time.process_time()]
                         started = time.perf_counter()
                         cpu_started = time.process_time()
                         periods = store.refresh(
