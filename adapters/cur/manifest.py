@@ -37,6 +37,10 @@ class PeriodEntry:
     tag_columns: tuple[str, ...]
     line_item_files: tuple[str, ...]
     source: str
+    # the source files the period was read from: (path relative to the source, size, version:
+    # a local file's mtime, an S3 object's ETag and LastModified); () when unknown, or when
+    # the refresh also read files that do not name their billing period
+    sources: tuple[tuple[str, int, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +56,7 @@ class PeriodEntry:
             "tag_columns": list(self.tag_columns),
             "line_item_files": list(self.line_item_files),
             "source": self.source,
+            "sources": [list(f) for f in self.sources],
         }
 
     @classmethod
@@ -69,6 +74,7 @@ class PeriodEntry:
             tag_columns=tuple(raw["tag_columns"]),
             line_item_files=tuple(raw["line_item_files"]),
             source=raw["source"],
+            sources=tuple((str(r), int(n), str(v)) for r, n, v in raw.get("sources", [])),
         )
 
     def as_billing_period(self) -> BillingPeriod:

@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from adapters.clock import utc_now
+from adapters.cur.formats import period_hint
 from adapters.cur.manifest import Manifest, ManifestFile, PeriodEntry, fsync_dir
+from adapters.cur.s3 import Listed
 from domain.errors import ErrorDetail, RuleViolation
 from domain.periods import is_billing_period
 
@@ -117,6 +119,48 @@ def wanted_periods(periods: Iterable[str] | None) -> frozenset[str] | None:
             errors=[ErrorDetail(message=f"{p}: YYYY-MM expected", field="periods") for p in bad],
         )
     return chosen
+
+
+def source_files(listed: Iterable[Listed]) -> dict[str, tuple[tuple[str, int, str], ...]] | None:
+    """Billing period -> the fingerprints of the files whose path names it; None when a file
+    names no period (its rows may belong to any period, so no period's file set is known)."""
+    found: dict[str, set[tuple[str, int, str]]] = {}
+    for f in listed:
+        hint = period_hint(f.relative)
+        if hint is None:
+            return None
+        found.setdefault(hint, set()).add(f.fingerprint)
+    return {p: tuple(sorted(prints)) for p, prints in found.items()}
+
+
+def unchanged_periods(
+    store: Path,
+    manifest: Manifest,
+    listed: Sequence[Listed],
+    *,
+    source: str,
+    wanted: frozenset[str] | None,
+    keep: bool,
+) -> dict[str, PeriodEntry]:
+    """The periods of this delivery that the store already holds from the very same files
+    (same source, same paths, sizes and versions) and with the line items kept or not as
+    asked: a redelivery need not read them again."""
+    files = source_files(listed)
+    if files is None:
+        return {}
+    out = {}
+    for period, prints in files.items():
+        entry = manifest.periods.get(period)
+        if (
+            entry is not None
+            and (wanted is None or period in wanted)
+            and entry.source == source
+            and entry.sources == prints
+            and bool(entry.line_item_files) == keep
+            and (store / entry.folder).is_dir()
+        ):
+            out[period] = entry
+    return out
 
 
 def no_progress(stage: str, done: int, total: int) -> None:

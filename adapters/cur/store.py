@@ -19,17 +19,25 @@ Dashboard reads only touch the small per-period files and the manifest, never th
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 
 from adapters.cur import queries, sql
+from adapters.cur.formats import period_hint
 from adapters.cur.manifest import Manifest
 from adapters.cur.materialize import materialize
-from adapters.cur.refresh import StoreFolder, no_progress, wanted_periods
+from adapters.cur.refresh import (
+    StoreFolder,
+    no_progress,
+    source_files,
+    unchanged_periods,
+    wanted_periods,
+)
 from adapters.cur.resources import resource_query
-from adapters.cur.s3 import locate
+from adapters.cur.s3 import fetch, survey
 from domain.spend.models import BillingPeriod, DailyCostSource, ResourcePage, SeenAccount
 
 Progress = Callable[[str, int, int], None]
@@ -160,23 +168,47 @@ class CurStore:
         and leave the store as it was. `keep_line_items` (default: the store's setting, off)
         also writes every normalized line item to parquet, which costs a second pass over the
         CUR and most of a refresh's time; nothing in the service reads them.
+
+        A period delivered again with the same files as the refresh that materialized it (same
+        paths, sizes and modification times; in S3 the same ETags and LastModified) is not read
+        again: it is answered as it stands, with its `refreshed_at` unchanged.
         """
         wanted = wanted_periods(periods)
         keep = self._keep_line_items if keep_line_items is None else keep_line_items
         report = progress or no_progress
         with self._folder.staging() as (staging, token):
-            located = locate(source, staging / "download", self._s3_client, report)
-            with sql.cursor(self._db) as con:
-                entries = materialize(
-                    con,
-                    located,
-                    source=source,
-                    wanted=wanted,
-                    staging=staging,
-                    token=token,
-                    report=report,
-                    keep=keep,
-                )
-            self._folder.swap(entries, staging)
+            listed = survey(source, self._s3_client)
+            unchanged = unchanged_periods(
+                self._dir,
+                self._folder.manifest.load(),
+                listed,
+                source=source,
+                wanted=wanted,
+                keep=keep,
+            )
+            if unchanged:
+                listed = [f for f in listed if period_hint(f.relative) not in unchanged]
+                report("unchanged", len(unchanged), len(unchanged))
+            rest = None if wanted is None else wanted - set(unchanged)
+            entries = []
+            if not unchanged or (listed and rest != frozenset()):
+                located = fetch(source, listed, staging / "download", self._s3_client, report)
+                with sql.cursor(self._db) as con:
+                    entries = materialize(
+                        con,
+                        located,
+                        source=source,
+                        wanted=rest,
+                        staging=staging,
+                        token=token,
+                        report=report,
+                        keep=keep,
+                    )
+                files = source_files(listed) or {}
+                entries = [replace(e, sources=files.get(e.period, ())) for e in entries]
+                self._folder.swap(entries, staging)
             report("done", len(entries), len(entries))
-        return [e.as_billing_period() for e in sorted(entries, key=lambda e: e.period)]
+        return [
+            e.as_billing_period()
+            for e in sorted([*entries, *unchanged.values()], key=lambda e: e.period)
+        ]

@@ -273,8 +273,12 @@ class TestBadInputChangesNothing:
         generated_cur: Path,
         loaded: Path,
         monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
     ) -> None:
         before = self.snapshot(store, loaded)
+        # a copy: the very same files would be answered as unchanged, without a read
+        again = tmp_path / "again"
+        shutil.copytree(generated_cur, again)
         real = materialize.summarize_period
         calls = []
 
@@ -287,7 +291,7 @@ class TestBadInputChangesNothing:
         monkeypatch.setattr(materialize, "summarize_period", fail_on_second)
 
         with pytest.raises(OSError, match="disk full"):
-            store.refresh(str(generated_cur))
+            store.refresh(str(again))
 
         assert self.snapshot(store, loaded) == before
 
