@@ -89,7 +89,8 @@ class World:
         by_id = {c.id: c for c in self.cards.values()}
         for change in plan.refresh:
             card = by_id[change.card_id]
-            assert card.version == change.expected_version and not card.decided
+            assert card.version == change.expected_version
+            assert not card.decided
             self.cards[card.key] = replace(card, content=change.content, version=card.version + 1)
         for note in plan.notes:
             card = self.cards[by_id[note.card_id].key]
@@ -179,8 +180,10 @@ class TestRedeliveredCur:
         world.overrides[date(2025, 3, 10)] = D("150")
         plan = world.run(date(2025, 3, 18), [budget()])
         after = world.cards[CardKey(7, date(2025, 3, 15))]
-        assert after.content == before.content and after.status is status
-        assert len(after.notes) == 1 and "now 750.00 (was 700.00, +50.00)" in after.notes[0]
+        assert after.content == before.content
+        assert after.status is status
+        assert len(after.notes) == 1
+        assert "now 750.00 (was 700.00, +50.00)" in after.notes[0]
         assert not any(r.card_id == after.id for r in plan.refresh)
         assert world.run(date(2025, 3, 19), [budget()]).changes_nothing
 
