@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from domain.identity.users import NewUser, User
     from domain.schedules.machine import ScheduleStatus
     from domain.schedules.months import MonthAmount
+    from domain.spend_cards.content import BudgetSpend
+    from domain.spend_cards.generation import CardNote, CardRefresh, NewCard, ScheduledBudget
+    from domain.spend_cards.model import CardKey, SpendCard
 
 
 class Clock(Protocol):
@@ -170,6 +173,47 @@ class Notifier(Protocol):
     async def notify(
         self, user_ids: Iterable[int], kind: str, message: str, link: str | None
     ) -> None: ...
+
+
+class SpendCardStore(Protocol):
+    """Spend cards, keyed by (budget, period end); one card per budget per period end (the
+    store's unique key backs the idempotence of generation)."""
+
+    async def get(self, card_id: int) -> SpendCard | None: ...
+
+    async def cards_for(self, keys: Sequence[CardKey]) -> list[SpendCard]: ...
+
+    async def approved_budgets(self, months: Sequence[str]) -> list[ScheduledBudget]:
+        """Product budgets whose schedule is approved, with their amounts for `months`."""
+        ...
+
+    async def add(self, card: NewCard) -> SpendCard: ...
+
+    async def refresh(self, change: CardRefresh) -> SpendCard:
+        """Replace an Open card's content; Conflict when its version moved on."""
+        ...
+
+    async def add_note(self, note: CardNote) -> None: ...
+
+    async def save_decision(self, card: SpendCard, expected_version: int) -> SpendCard:
+        """Store `card` (the result of `decide`) if the stored one is still at
+        `expected_version`; Conflict otherwise."""
+        ...
+
+
+class CardSpendReader(Protocol):
+    """Budgets' allocated spend (after discount) from the allocation engine's output."""
+
+    async def budget_spend(
+        self, budget_ids: Sequence[int], start: date, end: date
+    ) -> list[BudgetSpend]:
+        """Each budget's spend over `start`..`end`: per day, service and resource (budgets
+        without spend may be missing)."""
+        ...
+
+    async def finalized_months(self, months: Sequence[str]) -> frozenset[str]:
+        """Those of `months` whose CUR carries an invoice id (the billing period is final)."""
+        ...
 
 
 class UnitOfWork(Protocol):
