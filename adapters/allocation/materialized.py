@@ -4,9 +4,11 @@ version, cost basis) and reused until one of them changes, so dashboard reads ne
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +66,17 @@ class AllocatedSpend:
     def close(self) -> None:
         self.engine.close()
 
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        # flock is per open file: the thread lock orders this process's callers, the file
+        # lock the other processes'
+        with self._lock, open(self.root / ".lock", "a+") as lock_file:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
     def _key(self, period: str, rules_version: int) -> dict[str, str]:
         delivered = next(p for p in self.cur.billing_periods() if p.period == period)
         return {
@@ -87,8 +100,10 @@ class AllocatedSpend:
     def ensure(
         self, periods: Sequence[str], rules: AllocationRules, rules_version: int
     ) -> list[Materialized]:
-        """Allocate what is stale; return every period's folder. Serialized per process."""
-        with self._lock:
+        """Allocate what is stale; return every period's folder. Serialized across threads
+        and across processes (the server's workers share the folder): two recomputes of one
+        period interleaving could pair one run's summary with the other's key."""
+        with self._exclusive():
             for period in self.fresh(periods, rules_version):
                 folder = self.root / period
                 self.engine.allocate(
