@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, cast, func, insert, select, update
+from sqlalchemy import Select, String, cast, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from adapters.db.models import (
@@ -36,6 +36,41 @@ from domain.budgets.text import name_key
 
 def _node(row: NodeRow) -> NodeRecord:
     return NodeRecord(row.id, row.year, row.level, row.parent_id, row.name, row.path)
+
+
+def _build_budget_select() -> tuple[Select[Any], Any]:
+    """A budget with the names and ids of its path and its latest annual amount. Built once:
+    the statement is immutable (`.where()` copies it), and building the four-way join of
+    node aliases on every request cost a quarter of a budget list's time."""
+    n4, n3, n2, n1 = (aliased(NodeRow, name=f"node_{level}") for level in (4, 3, 2, 1))
+    latest = (
+        select(BudgetVersionRow.annual_amount)
+        .where(BudgetVersionRow.budget_id == BudgetRow.id)
+        .order_by(BudgetVersionRow.effective_from.desc(), BudgetVersionRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            BudgetRow,
+            n1.name,
+            n2.name,
+            n3.name,
+            n4.name,
+            n1.id,
+            n2.id,
+            n3.id,
+            latest.label("amount"),
+        )
+        .join(n4, n4.id == BudgetRow.node_id)
+        .join(n3, n3.id == n4.parent_id)
+        .join(n2, n2.id == n3.parent_id)
+        .join(n1, n1.id == n2.parent_id)
+    )
+    return stmt, n4
+
+
+_BUDGET_SELECT, _LEAF = _build_budget_select()
 
 
 class BudgetRepository(Repository[BudgetRow]):
@@ -129,33 +164,8 @@ class BudgetRepository(Repository[BudgetRow]):
         return out
 
     # --- budgets ---------------------------------------------------------------------------
-    def _budget_select(self) -> Any:
-        n4, n3, n2, n1 = (aliased(NodeRow) for _ in range(4))
-        latest = (
-            select(BudgetVersionRow.annual_amount)
-            .where(BudgetVersionRow.budget_id == BudgetRow.id)
-            .order_by(BudgetVersionRow.effective_from.desc(), BudgetVersionRow.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        stmt = (
-            select(
-                BudgetRow,
-                n1.name,
-                n2.name,
-                n3.name,
-                n4.name,
-                n1.id,
-                n2.id,
-                n3.id,
-                latest.label("amount"),
-            )
-            .join(n4, n4.id == BudgetRow.node_id)
-            .join(n3, n3.id == n4.parent_id)
-            .join(n2, n2.id == n3.parent_id)
-            .join(n1, n1.id == n2.parent_id)
-        )
-        return stmt, n4
+    def _budget_select(self) -> tuple[Select[Any], Any]:
+        return _BUDGET_SELECT, _LEAF
 
     @staticmethod
     def _record(row: Any) -> BudgetRecord:
