@@ -421,7 +421,8 @@ def wrk(url: str, token: str, *, connections: int, duration: int, work: Path) ->
             "-d",
             f"{duration}s",
             "--timeout",
-            "10s",
+            # shorter than the run, or requests still waiting at the end count as nothing
+            f"{max(2, min(10, duration // 3))}s",
             "-s",
             str(script),
             url,
