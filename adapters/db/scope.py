@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from adapters.db.models import NodeRow
+from adapters.db.models import NodeRow, UserScopeRow
 from domain.scope import Scope
 
 
@@ -52,4 +52,15 @@ async def resolve_scope(session: AsyncSession, scope: Scope) -> ResolvedScope:
     if not scope.node_ids:
         return ResolvedScope(prefixes=())
     paths = await session.scalars(select(NodeRow.path).where(NodeRow.id.in_(scope.node_ids)))
+    return ResolvedScope(prefixes=tuple(sorted(paths.all())))
+
+
+async def resolve_user_scope(session: AsyncSession, user_id: int) -> ResolvedScope:
+    """A scoped user's scope: the paths of the nodes they are mapped to, in one query (it
+    runs on every owner's request)."""
+    paths = await session.scalars(
+        select(NodeRow.path)
+        .join(UserScopeRow, UserScopeRow.node_id == NodeRow.id)
+        .where(UserScopeRow.user_id == user_id)
+    )
     return ResolvedScope(prefixes=tuple(sorted(paths.all())))

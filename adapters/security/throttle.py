@@ -49,9 +49,9 @@ class SharedFailureLimiter:
                 "SELECT count(*), min(at) FROM login_failures WHERE key = ? AND at > ?",
                 (key, now - self._limit.window_seconds),
             ).fetchone()
-        if count < self._limit.failures:
+        if int(count) < self._limit.failures:
             return None
-        return max(0.0, self._limit.window_seconds - (now - first))
+        return max(0.0, self._limit.window_seconds - (now - float(first)))
 
     def record_failure(self, key: str) -> None:
         now = self._clock()
