@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.* frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: install run test lint typecheck pytest frontend-check e2e browser openapi clean
+.PHONY: install run test lint typecheck pytest frontend-check e2e browser openapi clean bench-load
 
 install: $(VENV)/.installed frontend/node_modules/.installed frontend/dist/index.html
 
@@ -60,6 +60,14 @@ e2e: install browser
 	npm --prefix frontend run e2e
 
 test: install browser lint typecheck pytest frontend-check e2e
+
+# The API under load (benchmarks/load.py, README "Performance"): needs PostgreSQL on
+# 127.0.0.1:5432 and wrk, installed from Debian's packages when missing. Not part of `make test`.
+bench-load: $(VENV)/.installed
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian's wrk for the load benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python benchmarks/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var .mypy_cache .ruff_cache .pytest_cache

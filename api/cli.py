@@ -7,11 +7,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.config import Settings, describe_settings_error
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 app = typer.Typer(help="FinOps Center", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
@@ -184,17 +187,39 @@ def openapi(out: Annotated[Path | None, typer.Option(help="file to write")] = No
         sys.stdout.write(document)
 
 
+def worker_app() -> FastAPI:
+    """The app of one server worker, built in that worker's process from the environment
+    (uvicorn imports it by name: a worker is a fresh interpreter, not a fork of `serve`)."""
+    from adapters.logging import configure_logging
+    from api.app import create_app
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
+def default_workers() -> int:
+    """One worker per core: a worker is one event loop, so one process uses one core."""
+    return os.cpu_count() or 1
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="worker processes [default: the number of cores]"),
+    ] = None,
 ) -> None:
     """Migrate, create the first Admin from FINOPS_ADMIN_EMAIL / FINOPS_ADMIN_PASSWORD when
-    none exists, then serve the API and the dashboard."""
+    none exists, then serve the API and the dashboard from `--workers` processes.
+
+    Workers share the database and the data folder: CUR refreshes and allocation
+    recomputes take a lock file in it, so only one runs at a time across the workers."""
     import uvicorn
 
     from adapters.logging import configure_logging
-    from api.app import create_app
 
     settings = load_settings()
     configure_logging(settings.log_level)
@@ -205,11 +230,14 @@ def serve(
         )
         if created:
             typer.echo(f"created the first Admin: {created}", err=True)
-    typer.echo(f"FinOps Center on http://{host}:{port}", err=True)
+    count = workers or default_workers()
+    typer.echo(f"FinOps Center on http://{host}:{port} ({count} worker(s))", err=True)
     uvicorn.run(
-        create_app(settings),
+        "api.cli:worker_app",
+        factory=True,
         host=host,
         port=port,
+        workers=count,
         log_config=None,
         proxy_headers=bool(os.environ.get("FINOPS_BEHIND_PROXY")),
     )

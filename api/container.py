@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +17,11 @@ from adapters.cur.store import CurStore
 from adapters.db.base import build_engine, build_sessionmaker
 from adapters.objectstore import object_store_from_url
 from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.throttle import SharedFailureLimiter
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import CostBasis
-from domain.identity.ratelimit import FailureLimiter, Limit
+from domain.identity.ratelimit import Limit
 from domain.ports import Clock, ObjectStore
 
 
@@ -32,8 +32,9 @@ class Container:
     sessionmaker: async_sessionmaker[AsyncSession]
     tokens: TokenService
     hasher: Argon2PasswordHasher
-    account_failures: FailureLimiter
-    address_failures: FailureLimiter
+    # shared by the server's workers (a file in the data folder), so the limits are per host
+    account_failures: SharedFailureLimiter
+    address_failures: SharedFailureLimiter
     objects: ObjectStore
     cur: CurStore
     allocated: AllocatedSpend
@@ -58,6 +59,8 @@ class Container:
         await self.engine.dispose()
         self.allocated.close()
         self.cur.close()
+        self.account_failures.close()
+        self.address_failures.close()
 
 
 def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = None) -> Container:
@@ -81,11 +84,13 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
             settings.resolved_jwt_secret(), settings.token_ttl_minutes * 60, oidc=oidc
         ),
         hasher=Argon2PasswordHasher(),
-        account_failures=FailureLimiter(
-            Limit(settings.login_failures_per_account, window), time.monotonic
+        account_failures=SharedFailureLimiter(
+            settings.data_dir / "login-failures.db",
+            Limit(settings.login_failures_per_account, window),
         ),
-        address_failures=FailureLimiter(
-            Limit(settings.login_failures_per_address, window), time.monotonic
+        address_failures=SharedFailureLimiter(
+            settings.data_dir / "login-failures.db",
+            Limit(settings.login_failures_per_address, window),
         ),
         objects=object_store_from_url(settings.object_store_url, settings.data_dir),
         cur=cur,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from adapters.db.scope import resolve_scope
+from adapters.db.scope import resolve_user_scope
 from adapters.db.uow import UnitOfWork
 from adapters.logging import request_id_var
 from api.container import Container
@@ -97,8 +97,9 @@ def RequirePermission(permission: Permission) -> object:  # noqa: N802 (reads as
 async def get_scope(user: CurrentUser, uow: UoW) -> ResolvedScope:
     """The caller's financial scope, resolved once per request. Every scoped repository
     read takes it, so no router filters by hand."""
-    mapped = await uow.budgets.scope_of(user.id)
-    return await resolve_scope(uow.session, Scope.of(user.role, mapped))
+    if Scope.of(user.role, frozenset()).unrestricted:
+        return ResolvedScope(prefixes=None)  # finance roles: no mapping to read
+    return await resolve_user_scope(uow.session, user.id)
 
 
 ScopeFilter = Annotated[ResolvedScope, Depends(get_scope)]

@@ -4,11 +4,13 @@ version, cost basis) and reused until one of them changes, so dashboard reads ne
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -100,6 +102,17 @@ class AllocatedSpend:
     def close(self) -> None:
         self.engine.close()
 
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        # flock is per open file: the thread lock orders this process's callers, the file
+        # lock the other processes'
+        with self._lock, open(self.root / ".lock", "a+") as lock_file:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
     def _key(self, period: str, rules_version: int) -> dict[str, str]:
         delivered = next(p for p in self.cur.billing_periods() if p.period == period)
         return {
@@ -128,13 +141,15 @@ class AllocatedSpend:
         *,
         correlation_id: str | None = None,
     ) -> list[Materialized]:
-        """Allocate what is stale; return every period's folder. Serialized per process.
+        """Allocate what is stale; return every period's folder. Serialized across threads
+        and across processes (the server's workers share the folder): two recomputes of one
+        period interleaving could pair one run's summary with the other's key.
 
         Inconsistent rules never take reads down: a period allocated before keeps its last
         consistent allocation; one never allocated is allocated without the clashing claims.
         Either way `problem` says so (for Financial Admins) and the log has it once per rules
         version. Raises Unavailable (naming nothing) only when no allocation can be made."""
-        with self._lock:
+        with self._exclusive():
             stale = self.fresh(periods, rules_version)
             if stale:
                 try:

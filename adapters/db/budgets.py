@@ -43,6 +43,49 @@ def _node(row: NodeRow) -> NodeRecord:
     return NodeRecord(row.id, row.year, row.level, row.parent_id, row.name, row.path)
 
 
+def _build_budget_select() -> tuple[Any, Any]:
+    """A budget with the names and ids of its path and its latest annual amount. Built once:
+    the statement is immutable (`.where()` copies it), and building the four-way join of
+    node aliases on every request cost a quarter of a budget list's time."""
+    n4, n3, n2, n1 = (aliased(NodeRow, name=f"node_{level}") for level in (4, 3, 2, 1))
+    latest = (
+        select(BudgetVersionRow.annual_amount)
+        .where(BudgetVersionRow.budget_id == BudgetRow.id)
+        .order_by(BudgetVersionRow.effective_from.desc(), BudgetVersionRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = (
+        # columns, not the entity: a Financial Admin's list is thousands of rows, and
+        # identity-mapped entities cost more than the query
+        select(
+            BudgetRow.id,
+            BudgetRow.year,
+            BudgetRow.node_id,
+            BudgetRow.status,
+            BudgetRow.start_date,
+            BudgetRow.retired_from,
+            BudgetRow.attributes,
+            n1.name,
+            n2.name,
+            n3.name,
+            n4.name,
+            n1.id,
+            n2.id,
+            n3.id,
+            latest.label("amount"),
+        )
+        .join(n4, n4.id == BudgetRow.node_id)
+        .join(n3, n3.id == n4.parent_id)
+        .join(n2, n2.id == n3.parent_id)
+        .join(n1, n1.id == n2.parent_id)
+    )
+    return stmt, n4
+
+
+_BUDGET_SELECT, _LEAF = _build_budget_select()
+
+
 class BudgetRepository(Repository[BudgetRow]):
     model = BudgetRow
 
@@ -141,48 +184,39 @@ class BudgetRepository(Repository[BudgetRow]):
         return out
 
     # --- budgets ---------------------------------------------------------------------------
-    def _budget_select(self) -> Any:
-        n4, n3, n2, n1 = (aliased(NodeRow) for _ in range(4))
-        latest = (
-            select(BudgetVersionRow.annual_amount)
-            .where(BudgetVersionRow.budget_id == BudgetRow.id)
-            .order_by(BudgetVersionRow.effective_from.desc(), BudgetVersionRow.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        stmt = (
-            select(
-                BudgetRow,
-                n1.name,
-                n2.name,
-                n3.name,
-                n4.name,
-                n1.id,
-                n2.id,
-                n3.id,
-                latest.label("amount"),
-            )
-            .join(n4, n4.id == BudgetRow.node_id)
-            .join(n3, n3.id == n4.parent_id)
-            .join(n2, n2.id == n3.parent_id)
-            .join(n1, n1.id == n2.parent_id)
-        )
-        return stmt, n4
+    def _budget_select(self) -> tuple[Any, Any]:
+        return _BUDGET_SELECT, _LEAF
 
     @staticmethod
     def _record(row: Any) -> BudgetRecord:
-        budget: BudgetRow = row[0]
+        (
+            budget_id,
+            year,
+            node_id,
+            status,
+            start_date,
+            retired_from,
+            attributes,
+            name1,
+            name2,
+            name3,
+            name4,
+            id1,
+            id2,
+            id3,
+            amount,
+        ) = row
         return BudgetRecord(
-            id=budget.id,
-            year=budget.year,
-            node_id=budget.node_id,
-            path=(row[1], row[2], row[3], row[4]),
-            node_ids=(row[5], row[6], row[7], budget.node_id),
-            status=BudgetStatus(budget.status),
-            start_date=budget.start_date,
-            retired_from=budget.retired_from,
-            annual_amount=Decimal(row[8]) if row[8] is not None else Decimal("0.00"),
-            attributes=dict(budget.attributes or {}),
+            id=budget_id,
+            year=year,
+            node_id=node_id,
+            path=(name1, name2, name3, name4),
+            node_ids=(id1, id2, id3, node_id),
+            status=BudgetStatus(status),
+            start_date=start_date,
+            retired_from=retired_from,
+            annual_amount=Decimal(amount) if amount is not None else Decimal("0.00"),
+            attributes=dict(attributes or {}),
         )
 
     async def list_budgets(

@@ -8,6 +8,7 @@ import pytest
 
 from adapters.security.tokens import AUDIENCE, ISSUER
 from api.app import create_app
+from api.container import build_container
 from domain.identity.roles import ROLE_PERMISSIONS, Role
 from tests.conftest import TEST_JWT_SECRET
 from tests.factories import PASSWORD, make_user, token_for
@@ -90,6 +91,31 @@ class TestRateLimit:
             "/api/v1/auth/token", data={"username": user.email, "password": PASSWORD}
         )
         assert r.status_code == 429
+
+    async def test_failures_count_across_server_workers(self, client, container):
+        # `finops serve --workers N`: each worker builds its own container from the same
+        # settings; guesses spread over the workers still meet one limit.
+        user = await make_user(container)
+        other_worker = build_container(container.settings)
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=create_app(container=other_worker)),
+                base_url="http://testserver",
+            ) as second:
+                for i in range(container.settings.login_failures_per_account):
+                    worker = client if i % 2 else second
+                    r = await worker.post(
+                        "/api/v1/auth/token",
+                        data={"username": user.email, "password": "wrong-wrong"},
+                    )
+                    assert r.status_code == 401
+                for worker in (client, second):
+                    blocked = await worker.post(
+                        "/api/v1/auth/token", data={"username": user.email, "password": PASSWORD}
+                    )
+                    assert blocked.status_code == 429
+        finally:
+            await other_worker.close()
 
     async def test_success_resets_the_account_counter(self, client, container):
         user = await make_user(container)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 FINOPS = Path(sys.executable).parent / "finops"
@@ -120,3 +124,54 @@ class TestCommands:
         result = run("openapi", tmp_path=tmp_path)
         assert result.returncode == 0
         assert '"operationId": "budgets-import_chart_of_accounts"' in result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class TestServeWithWorkers:
+    def test_two_workers_serve_the_api_and_stop(self, tmp_path, database_url):
+        port = free_port()
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("FINOPS_")}
+        clean.update(
+            FINOPS_DATA_DIR=str(tmp_path / "data"),
+            FINOPS_DATABASE_URL=database_url,
+            FINOPS_JWT_SECRET="serve-test-" + "x" * 40,
+        )
+        server = subprocess.Popen(
+            [str(FINOPS), "serve", "--workers", "2", "--port", str(port)],
+            env=clean,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            statuses = []
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+                for _ in range(600):  # until both workers listen, or the server died
+                    if server.poll() is not None:
+                        break
+                    try:
+                        statuses = [http.get("/api/v1/health").status_code for _ in range(8)]
+                        break
+                    except httpx.TransportError:
+                        time.sleep(0.1)
+        finally:
+            server.send_signal(signal.SIGINT)
+            _out, err = server.communicate(timeout=60)
+        assert statuses == [200] * 8, err
+        workers = {
+            line.split("[")[1].split("]")[0]
+            for line in err.splitlines()
+            if "Started server process" in line
+        }
+        assert len(workers) == 2, err
+        assert server.returncode == 0, err
+
+    def test_workers_must_be_positive(self, tmp_path):
+        result = run("serve", "--workers", "0", tmp_path=tmp_path)
+        assert result.returncode == 2
+        assert "--workers" in result.stderr

@@ -1,0 +1,609 @@
+"""The API under load: `finops serve --workers 2` on PostgreSQL with a scaled organisation,
+driven by wrk (a separate process) at 32 connections per endpoint.
+
+    python benchmarks/load.py [--duration 30] [--connections 32] [--workers 2]
+                              [--cur-rows 2000000] [--only NAME] [--keep]
+
+The organisation: 2,000 product budgets (4 business units x 5 departments x 10 portfolios x 10
+products), 300 accounts each split onto one or two budgets, 1,000 workloads holding 50,000
+claimed resources, and a year of generated CUR. It goes into a PostgreSQL database this script
+creates (uniquely named, on 127.0.0.1:5432, trust auth) and drops at the end, with a temporary
+data folder; nothing else is touched. Only 127.0.0.1 is loaded.
+
+Each endpoint is warmed by one request (the first `/spend` materializes the year's
+allocations), then loaded for `--duration` seconds. Last, a CUR refresh is started by the
+webhook and the webhook's acknowledgement is timed while the refresh runs.
+
+Prints requests/s, p50, p99 and non-2xx per endpoint; the last line is JSON.
+Targets on a 2-core machine: >= 400 requests/s and p99 <= 150 ms for each endpoint, no
+errors; the webhook acknowledged with p99 <= 500 ms while a refresh runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import duckdb
+import httpx
+from sqlalchemy import insert, select, update
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from adapters.config import Settings  # noqa: E402
+from adapters.cur.generator import generate_cur  # noqa: E402
+from adapters.db.migrate import upgrade  # noqa: E402
+from adapters.db.models import (  # noqa: E402
+    ClaimRow,
+    RulesVersionRow,
+    SplitLineRow,
+    SplitVersionRow,
+    WorkloadRow,
+)
+from adapters.db.scope import ResolvedScope  # noqa: E402
+from adapters.db.uow import UnitOfWork  # noqa: E402
+from api import webhooks  # noqa: E402
+from api.container import build_container  # noqa: E402
+from domain.accounts import service as accounts_service  # noqa: E402
+from domain.accounts.model import AccountSource, DiscoveredAccount  # noqa: E402
+from domain.audit import Actor  # noqa: E402
+from domain.budgets import service as budgets_service  # noqa: E402
+from domain.budgets.filename import LoadOptionOverrides  # noqa: E402
+from domain.identity.roles import Role  # noqa: E402
+from domain.identity.users import create_user  # noqa: E402
+
+PG_ADMIN = os.environ.get("FINOPS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+YEAR = 2026
+PASSWORD = "load-bench-2026"
+WEBHOOK_SECRET = "load-bench-webhook-" + "s" * 24
+USERS = (
+    (Role.ADMIN, "admin@load.bench"),
+    (Role.FINANCIAL_ADMIN, "fin@load.bench"),
+    (Role.PORTFOLIO_OWNER, "portfolio@load.bench"),
+)
+SHAPE = (4, 5, 10, 10)  # business units, departments per unit, portfolios, products: 2,000
+ACCOUNTS = 300
+WORKLOADS = 1_000
+CLAIMS = 50_000
+
+TARGET_RPS = 400.0
+TARGET_P99_MS = 150.0
+TARGET_WEBHOOK_P99_MS = 500.0
+
+# wrk's Lua: the bearer header, then one JSON line with the figures (latencies in microseconds).
+WRK_SCRIPT = """
+wrk.headers["Authorization"] = "Bearer %s"
+done = function(summary, latency, requests)
+  io.write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "non2xx": %%d, '
+    .. '"socket_errors": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    user: str
+    path: str
+
+
+def endpoints() -> list[Endpoint]:
+    return [
+        Endpoint(
+            "budgets (Portfolio Owner)", "portfolio@load.bench", f"/api/v1/budgets?year={YEAR}"
+        ),
+        Endpoint(
+            "spend by budget (Portfolio Owner)",
+            "portfolio@load.bench",
+            "/api/v1/spend?group_by=budget",
+        ),
+        Endpoint(
+            "spend by budget (Financial Admin)", "fin@load.bench", "/api/v1/spend?group_by=budget"
+        ),
+        Endpoint("hierarchy (Financial Admin)", "fin@load.bench", f"/api/v1/hierarchy?year={YEAR}"),
+        Endpoint("summary: tasks (Portfolio Owner)", "portfolio@load.bench", "/api/v1/tasks"),
+        Endpoint(
+            "summary: notifications (Portfolio Owner)",
+            "portfolio@load.bench",
+            "/api/v1/notifications?unread=true",
+        ),
+        Endpoint(
+            "summary: allocation (Financial Admin)", "fin@load.bench", "/api/v1/allocation-summary"
+        ),
+        Endpoint("summary: me (Portfolio Owner)", "portfolio@load.bench", "/api/v1/me"),
+    ]
+
+
+# ---------------------------------------------------------------------------- the database
+
+
+async def pg_execute(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN, timeout=10)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def pg_url(database: str) -> str:
+    base = PG_ADMIN.split("://", 1)[1].rsplit("/", 1)[0]
+    return f"postgresql+asyncpg://{base}/{database}"
+
+
+# ---------------------------------------------------------------------------- the organisation
+
+
+def chart_csv() -> bytes:
+    units, departments, portfolios, products = SHAPE
+    lines = ["Business Unit,Department,Portfolio,Product,Annual Budget,Cost Centre"]
+    n = 0
+    for u in range(units):
+        for d in range(departments):
+            for p in range(portfolios):
+                for _ in range(products):
+                    n += 1
+                    amount = 10_000 + (n * 7919) % 990_000
+                    lines.append(
+                        f"Unit {u:02d},Dept {u:02d}-{d:02d},Portfolio {u:02d}-{d:02d}-{p:02d},"
+                        f"Product {n:04d},{amount}.00,CC-{n:04d}"
+                    )
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def seed(settings: Settings, cur_rows: int, say: Any) -> int:
+    """Load the organisation; return the Portfolio Owner's portfolio node id."""
+    container = build_container(settings)
+    actor = Actor.system("load-benchmark")
+    now = datetime.now(UTC)
+    try:
+        async with container.sessionmaker() as session:
+            uow = UnitOfWork(session)
+            for role, email in USERS:
+                await create_user(
+                    uow.users,
+                    container.hasher,
+                    uow.audit,
+                    actor,
+                    email=email,
+                    name=email.split("@")[0].title(),
+                    role=role.value,
+                    password=PASSWORD,
+                )
+            await budgets_service.import_chart(
+                uow.budgets,
+                container.objects,
+                uow.audit,
+                actor,
+                filename=f"Load_{YEAR}_true_{YEAR}-01-01_false_Budget_v1.csv",
+                data=chart_csv(),
+                overrides=LoadOptionOverrides(),
+                now=now,
+            )
+            nodes = await uow.budgets.nodes(YEAR)
+            portfolio = next(n for n in nodes if n.level == 3)
+            owner = await uow.users.get_by_email("portfolio@load.bench")
+            assert owner is not None
+            await budgets_service.set_user_scope(
+                uow.budgets, uow.audit, actor, user=owner, node_ids=[portfolio.id]
+            )
+            await uow.commit()
+        say(f"chart: {len(nodes)} nodes; generating {cur_rows:,} CUR rows")
+
+        cur_dir = Path(settings.resolved_cur_path())
+        started = time.perf_counter()
+        await asyncio.to_thread(
+            generate_cur,
+            cur_dir,
+            rows=cur_rows,
+            accounts=ACCOUNTS,
+            resources=CLAIMS * 2,
+            months=12,
+            start=f"{YEAR}-01",
+        )
+        await asyncio.to_thread(container.cur.refresh, str(cur_dir))
+        say(f"CUR generated and refreshed in {time.perf_counter() - started:.0f} s")
+        seen = await asyncio.to_thread(container.cur.accounts_seen)
+        resources = await asyncio.to_thread(resources_of, cur_dir)
+
+        async with container.sessionmaker() as session:
+            uow = UnitOfWork(session)
+            await accounts_service.discover(
+                uow.accounts,
+                uow.audit,
+                actor,
+                [
+                    DiscoveredAccount(
+                        a.account_id, a.name, None, None, a.first_seen, AccountSource.CUR
+                    )
+                    for a in seen
+                ],
+            )
+            budgets = await uow.budgets.list_budgets(ResolvedScope(prefixes=None), year=YEAR)
+            budget_ids = [b.id for b in budgets]
+            account_ids = sorted(a.account_id for a in seen)[:ACCOUNTS]
+            # set-based inserts: the services would audit 50,000 claims one by one
+            await session.execute(
+                insert(SplitVersionRow),
+                [
+                    {
+                        "account_id": a,
+                        "effective_from": date(YEAR, 1, 1),
+                        "effective_to": None,
+                        "created_by": "load-benchmark",
+                    }
+                    for a in account_ids
+                ],
+            )
+            versions = dict(
+                (
+                    await session.execute(select(SplitVersionRow.account_id, SplitVersionRow.id))
+                ).all()
+            )
+            lines = []
+            for i, a in enumerate(account_ids):
+                first, second = (
+                    budget_ids[(i * 7) % len(budget_ids)],
+                    budget_ids[(i * 13 + 1) % len(budget_ids)],
+                )
+                if i % 2 or first == second:
+                    lines.append({"version_id": versions[a], "budget_id": first, "percent": 100})
+                else:
+                    lines += [
+                        {"version_id": versions[a], "budget_id": first, "percent": 60},
+                        {"version_id": versions[a], "budget_id": second, "percent": 40},
+                    ]
+            await session.execute(insert(SplitLineRow), lines)
+            known = set(account_ids)
+            claimable = [r for r in resources if r[0] in known][:CLAIMS]
+            by_account: dict[str, list[str]] = {}
+            for account, resource in claimable:
+                by_account.setdefault(account, []).append(resource)
+            workload_rows = []
+            for i in range(WORKLOADS):
+                account = account_ids[i % len(account_ids)]
+                workload_rows.append(
+                    {
+                        "budget_id": budget_ids[(i * 3) % len(budget_ids)],
+                        "account_id": account,
+                        "name": f"Workload {i:04d}",
+                        "calculator_url": f"https://calculator.aws/#/estimate?id=load-{i}",
+                        "monthly_estimate": Decimal("1000.00"),
+                        "launch_month": date(YEAR, 1, 1),
+                        "end_month": date(YEAR, 12, 1),
+                        "created_by": "load-benchmark",
+                    }
+                )
+            await session.execute(insert(WorkloadRow), workload_rows)
+            workloads = (
+                await session.execute(
+                    select(WorkloadRow.id, WorkloadRow.account_id, WorkloadRow.budget_id)
+                )
+            ).all()
+            per_account: dict[str, list[tuple[int, int]]] = {}
+            for w_id, account, budget_id in workloads:
+                per_account.setdefault(account, []).append((w_id, budget_id))
+            claim_rows = []
+            for account, ids in by_account.items():
+                owners = per_account.get(account)
+                if not owners:
+                    continue
+                for j, resource in enumerate(ids):
+                    w_id, budget_id = owners[j % len(owners)]
+                    claim_rows.append(
+                        {
+                            "account_id": account,
+                            "resource_id": resource,
+                            "workload_id": w_id,
+                            "budget_id": budget_id,
+                            "claimed_by": "load-benchmark",
+                            "effective_from": date(YEAR, 2, 1),
+                            "effective_to": None,
+                        }
+                    )
+            for start in range(0, len(claim_rows), 5_000):
+                await session.execute(insert(ClaimRow), claim_rows[start : start + 5_000])
+            await session.execute(
+                update(RulesVersionRow).values(version=RulesVersionRow.version + 1)
+            )
+            await session.commit()
+        say(
+            f"{len(account_ids)} accounts with splits, {WORKLOADS} workloads, "
+            f"{len(claim_rows):,} claims"
+        )
+        return portfolio.id
+    finally:
+        await container.close()
+
+
+def resources_of(cur_dir: Path) -> list[tuple[str, str]]:
+    """(account, resource) pairs to claim: the CUR's own resources, then made-up ones of the
+    same accounts (claimed but idle this year) until there are enough."""
+    found = duckdb.sql(
+        "SELECT DISTINCT line_item_usage_account_id, line_item_resource_id "
+        f"FROM read_parquet('{cur_dir}/data/*/*.parquet') "
+        "WHERE line_item_resource_id <> '' ORDER BY ALL"
+    ).fetchall()
+    pairs = [(str(a), str(r)) for a, r in found]
+    accounts = sorted({a for a, _ in pairs})
+    for n in range(max(0, CLAIMS - len(pairs))):
+        account = accounts[n % len(accounts)]
+        pairs.append((account, f"arn:aws:ec2:us-east-1:{account}:instance/i-idle{n:08d}"))
+    return pairs
+
+
+# ---------------------------------------------------------------------------- the server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(
+    env: dict[str, str], port: int, workers: int, log: Path
+) -> subprocess.Popen[bytes]:
+    out = open(log, "ab")  # noqa: SIM115 - closed with the process
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        cwd=REPO,
+        stdout=out,
+        stderr=out,
+    )
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+        for _ in range(600):
+            if server.poll() is not None:
+                raise SystemExit(f"the server stopped; see {log}")
+            try:
+                if all(http.get("/api/v1/health").status_code == 200 for _ in range(workers * 4)):
+                    return server
+            except httpx.TransportError:
+                time.sleep(0.2)
+    raise SystemExit(f"the server did not answer; see {log}")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+# ---------------------------------------------------------------------------- the load
+
+
+def drain(base: str) -> None:
+    """Wait until the server has worked off what the last run left queued (a slow endpoint
+    keeps answering requests wrk gave up on), so one endpoint's backlog is not the next's."""
+    with httpx.Client(base_url=base, timeout=120) as http:
+        for _ in range(240):
+            started = time.perf_counter()
+            http.get("/api/v1/health")
+            if time.perf_counter() - started < 0.05:
+                return
+            time.sleep(0.5)
+
+
+def wrk(url: str, token: str, *, connections: int, duration: int, work: Path) -> dict[str, Any]:
+    script = work / f"wrk-{uuid.uuid4().hex[:8]}.lua"
+    script.write_text(WRK_SCRIPT % token)
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--timeout",
+            # shorter than the run, or requests still waiting at the end count as nothing
+            f"{max(2, min(10, duration // 3))}s",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    seconds = figures["duration_us"] / 1e6
+    return {
+        "requests_per_s": round(figures["requests"] / seconds, 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 1),
+        "p99_ms": round(figures["p99_us"] / 1000, 1),
+        "non2xx": figures["non2xx"],
+        "socket_errors": figures["socket_errors"],
+        "requests": figures["requests"],
+    }
+
+
+async def webhook_during_refresh(base: str, fin_token: str, deliveries: int) -> dict[str, Any]:
+    """Announce a delivery (a whole-CUR refresh starts), then time acknowledgements of further
+    deliveries (redeliveries and a few new single-month events) while it runs."""
+
+    def signed(body: bytes) -> dict[str, str]:
+        stamp = str(int(time.time()))
+        return {
+            "X-Finops-Timestamp": stamp,
+            "X-Finops-Signature": webhooks.sign(WEBHOOK_SECRET, stamp, body),
+            "Content-Type": "application/json",
+        }
+
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        first = json.dumps({"event_id": "load-refresh-1", "status": "delivered"}).encode()
+        started = await http.post("/api/v1/webhooks/cur", content=first, headers=signed(first))
+        started.raise_for_status()
+        auth = {"Authorization": f"Bearer {fin_token}"}
+        latencies: list[float] = []
+        failures = 0
+        overlapped = 0
+        sem = asyncio.Semaphore(4)
+
+        async def one(i: int) -> None:
+            nonlocal failures
+            if i % 20 == 0:
+                payload = {"event_id": f"load-new-{i}", "billing_period": f"{YEAR}-12"}
+            else:
+                payload = {"event_id": "load-refresh-1", "status": "delivered"}
+            body = json.dumps(payload).encode()
+            async with sem:
+                t = time.perf_counter()
+                try:
+                    r = await http.post("/api/v1/webhooks/cur", content=body, headers=signed(body))
+                    ok = r.status_code == 202
+                except httpx.TransportError:
+                    ok = False
+                latencies.append((time.perf_counter() - t) * 1000)
+                failures += not ok
+
+        for batch in range(0, deliveries, 20):
+            events = (await http.get("/api/v1/cur/events", headers=auth)).json()
+            if any(e["event_id"] == "load-refresh-1" and e["status"] == "received" for e in events):
+                overlapped += 1
+            await asyncio.gather(*(one(i) for i in range(batch, min(batch + 20, deliveries))))
+        latencies.sort()
+        return {
+            "requests": len(latencies),
+            "p50_ms": round(latencies[len(latencies) // 2], 1),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+            "non2xx": failures,
+            "batches_during_refresh": overlapped,
+        }
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=30, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cur-rows", type=int, default=2_000_000)
+    parser.add_argument("--only", help="run the endpoints whose name contains this")
+    parser.add_argument("--keep", action="store_true", help="keep the data folder and database")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (or `make bench-load`)")
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    database = f"finops_load_{uuid.uuid4().hex[:10]}"
+    work = Path(tempfile.mkdtemp(prefix="finops-load-"))
+    asyncio.run(pg_execute(f'CREATE DATABASE "{database}"'))
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FINOPS_")}
+        env.update(
+            FINOPS_DATA_DIR=str(work / "data"),
+            FINOPS_DATABASE_URL=pg_url(database),
+            FINOPS_JWT_SECRET="load-bench-" + "j" * 40,
+            FINOPS_WEBHOOK_SECRET=WEBHOOK_SECRET,
+            FINOPS_TOKEN_TTL_MINUTES="240",
+            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")])),
+        )
+        os.environ.update({k: v for k, v in env.items() if k.startswith("FINOPS_")})
+        settings = Settings()
+        settings.ensure_data_dir()
+        upgrade(settings.resolved_database_url())
+        say(f"database {database}, data folder {work}")
+        asyncio.run(seed(settings, args.cur_rows, say))
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(env, port, args.workers, work / "server.log")
+        tokens: dict[str, str] = {}
+        with httpx.Client(base_url=base, timeout=600) as http:
+            for _, email in USERS:
+                r = http.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
+                r.raise_for_status()
+                tokens[email] = r.json()["access_token"]
+            chosen = [e for e in endpoints() if not args.only or args.only in e.name]
+            for e in chosen:  # warm: the first /spend materializes the year's allocations
+                started = time.perf_counter()
+                r = http.get(e.path, headers={"Authorization": f"Bearer {tokens[e.user]}"})
+                r.raise_for_status()
+                say(f"warm {e.name}: {r.status_code} in {time.perf_counter() - started:.2f} s")
+        results: dict[str, dict[str, Any]] = {}
+        say(f"{'endpoint':<42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+        for e in chosen:
+            figures = wrk(
+                base + e.path,
+                tokens[e.user],
+                connections=args.connections,
+                duration=args.duration,
+                work=work,
+            )
+            results[e.name] = figures
+            drain(base)
+            say(
+                f"{e.name:<42} {figures['requests_per_s']:>8} {figures['p50_ms']:>8} "
+                f"{figures['p99_ms']:>8} {figures['non2xx'] + figures['socket_errors']:>8}"
+            )
+        if not args.only or "webhook" in args.only:
+            hook = asyncio.run(webhook_during_refresh(base, tokens["fin@load.bench"], 200))
+            results["webhook during a refresh"] = hook
+            say(
+                f"{'webhook during a refresh':<42} {'':>8} {hook['p50_ms']:>8} "
+                f"{hook['p99_ms']:>8} {hook['non2xx']:>8}"
+            )
+        missed = [
+            name
+            for name, f in results.items()
+            if f["non2xx"]
+            or f.get("socket_errors")
+            or (
+                f["p99_ms"] > TARGET_WEBHOOK_P99_MS
+                if name.startswith("webhook")
+                else f["p99_ms"] > TARGET_P99_MS or f["requests_per_s"] < TARGET_RPS
+            )
+        ]
+        say(
+            json.dumps(
+                {
+                    "workers": args.workers,
+                    "connections": args.connections,
+                    "duration_s": args.duration,
+                    "cur_rows": args.cur_rows,
+                    "endpoints": results,
+                    "missed_targets": missed,
+                }
+            )
+        )
+    finally:
+        if server is not None:
+            stop_server(server)
+        if not args.keep:
+            asyncio.run(pg_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Materialized allocations when several server workers share the data folder."""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.allocation.materialized import AllocatedSpend
+from adapters.cur.generator import generate_cur
+from adapters.cur.store import CurStore
+from domain.allocation.rules import AllocationRules
+
+
+@pytest.fixture
+def allocated(tmp_path: Path) -> Iterator[AllocatedSpend]:
+    source = tmp_path / "cur"
+    generate_cur(source, rows=2_000, accounts=3, resources=20, months=1, start="2026-03")
+    with CurStore(tmp_path / "store", threads=1, memory_limit="200MB") as cur:
+        cur.refresh(str(source))
+        spend = AllocatedSpend(cur, tmp_path / "allocations")
+        try:
+            yield spend
+        finally:
+            spend.close()
+
+
+def held_by_another_process(lock_path: Path) -> bool:
+    """Whether another open file (as another worker's would be) can take the lock now."""
+    with open(lock_path, "a+") as other:
+        try:
+            fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+class TestRecomputeAcrossWorkers:
+    def test_a_recompute_holds_the_folder_lock_while_it_writes(
+        self, allocated: AllocatedSpend, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        seen: list[bool] = []
+        allocate = allocated.engine.allocate
+
+        def observed(*args: Any, **kwargs: Any) -> Any:
+            seen.append(held_by_another_process(allocated.root / ".lock"))
+            return allocate(*args, **kwargs)
+
+        monkeypatch.setattr(allocated.engine, "allocate", observed)
+        done = allocated.ensure(["2026-03"], AllocationRules((), ()), rules_version=1)
+
+        assert seen == [True]
+        assert (done[0].folder / "meta.json").is_file()
+        assert not held_by_another_process(allocated.root / ".lock")
+        assert allocated.fresh(["2026-03"], rules_version=1) == []
