@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from adapters.security.throttle import SharedFailureLimiter
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import CostBasis
+from domain.events import DomainEvent
 from domain.identity.ratelimit import Limit
 from domain.ports import Clock, ObjectStore
 
@@ -42,6 +43,8 @@ class Container:
     organizations: Callable[[], list[DiscoveredAccount]] | None
     clock: Clock = field(default_factory=SystemClock)
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # The handlers of domain events (api/jobs.py), wired by the app factory.
+    dispatch: Callable[[DomainEvent], Awaitable[None]] | None = None
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""
@@ -76,7 +79,7 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
         )
     window = settings.login_window_seconds
     cur = CurStore(settings.data_dir / "cur-store")
-    return Container(
+    container = Container(
         settings=settings,
         engine=engine,
         sessionmaker=build_sessionmaker(engine),
@@ -99,3 +102,7 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
         ),
         organizations=list_organization_accounts if settings.aws_organizations else None,
     )
+    from api.jobs import dispatcher  # the jobs take the container: wired once it exists
+
+    container.dispatch = dispatcher(container)
+    return container

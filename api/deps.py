@@ -40,7 +40,7 @@ async def get_uow(container: AppContainer) -> AsyncIterator[UnitOfWork]:
     `scope="function"` below makes the commit happen before the response is sent, so a
     failed commit is the client's error response, not a silent loss."""
     async with container.sessionmaker() as session:
-        uow = UnitOfWork(session, request_id_var.get())
+        uow = UnitOfWork(session, request_id_var.get(), dispatch=container.dispatch)
         try:
             yield uow
         except BaseException:

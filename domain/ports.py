@@ -118,6 +118,12 @@ class AllocationStore(Protocol):
 
     async def bump_rules_version(self) -> None: ...
 
+    async def rules_version(self) -> int: ...
+
+    async def all_splits(self) -> list[SplitVersion]: ...
+
+    async def all_claims(self) -> list[Claim]: ...
+
     async def add_split(
         self,
         account_id: str,
@@ -221,13 +227,26 @@ class UnitOfWork(Protocol):
     write through it and publish events; only the edge commits (never a service), and the
     events reach their handlers after the commit."""
 
-    users: UserRepository
-    audit: AuditLog
-    budgets: BudgetStore
-    accounts: AccountStore
-    allocation: AllocationStore
-    schedules: ScheduleStore
-    notifications: Notifier
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def budgets(self) -> BudgetStore: ...
+
+    @property
+    def accounts(self) -> AccountStore: ...
+
+    @property
+    def allocation(self) -> AllocationStore: ...
+
+    @property
+    def schedules(self) -> ScheduleStore: ...
+
+    @property
+    def notifications(self) -> Notifier: ...
 
     def publish(self, event: DomainEvent) -> None:
         """Hand `event` to its handlers once the transaction has committed."""

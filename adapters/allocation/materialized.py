@@ -10,7 +10,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,43 +18,12 @@ from pathlib import Path
 from adapters.allocation.engine import DuckDBAllocationEngine
 from adapters.clock import utc_now
 from adapters.cur.store import CurStore
-from domain.allocation.rules import AllocationRules, ClaimSpan, CostBasis, SplitLine, fiscal_end
-from domain.allocation.splits import SplitVersion
-from domain.allocation.workloads import Claim
+from domain.allocation.rules import AllocationRules, CostBasis
 from domain.errors import RuleViolation, Unavailable
 
 log = logging.getLogger("finops.allocation")
 
 _CLAIM_FIELD = re.compile(r"^claims\[(\d+)\]")
-
-
-def rules_from(
-    splits: Sequence[SplitVersion], claims: Sequence[Claim], budget_years: Mapping[int, int]
-) -> AllocationRules:
-    """The engine's rules from the stored split versions and claims, each ending at the latest
-    on 31 December of its budgets' year (`budget_years`: budget id → fiscal year; a claim of
-    an unknown budget is bounded by the year it starts in)."""
-    lines = [
-        SplitLine(v.account_id, s.budget_id, s.percent, v.effective_from, v.ends)
-        for v in splits
-        for s in v.shares
-    ]
-    spans = [
-        ClaimSpan(
-            c.account_id,
-            c.resource_id,
-            c.workload_id,
-            c.budget_id,
-            c.effective_from,
-            fiscal_end(
-                c.effective_from,
-                c.effective_to,
-                budget_years.get(c.budget_id, c.effective_from.year),
-            ),
-        )
-        for c in claims
-    ]
-    return AllocationRules(lines, spans)
 
 
 def without_clashing_claims(rules: AllocationRules, problem: RuleViolation) -> AllocationRules:

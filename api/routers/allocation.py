@@ -21,7 +21,6 @@ from api.deps import (
     actor_of,
 )
 from api.params import Id, IdFilter
-from api.routers.spend import reallocate_after_commit
 from api.schemas.allocation import (
     AllocationSummaryRead,
     CarryForwardRead,
@@ -43,6 +42,7 @@ from domain.allocation.splits import SplitVersion, summary_group
 from domain.allocation.workloads import ClaimRequest, Workload
 from domain.budgets.model import BudgetStatus
 from domain.errors import Forbidden, NotFound
+from domain.events import AllocationRulesChanged
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.scope import ResolvedScope
@@ -72,7 +72,7 @@ async def set_account_allocation(
         today=container.clock.today(),
         closed_periods=await uow.budgets.closed_periods(),
     )
-    reallocate_after_commit(uow, container)
+    uow.publish(AllocationRulesChanged())
     today = container.clock.today()
     return [SplitVersionRead.of(v, today) for v in await uow.allocation.splits_of(account_id)]
 
@@ -259,7 +259,7 @@ async def _claim(
         now=container.clock.now(),
         closed_periods=await uow.budgets.closed_periods(),
     )
-    reallocate_after_commit(uow, container)
+    uow.publish(AllocationRulesChanged())
     return [ClaimRead.of(c) for c in created]
 
 
@@ -315,7 +315,7 @@ async def release_resources(
         now=container.clock.now(),
         closed_periods=await uow.budgets.closed_periods(),
     )
-    reallocate_after_commit(uow, container)
+    uow.publish(AllocationRulesChanged())
     ids = {c.id for c in released}
     return [ClaimRead.of(c) for c in await uow.allocation.claims(scope) if c.id in ids]
 
@@ -376,5 +376,5 @@ async def carry_forward(
         closed_periods=closed,
         now=container.clock.now(),
     )
-    reallocate_after_commit(uow, container)
+    uow.publish(AllocationRulesChanged())
     return CarryForwardRead.of(done, dry_run=False, applied=True)

@@ -11,8 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from adapters.allocation.materialized import rules_from
-from adapters.db.cur_events import CurEventRepository
 from adapters.db.uow import UnitOfWork
 from adapters.logging import request_id_var
 from api import webhooks
@@ -29,9 +27,10 @@ from api.schemas.spend import (
     SpendRow,
     WebhookAck,
 )
-from domain.allocation.rules import AllocationRules
+from domain.allocation.service import current_rules
 from domain.budgets.rollup import HierarchyNode, rollup_totals
-from domain.errors import DomainError, ErrorDetail, NotFound, RuleViolation
+from domain.errors import ErrorDetail, NotFound, RuleViolation
+from domain.events import CurDeliveryRecorded
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.periods import is_billing_period
@@ -59,7 +58,7 @@ async def list_billing_periods(
 
 
 async def _rules_problem(uow: UnitOfWork, container: Container) -> str | None:
-    rules, version = await _spend_rules(uow)
+    rules, version = await current_rules(uow)
     try:
         rules.validate()
     except RuleViolation as exc:
@@ -78,7 +77,7 @@ async def refresh_cur(_user: Refresher, container: AppContainer, uow: UoW) -> Re
     A file that cannot be read answers 422 naming it, and the store stays as it was."""
     source = container.settings.resolved_cur_path()
     periods = await asyncio.to_thread(container.cur.refresh, source)
-    events = CurEventRepository(uow.session)
+    events = uow.cur_events
     row_id = await events.add(
         event_id=f"manual-{container.clock.now():%Y%m%dT%H%M%S.%f}",
         kind="manual",
@@ -93,7 +92,7 @@ async def refresh_cur(_user: Refresher, container: AppContainer, uow: UoW) -> Re
 @router.get("/cur/events", response_model=list[CurEventRead])
 async def list_cur_events(_user: Refresher, uow: UoW) -> list[CurEventRead]:
     """Recent CUR deliveries and refreshes, newest first."""
-    return [CurEventRead(**e) for e in await CurEventRepository(uow.session).recent()]
+    return [CurEventRead(**e) for e in await uow.cur_events.recent()]
 
 
 class CurDelivery(BaseModel):
@@ -102,26 +101,6 @@ class CurDelivery(BaseModel):
     event_id: str = Field(min_length=1, max_length=128)
     billing_period: str | None = Field(default=None, description="YYYY-MM; all when omitted")
     status: str | None = Field(default=None, description="e.g. delivered or final")
-
-
-async def _refresh_job(container: Container, row_id: int, periods: list[str] | None) -> None:
-    status, message = "done", ""
-    try:
-        done = await asyncio.to_thread(
-            container.cur.refresh, container.settings.resolved_cur_path(), periods=periods
-        )
-        message = f"{len(done)} period(s): " + ", ".join(p.period for p in done)
-    except DomainError as exc:
-        status = "failed"
-        message = "; ".join([exc.message, *(e.message for e in exc.errors)])
-    except Exception as exc:
-        log.exception("CUR refresh failed")
-        status, message = "failed", f"{exc.__class__.__name__}: {exc}"
-    async with container.sessionmaker() as session:
-        await CurEventRepository(session).finish(
-            row_id, status=status, message=message[:1000], at=container.clock.now()
-        )
-        await session.commit()
 
 
 @router.post("/webhooks/cur", response_model=WebhookAck, status_code=202)
@@ -156,16 +135,13 @@ async def cur_delivery_webhook(
             "the event is not valid",
             [ErrorDetail(message="must be YYYY-MM", field="billing_period")],
         )
-    events = CurEventRepository(uow.session)
-    if await events.find(event.event_id) is not None:
+    if await uow.cur_events.find(event.event_id) is not None:
         return WebhookAck(status="duplicate", event_id=event.event_id)
-    row_id = await events.add(event_id=event.event_id, kind="webhook", payload=event.model_dump())
-    periods = [event.billing_period] if event.billing_period else None
-
-    async def start() -> None:
-        container.spawn(_refresh_job(container, row_id, periods))
-
-    uow.after_commit(start)
+    row_id = await uow.cur_events.add(
+        event_id=event.event_id, kind="webhook", payload=event.model_dump()
+    )
+    periods = (event.billing_period,) if event.billing_period else None
+    uow.publish(CurDeliveryRecorded(row_id, periods))
     return WebhookAck(status="accepted", event_id=event.event_id)
 
 
@@ -222,16 +198,6 @@ async def list_resources(
     )
 
 
-async def _spend_rules(uow: UnitOfWork) -> tuple[AllocationRules, int]:
-    version = await uow.allocation.rules_version()
-    claims = await uow.allocation.all_claims()
-    refs = await uow.allocation.budget_refs(c.budget_id for c in claims)
-    rules = rules_from(
-        await uow.allocation.all_splits(), claims, {b.id: b.year for b in refs.values()}
-    )
-    return rules, version
-
-
 @router.get("/spend", response_model=SpendRead)
 async def get_spend(
     user: CurrentUser,
@@ -260,7 +226,7 @@ async def get_spend(
     unallocated = can(user.role, Permission.VIEW_UNALLOCATED)
     rows: list[SpendRow] = []
     if wanted and (visible is None or visible):
-        rules, version = await _spend_rules(uow)
+        rules, version = await current_rules(uow)
         done = await asyncio.to_thread(
             container.allocated.ensure,
             wanted,
@@ -326,23 +292,3 @@ async def _by_node(
             for i, t in sorted(totals.items(), key=lambda kv: (names[kv[0]].level, kv[0]))
         ]
     return rows
-
-
-async def reallocate(container: Container) -> None:
-    """Recompute the stale materialized allocations in the background (after a rule change
-    or a CUR delivery), so the next dashboard read answers from fresh summaries."""
-    try:
-        async with container.sessionmaker() as session:
-            uow = UnitOfWork(session)
-            rules, version = await _spend_rules(uow)
-        periods = [p.period for p in await asyncio.to_thread(container.cur.billing_periods)]
-        await asyncio.to_thread(container.allocated.ensure, periods, rules, version)
-    except Exception:  # a read recomputes anyway; log and move on
-        log.exception("background reallocation failed")
-
-
-def reallocate_after_commit(uow: UnitOfWork, container: Container) -> None:
-    async def start() -> None:
-        container.spawn(reallocate(container))
-
-    uow.after_commit(start)

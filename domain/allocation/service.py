@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.accounts.model import Account
+from domain.allocation.rules import AllocationRules, ClaimSpan, SplitLine, fiscal_end
 from domain.allocation.splits import SplitVersion, default_effective_from, validate_split
 from domain.allocation.workloads import (
     Claim,
@@ -25,7 +26,7 @@ from domain.allocation.workloads import (
 from domain.audit import Actor, AuditEntry
 from domain.errors import Conflict, ErrorDetail, Forbidden, RuleViolation
 from domain.periods import period_key
-from domain.ports import AllocationStore, AuditLog
+from domain.ports import AllocationStore, AuditLog, UnitOfWork
 
 
 async def set_split(
@@ -316,3 +317,44 @@ async def release(
             )
         )
     return released
+
+
+def rules_from(
+    splits: Sequence[SplitVersion], claims: Sequence[Claim], budget_years: Mapping[int, int]
+) -> AllocationRules:
+    """The engine's rules from the stored split versions and claims, each ending at the latest
+    on 31 December of its budgets' year (`budget_years`: budget id → fiscal year; a claim of
+    an unknown budget is bounded by the year it starts in)."""
+    lines = [
+        SplitLine(v.account_id, s.budget_id, s.percent, v.effective_from, v.ends)
+        for v in splits
+        for s in v.shares
+    ]
+    spans = [
+        ClaimSpan(
+            c.account_id,
+            c.resource_id,
+            c.workload_id,
+            c.budget_id,
+            c.effective_from,
+            fiscal_end(
+                c.effective_from,
+                c.effective_to,
+                budget_years.get(c.budget_id, c.effective_from.year),
+            ),
+        )
+        for c in claims
+    ]
+    return AllocationRules(lines, spans)
+
+
+async def current_rules(uow: UnitOfWork) -> tuple[AllocationRules, int]:
+    """The allocation rules in force (every split version and claim span, each ended with its
+    budgets' fiscal year) and the rules version they carry."""
+    version = await uow.allocation.rules_version()
+    claims = await uow.allocation.all_claims()
+    refs = await uow.allocation.budget_refs(c.budget_id for c in claims)
+    rules = rules_from(
+        await uow.allocation.all_splits(), claims, {b.id: b.year for b in refs.values()}
+    )
+    return rules, version

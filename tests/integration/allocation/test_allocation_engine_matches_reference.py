@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from adapters.allocation.engine import DuckDBAllocationEngine
-from adapters.allocation.materialized import rules_from
 from adapters.allocation.sql import SplitMethod
 from domain.allocation import reference
 from domain.allocation.reference import CostRow
 from domain.allocation.rules import AllocationRules, CostBasis
+from domain.allocation.service import rules_from
 from domain.allocation.splits import SplitShare, SplitVersion
 from domain.allocation.workloads import Claim
 from tests.integration.allocation.daily_files import (
