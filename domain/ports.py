@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from domain.accounts.model import Account
+    from domain.accounts.model import Account, Discovery
     from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
     from domain.allocation.workloads import Claim, NewClaim, ResourceKey, Workload, WorkloadFields
     from domain.audit import AuditEntry
@@ -208,6 +208,12 @@ class AllocationStore(Protocol):
     async def claims_by_id(self, claim_ids: Iterable[int]) -> list[Claim]:
         """These claims as stored now (after a release in the same transaction)."""
         ...
+
+
+class AccountDirectory(Protocol):
+    """Where accounts are discovered: AWS Organizations (when enabled) and the CUR."""
+
+    async def discover(self) -> Discovery: ...
 
 
 class ResourceDirectory(Protocol):

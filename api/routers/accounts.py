@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -11,7 +10,7 @@ from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, 
 from api.schemas.accounts import AccountCreate, AccountRead, AccountUpdate, DiscoveryRead
 from api.schemas.common import PROBLEM_RESPONSES
 from domain.accounts import service
-from domain.accounts.model import AccountSource, AccountType, DiscoveredAccount
+from domain.accounts.model import AccountSource, AccountType
 from domain.identity.roles import Permission
 from domain.identity.users import User
 
@@ -82,33 +81,10 @@ async def update_account(
 async def discover_accounts(user: Manager, uow: UoW, container: AppContainer) -> DiscoveryRead:
     """Check for new accounts: AWS Organizations' ListAccounts (when enabled with
     `FINOPS_AWS_ORGANIZATIONS=true`) and the usage accounts the CUR shows."""
-    found: list[DiscoveredAccount] = []
-    sources: dict[str, str] = {}
-    if container.organizations is None:
-        sources["organizations"] = "not configured"
-    else:
-        try:
-            found += await asyncio.to_thread(container.organizations)
-            sources["organizations"] = "ok"
-        except Exception as exc:  # AWS refused or unreachable: report it, use the CUR still
-            sources["organizations"] = f"unavailable: {exc.__class__.__name__}: {exc}"[:300]
-    seen = await asyncio.to_thread(container.cur.accounts_seen)
-    found += [
-        DiscoveredAccount(
-            account_id=a.account_id,
-            name=a.name,
-            email=None,
-            status=None,
-            vended_date=a.first_seen,
-            source=AccountSource.CUR,
-        )
-        for a in seen
-    ]
-    sources["cur"] = "ok"
-    result = await service.discover(uow, actor_of(user), found=found)
+    result = await service.check_for_new_accounts(uow, actor_of(user), container.accounts)
     return DiscoveryRead(
         created=list(result.created),
         updated=list(result.updated),
         unchanged=result.unchanged,
-        sources=sources,
+        sources=dict(result.sources),
     )

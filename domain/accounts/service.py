@@ -4,8 +4,8 @@ commits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -14,6 +14,7 @@ from domain.accounts.model import (
     AccountSource,
     AccountType,
     DiscoveredAccount,
+    Discovery,
     account_id_errors,
     parse_account_type,
 )
@@ -21,7 +22,7 @@ from domain.audit import Actor, AuditEntry
 from domain.budgets.text import TextError, clean_name
 from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
 from domain.identity.emails import is_valid_email
-from domain.ports import UnitOfWork
+from domain.ports import AccountDirectory, UnitOfWork
 from domain.scope import ResolvedScope
 
 
@@ -163,6 +164,17 @@ class DiscoveryResult:
     created: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: int
+    # per source: 'ok', 'not configured', or why it could not be read
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+async def check_for_new_accounts(
+    uow: UnitOfWork, actor: Actor, directory: AccountDirectory
+) -> DiscoveryResult:
+    """ "Check for new accounts": ask the account sources, then merge what they report."""
+    report: Discovery = await directory.discover()
+    result = await discover(uow, actor, found=report.found)
+    return replace(result, sources=dict(report.sources))
 
 
 async def discover(
