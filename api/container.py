@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.allocation.materialized import AllocatedSpend
+from adapters.aws.discovery import AccountDiscovery
 from adapters.aws.organizations import list_organization_accounts
 from adapters.clock import SystemClock
 from adapters.config import Settings
+from adapters.cur.lookup import CurResourceDirectory
 from adapters.cur.store import CurStore
 from adapters.db.base import build_engine, build_sessionmaker
 from adapters.objectstore import object_store_from_url
@@ -23,7 +25,7 @@ from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import CostBasis
 from domain.events import DomainEvent
 from domain.identity.ratelimit import Limit
-from domain.ports import Clock, ObjectStore
+from domain.ports import AccountDirectory, Clock, ObjectStore, ResourceDirectory
 
 
 @dataclass
@@ -45,6 +47,16 @@ class Container:
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # The handlers of domain events (api/jobs.py), wired by the app factory.
     dispatch: Callable[[DomainEvent], Awaitable[None]] | None = None
+
+    @property
+    def accounts(self) -> AccountDirectory:
+        """Where "check for new accounts" looks (Organizations as configured now, and the CUR)."""
+        return AccountDiscovery(self.organizations, self.cur)
+
+    @property
+    def resources(self) -> ResourceDirectory:
+        """Which accounts a CUR resource shows under (claims check it)."""
+        return CurResourceDirectory(self.cur)
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""

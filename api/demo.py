@@ -13,8 +13,7 @@ from adapters.db.uow import UnitOfWork
 from api.container import Container, build_container
 from domain.accounts import service as accounts_service
 from domain.accounts.model import AccountSource, DiscoveredAccount
-from domain.allocation import service as workloads
-from domain.allocation.workloads import ClaimRequest
+from domain.allocation import service as allocation
 from domain.audit import Actor
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
@@ -172,10 +171,9 @@ async def _load_spend(container: Container, actor: Actor) -> None:
     async with container.sessionmaker() as session:
         uow = UnitOfWork(session)
         await accounts_service.discover(
-            uow.accounts,
-            uow.audit,
+            uow,
             actor,
-            [
+            found=[
                 DiscoveredAccount(a.account_id, a.name, None, None, a.first_seen, AccountSource.CUR)
                 for a in seen
             ],
@@ -187,34 +185,32 @@ async def _load_spend(container: Container, actor: Actor) -> None:
         ids = sorted(a.account_id for a in seen)
         plan = _demo_splits(list(budgets))
         for account_id, (kind, shares) in zip(ids, plan, strict=False):
-            account = await uow.accounts.get(account_id)
-            assert account is not None
             await accounts_service.update_account(
-                uow.accounts,
-                uow.audit,
+                uow,
                 actor,
-                account_id,
-                accounts_service.AccountChanges(account_type=kind),
+                account_id=account_id,
+                changes=accounts_service.AccountChanges(account_type=kind),
             )
-            await workloads.set_split(
-                uow.allocation,
-                uow.audit,
+            await allocation.set_split(
+                uow,
+                container.clock,
                 actor,
-                account=account,
+                account_id=account_id,
                 shares=[(budgets[name].id, pct) for name, pct in shares],
                 effective_from=date(DEMO_YEAR, 1, 1),
-                today=today,
-                closed_periods=set(),
             )
+        # The workloads and claims are the Admin's: their rules depend on who acts.
+        admin = await uow.users.get_by_email(DEMO_USERS[0][1])
+        assert admin is not None
+        everything = ResolvedScope.everything()
         checkout = budgets["Checkout"]
-        workload = await workloads.create_workload(
-            uow.allocation,
-            uow.audit,
-            actor,
+        workload = await allocation.create_workload(
+            uow,
+            admin,
+            everything,
             budget_id=checkout.id,
-            budget_year=DEMO_YEAR,
             account_id=ids[0],
-            data=workloads.WorkloadInput(
+            data=allocation.WorkloadInput(
                 "Checkout API",
                 "https://calculator.aws/#/estimate?id=demo-checkout-api",
                 "18000.00",
@@ -222,14 +218,13 @@ async def _load_spend(container: Container, actor: Actor) -> None:
                 None,
             ),
         )
-        await workloads.create_workload(
-            uow.allocation,
-            uow.audit,
-            actor,
+        await allocation.create_workload(
+            uow,
+            admin,
+            everything,
             budget_id=checkout.id,
-            budget_year=DEMO_YEAR,
             account_id=ids[0],
-            data=workloads.WorkloadInput(
+            data=allocation.WorkloadInput(
                 "Fraud scoring",
                 "https://calculator.aws/#/estimate?id=demo-fraud",
                 "6500.00",
@@ -238,17 +233,14 @@ async def _load_spend(container: Container, actor: Actor) -> None:
             ),
         )
         page = await asyncio.to_thread(container.cur.resources, account_id=ids[0], limit=5)
-        resource_ids = [r.resource_id for r in page.items]
-        await workloads.claim(
-            uow.allocation,
-            uow.audit,
-            actor,
-            requests=[ClaimRequest(workload, tuple(resource_ids))],
-            resource_accounts={r: {ids[0]} for r in resource_ids},
+        await allocation.claim(
+            uow,
+            container.clock,
+            admin,
+            everything,
+            container.resources,
+            claims=[(workload.id, [r.resource_id for r in page.items])],
             effective_from=date(DEMO_YEAR, 3, 1),
-            may_backdate=True,
-            now=container.clock.now(),
-            closed_periods=set(),
         )
         await _demo_schedules(uow, actor, budgets, container.clock.now())
         await uow.commit()

@@ -229,10 +229,9 @@ async def seed(settings: Settings, cur_rows: int, say: Any) -> int:
         async with container.sessionmaker() as session:
             uow = UnitOfWork(session)
             await accounts_service.discover(
-                uow.accounts,
-                uow.audit,
+                uow,
                 actor,
-                [
+                found=[
                     DiscoveredAccount(
                         a.account_id, a.name, None, None, a.first_seen, AccountSource.CUR
                     )

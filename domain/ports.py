@@ -3,13 +3,13 @@ unit tests pass in-memory fakes."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from domain.accounts.model import Account
+    from domain.accounts.model import Account, Discovery
     from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
     from domain.allocation.workloads import Claim, NewClaim, ResourceKey, Workload, WorkloadFields
     from domain.audit import AuditEntry
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from domain.identity.users import NewUser, User
     from domain.schedules.machine import ScheduleStatus
     from domain.schedules.months import MonthAmount
+    from domain.scope import ResolvedScope
     from domain.spend_cards.content import BudgetSpend
     from domain.spend_cards.generation import CardNote, CardRefresh, NewCard, ScheduledBudget
     from domain.spend_cards.model import CardKey, SpendCard
@@ -108,6 +109,22 @@ class AccountStore(Protocol):
 
     async def save(self, account: Account) -> None: ...
 
+    async def list(
+        self,
+        scope: ResolvedScope,
+        *,
+        q: str | None = None,
+        account_type: str | None = None,
+        source: str | None = None,
+    ) -> list[Account]:
+        """Accounts in `scope`: all for an unrestricted one, else those whose spend reaches
+        it (split onto one of its budgets, or running one of its workloads)."""
+        ...
+
+    async def find(self, scope: ResolvedScope, account_id: str) -> Account | None:
+        """One account, if it is in `scope` (as `list` decides); None like a missing one."""
+        ...
+
 
 class AllocationStore(Protocol):
     """Account splits, workloads and claims."""
@@ -160,6 +177,51 @@ class AllocationStore(Protocol):
     async def release(
         self, claim_ids: Sequence[int], released_by: str, at: datetime, effective_to: date
     ) -> None: ...
+
+    async def budget_in(self, scope: ResolvedScope, budget_id: int) -> BudgetRef | None:
+        """A budget as splits and workloads see it, if it is in `scope`."""
+        ...
+
+    async def splits_in(
+        self, scope: ResolvedScope, *, account_id: str | None = None
+    ) -> list[SplitVersion]:
+        """Split versions (of one account, or all) touching a budget in `scope`, with only the
+        shares of budgets in it; oldest first per account."""
+        ...
+
+    async def workloads(
+        self, scope: ResolvedScope, *, budget_id: int | None = None, account_id: str | None = None
+    ) -> list[Workload]: ...
+
+    async def workload(self, scope: ResolvedScope, workload_id: int) -> Workload | None: ...
+
+    async def workloads_by_id(
+        self, scope: ResolvedScope, ids: Iterable[int]
+    ) -> dict[int, Workload]: ...
+
+    async def claims(
+        self, scope: ResolvedScope, *, status: str | None = None, workload_id: int | None = None
+    ) -> list[Claim]:
+        """Claims of budgets in `scope`; `status` open or released."""
+        ...
+
+    async def claims_by_id(self, claim_ids: Iterable[int]) -> list[Claim]:
+        """These claims as stored now (after a release in the same transaction)."""
+        ...
+
+
+class AccountDirectory(Protocol):
+    """Where accounts are discovered: AWS Organizations (when enabled) and the CUR."""
+
+    async def discover(self) -> Discovery: ...
+
+
+class ResourceDirectory(Protocol):
+    """Where CUR resources live: a resource id is not global, it shows under accounts."""
+
+    async def accounts_of(self, resource_ids: Sequence[str]) -> Mapping[str, frozenset[str]]:
+        """The accounts each of `resource_ids` appears under in the CUR (missing: none)."""
+        ...
 
 
 class ScheduleStore(Protocol):

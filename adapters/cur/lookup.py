@@ -3,8 +3,9 @@ workload's account)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -35,3 +36,14 @@ def resource_accounts(store: CurStore, resource_ids: Iterable[str]) -> dict[str,
     for resource_id, account_id in rows:
         found[resource_id].add(account_id)
     return found
+
+
+class CurResourceDirectory:
+    """`domain.ports.ResourceDirectory` over the CUR store (DuckDB runs off the event loop)."""
+
+    def __init__(self, store: CurStore) -> None:
+        self.store = store
+
+    async def accounts_of(self, resource_ids: Sequence[str]) -> Mapping[str, frozenset[str]]:
+        found = await asyncio.to_thread(resource_accounts, self.store, resource_ids)
+        return {r: frozenset(accounts) for r, accounts in found.items()}

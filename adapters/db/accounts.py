@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 
+from adapters.db.allocation import accounts_reaching
 from adapters.db.models import AccountRow
 from adapters.db.repository import Repository
 from domain.accounts.model import Account, AccountSource, AccountType
+from domain.scope import ResolvedScope
 
 
 def _account(row: AccountRow) -> Account:
@@ -60,14 +63,26 @@ class AccountRepository(Repository[AccountRow]):
         row.account_type = account.account_type.value if account.account_type else None
         await self.session.flush()
 
+    def _in(self, scope: ResolvedScope) -> Select[Any]:
+        stmt = select(AccountRow)
+        if scope.unrestricted:
+            return stmt
+        split, work = accounts_reaching(scope)
+        return stmt.where(or_(AccountRow.account_id.in_(split), AccountRow.account_id.in_(work)))
+
+    async def find(self, scope: ResolvedScope, account_id: str) -> Account | None:
+        row = await self.first(self._in(scope).where(AccountRow.account_id == account_id))
+        return _account(row) if row else None
+
     async def list(
         self,
+        scope: ResolvedScope,
         *,
         q: str | None = None,
         account_type: str | None = None,
         source: str | None = None,
     ) -> list[Account]:
-        stmt = select(AccountRow)
+        stmt = self._in(scope)
         if q:
             # autoescape: `%` and `_` in the query are literal characters, not wildcards.
             stmt = stmt.where(

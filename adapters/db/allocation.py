@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import Select, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -98,6 +100,15 @@ class AllocationRepository(Repository[SplitVersionRow]):
         )
         return set((await self.session.scalars(apply_scope(stmt, scope, NodeRow.path))).all())
 
+    async def budget_in(self, scope: ResolvedScope, budget_id: int) -> BudgetRef | None:
+        stmt = (
+            select(BudgetRow)
+            .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+            .where(BudgetRow.id == budget_id)
+        )
+        row = (await self.session.scalars(apply_scope(stmt, scope, NodeRow.path))).first()
+        return BudgetRef(row.id, row.year, row.status == "active") if row else None
+
     # --- splits ----------------------------------------------------------------------------
     async def _versions(self, stmt: object) -> list[SplitVersion]:
         rows = list((await self.session.scalars(stmt)).all())  # type: ignore[call-overload]
@@ -138,6 +149,19 @@ class AllocationRepository(Repository[SplitVersionRow]):
             )
         )
 
+    async def splits_in(
+        self, scope: ResolvedScope, *, account_id: str | None = None
+    ) -> list[SplitVersion]:
+        versions = await self.splits_of(account_id) if account_id else await self.all_splits()
+        if scope.unrestricted:
+            return versions
+        mine = await self.budget_ids_in(scope, (s.budget_id for v in versions for s in v.shares))
+        return [
+            replace(v, shares=tuple(s for s in v.shares if s.budget_id in mine))
+            for v in versions
+            if any(s.budget_id in mine for s in v.shares)
+        ]
+
     async def add_split(
         self,
         account_id: str,
@@ -166,7 +190,6 @@ class AllocationRepository(Repository[SplitVersionRow]):
             ]
         )
         await self.session.flush()
-        await self.bump_rules_version()
         return version.id
 
     # --- workloads -------------------------------------------------------------------------
@@ -303,7 +326,6 @@ class AllocationRepository(Repository[SplitVersionRow]):
         ]
         self.session.add_all(rows)
         await self.session.flush()
-        await self.bump_rules_version()
         return [_claim(r) for r in rows]
 
     async def release(
@@ -315,7 +337,6 @@ class AllocationRepository(Repository[SplitVersionRow]):
             .values(released_at=at, released_by=released_by, effective_to=effective_to)
             .execution_options(synchronize_session=False)
         )
-        await self.bump_rules_version()
 
     async def claims(
         self, scope: ResolvedScope, *, status: str | None = None, workload_id: int | None = None
@@ -335,6 +356,20 @@ class AllocationRepository(Repository[SplitVersionRow]):
         rows = await self.session.scalars(stmt.order_by(ClaimRow.id))
         return [_claim(r) for r in rows]
 
+    async def claims_by_id(self, claim_ids: Iterable[int]) -> list[Claim]:
+        wanted = sorted(set(claim_ids))
+        out: list[Claim] = []
+        for start in range(0, len(wanted), 500):
+            rows = await self.session.scalars(
+                select(ClaimRow)
+                .where(ClaimRow.id.in_(wanted[start : start + 500]))
+                .order_by(ClaimRow.id)
+                # a bulk UPDATE in this transaction does not refresh loaded rows
+                .execution_options(populate_existing=True)
+            )
+            out += [_claim(r) for r in rows]
+        return out
+
     async def all_claims(self) -> list[Claim]:
         rows = await self.session.scalars(select(ClaimRow).order_by(ClaimRow.id))
         return [_claim(r) for r in rows]
@@ -342,18 +377,25 @@ class AllocationRepository(Repository[SplitVersionRow]):
     async def account_ids_in(self, scope: ResolvedScope) -> set[str]:
         """Accounts whose spend reaches the scope: split onto one of its budgets, or running
         one of its workloads."""
-        split = (
-            select(SplitVersionRow.account_id)
-            .join(SplitLineRow, SplitLineRow.version_id == SplitVersionRow.id)
-            .join(BudgetRow, BudgetRow.id == SplitLineRow.budget_id)
-            .join(NodeRow, NodeRow.id == BudgetRow.node_id)
-        )
-        work = (
-            select(WorkloadRow.account_id)
-            .join(BudgetRow, BudgetRow.id == WorkloadRow.budget_id)
-            .join(NodeRow, NodeRow.id == BudgetRow.node_id)
-        )
         found: set[str] = set()
-        for stmt in (split, work):
-            found.update((await self.session.scalars(apply_scope(stmt, scope, NodeRow.path))).all())
+        for stmt in accounts_reaching(scope):
+            found.update((await self.session.scalars(stmt)).all())
         return found
+
+
+def accounts_reaching(scope: ResolvedScope) -> tuple[Select[Any], Select[Any]]:
+    """The ids of the accounts whose spend reaches `scope`, as two statements: split onto one
+    of its budgets, or running one of its workloads (the rule that decides which accounts an
+    owner sees)."""
+    split = (
+        select(SplitVersionRow.account_id)
+        .join(SplitLineRow, SplitLineRow.version_id == SplitVersionRow.id)
+        .join(BudgetRow, BudgetRow.id == SplitLineRow.budget_id)
+        .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+    )
+    work = (
+        select(WorkloadRow.account_id)
+        .join(BudgetRow, BudgetRow.id == WorkloadRow.budget_id)
+        .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+    )
+    return apply_scope(split, scope, NodeRow.path), apply_scope(work, scope, NodeRow.path)

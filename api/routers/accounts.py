@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -11,8 +10,7 @@ from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, 
 from api.schemas.accounts import AccountCreate, AccountRead, AccountUpdate, DiscoveryRead
 from api.schemas.common import PROBLEM_RESPONSES
 from domain.accounts import service
-from domain.accounts.model import AccountSource, AccountType, DiscoveredAccount
-from domain.errors import NotFound
+from domain.accounts.model import AccountSource, AccountType
 from domain.identity.roles import Permission
 from domain.identity.users import User
 
@@ -32,14 +30,7 @@ async def list_accounts(
 ) -> list[AccountRead]:
     """AWS accounts. Finance roles see all; an owner sees the accounts whose spend reaches
     their scope (split onto one of their budgets, or running one of their workloads)."""
-    found = await uow.accounts.list(
-        q=q,
-        account_type=account_type.value if account_type else None,
-        source=source.value if source else None,
-    )
-    if scope.prefixes is not None:
-        mine = await uow.allocation.account_ids_in(scope)
-        found = [a for a in found if a.account_id in mine]
+    found = await service.list_accounts(uow, scope, q=q, account_type=account_type, source=source)
     return [AccountRead.of(a) for a in found]
 
 
@@ -47,8 +38,7 @@ async def list_accounts(
 async def create_account(body: AccountCreate, user: Manager, uow: UoW) -> AccountRead:
     """Onboard an account by hand (`source=manual`)."""
     account = await service.add_account(
-        uow.accounts,
-        uow.audit,
+        uow,
         actor_of(user),
         account_id=body.account_id,
         name=body.name,
@@ -64,16 +54,7 @@ async def get_account(
     account_id: str, _user: CurrentUser, uow: UoW, scope: ScopeFilter
 ) -> AccountRead:
     """One account (owners: only one whose spend reaches their scope)."""
-    account = await uow.accounts.get(account_id)
-    if (
-        account is not None
-        and scope.prefixes is not None
-        and (account_id not in await uow.allocation.account_ids_in(scope))
-    ):
-        account = None
-    if account is None:
-        raise NotFound("account not found")
-    return AccountRead.of(account)
+    return AccountRead.of(await service.get_account(uow, scope, account_id=account_id))
 
 
 @router.patch("/{account_id}", response_model=AccountRead)
@@ -82,11 +63,10 @@ async def update_account(
 ) -> AccountRead:
     """Rename, classify (account type), or record a status or vended date."""
     account = await service.update_account(
-        uow.accounts,
-        uow.audit,
+        uow,
         actor_of(user),
-        account_id,
-        service.AccountChanges(
+        account_id=account_id,
+        changes=service.AccountChanges(
             name=body.name,
             email=body.email,
             status=body.status,
@@ -101,33 +81,10 @@ async def update_account(
 async def discover_accounts(user: Manager, uow: UoW, container: AppContainer) -> DiscoveryRead:
     """Check for new accounts: AWS Organizations' ListAccounts (when enabled with
     `FINOPS_AWS_ORGANIZATIONS=true`) and the usage accounts the CUR shows."""
-    found: list[DiscoveredAccount] = []
-    sources: dict[str, str] = {}
-    if container.organizations is None:
-        sources["organizations"] = "not configured"
-    else:
-        try:
-            found += await asyncio.to_thread(container.organizations)
-            sources["organizations"] = "ok"
-        except Exception as exc:  # AWS refused or unreachable: report it, use the CUR still
-            sources["organizations"] = f"unavailable: {exc.__class__.__name__}: {exc}"[:300]
-    seen = await asyncio.to_thread(container.cur.accounts_seen)
-    found += [
-        DiscoveredAccount(
-            account_id=a.account_id,
-            name=a.name,
-            email=None,
-            status=None,
-            vended_date=a.first_seen,
-            source=AccountSource.CUR,
-        )
-        for a in seen
-    ]
-    sources["cur"] = "ok"
-    result = await service.discover(uow.accounts, uow.audit, actor_of(user), found)
+    result = await service.check_for_new_accounts(uow, actor_of(user), container.accounts)
     return DiscoveryRead(
         created=list(result.created),
         updated=list(result.updated),
         unchanged=result.unchanged,
-        sources=sources,
+        sources=dict(result.sources),
     )

@@ -6,7 +6,8 @@ Accounts are never deleted: a closed account keeps its history (and its allocati
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -50,6 +51,15 @@ class DiscoveredAccount:
     status: str | None
     vended_date: date | None
     source: AccountSource
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What the account sources reported, and per source 'ok', 'not configured', or why it
+    could not be read (one unreachable source does not stop the others)."""
+
+    found: tuple[DiscoveredAccount, ...]
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def is_account_id(value: str) -> bool:

@@ -1,9 +1,11 @@
-"""Account use cases: add by hand, change, and "check for new accounts" (discover)."""
+"""Account application services: add by hand, change, "check for new accounts" (discover),
+and the scoped reads. Each takes the unit of work, writes nothing on refusal and never
+commits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -12,6 +14,7 @@ from domain.accounts.model import (
     AccountSource,
     AccountType,
     DiscoveredAccount,
+    Discovery,
     account_id_errors,
     parse_account_type,
 )
@@ -19,7 +22,8 @@ from domain.audit import Actor, AuditEntry
 from domain.budgets.text import TextError, clean_name
 from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
 from domain.identity.emails import is_valid_email
-from domain.ports import AccountStore, AuditLog
+from domain.ports import AccountDirectory, UnitOfWork
+from domain.scope import ResolvedScope
 
 
 def _view(account: Account) -> dict[str, Any]:
@@ -62,9 +66,33 @@ def _check(changes: AccountChanges) -> tuple[list[ErrorDetail], AccountType | No
     return errors, account_type
 
 
+async def list_accounts(
+    uow: UnitOfWork,
+    scope: ResolvedScope,
+    *,
+    q: str | None = None,
+    account_type: AccountType | None = None,
+    source: AccountSource | None = None,
+) -> list[Account]:
+    """Accounts in the caller's scope: finance roles see all; an owner sees the accounts whose
+    spend reaches their scope (split onto one of their budgets, or running a workload)."""
+    return await uow.accounts.list(
+        scope,
+        q=q,
+        account_type=account_type.value if account_type else None,
+        source=source.value if source else None,
+    )
+
+
+async def get_account(uow: UnitOfWork, scope: ResolvedScope, *, account_id: str) -> Account:
+    account = await uow.accounts.find(scope, account_id)
+    if account is None:
+        raise NotFound("account not found")
+    return account
+
+
 async def add_account(
-    store: AccountStore,
-    audit: AuditLog,
+    uow: UnitOfWork,
     actor: Actor,
     *,
     account_id: str,
@@ -78,7 +106,7 @@ async def add_account(
     errors += more
     if errors:
         raise RuleViolation("the account cannot be added", errors)
-    if await store.get(account_id) is not None:
+    if await uow.accounts.get(account_id) is not None:
         raise Conflict(
             f"account {account_id} already exists",
             [ErrorDetail(message="already onboarded", field="account_id")],
@@ -92,21 +120,17 @@ async def add_account(
         source=AccountSource.MANUAL,
         account_type=parsed_type,
     )
-    await store.add(account)
-    await audit.record(
+    await uow.accounts.add(account)
+    await uow.audit.record(
         AuditEntry(actor, "account.create", "account", account_id, after=_view(account))
     )
     return account
 
 
 async def update_account(
-    store: AccountStore,
-    audit: AuditLog,
-    actor: Actor,
-    account_id: str,
-    changes: AccountChanges,
+    uow: UnitOfWork, actor: Actor, *, account_id: str, changes: AccountChanges
 ) -> Account:
-    account = await store.get(account_id)
+    account = await uow.accounts.get(account_id)
     if account is None:
         raise NotFound("account not found")
     errors, parsed_type = _check(changes)
@@ -121,8 +145,8 @@ async def update_account(
         vended_date=changes.vended_date or account.vended_date,
     )
     if updated != account:
-        await store.save(updated)
-        await audit.record(
+        await uow.accounts.save(updated)
+        await uow.audit.record(
             AuditEntry(
                 actor,
                 "account.update",
@@ -140,10 +164,21 @@ class DiscoveryResult:
     created: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: int
+    # per source: 'ok', 'not configured', or why it could not be read
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+async def check_for_new_accounts(
+    uow: UnitOfWork, actor: Actor, directory: AccountDirectory
+) -> DiscoveryResult:
+    """ "Check for new accounts": ask the account sources, then merge what they report."""
+    report: Discovery = await directory.discover()
+    result = await discover(uow, actor, found=report.found)
+    return replace(result, sources=dict(report.sources))
 
 
 async def discover(
-    store: AccountStore, audit: AuditLog, actor: Actor, found: Sequence[DiscoveredAccount]
+    uow: UnitOfWork, actor: Actor, *, found: Sequence[DiscoveredAccount]
 ) -> DiscoveryResult:
     """Merge what Organizations and the CUR report. Organizations is the authority for name,
     e-mail, status and joined date; an account first seen in the CUR keeps `source=cur` until
@@ -153,7 +188,7 @@ async def discover(
         if account_id_errors(item.account_id):
             continue  # not an AWS account id (e.g. another cloud's FOCUS sub-account)
         merged.setdefault(item.account_id, item)
-    existing = await store.get_many(list(merged))
+    existing = await uow.accounts.get_many(list(merged))
     created: list[str] = []
     updated: list[str] = []
     unchanged = 0
@@ -169,8 +204,8 @@ async def discover(
                 source=item.source,
                 account_type=None,
             )
-            await store.add(account)
-            await audit.record(
+            await uow.accounts.add(account)
+            await uow.audit.record(
                 AuditEntry(actor, "account.discover", "account", account_id, after=_view(account))
             )
             created.append(account_id)
@@ -189,8 +224,8 @@ async def discover(
             else current.source,
         )
         if refreshed != current:
-            await store.save(refreshed)
-            await audit.record(
+            await uow.accounts.save(refreshed)
+            await uow.audit.record(
                 AuditEntry(
                     actor,
                     "account.update",

@@ -14,27 +14,25 @@ casefolded):
 - an open claim of a carried workload → released on 31 December and claimed to the new
   workload from 1 January.
 
-What cannot be carried is listed with the reason and never blocks the rest: applying carries
-every carriable item or, on any error, nothing. Running it again is idempotent: what is
-already there is listed as already carried and nothing is duplicated.
+What cannot be carried is listed with the reason and never blocks the rest: applying
+(`service.carry_forward`) carries every carriable item or, on any error, nothing. Running it
+again is idempotent: what is already there is listed as already carried and nothing is
+duplicated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, TypeVar
 
-from domain.allocation.rules import fiscal_end, year_end
-from domain.allocation.splits import BudgetRef, SplitVersion, validate_split
-from domain.allocation.workloads import Claim, NewClaim, Workload, WorkloadFields
-from domain.audit import Actor, AuditEntry
+from domain.allocation.rules import year_end
+from domain.allocation.splits import SplitVersion
+from domain.allocation.workloads import Claim, Workload
 from domain.budgets.text import name_key
 from domain.errors import ErrorDetail, RuleViolation
-from domain.ports import AllocationStore, AuditLog
 
 PathKey = tuple[str, ...]
 
@@ -324,175 +322,3 @@ def plan_carry_forward(
         tuple(claim_carries),
         tuple(not_carried),
     )
-
-
-async def apply_carry_forward(
-    store: AllocationStore,
-    audit: AuditLog,
-    actor: Actor,
-    plan: CarryPlan,
-    *,
-    budget_refs: Mapping[int, BudgetRef],
-    closed_periods: Set[str],
-    now: datetime,
-) -> CarryPlan:
-    """Carry every proposed item of `plan` (in the caller's unit of work: any error rolls back
-    everything). Answers the plan with the proposed items marked carried."""
-    start = date(plan.to_year, 1, 1)
-    last_day = year_end(plan.from_year)
-    splits: list[SplitCarry] = []
-    for carry in plan.splits:
-        if carry.status is not CarryStatus.PROPOSED:
-            splits.append(carry)
-            continue
-        shares = validate_split(
-            shares=[(ln.to_budget_id, str(ln.percent)) for ln in carry.lines],
-            budgets=budget_refs,
-            effective_from=start,
-            latest=carry.source,
-            closed_periods=closed_periods,
-            explicit_date=True,
-        )
-        await store.add_split(
-            carry.account_id, start, shares, actor.email, carry.source, carry.source.ends
-        )
-        await audit.record(
-            AuditEntry(
-                actor,
-                "account.split",
-                "account",
-                carry.account_id,
-                before={
-                    "effective_from": carry.source.effective_from.isoformat(),
-                    "splits": [
-                        {"budget_id": s.budget_id, "percent": str(s.percent)}
-                        for s in carry.source.shares
-                    ],
-                },
-                after={
-                    "effective_from": start.isoformat(),
-                    "splits": [
-                        {"budget_id": s.budget_id, "percent": str(s.percent)} for s in shares
-                    ],
-                },
-                details={"carried_forward_from": plan.from_year},
-            )
-        )
-        splits.append(_carried(carry))
-
-    workloads: list[WorkloadCarry] = []
-    new_ids: dict[int, int] = {}
-    for wc in plan.workloads:
-        if wc.status is not CarryStatus.PROPOSED:
-            workloads.append(wc)
-            continue
-        w = wc.source
-        created = await store.add_workload(
-            wc.to_budget_id,
-            w.account_id,
-            WorkloadFields(
-                w.name,
-                w.calculator_url,
-                w.monthly_estimate,
-                date(plan.to_year, 1, 1),
-                date(plan.to_year, 12, 1),
-            ),
-            actor.email,
-        )
-        new_ids[w.id] = created.id
-        await audit.record(
-            AuditEntry(
-                actor,
-                "workload.create",
-                "workload",
-                str(created.id),
-                after={
-                    "budget_id": created.budget_id,
-                    "account_id": created.account_id,
-                    "name": created.name,
-                    "monthly_estimate": str(created.monthly_estimate),
-                    "launch_month": created.launch_month.isoformat()[:7],
-                    "end_month": created.end_month.isoformat()[:7],
-                },
-                details={"carried_forward_from": w.id},
-            )
-        )
-        workloads.append(_carried(wc, new_workload_id=created.id))
-
-    claims: list[ClaimCarry] = []
-    to_release = [c for c in plan.claims if c.status is CarryStatus.PROPOSED]
-    # the old claims end with their year first: one open claim per resource at a time
-    by_end: dict[date, list[int]] = {}
-    for cc in to_release:
-        end = fiscal_end(cc.source.effective_from, last_day, plan.from_year)
-        by_end.setdefault(end, []).append(cc.source.id)
-    for end, ids in sorted(by_end.items()):
-        await store.release(ids, actor.email, now, end)
-    new_claims = [
-        NewClaim(
-            cc.source.account_id,
-            cc.source.resource_id,
-            cc.to_workload_id or new_ids[cc.from_workload_id],
-            cc.to_budget_id,
-            start,
-        )
-        for cc in to_release
-    ]
-    created_claims = await store.add_claims(new_claims, actor.email, now) if new_claims else []
-    for cc, created_claim in zip(to_release, created_claims, strict=True):
-        await audit.record(
-            AuditEntry(
-                actor,
-                "claim.create",
-                "claim",
-                str(created_claim.id),
-                before={"claim_id": cc.source.id, "workload_id": cc.source.workload_id},
-                after={
-                    "resource_id": created_claim.resource_id,
-                    "workload_id": created_claim.workload_id,
-                    "budget_id": created_claim.budget_id,
-                    "effective_from": created_claim.effective_from.isoformat(),
-                },
-                details={"carried_forward_from": cc.source.id},
-            )
-        )
-    created_iter = iter(created_claims)
-    for cc in plan.claims:
-        if cc.status is CarryStatus.PROPOSED:
-            claims.append(_carried(cc, to_workload_id=next(created_iter).workload_id))
-        else:
-            claims.append(cc)
-
-    result = CarryPlan(
-        plan.from_year,
-        plan.to_year,
-        tuple(splits),
-        tuple(workloads),
-        tuple(claims),
-        plan.not_carried,
-    )
-    await store.bump_rules_version()
-    await audit.record(
-        AuditEntry(
-            actor,
-            "allocation.carry_forward",
-            "fiscal_year",
-            str(plan.to_year),
-            details={
-                "from_year": plan.from_year,
-                "to_year": plan.to_year,
-                "splits": sum(1 for c in splits if c.status is CarryStatus.CARRIED),
-                "workloads": sum(1 for c in workloads if c.status is CarryStatus.CARRIED),
-                "claims": sum(1 for c in claims if c.status is CarryStatus.CARRIED),
-                "not_carried": len(plan.not_carried),
-            },
-        )
-    )
-    return result
-
-
-_Item = TypeVar("_Item", SplitCarry, WorkloadCarry, ClaimCarry)
-
-
-def _carried(item: _Item, **changes: Any) -> _Item:
-    return replace(item, status=CarryStatus.CARRIED, **changes)
