@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.allocation.materialized import AllocatedSpend
+from adapters.allocation.spend_store import CurSpendStore
 from adapters.aws.organizations import list_organization_accounts
 from adapters.clock import SystemClock
 from adapters.config import Settings
@@ -45,6 +46,12 @@ class Container:
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # The handlers of domain events (api/jobs.py), wired by the app factory.
     dispatch: Callable[[DomainEvent], Awaitable[None]] | None = None
+
+    @property
+    def spend(self) -> CurSpendStore:
+        """The spend store port of the spend services (built on the current CUR store and
+        materialized allocations, so a test that swaps either is seen)."""
+        return CurSpendStore(self.cur, self.allocated)
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""
