@@ -154,7 +154,6 @@ class TestResourcesAreKeyedByAccount:
         ).json()["items"]
         assert [(r["account_id"], r["resource_id"]) for r in claimed] == [(twins["a"], shared)]
 
-
     async def test_a_claim_in_one_account_leaves_the_twin_open_in_the_other(self, client, twins):
         fin, shared = twins["finance"], twins["shared"]
         assert (await claim(client, fin, twins["w1"]["id"], [shared])).status_code == 201
