@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.allocation.materialized import AllocatedSpend
+from adapters.allocation.spend_store import CurSpendStore
 from adapters.aws.discovery import AccountDiscovery
 from adapters.aws.organizations import list_organization_accounts
 from adapters.clock import SystemClock
@@ -57,6 +58,12 @@ class Container:
     def resources(self) -> ResourceDirectory:
         """Which accounts a CUR resource shows under (claims check it)."""
         return CurResourceDirectory(self.cur)
+
+    @property
+    def spend(self) -> CurSpendStore:
+        """The spend store port of the spend services (built on the current CUR store and
+        materialized allocations, so a test that swaps either is seen)."""
+        return CurSpendStore(self.cur, self.allocated)
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""

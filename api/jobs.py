@@ -4,15 +4,14 @@ its own unit of work; a failure is logged and recorded, never raised into a requ
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
 from adapters.db.uow import UnitOfWork
 from api.container import Container
-from domain.allocation.service import current_rules
 from domain.errors import DomainError
 from domain.events import AllocationRulesChanged, CurDeliveryRecorded, DomainEvent
+from domain.spend import service as spend_service
 
 log = logging.getLogger("finops.jobs")
 
@@ -22,9 +21,7 @@ async def reallocate(container: Container) -> None:
     so the next dashboard read answers from fresh summaries."""
     try:
         async with container.sessionmaker() as session:
-            rules, version = await current_rules(UnitOfWork(session))
-        periods = [p.period for p in await asyncio.to_thread(container.cur.billing_periods)]
-        await asyncio.to_thread(container.allocated.ensure, periods, rules, version)
+            await spend_service.reallocate(UnitOfWork(session), container.spend)
     except Exception:  # a read recomputes anyway; log and move on
         log.exception("background reallocation failed")
 
@@ -34,9 +31,7 @@ async def refresh_cur(container: Container, event_row_id: int, periods: list[str
     delivery event; then reallocate what the new delivery made stale."""
     status, message = "done", ""
     try:
-        done = await asyncio.to_thread(
-            container.cur.refresh, container.settings.resolved_cur_path(), periods=periods
-        )
+        done = await container.spend.refresh(container.settings.resolved_cur_path(), periods)
         message = f"{len(done)} period(s): " + ", ".join(p.period for p in done)
     except DomainError as exc:
         status = "failed"

@@ -20,6 +20,7 @@ from adapters.clock import utc_now
 from adapters.cur.store import CurStore
 from domain.allocation.rules import AllocationRules, CostBasis
 from domain.errors import RuleViolation, Unavailable
+from domain.spend.models import BillingPeriod
 
 log = logging.getLogger("finops.allocation")
 
@@ -82,10 +83,9 @@ class AllocatedSpend:
             finally:
                 fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
 
-    def _key(self, period: str, rules_version: int) -> dict[str, str]:
-        delivered = next(p for p in self.cur.billing_periods() if p.period == period)
+    def _key(self, delivered: BillingPeriod, rules_version: int) -> dict[str, str]:
         return {
-            "period": period,
+            "period": delivered.period,
             "refreshed_at": delivered.refreshed_at.isoformat(),
             "rules_version": str(rules_version),
             "basis": self.basis.value,
@@ -93,13 +93,19 @@ class AllocatedSpend:
 
     def fresh(self, periods: Sequence[str], rules_version: int) -> list[str]:
         """The periods whose materialized allocation is missing or out of date."""
+        delivered = {p.period: p for p in self.cur.billing_periods()}
+        return self.stale_of([delivered[p] for p in periods], rules_version)
+
+    def stale_of(self, periods: Sequence[BillingPeriod], rules_version: int) -> list[str]:
+        """Those of `periods` (as the CUR store delivered them) whose materialized allocation
+        is missing or was made for another delivery, rules version or cost basis."""
         stale = []
-        for period in periods:
-            meta = self.root / period / "meta.json"
+        for delivered in periods:
+            meta = self.root / delivered.period / "meta.json"
             if not meta.is_file() or json.loads(meta.read_text()) != self._key(
-                period, rules_version
+                delivered, rules_version
             ):
-                stale.append(period)
+                stale.append(delivered.period)
         return stale
 
     def ensure(
@@ -119,7 +125,8 @@ class AllocatedSpend:
         Either way `problem` says so (for Financial Admins) and the log has it once per rules
         version. Raises Unavailable (naming nothing) only when no allocation can be made."""
         with self._exclusive():
-            stale = self.fresh(periods, rules_version)
+            delivered = {p.period: p for p in self.cur.billing_periods()}
+            stale = self.stale_of([delivered[p] for p in periods], rules_version)
             if stale:
                 try:
                     rules.validate()
@@ -142,7 +149,7 @@ class AllocatedSpend:
                 )
                 meta = folder / "meta.json"
                 tmp = folder / ".meta.json.tmp"
-                tmp.write_text(json.dumps(self._key(period, rules_version)))
+                tmp.write_text(json.dumps(self._key(delivered[period], rules_version)))
                 tmp.replace(meta)
         return [Materialized(p, self.root / p) for p in periods]
 

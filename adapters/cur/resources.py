@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from adapters.cur.manifest import Manifest
 from adapters.cur.sql import literal
+from domain.allocation.workloads import ResourceKey
 from domain.errors import ErrorDetail, RuleViolation
 from domain.periods import is_billing_period
 from domain.spend.models import ResourcePage, ResourceRow
@@ -79,10 +80,12 @@ def resource_query(
     account_ids: Collection[str] | None,
     only_resource_ids: Collection[str] | None,
     exclude_resource_ids: Collection[str] | None,
+    only_keys: Collection[ResourceKey] | None = None,
+    exclude_keys: Collection[ResourceKey] | None = None,
 ) -> ResourceQuery | None:
     """The search `CurStore.resources` describes; None when it can match nothing (an empty
-    `account_ids` or `only_resource_ids`). Raises RuleViolation on a bad limit, period or
-    cursor."""
+    `account_ids`, `only_resource_ids` or `only_keys`). Raises RuleViolation on a bad limit,
+    period or cursor."""
     if not 1 <= limit <= MAX_PAGE:
         raise RuleViolation(
             f"limit must be between 1 and {MAX_PAGE}",
@@ -101,6 +104,8 @@ def resource_query(
         ("wanted_accounts", "account_id", account_ids, True),
         ("wanted_resources", "resource_id", only_resource_ids, True),
         ("unwanted_resources", "resource_id", exclude_resource_ids, False),
+        ("wanted_keys", _KEY_COLUMN, _joined(only_keys), True),
+        ("unwanted_keys", _KEY_COLUMN, _joined(exclude_keys), False),
     ):
         if values is None:
             continue
@@ -142,6 +147,15 @@ def resource_query(
         params=tuple(params),
         id_tables=id_tables,
     )
+
+
+# a resource is (account id, resource id): the same id in two accounts is two resources
+_KEY_COLUMN = "account_id || chr(0) || resource_id"
+
+
+def _joined(keys: Collection[ResourceKey] | None) -> list[str] | None:
+    """Resource keys as the one text `_KEY_COLUMN` compares them with."""
+    return None if keys is None else [f"{a}\x00{r}" for a, r in keys]
 
 
 def _id_list(values: Collection[str]) -> list[str]:

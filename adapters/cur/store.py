@@ -38,6 +38,7 @@ from adapters.cur.refresh import (
 )
 from adapters.cur.resources import resource_query
 from adapters.cur.s3 import fetch, survey
+from domain.allocation.workloads import ResourceKey
 from domain.spend.models import BillingPeriod, DailyCostSource, ResourcePage, SeenAccount
 
 Progress = Callable[[str, int, int], None]
@@ -125,13 +126,17 @@ class CurStore:
         account_ids: Collection[str] | None = None,
         only_resource_ids: Collection[str] | None = None,
         exclude_resource_ids: Collection[str] | None = None,
+        only_keys: Collection[ResourceKey] | None = None,
+        exclude_keys: Collection[ResourceKey] | None = None,
     ) -> ResourcePage:
         """Resources of one billing period (default: the latest), ordered by resource id.
 
         `q` matches a part of the resource id or of any tag value (case-insensitive); `tag` is
         `key` (the tag is set) or `key=value`; a key also matches with its `user_` prefix.
         `account_ids` keeps only these accounts and `only_resource_ids` only these resources
-        (an empty collection: none); `exclude_resource_ids` leaves these out. The id lists may
+        (an empty collection: none); `exclude_resource_ids` leaves these out. `only_keys` and
+        `exclude_keys` do the same by (account id, resource id), the key of a resource (the
+        same id in two accounts is two resources). The id lists may
         be long: they are handed to DuckDB as Arrow tables, never spliced into the SQL.
         """
         query = resource_query(
@@ -145,6 +150,8 @@ class CurStore:
             account_ids=account_ids,
             only_resource_ids=only_resource_ids,
             exclude_resource_ids=exclude_resource_ids,
+            only_keys=only_keys,
+            exclude_keys=exclude_keys,
         )
         if query is None:
             return ResourcePage(items=(), next_cursor=None)

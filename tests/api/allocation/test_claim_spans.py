@@ -154,6 +154,19 @@ class TestResourcesAreKeyedByAccount:
         ).json()["items"]
         assert [(r["account_id"], r["resource_id"]) for r in claimed] == [(twins["a"], shared)]
 
+    async def test_a_claim_in_one_account_leaves_the_twin_open_in_the_other(self, client, twins):
+        fin, shared = twins["finance"], twins["shared"]
+        assert (await claim(client, fin, twins["w1"]["id"], [shared])).status_code == 201
+
+        r = await client.get(
+            "/api/v1/resources", headers=fin, params={"status": "open", "q": shared, "limit": 500}
+        )
+
+        assert r.status_code == 200, r.text
+        found = [(i["account_id"], i["resource_id"]) for i in r.json()["items"]]
+        assert (twins["b"], shared) in found
+        assert (twins["a"], shared) not in found
+
 
 class TestInconsistentRulesDoNotTakeReadsDown:
     async def test_reads_keep_the_last_consistent_allocation_and_tell_finance(
