@@ -415,7 +415,7 @@ class SpendCardRepository(Repository[SpendCardRow]):
                     NodeRow.id.in_(node_ids[start : start + 1000])
                 )
             )
-            names.update(dict(found.tuples()))
+            names.update(dict(found.all()))
         owners = await self._owners_by_path(paths)
         return [
             CardRecord(
