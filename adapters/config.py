@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     frontend_dir: Path | None = None
+    # The in-process spend-card scheduler (each Monday, and a catch-up at start): on under
+    # `finops serve`, off in tests and `create_app` unless asked.
+    card_scheduler: bool = False
 
     @field_validator("database_url")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +19,7 @@ from adapters.security.tokens import JwksFetcher
 from api.container import Container, build_container
 from api.docs import mount_docs
 from api.errors import install_error_handlers, problem
+from api.jobs import card_scheduler
 from api.middleware import (
     MIB,
     BodyLimitMiddleware,
@@ -32,6 +35,7 @@ from api.routers import (
     health,
     schedules,
     spend,
+    spend_cards,
     users,
 )
 
@@ -45,6 +49,7 @@ ROUTERS = (
     accounts.router,
     allocation.router,
     schedules.router,
+    spend_cards.router,
     spend.router,
     audit.router,
 )
@@ -72,9 +77,18 @@ def create_app(
         owned = app.state.container is None
         if owned:
             app.state.container = build_container(settings, jwks_fetcher=jwks_fetcher)
+        scheduler = (
+            asyncio.get_running_loop().create_task(card_scheduler(app.state.container))
+            if settings.card_scheduler
+            else None
+        )
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await scheduler
             if owned:
                 await app.state.container.close()
                 app.state.container = None

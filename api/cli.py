@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +26,8 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(demo_app, name="demo")
 cur_app = typer.Typer(help="Cost and Usage Report", no_args_is_help=True)
 app.add_typer(cur_app, name="cur")
+cards_app = typer.Typer(help="Spend cards", no_args_is_help=True)
+app.add_typer(cards_app, name="cards")
 
 
 def load_settings() -> Settings:
@@ -175,6 +178,45 @@ def cur_refresh(
         )
 
 
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+async def _generate_cards(settings: Settings, as_of: date | None) -> str:
+    from api.container import build_container
+    from api.jobs import generate_spend_cards
+
+    container = build_container(settings)
+    try:
+        result = await generate_spend_cards(container, as_of)
+    finally:
+        await container.close()
+    return (
+        f"spend cards as of {result.as_of}: {result.created} created, "
+        f"{result.refreshed} refreshed, {result.noted} noted, {result.unchanged} unchanged"
+    )
+
+
+@cards_app.command("generate")
+def cards_generate(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="the day to run as, YYYY-MM-DD (backfill); default today"),
+    ] = None,
+) -> None:
+    """Create the spend cards due (idempotent; for cron and backfills). Takes the same database
+    lock as the server's scheduler, so the two never create a card twice."""
+    day = _as_of(as_of)
+    settings = load_settings()
+    _migrate(settings)
+    typer.echo(asyncio.run(_generate_cards(settings, day)))
+
+
 @app.command("openapi")
 def openapi(out: Annotated[Path | None, typer.Option(help="file to write")] = None) -> None:
     """Print (or write) the OpenAPI document."""
@@ -231,6 +273,9 @@ def serve(
         if created:
             typer.echo(f"created the first Admin: {created}", err=True)
     count = workers or default_workers()
+    # the workers inherit the environment: each runs the spend-card scheduler (the job lock
+    # makes every run but one a no-op)
+    os.environ.setdefault("FINOPS_CARD_SCHEDULER", "true")
     typer.echo(f"FinOps Center on http://{host}:{port} ({count} worker(s))", err=True)
     uvicorn.run(
         "api.cli:worker_app",

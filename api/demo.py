@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from adapters.allocation.card_spend import AllocatedCardSpend
 from adapters.config import Settings
 from adapters.cur.generator import generate_cur
 from adapters.db.uow import UnitOfWork
@@ -14,6 +15,7 @@ from api.container import Container, build_container
 from domain.accounts import service as accounts_service
 from domain.accounts.model import AccountSource, DiscoveredAccount
 from domain.allocation import service as allocation
+from domain.allocation.service import current_rules
 from domain.audit import Actor
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
@@ -24,6 +26,11 @@ from domain.schedules import service as schedules
 from domain.schedules.machine import Action, Who
 from domain.schedules.months import schedule_months, spread
 from domain.scope import ResolvedScope
+from domain.spend_cards.machine import CardAction, actionable
+from domain.spend_cards.machine import Who as CardWho
+from domain.spend_cards.model import decide
+from domain.spend_cards.queries import CardFilter
+from domain.spend_cards.service import generate_cards
 
 DEMO_PASSWORD = "finops-demo-2026"
 DEMO_YEAR = 2026
@@ -242,7 +249,69 @@ async def _load_spend(container: Container, actor: Actor) -> None:
             claims=[(workload.id, [r.resource_id for r in page.items])],
             effective_from=date(DEMO_YEAR, 3, 1),
         )
-        await _demo_schedules(uow, actor, budgets, container.clock.now())
+        # the demo's schedules were decided at the start of the year, so its cards run from
+        # January
+        start = datetime(DEMO_YEAR, 1, 2, 9, tzinfo=UTC)
+        await _demo_schedules(uow, actor, budgets, min(start, container.clock.now()))
+        await uow.commit()
+    await _demo_cards(container, today)
+
+
+# The states the demo's actionable cards are put in, oldest card first: each step is
+# (action, by the Portfolio Owner?, comment).
+_CARD_STORIES: tuple[tuple[tuple[CardAction, bool, str | None], ...], ...] = (
+    ((CardAction.ACCEPT, False, None), (CardAction.APPROVE, True, None)),
+    ((CardAction.ACCEPT, False, None),),
+    ((CardAction.DISPUTE, False, "The load test of the 12th belongs to Search"),),
+    (
+        (CardAction.ACCEPT, False, None),
+        (CardAction.REJECT, True, "Explain the jump in EC2 before I approve"),
+    ),
+    (
+        (CardAction.DISPUTE, False, "Two resources were claimed late"),
+        (CardAction.RESOLVE, True, "Claims fixed; the next card shows the correction"),
+    ),
+)
+
+
+async def _demo_cards(container: Container, today: date) -> None:
+    """The demo year's spend cards, generated run by run as the scheduler would have (each
+    month's runs, up to today), and the actionable ones put in every state."""
+    as_of = [date(DEMO_YEAR, m, 1) for m in range(2, 13)] + [date(DEMO_YEAR + 1, 1, 1)]
+    runs = [d for d in as_of if d <= today] + [today]
+    async with container.sessionmaker() as session:
+        uow = UnitOfWork(session)
+        rules, _ = await current_rules(uow)
+        reader = AllocatedCardSpend(container.allocated, rules)
+        for day in runs:
+            await generate_cards(uow, container.clock, reader, as_of=day)
+        owner = await uow.users.get_by_email("product@demo.finops")
+        decider = await uow.users.get_by_email("portfolio@demo.finops")
+        assert owner is not None
+        assert decider is not None
+        po = CardWho(owner.id, owner_side=True, decider_side=False)
+        pf = CardWho(decider.id, owner_side=False, decider_side=True)
+        records = await uow.spend_cards.records(ResolvedScope(prefixes=None), CardFilter())
+        open_now = sorted(
+            (
+                r.card
+                for r in records
+                if actionable(r.card.period_end, today) and not r.card.decided
+            ),
+            key=lambda c: (c.period_end, c.budget_id),
+        )
+        for card, story in zip(open_now, _CARD_STORIES, strict=False):
+            for action, by_decider, comment in story:
+                decided = decide(
+                    card,
+                    action,
+                    pf if by_decider else po,
+                    expected_version=card.version,
+                    comment=comment,
+                    today=today,
+                    at=container.clock.now(),
+                )
+                card = await uow.spend_cards.save_decision(decided, card.version)
         await uow.commit()
 
 

@@ -4,14 +4,19 @@ its own unit of work; a failure is logged and recorded, never raised into a requ
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
 
+from adapters.allocation.card_spend import AllocatedCardSpend
 from adapters.db.uow import UnitOfWork
 from api.container import Container
+from domain.allocation.service import current_rules
 from domain.errors import DomainError
 from domain.events import AllocationRulesChanged, CurDeliveryRecorded, DomainEvent
 from domain.spend import service as spend_service
+from domain.spend_cards.service import GenerationResult, generate_cards
 
 log = logging.getLogger("finops.jobs")
 
@@ -29,10 +34,11 @@ async def reallocate(container: Container) -> None:
 async def refresh_cur(container: Container, event_row_id: int, periods: list[str] | None) -> None:
     """Read the configured CUR for `periods` (all when None) and record the outcome on the
     delivery event; then reallocate what the new delivery made stale."""
-    status, message = "done", ""
+    status, message, finalized = "done", "", False
     try:
         done = await container.spend.refresh(container.settings.resolved_cur_path(), periods)
         message = f"{len(done)} period(s): " + ", ".join(p.period for p in done)
+        finalized = any(p.finalized for p in done)
     except DomainError as exc:
         status = "failed"
         message = "; ".join([exc.message, *(e.message for e in exc.errors)])
@@ -45,6 +51,55 @@ async def refresh_cur(container: Container, event_row_id: int, periods: list[str
             event_row_id, status=status, message=message[:1000], at=container.clock.now()
         )
         await uow.commit()
+    if finalized:
+        # a final month's last card waits for the invoice id; a redelivery refreshes Open cards
+        await run_card_generation(container)
+
+
+async def generate_spend_cards(container: Container, as_of: date | None = None) -> GenerationResult:
+    """One generation run in its own unit of work (the service takes the job lock); raises."""
+    async with container.sessionmaker() as session:
+        uow = UnitOfWork(session, dispatch=container.dispatch)
+        try:
+            rules, _ = await current_rules(uow)
+            reader = AllocatedCardSpend(container.allocated, rules)
+            result = await generate_cards(uow, container.clock, reader, as_of=as_of)
+            await uow.commit()
+        except BaseException:
+            await uow.rollback()
+            raise
+    log.info(
+        "spend cards as of %s: %s created, %s refreshed, %s noted",
+        result.as_of,
+        result.created,
+        result.refreshed,
+        result.noted,
+    )
+    return result
+
+
+async def run_card_generation(container: Container) -> None:
+    """A generation run from a job: a failure is logged, never raised."""
+    try:
+        await generate_spend_cards(container)
+    except Exception:
+        log.exception("spend card generation failed")
+
+
+def next_monday(now: datetime) -> datetime:
+    """The next Monday 06:00 UTC after `now` (the CUR of Saturday has landed by then)."""
+    day = now.date() + timedelta(days=(7 - now.weekday()) % 7 or 7)
+    at = datetime.combine(day, time(6), tzinfo=now.tzinfo)
+    return at
+
+
+async def card_scheduler(container: Container) -> None:
+    """The in-process scheduler: catch up at start, then run every Monday. Several servers
+    may each run it: the job lock makes the second run a no-op."""
+    while True:
+        await run_card_generation(container)
+        now = container.clock.now()
+        await asyncio.sleep(max((next_monday(now) - now).total_seconds(), 60))
 
 
 def dispatcher(container: Container) -> Callable[[DomainEvent], Awaitable[None]]:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from domain.spend_cards.content import BudgetSpend
     from domain.spend_cards.generation import CardNote, CardRefresh, NewCard, ScheduledBudget
     from domain.spend_cards.model import CardKey, SpendCard
+    from domain.spend_cards.queries import CardFilter, CardRecord, Person
 
 
 class Clock(Protocol):
@@ -273,6 +274,21 @@ class SpendCardStore(Protocol):
         `expected_version`; Conflict otherwise."""
         ...
 
+    async def lock_job(self, name: str, at: datetime) -> None:
+        """Hold the job's lock until the transaction ends: a second run of the same job (another
+        server, a cron command) waits here, then sees what the first one wrote."""
+        ...
+
+    async def records(self, scope: ResolvedScope, filters: CardFilter) -> list[CardRecord]:
+        """The cards in `scope` matching `filters`, with their budget path and owners."""
+        ...
+
+    async def owners(
+        self, budget_ids: Iterable[int]
+    ) -> dict[int, tuple[tuple[Person, ...], tuple[Person, ...]]]:
+        """Each budget's Product Owners and the Portfolio Owners above it (active users)."""
+        ...
+
 
 class CardSpendReader(Protocol):
     """Budgets' allocated spend (after discount) from the allocation engine's output."""
@@ -314,6 +330,9 @@ class UnitOfWork(Protocol):
 
     @property
     def notifications(self) -> Notifier: ...
+
+    @property
+    def spend_cards(self) -> SpendCardStore: ...
 
     def publish(self, event: DomainEvent) -> None:
         """Hand `event` to its handlers once the transaction has committed."""

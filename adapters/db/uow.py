@@ -14,6 +14,7 @@ from adapters.db.budgets import BudgetRepository
 from adapters.db.cur_events import CurEventRepository
 from adapters.db.notifications import NotificationRepository
 from adapters.db.schedules import ScheduleRepository
+from adapters.db.spend_cards import SpendCardRepository
 from adapters.db.users import UserRepository
 from domain.events import DomainEvent
 
@@ -39,6 +40,7 @@ class UnitOfWork:
         self.allocation = AllocationRepository(session)
         self.schedules = ScheduleRepository(session)
         self.notifications = NotificationRepository(session)
+        self.spend_cards = SpendCardRepository(session)
         self.cur_events = CurEventRepository(session)
         self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []

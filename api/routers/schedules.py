@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Response
 from adapters.db.uow import UnitOfWork
 from api.deps import AppClock, CurrentUser, ScopeFilter, UoW, actor_of
 from api.params import MAX_ID, Id
+from api.routers.spend_cards import spend_card_tasks
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.schedules import (
     NotificationRead,
@@ -231,9 +232,12 @@ async def act_on_schedule(
 
 
 @router.get("/tasks", response_model=list[TaskRead])
-async def list_tasks(user: CurrentUser, uow: UoW, scope: ScopeFilter) -> list[TaskRead]:
+async def list_tasks(
+    user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock
+) -> list[TaskRead]:
     """The decisions waiting on the caller: schedules to approve or reject, reschedule
-    requests to grant or decline, and (for Product Owners) rejected schedules to fix."""
+    requests to grant or decline, (for Product Owners) rejected schedules to fix, and the
+    spend cards waiting on them."""
     who = _who(user)
     wanted: list[ScheduleStatus] = []
     if who.decider_side:
@@ -252,7 +256,7 @@ async def list_tasks(user: CurrentUser, uow: UoW, scope: ScopeFilter) -> list[Ta
         if budget is None:
             continue
         tasks += _task(state, budget, who)
-    return tasks
+    return tasks + await spend_card_tasks(uow, clock, user, scope)
 
 
 def _task(state: ScheduleState, budget: BudgetRecord, who: Who) -> list[TaskRead]:

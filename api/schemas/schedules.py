@@ -7,6 +7,7 @@ from pydantic import Field
 from api.schemas.budgets import Money
 from api.schemas.common import Schema
 from domain.schedules.machine import ScheduleStatus
+from domain.spend_cards.machine import CardStatus
 
 
 class ScheduleMonthRead(Schema):
@@ -58,7 +59,9 @@ class TaskRead(Schema):
     kind: str
     title: str
     budget_id: int
-    status: ScheduleStatus
+    #: set on spend-card tasks: the card to decide
+    card_id: int | None = None
+    status: ScheduleStatus | CardStatus
     version: int
     link: str
     reason: str | None = None

@@ -45,4 +45,18 @@ class TestDemo:
         )
         pf = await login(client, "portfolio@demo.finops")
         tasks = (await client.get("/api/v1/tasks", headers=pf)).json()
-        assert [t["kind"] for t in tasks] == ["schedule.approve"]
+        assert [t["kind"] for t in tasks if t["card_id"] is None] == ["schedule.approve"]
+
+    async def test_demo_has_the_years_spend_cards_in_every_state(self, settings, client):
+        await load_demo(settings)
+        fin = await login(client, "fin@demo.finops")
+        cards = (await client.get("/api/v1/spend-cards", headers=fin)).json()
+        checkout = [c for c in cards if c["budget_path"][-1] == "Checkout"]
+        assert {c["period_start"][:7] for c in checkout} >= {"2026-01", "2026-02"}
+        assert {c["budget_path"][-1] for c in cards} == {"Checkout"}
+        decided = {c["status"] for c in checkout} - {"open"}
+        assert decided == {"accepted", "approved", "disputed", "rejected", "resolved"}
+        pf = await login(client, "portfolio@demo.finops")
+        tasks = (await client.get("/api/v1/tasks", headers=pf)).json()
+        waiting = {t["status"] for t in tasks if t["card_id"] is not None}
+        assert waiting == {"accepted", "disputed", "rejected"}

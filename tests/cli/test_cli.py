@@ -175,3 +175,18 @@ class TestServeWithWorkers:
         result = run("serve", "--workers", "0", tmp_path=tmp_path)
         assert result.returncode == 2
         assert "--workers" in result.stderr
+
+
+class TestCardsGenerate:
+    def test_generate_runs_as_of_a_day_and_is_idempotent(self, tmp_path):
+        first = run("cards", "generate", "--as-of", "2026-11-02", tmp_path=tmp_path)
+        assert first.returncode == 0, first.stderr
+        assert "spend cards as of 2026-11-02: 0 created" in first.stdout
+        again = run("cards", "generate", "--as-of", "2026-11-02", tmp_path=tmp_path)
+        assert again.returncode == 0, again.stderr
+
+    def test_a_bad_date_is_refused(self, tmp_path):
+        result = run("cards", "generate", "--as-of", "02/11/2026", tmp_path=tmp_path)
+        assert result.returncode == 2
+        assert "is not a date" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -512,10 +512,53 @@ export const spendGetSpend = <ThrowOnError extends boolean = false>(options?: Op
 });
 
 /**
+ * List Spend Cards
+ *
+ * The spend cards in the caller's scope, newest period first; `period` is a billing month
+ * (the cards whose period ends in it). Each card names who owns its pending action.
+ */
+export const spendCardsListSpendCards = <ThrowOnError extends boolean = false>(options?: Options<SpendCardsListSpendCardsData, ThrowOnError>) => (options?.client ?? client).get<SpendCardsListSpendCardsResponses, SpendCardsListSpendCardsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/spend-cards',
+    ...options
+});
+
+/**
+ * Get Spend Card
+ *
+ * One card with its why: the services and resources that moved its spend against the
+ * previous period and the daily budget, and the resources first seen in the period.
+ */
+export const spendCardsGetSpendCard = <ThrowOnError extends boolean = false>(options: Options<SpendCardsGetSpendCardData, ThrowOnError>) => (options.client ?? client).get<SpendCardsGetSpendCardResponses, SpendCardsGetSpendCardErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/spend-cards/{card_id}',
+    ...options
+});
+
+/**
+ * Act On Spend Card
+ *
+ * Decide a card: the Product Owner may `accept` or `dispute` (comment) an Open card; the
+ * Portfolio Owner `approve` or `reject` (comment) an Accepted card and `resolve` (comment) a
+ * Rejected or Disputed one. A wrong state, a card older than last month or a stale version
+ * answer 409; the wrong role, or deciding one's own response, 403.
+ */
+export const spendCardsActOnSpendCard = <ThrowOnError extends boolean = false>(options: Options<SpendCardsActOnSpendCardData, ThrowOnError>) => (options.client ?? client).post<SpendCardsActOnSpendCardResponses, SpendCardsActOnSpendCardErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/spend-cards/{card_id}/{action}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List Tasks
  *
  * The decisions waiting on the caller: schedules to approve or reject, reschedule
- * requests to grant or decline, and (for Product Owners) rejected schedules to fix.
+ * requests to grant or decline, (for Product Owners) rejected schedules to fix, and the
+ * spend cards waiting on them.
  */
 export const schedulesListTasks = <ThrowOnError extends boolean = false>(options?: Options<SchedulesListTasksData, ThrowOnError>) => (options?.client ?? client).get<SchedulesListTasksResponses, SchedulesListTasksErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -582,7 +625,9 @@ export const usersGetUser = <ThrowOnError extends boolean = false>(options: Opti
  * Update User
  *
  * Rename, change the role, reset the password, or (de)activate. Users are never deleted;
- * a deactivated user's tokens stop working at once.
+ * a deactivated user's tokens stop working at once, and a password or role change ends the
+ * user's sessions. A role change keeps the financial scope only when it fits the new role;
+ * otherwise send the new one as `node_ids`.
  */
 export const usersUpdateUser = <ThrowOnError extends boolean = false>(options: Options<UsersUpdateUserData, ThrowOnError>) => (options.client ?? client).patch<UsersUpdateUserResponses, UsersUpdateUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -516,6 +516,102 @@ export type BudgetUpdate = {
 };
 
 /**
+ * CardAction
+ */
+export type CardAction = 'accept' | 'dispute' | 'approve' | 'reject' | 'resolve';
+
+/**
+ * CardDecisionRead
+ */
+export type CardDecisionRead = {
+    action: CardAction;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * By
+     */
+    by: number;
+    /**
+     * Comment
+     */
+    comment: string | null;
+};
+
+/**
+ * CardFiguresRead
+ */
+export type CardFiguresRead = {
+    /**
+     * Actual
+     */
+    actual: string;
+    /**
+     * Budget
+     */
+    budget: string;
+    colour: Colour;
+    /**
+     * Forecast
+     */
+    forecast: string;
+    /**
+     * Forecast Variance
+     */
+    forecast_variance: string;
+    /**
+     * Month Scheduled
+     */
+    month_scheduled: string;
+    /**
+     * Month To Date
+     */
+    month_to_date: string;
+    /**
+     * Month To Date Budget
+     */
+    month_to_date_budget: string;
+    /**
+     * Variance
+     */
+    variance: string;
+    /**
+     * Variance Ratio
+     *
+     * variance ÷ budget, 4 decimals
+     */
+    variance_ratio: string | null;
+};
+
+/**
+ * CardStatus
+ */
+export type CardStatus = 'open' | 'accepted' | 'disputed' | 'approved' | 'rejected' | 'resolved';
+
+/**
+ * CardWhyRead
+ */
+export type CardWhyRead = {
+    /**
+     * Against Budget
+     */
+    against_budget: Array<MoverRead>;
+    /**
+     * Against Previous
+     */
+    against_previous: Array<MoverRead>;
+    /**
+     * New Resource Count
+     */
+    new_resource_count: number;
+    /**
+     * New Resources
+     */
+    new_resources: Array<NewResourceRead>;
+};
+
+/**
  * CarriedLineRead
  */
 export type CarriedLineRead = {
@@ -710,6 +806,11 @@ export type ClaimWrite = {
 };
 
 /**
+ * Colour
+ */
+export type Colour = 'black' | 'green' | 'orange' | 'red';
+
+/**
  * ConfigRead
  */
 export type ConfigRead = {
@@ -721,6 +822,32 @@ export type ConfigRead = {
      * Currency
      */
     currency: string;
+};
+
+/**
+ * CorrectionRead
+ */
+export type CorrectionRead = {
+    /**
+     * Delta
+     */
+    delta: string;
+    /**
+     * Now
+     */
+    now: string;
+    /**
+     * Period End
+     */
+    period_end: string;
+    /**
+     * Period Start
+     */
+    period_start: string;
+    /**
+     * Was
+     */
+    was: string;
 };
 
 /**
@@ -1013,6 +1140,40 @@ export type MeRead = {
 };
 
 /**
+ * MoverKind
+ */
+export type MoverKind = 'service' | 'resource';
+
+/**
+ * MoverRead
+ */
+export type MoverRead = {
+    /**
+     * Change
+     */
+    change: string;
+    /**
+     * Current
+     */
+    current: string;
+    kind: MoverKind;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Previous
+     *
+     * the previous period's spend at this period's length
+     */
+    previous: string;
+    /**
+     * Share Of Budget
+     */
+    share_of_budget: string | null;
+};
+
+/**
  * MultiClaimWrite
  */
 export type MultiClaimWrite = {
@@ -1024,6 +1185,24 @@ export type MultiClaimWrite = {
      * Effective From
      */
     effective_from?: string | null;
+};
+
+/**
+ * NewResourceRead
+ */
+export type NewResourceRead = {
+    /**
+     * Current
+     */
+    current: string;
+    /**
+     * First Seen
+     */
+    first_seen: string;
+    /**
+     * Name
+     */
+    name: string;
 };
 
 /**
@@ -1130,6 +1309,24 @@ export type PageUserRead = {
  * Permission
  */
 export type Permission = 'manage_users' | 'configure' | 'read_audit' | 'reopen_period' | 'upload_chart_of_accounts' | 'manage_budgets' | 'manage_accounts' | 'manage_credits' | 'claim_any' | 'decide_recommendations' | 'close_period' | 'manage_vendor_data' | 'view_all_spend' | 'view_unallocated' | 'refresh_cur' | 'monitor' | 'decide_schedules' | 'decide_spend_cards' | 'manage_workloads' | 'claim_own' | 'edit_schedules' | 'respond_spend_cards' | 'implement_recommendations';
+
+/**
+ * PersonRead
+ */
+export type PersonRead = {
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+};
 
 /**
  * Problem
@@ -1470,6 +1667,156 @@ export type ScopeUpdate = {
 };
 
 /**
+ * Side
+ */
+export type Side = 'owner' | 'decider';
+
+/**
+ * SpendCardAction
+ */
+export type SpendCardAction = {
+    /**
+     * Comment
+     */
+    comment?: string | null;
+    /**
+     * Version
+     *
+     * the version you read (or If-Match)
+     */
+    version?: number | null;
+};
+
+/**
+ * SpendCardDetail
+ */
+export type SpendCardDetail = {
+    /**
+     * Actions
+     *
+     * what the caller may do now
+     */
+    actions: Array<CardAction>;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Budget Path
+     */
+    budget_path: Array<string>;
+    /**
+     * Corrections
+     */
+    corrections: Array<CorrectionRead>;
+    /**
+     * Decisions
+     */
+    decisions: Array<CardDecisionRead>;
+    figures: CardFiguresRead;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Notes
+     */
+    notes: Array<string>;
+    /**
+     * whose action the card waits on
+     */
+    pending_side: Side | null;
+    /**
+     * Pending With
+     *
+     * the users who own the pending action
+     */
+    pending_with: Array<PersonRead>;
+    /**
+     * Period End
+     */
+    period_end: string;
+    /**
+     * Period Start
+     */
+    period_start: string;
+    /**
+     * Responded By
+     */
+    responded_by: number | null;
+    status: CardStatus;
+    /**
+     * Version
+     */
+    version: number;
+    why: CardWhyRead;
+};
+
+/**
+ * SpendCardRead
+ */
+export type SpendCardRead = {
+    /**
+     * Actions
+     *
+     * what the caller may do now
+     */
+    actions: Array<CardAction>;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Budget Path
+     */
+    budget_path: Array<string>;
+    /**
+     * Corrections
+     */
+    corrections: Array<CorrectionRead>;
+    /**
+     * Decisions
+     */
+    decisions: Array<CardDecisionRead>;
+    figures: CardFiguresRead;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Notes
+     */
+    notes: Array<string>;
+    /**
+     * whose action the card waits on
+     */
+    pending_side: Side | null;
+    /**
+     * Pending With
+     *
+     * the users who own the pending action
+     */
+    pending_with: Array<PersonRead>;
+    /**
+     * Period End
+     */
+    period_end: string;
+    /**
+     * Period Start
+     */
+    period_start: string;
+    /**
+     * Responded By
+     */
+    responded_by: number | null;
+    status: CardStatus;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
  * SpendRead
  */
 export type SpendRead = {
@@ -1684,6 +2031,10 @@ export type TaskRead = {
      */
     budget_id: number;
     /**
+     * Card Id
+     */
+    card_id?: number | null;
+    /**
      * Kind
      */
     kind: string;
@@ -1695,7 +2046,10 @@ export type TaskRead = {
      * Reason
      */
     reason?: string | null;
-    status: ScheduleStatus;
+    /**
+     * Status
+     */
+    status: ScheduleStatus | CardStatus;
     /**
      * Title
      */
@@ -1798,6 +2152,12 @@ export type UserUpdate = {
      * Name
      */
     name?: string | null;
+    /**
+     * Node Ids
+     *
+     * the financial scope that goes with a role change ([] removes it); without it a role change keeps the mapping and is refused when it no longer fits
+     */
+    node_ids?: Array<number> | null;
     /**
      * Password
      */
@@ -4153,6 +4513,197 @@ export type SpendGetSpendResponses = {
 };
 
 export type SpendGetSpendResponse = SpendGetSpendResponses[keyof SpendGetSpendResponses];
+
+export type SpendCardsListSpendCardsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Period
+         */
+        period?: string | null;
+        /**
+         * Status
+         */
+        status?: CardStatus | null;
+        /**
+         * Budget Id
+         */
+        budget_id?: number | null;
+    };
+    url: '/api/v1/spend-cards';
+};
+
+export type SpendCardsListSpendCardsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendCardsListSpendCardsError = SpendCardsListSpendCardsErrors[keyof SpendCardsListSpendCardsErrors];
+
+export type SpendCardsListSpendCardsResponses = {
+    /**
+     * Response Spend-Cards-List Spend Cards
+     *
+     * Successful Response
+     */
+    200: Array<SpendCardRead>;
+};
+
+export type SpendCardsListSpendCardsResponse = SpendCardsListSpendCardsResponses[keyof SpendCardsListSpendCardsResponses];
+
+export type SpendCardsGetSpendCardData = {
+    body?: never;
+    path: {
+        /**
+         * Card Id
+         */
+        card_id: number;
+    };
+    query?: never;
+    url: '/api/v1/spend-cards/{card_id}';
+};
+
+export type SpendCardsGetSpendCardErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendCardsGetSpendCardError = SpendCardsGetSpendCardErrors[keyof SpendCardsGetSpendCardErrors];
+
+export type SpendCardsGetSpendCardResponses = {
+    /**
+     * Successful Response
+     */
+    200: SpendCardDetail;
+};
+
+export type SpendCardsGetSpendCardResponse = SpendCardsGetSpendCardResponses[keyof SpendCardsGetSpendCardResponses];
+
+export type SpendCardsActOnSpendCardData = {
+    body: SpendCardAction;
+    headers?: {
+        /**
+         * If-Match
+         */
+        'if-match'?: string | null;
+    };
+    path: {
+        /**
+         * Card Id
+         */
+        card_id: number;
+        action: CardAction;
+    };
+    query?: never;
+    url: '/api/v1/spend-cards/{card_id}/{action}';
+};
+
+export type SpendCardsActOnSpendCardErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendCardsActOnSpendCardError = SpendCardsActOnSpendCardErrors[keyof SpendCardsActOnSpendCardErrors];
+
+export type SpendCardsActOnSpendCardResponses = {
+    /**
+     * Successful Response
+     */
+    200: SpendCardDetail;
+};
+
+export type SpendCardsActOnSpendCardResponse = SpendCardsActOnSpendCardResponses[keyof SpendCardsActOnSpendCardResponses];
 
 export type SchedulesListTasksData = {
     body?: never;

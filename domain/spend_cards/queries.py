@@ -1,0 +1,126 @@
+"""Reads of spend cards: the scoped list, one card with its why, and the tasks inbox.
+
+A card's *pending action* belongs to one side (`machine.pending_side`): the budget's Product
+Owners while it is Open, the Portfolio Owners above it while Accepted, Rejected or Disputed,
+nobody once Approved or Resolved. Management roles see who that is on every card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.identity.roles import Permission, can
+from domain.identity.users import User
+from domain.ports import Clock, UnitOfWork
+from domain.scope import ResolvedScope
+from domain.spend_cards.machine import (
+    TRANSITIONS,
+    CardAction,
+    CardStatus,
+    Side,
+    Who,
+    actionable,
+    pending_side,
+)
+from domain.spend_cards.model import SpendCard
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class CardFilter:
+    """`period` is a billing month ``'YYYY-MM'`` (the cards whose period ends in it)."""
+
+    period: str | None = None
+    status: CardStatus | None = None
+    budget_id: int | None = None
+    card_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    """A card with what a reader needs around it: its budget's path and its owners."""
+
+    card: SpendCard
+    budget_path: tuple[str, ...]
+    product_owners: tuple[Person, ...] = ()
+    portfolio_owners: tuple[Person, ...] = ()
+
+    @property
+    def pending_side(self) -> Side | None:
+        return pending_side(self.card.status)
+
+    @property
+    def pending_with(self) -> tuple[Person, ...]:
+        side = self.pending_side
+        if side is Side.OWNER:
+            return self.product_owners
+        if side is Side.DECIDER:
+            return self.portfolio_owners
+        return ()
+
+    @property
+    def label(self) -> str:
+        return " › ".join(self.budget_path)
+
+
+def who_for(user: User) -> Who:
+    """The caller as the card machine sees them. Scope already limits a Product Owner to their
+    products and a Portfolio Owner to the products below their portfolios."""
+    return Who(
+        user_id=user.id,
+        owner_side=can(user.role, Permission.RESPOND_SPEND_CARDS),
+        decider_side=can(user.role, Permission.DECIDE_SPEND_CARDS),
+    )
+
+
+def actions_for(record: CardRecord, who: Who, today: date) -> tuple[CardAction, ...]:
+    """The actions `who` may take on the card now (empty when none)."""
+    card = record.card
+    if not actionable(card.period_end, today):
+        return ()
+    out = []
+    for action, (allowed_from, _, side) in TRANSITIONS.items():
+        if card.status not in allowed_from:
+            continue
+        if side is Side.OWNER and who.owner_side:
+            out.append(action)
+        elif (
+            side is Side.DECIDER
+            and who.decider_side
+            and (card.responded_by is None or card.responded_by != who.user_id)
+        ):
+            out.append(action)
+    return tuple(out)
+
+
+async def list_cards(
+    uow: UnitOfWork, scope: ResolvedScope, filters: CardFilter
+) -> list[CardRecord]:
+    """The cards in the caller's scope matching `filters`, newest period first."""
+    return await uow.spend_cards.records(scope, filters)
+
+
+async def card_tasks(
+    uow: UnitOfWork, clock: Clock, user: User, scope: ResolvedScope
+) -> list[tuple[CardRecord, tuple[CardAction, ...]]]:
+    """The cards waiting on `user`, each with the actions open to them, oldest period first."""
+    who = who_for(user)
+    wanted: list[CardStatus] = []
+    if who.owner_side:
+        wanted.append(CardStatus.OPEN)
+    if who.decider_side:
+        wanted += [CardStatus.ACCEPTED, CardStatus.REJECTED, CardStatus.DISPUTED]
+    out = []
+    today = clock.today()
+    for status in wanted:
+        for record in await uow.spend_cards.records(scope, CardFilter(status=status)):
+            actions = actions_for(record, who, today)
+            if actions:
+                out.append((record, actions))
+    return sorted(out, key=lambda t: (t[0].card.period_end, t[0].card.budget_id))

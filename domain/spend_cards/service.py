@@ -1,0 +1,181 @@
+"""Spend card use cases: generate the cards that are due, and decide one (SPEC section 5).
+
+Both take the unit of work and the clock and never commit: the edge (request, CLI command,
+scheduler job) does. Generation takes the job lock first, so two runs (two servers, the
+scheduler and a cron `finops cards generate`) create each card once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.audit import Actor, AuditEntry
+from domain.errors import NotFound
+from domain.identity.users import User
+from domain.periods import period_key
+from domain.ports import CardSpendReader, Clock, UnitOfWork
+from domain.scope import ResolvedScope
+from domain.spend_cards.content import BudgetSpend, card_content
+from domain.spend_cards.figures import DEFAULT_BANDS, ZERO, ColourBands
+from domain.spend_cards.generation import GenerationPlan, plan_generation, wanted_cards
+from domain.spend_cards.machine import CardAction, Side
+from domain.spend_cards.model import CardContent, CardKey, decide
+from domain.spend_cards.periods import (
+    CardPeriod,
+    due_periods,
+    month_start,
+    previous_month,
+    previous_period,
+)
+from domain.spend_cards.queries import CardFilter, CardRecord, who_for
+
+GENERATION_JOB = "spend_cards.generate"
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    as_of: date
+    created: int
+    refreshed: int
+    noted: int
+    unchanged: int
+
+
+async def generate_cards(
+    uow: UnitOfWork,
+    clock: Clock,
+    spend_reader: CardSpendReader,
+    *,
+    as_of: date | None = None,
+    bands: ColourBands = DEFAULT_BANDS,
+) -> GenerationResult:
+    """Create the cards due on `as_of` (default: today), refresh Open cards whose figures
+    changed, and note late corrections on decided ones. Idempotent."""
+    day = as_of or clock.today()
+    await uow.spend_cards.lock_job(GENERATION_JOB, clock.now())
+    months = [period_key(previous_month(day)), period_key(month_start(day))]
+    finalized = await spend_reader.finalized_months(months)
+    due = due_periods(day, finalized)
+    budgets = await uow.spend_cards.approved_budgets(sorted({p.month for p in due}))
+    wanted = wanted_cards(due, budgets)
+    fresh: dict[CardKey, CardContent] = {}
+    reads: dict[tuple[date, date], dict[int, BudgetSpend]] = {}
+    budget_ids = sorted({s.budget_id for s in wanted})
+
+    async def spend(start: date, end: date) -> dict[int, BudgetSpend]:
+        if (start, end) not in reads:
+            found = await spend_reader.budget_spend(budget_ids, start, end)
+            reads[start, end] = {s.budget_id: s for s in found}
+        return reads[start, end]
+
+    for slot in wanted:
+        period: CardPeriod = slot.period
+        before = previous_period(period)
+        now_spend = (await spend(period.start, period.end)).get(slot.budget_id)
+        prev_spend = (await spend(before.start, before.end)).get(slot.budget_id)
+        to_date = (await spend(month_start(period.start), period.end)).get(slot.budget_id)
+        fresh[slot.key] = card_content(
+            slot,
+            spend=now_spend or BudgetSpend(slot.budget_id, period.start, period.end),
+            previous=prev_spend or BudgetSpend(slot.budget_id, before.start, before.end),
+            month_to_date=to_date.total() if to_date else ZERO,
+            bands=bands,
+        )
+    existing = await uow.spend_cards.cards_for([s.key for s in wanted])
+    plan = plan_generation(wanted, existing, fresh)
+    await _apply(uow, plan)
+    return GenerationResult(
+        day, len(plan.create), len(plan.refresh), len(plan.notes), len(plan.unchanged)
+    )
+
+
+async def _apply(uow: UnitOfWork, plan: GenerationPlan) -> None:
+    created = [await uow.spend_cards.add(new) for new in plan.create]
+    for change in plan.refresh:
+        await uow.spend_cards.refresh(change)
+    for note in plan.notes:
+        await uow.spend_cards.add_note(note)
+    if plan.changes_nothing:
+        return
+    await uow.audit.record(
+        AuditEntry(
+            Actor.system("spend-card generation"),
+            "spend_card.generate",
+            "spend_card",
+            ",".join(str(c.id) for c in created) or "-",
+            after={
+                "created": [c.id for c in created],
+                "refreshed": [r.card_id for r in plan.refresh],
+                "noted": [n.card_id for n in plan.notes],
+            },
+        )
+    )
+    owners = await uow.spend_cards.owners({c.budget_id for c in created})
+    for card in created:
+        product_owners, _ = owners.get(card.budget_id, ((), ()))
+        await uow.notifications.notify(
+            [p.id for p in product_owners],
+            "spend_card.open",
+            f"Spend card {card.period_start}..{card.period_end} is open: "
+            f"actual {card.figures.actual} against {card.figures.budget}",
+            f"/spend-cards/{card.id}",
+        )
+
+
+async def card_detail(uow: UnitOfWork, scope: ResolvedScope, card_id: int) -> CardRecord:
+    """One card in the caller's scope (NotFound otherwise)."""
+    found = await uow.spend_cards.records(scope, CardFilter(card_id=card_id))
+    if not found:
+        raise NotFound("spend card not found")
+    return found[0]
+
+
+async def decide_card(
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    scope: ResolvedScope,
+    *,
+    card_id: int,
+    action: CardAction,
+    comment: str | None,
+    version: int,
+) -> CardRecord:
+    """`user` takes `action` on the card (rules in `machine.py`); the other side is told."""
+    record = await card_detail(uow, scope, card_id)
+    card = record.card
+    decided = decide(
+        card,
+        action,
+        who_for(user),
+        expected_version=version,
+        comment=comment,
+        today=clock.today(),
+        at=clock.now(),
+    )
+    saved = await uow.spend_cards.save_decision(decided, version)
+    text = decided.decisions[-1].comment
+    await uow.audit.record(
+        AuditEntry(
+            Actor(user_id=user.id, email=user.email),
+            f"spend_card.{action.value}",
+            "spend_card",
+            str(card.id),
+            before={"status": card.status.value, "version": card.version},
+            after={"status": saved.status.value, "version": saved.version},
+            details={"comment": text} if text else {},
+        )
+    )
+    side = Side.OWNER if action in (CardAction.ACCEPT, CardAction.DISPUTE) else Side.DECIDER
+    if side is Side.OWNER:
+        recipients = [p.id for p in record.portfolio_owners if p.id != user.id]
+    else:
+        recipients = [saved.responded_by] if saved.responded_by is not None else []
+    message = f"{record.label}: spend card {card.period_start}..{card.period_end} {saved.status}"
+    await uow.notifications.notify(
+        recipients,
+        f"spend_card.{action.value}",
+        message + (f" — {text}" if text else ""),
+        f"/spend-cards/{card.id}",
+    )
+    return CardRecord(saved, record.budget_path, record.product_owners, record.portfolio_owners)
