@@ -177,11 +177,6 @@ class TestSlowWorkOffTheLoop:
         assert answered_during_verify
         assert (await login).status_code == 200
 
-    @pytest.mark.xfail(
-        reason="the chart import's database phase (SQLAlchemy preparing ~20k rows) still holds "
-        "the loop for up to ~1 s on a loaded machine; parsing, planning and Argon2 are off it",
-        strict=False,
-    )
     async def test_health_stays_fast_during_a_large_upload_and_twelve_log_ins(
         self, client, container
     ):
