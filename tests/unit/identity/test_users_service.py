@@ -75,7 +75,7 @@ class FakeAudit:
 
 
 class FakeScopes:
-    async def scope_of(self, user_id):
+    async def scope_of(self, user_id):  # noqa: ARG002
         return frozenset()
 
 
@@ -135,7 +135,9 @@ class TestCreate:
 
     async def test_every_field_error_is_reported_at_once(self, ports):
         with pytest.raises(RuleViolation) as caught:
-            await create_user(_uow(ports), ports[1], ACTOR, email="x", name="", role="king", password="1")
+            await create_user(
+                _uow(ports), ports[1], ACTOR, email="x", name="", role="king", password="1"
+            )
         assert {e.field for e in caught.value.errors} == {"email", "name", "role", "password"}
         assert ports[0].rows == {}
 
@@ -179,8 +181,12 @@ class TestUpdate:
 
 class TestEnsureAdmin:
     async def test_creates_once(self, ports):
-        first = await ensure_admin(_uow(ports), ports[1], email="root@c.com", password="long-password")
-        second = await ensure_admin(_uow(ports), ports[1], email="other@c.com", password="long-password")
+        first = await ensure_admin(
+            _uow(ports), ports[1], email="root@c.com", password="long-password"
+        )
+        second = await ensure_admin(
+            _uow(ports), ports[1], email="other@c.com", password="long-password"
+        )
         assert first is not None
         assert first.role is Role.ADMIN
         assert second is None

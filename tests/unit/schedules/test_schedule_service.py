@@ -46,7 +46,7 @@ FINANCE = user(3, Role.FINANCIAL_ADMIN)
 
 
 class FakeBudgets:
-    async def get_budget(self, scope, budget_id):
+    async def get_budget(self, scope, budget_id):  # noqa: ARG002
         return BUDGET if budget_id == BUDGET.id else None
 
     async def closed_periods(self):
@@ -58,13 +58,13 @@ class FakeSchedules:
         self.state = state
         self.moves: list[ScheduleMove] = []
 
-    async def get(self, budget_id):
+    async def get(self, budget_id):  # noqa: ARG002
         return self.state
 
-    async def deciders(self, budget_id):
+    async def deciders(self, budget_id):  # noqa: ARG002
         return [PORTFOLIO.id]
 
-    async def move(self, budget_id, expected, move):
+    async def move(self, budget_id, expected, move):  # noqa: ARG002
         self.moves.append(move)
         fields = {
             Action.SUBMIT: {"submitted_by_id": move.by_id},
@@ -75,7 +75,7 @@ class FakeSchedules:
 
 
 class FakeAllocation:
-    async def workloads(self, scope, *, budget_id=None):
+    async def workloads(self, scope, *, budget_id=None):  # noqa: ARG002
         return []
 
 
