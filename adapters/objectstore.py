@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -18,10 +19,18 @@ def _safe_key(key: str) -> str:
 
 
 class LocalObjectStore:
+    """Files under a local folder. Disk I/O runs in a worker thread, off the event loop."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def put(self, key: str, data: bytes, content_type: str) -> str:  # noqa: ARG002
+    async def put(self, key: str, data: bytes, content_type: str) -> str:  # noqa: ARG002
+        return await asyncio.to_thread(self._put, key, data)
+
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self._get, key)
+
+    def _put(self, key: str, data: bytes) -> str:
         target = self.root / _safe_key(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename: a reader never sees half a file.
@@ -31,7 +40,7 @@ class LocalObjectStore:
         os.replace(tmp, target)
         return str(target)
 
-    def get(self, key: str) -> bytes:
+    def _get(self, key: str) -> bytes:
         target = self.root / _safe_key(key)
         if not target.is_file():
             raise NotFound(f"no stored object {key}")
@@ -39,6 +48,8 @@ class LocalObjectStore:
 
 
 class S3ObjectStore:
+    """Objects in an S3 bucket; boto3 blocks, so each call runs in a worker thread."""
+
     def __init__(self, bucket: str, prefix: str = "", client: Any = None) -> None:
         if client is None:
             import boto3
@@ -52,7 +63,13 @@ class S3ObjectStore:
         key = _safe_key(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def put(self, key: str, data: bytes, content_type: str) -> str:
+    async def put(self, key: str, data: bytes, content_type: str) -> str:
+        return await asyncio.to_thread(self._put, key, data, content_type)
+
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self._get, key)
+
+    def _put(self, key: str, data: bytes, content_type: str) -> str:
         full = self._key(key)
         self.client.put_object(
             Bucket=self.bucket,
@@ -63,7 +80,7 @@ class S3ObjectStore:
         )
         return f"s3://{self.bucket}/{full}"
 
-    def get(self, key: str) -> bytes:
+    def _get(self, key: str) -> bytes:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
         except self.client.exceptions.NoSuchKey as exc:

@@ -63,9 +63,7 @@ async def _ensure_admin(settings: Settings, email: str, password: str) -> str | 
         async with container.sessionmaker() as session:
             uow = UnitOfWork(session)
             try:
-                user = await ensure_admin(
-                    uow.users, container.hasher, uow.audit, email=email, password=password
-                )
+                user = await ensure_admin(uow, container.hasher, email=email, password=password)
             except DomainError as exc:
                 details = "; ".join(e.message for e in exc.errors)
                 raise typer.BadParameter(f"{exc.message}: {details}") from None

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from adapters.allocation.card_spend import AllocatedCardSpend
+from adapters.clock import FixedClock
 from adapters.config import Settings
 from adapters.cur.generator import generate_cur
 from adapters.db.uow import UnitOfWork
@@ -21,9 +22,10 @@ from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
 from domain.budgets.records import BudgetRecord
 from domain.identity.roles import Role
-from domain.identity.users import create_user
+from domain.identity.users import User, create_user
+from domain.ports import Clock
 from domain.schedules import service as schedules
-from domain.schedules.machine import Action, Who
+from domain.schedules.machine import Action
 from domain.schedules.months import schedule_months, spread
 from domain.scope import ResolvedScope
 from domain.spend_cards.machine import CardAction, actionable
@@ -110,9 +112,8 @@ async def load_demo(settings: Settings) -> DemoLogins:
             for role, email, name in DEMO_USERS:
                 if await uow.users.get_by_email(email) is None:
                     await create_user(
-                        uow.users,
+                        uow,
                         container.hasher,
-                        uow.audit,
                         actor,
                         email=email,
                         name=name,
@@ -121,14 +122,15 @@ async def load_demo(settings: Settings) -> DemoLogins:
                     )
             if not await uow.budgets.existing_budgets(DEMO_YEAR):
                 await budgets.import_chart(
-                    uow.budgets,
+                    uow,
+                    container.clock,
                     container.objects,
-                    uow.audit,
                     actor,
-                    filename=f"Demo_{DEMO_YEAR}_true_{DEMO_YEAR}-01-01_false_Budget_v1.csv",
-                    data=demo_chart_csv(),
-                    overrides=LoadOptionOverrides(),
-                    now=container.clock.now(),
+                    budgets.ChartUpload(
+                        f"Demo_{DEMO_YEAR}_true_{DEMO_YEAR}-01-01_false_Budget_v1.csv",
+                        demo_chart_csv(),
+                        LoadOptionOverrides(),
+                    ),
                 )
                 await _map_scopes(uow, actor)
             await uow.commit()
@@ -150,9 +152,7 @@ async def _map_scopes(uow: UnitOfWork, actor: Actor) -> None:
     for email, path in DEMO_SCOPES.items():
         user = await uow.users.get_by_email(email)
         if user is not None:
-            await budgets.set_user_scope(
-                uow.budgets, uow.audit, actor, user=user, node_ids=[by_path[path]]
-            )
+            await budgets.set_user_scope(uow, actor, user_id=user.id, node_ids=[by_path[path]])
 
 
 async def _load_spend(container: Container, actor: Actor) -> None:
@@ -252,7 +252,7 @@ async def _load_spend(container: Container, actor: Actor) -> None:
         # the demo's schedules were decided at the start of the year, so its cards run from
         # January
         start = datetime(DEMO_YEAR, 1, 2, 9, tzinfo=UTC)
-        await _demo_schedules(uow, actor, budgets, min(start, container.clock.now()))
+        await _demo_schedules(uow, FixedClock(min(start, container.clock.now())), budgets)
         await uow.commit()
     await _demo_cards(container, today)
 
@@ -336,54 +336,40 @@ def _demo_splits(products: list[str]) -> list[tuple[str, list[tuple[str, str]]]]
     ][: max(0, len(products))]
 
 
-async def _demo_schedules(
-    uow: UnitOfWork, actor: Actor, budgets: dict[str, BudgetRecord], now: datetime
-) -> None:
-    """Approved, pending and rejected schedules, so every view has something to show."""
+async def _demo_schedules(uow: UnitOfWork, clock: Clock, budgets: dict[str, BudgetRecord]) -> None:
+    """Approved, pending and rejected schedules, so every view has something to show: made
+    by the demo Product Owner and Portfolio Owner through the schedule service."""
     owner = await uow.users.get_by_email("product@demo.finops")
     decider = await uow.users.get_by_email("portfolio@demo.finops")
     assert owner is not None
     assert decider is not None
-    po = Who(owner.id, owner_side=True, decider_side=False)
-    pf = Who(decider.id, owner_side=False, decider_side=True)
+    everything = ResolvedScope(prefixes=None)
     plan = {"Checkout": "approved", "Catalog Service": "pending", "Search": "rejected"}
     for name, target in plan.items():
         budget = budgets[name]
-        months = schedule_months(budget.start_date)
-        amounts = spread(months, amount=budget.annual_amount)
+        amounts = spread(schedule_months(budget.start_date), amount=budget.annual_amount)
         state = await uow.schedules.get(budget.id)
-        version = await schedules.save_draft(
-            uow.schedules,
-            uow.audit,
-            actor,
-            po,
-            state=state,
+        view = await schedules.save_draft(
+            uow,
+            owner,
+            everything,
+            budget_id=budget.id,
             given=[(m, f"{a:.2f}") for m, a in amounts.items()],
             version=state.version,
-            months=months,
-            closed_periods=set(),
-            annual_amount=budget.annual_amount,
         )
-        steps: list[tuple[Action, Who, str | None]] = [(Action.SUBMIT, po, None)]
+        steps: list[tuple[Action, User, str | None]] = [(Action.SUBMIT, owner, None)]
         if target == "approved":
-            steps.append((Action.APPROVE, pf, None))
+            steps.append((Action.APPROVE, decider, None))
         if target == "rejected":
-            steps.append((Action.REJECT, pf, "Q4 looks high: spread the launch over two months"))
-        for action, who, reason in steps:
-            state = await uow.schedules.get(budget.id)
-            _, version = await schedules.act(
-                uow.schedules,
-                uow.audit,
-                uow.notifications,
-                actor,
-                who,
-                state=state,
-                action=action,
-                version=version,
-                reason=reason,
-                now=now,
-                annual_amount=budget.annual_amount,
-                deciders=[decider.id],
-                link=f"/budgets/{budget.id}",
-                label=" › ".join(budget.path),
+            steps.append(
+                (Action.REJECT, decider, "Q4 looks high: spread the launch over two months")
+            )
+        for action, user, reason in steps:
+            view = await schedules.act(
+                uow,
+                clock,
+                user,
+                everything,
+                budget_id=budget.id,
+                request=schedules.ScheduleRequest(action, view.state.version, reason),
             )

@@ -45,9 +45,8 @@ async def run(rows: int) -> dict[str, float | int]:
 
             uow = UnitOfWork(session)
             await create_user(
-                uow.users,
+                uow,
                 container.hasher,
-                uow.audit,
                 Actor.system(),
                 email="bench@corp.com",
                 name="Bench",

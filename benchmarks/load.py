@@ -34,7 +34,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -175,15 +175,14 @@ async def seed(settings: Settings, cur_rows: int, say: Any) -> int:
     """Load the organisation; return the Portfolio Owner's portfolio node id."""
     container = build_container(settings)
     actor = Actor.system("load-benchmark")
-    now = datetime.now(UTC)
+
     try:
         async with container.sessionmaker() as session:
             uow = UnitOfWork(session)
             for role, email in USERS:
                 await create_user(
-                    uow.users,
+                    uow,
                     container.hasher,
-                    uow.audit,
                     actor,
                     email=email,
                     name=email.split("@")[0].title(),
@@ -191,21 +190,22 @@ async def seed(settings: Settings, cur_rows: int, say: Any) -> int:
                     password=PASSWORD,
                 )
             await budgets_service.import_chart(
-                uow.budgets,
+                uow,
+                container.clock,
                 container.objects,
-                uow.audit,
                 actor,
-                filename=f"Load_{YEAR}_true_{YEAR}-01-01_false_Budget_v1.csv",
-                data=chart_csv(),
-                overrides=LoadOptionOverrides(),
-                now=now,
+                budgets_service.ChartUpload(
+                    f"Load_{YEAR}_true_{YEAR}-01-01_false_Budget_v1.csv",
+                    chart_csv(),
+                    LoadOptionOverrides(),
+                ),
             )
             nodes = await uow.budgets.nodes(YEAR)
             portfolio = next(n for n in nodes if n.level == 3)
             owner = await uow.users.get_by_email("portfolio@load.bench")
             assert owner is not None
             await budgets_service.set_user_scope(
-                uow.budgets, uow.audit, actor, user=owner, node_ids=[portfolio.id]
+                uow, actor, user_id=owner.id, node_ids=[portfolio.id]
             )
             await uow.commit()
         say(f"chart: {len(nodes)} nodes; generating {cur_rows:,} CUR rows")

@@ -45,3 +45,15 @@ class AuditRecord:
     after: dict[str, Any] | None
     details: dict[str, Any] | None
     request_id: str | None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit entries to read: every given criterion must match."""
+
+    actor_id: int | None = None
+    action: str | None = None
+    entity_type: str | None = None
+    entity_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as date_
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -16,14 +16,23 @@ if TYPE_CHECKING:
     from domain.allocation.rules import AllocationRules
     from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
     from domain.allocation.workloads import Claim, NewClaim, ResourceKey, Workload, WorkloadFields
-    from domain.audit import AuditEntry
+    from domain.audit import AuditEntry, AuditFilter, AuditRecord
     from domain.budgets.loading import ExistingBudget
     from domain.budgets.model import HierarchyLabels
-    from domain.budgets.records import BudgetRecord, NewNode, NodeRecord
+    from domain.budgets.records import (
+        BudgetChange,
+        BudgetRecord,
+        NewBudget,
+        NewImport,
+        NewNode,
+        NewVersion,
+        NodeRecord,
+    )
     from domain.events import DomainEvent
     from domain.identity.users import NewUser, User
     from domain.schedules.machine import ScheduleStatus
     from domain.schedules.months import MonthAmount
+    from domain.schedules.records import ScheduleMove, ScheduleState
     from domain.scope import ResolvedScope
     from domain.spend.models import BillingPeriod, ResourcePage
     from domain.spend_cards.content import BudgetSpend
@@ -50,6 +59,12 @@ class PasswordHasher(Protocol):
 class AuditLog(Protocol):
     async def record(self, entry: AuditEntry) -> None: ...
 
+    async def list(
+        self, f: AuditFilter, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[AuditRecord], int]:
+        """Entries matching `f`, newest first, and how many match in all."""
+        ...
+
 
 class UserRepository(Protocol):
     async def get(self, user_id: int) -> User | None: ...
@@ -68,11 +83,13 @@ class UserRepository(Protocol):
 class ObjectStore(Protocol):
     """Where raw uploaded files are kept (a local folder, or S3)."""
 
-    def put(self, key: str, data: bytes, content_type: str) -> str:
+    async def put(self, key: str, data: bytes, content_type: str) -> str:
         """Store `data` under `key`; returns the location (path or s3:// URL)."""
         ...
 
-    def get(self, key: str) -> bytes: ...
+    async def get(self, key: str) -> bytes:
+        """The bytes stored under `key`; NotFound when there are none."""
+        ...
 
 
 class BudgetStore(Protocol):
@@ -85,6 +102,14 @@ class BudgetStore(Protocol):
 
     async def closed_periods(self) -> set[str]: ...
 
+    async def get_budget(self, scope: ResolvedScope, budget_id: int) -> BudgetRecord | None:
+        """The budget with its versions, None when missing or outside `scope`."""
+        ...
+
+    async def list_budgets(
+        self, scope: ResolvedScope, *, year: int | None = None, status: str | None = None
+    ) -> list[BudgetRecord]: ...
+
     async def nodes(self, year: int) -> list[NodeRecord]: ...
 
     async def nodes_by_id(self, ids: Iterable[int]) -> dict[int, NodeRecord]: ...
@@ -93,13 +118,15 @@ class BudgetStore(Protocol):
 
     async def existing_budgets(self, year: int) -> list[ExistingBudget]: ...
 
-    async def create_budgets(self, year: int, rows: Sequence[dict[str, Any]]) -> list[int]: ...
+    async def create_budgets(self, year: int, new: Sequence[NewBudget]) -> list[int]:
+        """Insert the budgets; their ids in the order given."""
+        ...
 
-    async def add_versions(self, versions: Sequence[dict[str, Any]]) -> None: ...
+    async def add_versions(self, versions: Sequence[NewVersion]) -> None: ...
 
-    async def set_budgets(self, changes: Sequence[dict[str, Any]]) -> None: ...
+    async def set_budgets(self, changes: Sequence[BudgetChange]) -> None: ...
 
-    async def add_import(self, **values: Any) -> int: ...
+    async def add_import(self, new: NewImport) -> int: ...
 
     async def scope_of(self, user_id: int) -> frozenset[int]: ...
 
@@ -231,13 +258,25 @@ class ResourceDirectory(Protocol):
 
 
 class ScheduleStore(Protocol):
+    async def get(self, budget_id: int) -> ScheduleState:
+        """The budget's schedule (an empty one in state `none` when there is none yet)."""
+        ...
+
+    async def deciders(self, budget_id: int) -> list[int]:
+        """Who decides on the budget's schedule: the active Portfolio Owners mapped above the
+        product, else every active Financial Admin."""
+        ...
+
+    async def in_states(self, states: Iterable[ScheduleStatus]) -> list[ScheduleState]: ...
+
     async def save_months(
         self, budget_id: int, expected: int, months: Sequence[MonthAmount]
     ) -> int: ...
 
-    async def move(
-        self, budget_id: int, expected: int, status: ScheduleStatus, **fields: Any
-    ) -> int: ...
+    async def move(self, budget_id: int, expected: int, move: ScheduleMove) -> int:
+        """Compare-and-set: apply `move` if the schedule is still at version `expected`;
+        returns the new version, Conflict otherwise."""
+        ...
 
 
 class Notifier(Protocol):

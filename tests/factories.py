@@ -30,9 +30,8 @@ async def make_user(
     async with container.sessionmaker() as session:
         uow = UnitOfWork(session)
         user = await create_user(
-            uow.users,
+            uow,
             container.hasher,
-            uow.audit,
             Actor.system("test"),
             email=email or unique_email(role.value),
             name=name,

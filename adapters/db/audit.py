@@ -1,24 +1,14 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select
 
 from adapters.db.models import AuditEventRow
 from adapters.db.repository import Repository
-from domain.audit import AuditEntry, AuditRecord
+from domain.audit import AuditEntry, AuditFilter, AuditRecord
 
-
-@dataclass(frozen=True)
-class AuditFilter:
-    actor_id: int | None = None
-    action: str | None = None
-    entity_type: str | None = None
-    entity_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+__all__ = ["AuditFilter", "AuditRepository"]
 
 
 class AuditRepository(Repository[AuditEventRow]):

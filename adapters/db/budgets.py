@@ -26,9 +26,13 @@ from adapters.db.scope import apply_scope
 from domain.budgets.loading import ExistingBudget
 from domain.budgets.model import BudgetStatus, HierarchyLabels
 from domain.budgets.records import (
+    BudgetChange,
     BudgetRecord,
     ImportRecord,
+    NewBudget,
+    NewImport,
     NewNode,
+    NewVersion,
     NodeRecord,
     VersionRecord,
 )
@@ -41,6 +45,41 @@ _BATCH = 1000
 
 def _node(row: NodeRow) -> NodeRecord:
     return NodeRecord(row.id, row.year, row.level, row.parent_id, row.name, row.path)
+
+
+def _node_rows(year: int, new: Sequence[NewNode]) -> list[dict[str, Any]]:
+    return [
+        {
+            "year": year,
+            "level": n.level,
+            "parent_id": n.parent_id,
+            "parent_key": n.parent_id or 0,
+            "name": n.name,
+            "name_key": name_key(n.name),
+            "path": "",
+        }
+        for n in new
+    ]
+
+
+def _new_node_records(
+    year: int, new: Sequence[NewNode], found: dict[tuple[int, str], tuple[int, str]]
+) -> list[NodeRecord]:
+    out = []
+    for n in new:
+        node_id, path = found[(n.parent_id or 0, name_key(n.name))]
+        out.append(NodeRecord(node_id, year, n.level, n.parent_id, n.name, path))
+    return out
+
+
+def _change_row(change: BudgetChange) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": change.budget_id}
+    if change.attributes is not None:
+        row["attributes"] = dict(change.attributes)
+    if change.status is not None:
+        row["status"] = change.status.value
+        row["retired_from"] = change.retired_from
+    return row
 
 
 def _build_budget_select() -> tuple[Any, Any]:
@@ -148,21 +187,7 @@ class BudgetRepository(Repository[BudgetRow]):
         levels = {n.level for n in new}
         assert len(levels) == 1, "create_nodes takes the nodes of one level"
         level = levels.pop()
-        await self._execute_many(
-            insert(NodeRow),
-            [
-                {
-                    "year": year,
-                    "level": n.level,
-                    "parent_id": n.parent_id,
-                    "parent_key": n.parent_id or 0,
-                    "name": n.name,
-                    "name_key": name_key(n.name),
-                    "path": "",
-                }
-                for n in new
-            ],
-        )
+        await self._execute_many(insert(NodeRow), await asyncio.to_thread(_node_rows, year, new))
         parent = aliased(NodeRow)
         parent_path = select(parent.path).where(parent.id == NodeRow.parent_id).scalar_subquery()
         await self.session.execute(
@@ -177,11 +202,7 @@ class BudgetRepository(Repository[BudgetRow]):
             )
         )
         found = {(r.parent_key, r.name_key): (r.id, r.path) for r in rows}
-        out = []
-        for n in new:
-            node_id, path = found[(n.parent_id or 0, name_key(n.name))]
-            out.append(NodeRecord(node_id, year, n.level, n.parent_id, n.name, path))
-        return out
+        return await asyncio.to_thread(_new_node_records, year, new, found)
 
     # --- budgets ---------------------------------------------------------------------------
     def _budget_select(self) -> tuple[Any, Any]:
@@ -273,16 +294,25 @@ class BudgetRepository(Repository[BudgetRow]):
             for r in records
         ]
 
-    async def create_budgets(self, year: int, rows: Sequence[dict[str, Any]]) -> list[int]:
-        if not rows:
+    async def create_budgets(self, year: int, new: Sequence[NewBudget]) -> list[int]:
+        if not new:
             return []
-        values = [
-            {"year": year, "status": BudgetStatus.ACTIVE.value, "retired_from": None, **r}
-            for r in rows
-        ]
+        values = await asyncio.to_thread(
+            lambda: [
+                {
+                    "year": year,
+                    "status": BudgetStatus.ACTIVE.value,
+                    "retired_from": None,
+                    "node_id": b.node_id,
+                    "start_date": b.start_date,
+                    "attributes": dict(b.attributes),
+                }
+                for b in new
+            ]
+        )
         await self._execute_many(insert(BudgetRow), values)
         ids: dict[int, int] = {}
-        wanted = [r["node_id"] for r in rows]
+        wanted = [b.node_id for b in new]
         for start in range(0, len(wanted), 1000):
             found = await self.session.execute(
                 select(BudgetRow.node_id, BudgetRow.id).where(
@@ -292,14 +322,26 @@ class BudgetRepository(Repository[BudgetRow]):
             ids.update({r.node_id: r.id for r in found})
         return [ids[node_id] for node_id in wanted]
 
-    async def add_versions(self, versions: Sequence[dict[str, Any]]) -> None:
+    async def add_versions(self, versions: Sequence[NewVersion]) -> None:
         if versions:
-            await self._execute_many(insert(BudgetVersionRow), list(versions))
+            rows = await asyncio.to_thread(
+                lambda: [
+                    {
+                        "budget_id": v.budget_id,
+                        "annual_amount": v.annual_amount,
+                        "effective_from": v.effective_from,
+                        "import_id": v.import_id,
+                        "created_by": v.created_by,
+                    }
+                    for v in versions
+                ]
+            )
+            await self._execute_many(insert(BudgetVersionRow), rows)
 
-    async def set_budgets(self, changes: Sequence[dict[str, Any]]) -> None:
+    async def set_budgets(self, changes: Sequence[BudgetChange]) -> None:
         """Bulk update of budget rows by id (status, retired_from, attributes)."""
         if changes:
-            await self._execute_many(update(BudgetRow), list(changes))
+            await self._execute_many(update(BudgetRow), [_change_row(c) for c in changes])
 
     async def versions_by_budget(self, ids: Iterable[int]) -> dict[int, list[VersionRecord]]:
         out: dict[int, list[VersionRecord]] = defaultdict(list)
@@ -323,8 +365,19 @@ class BudgetRepository(Repository[BudgetRow]):
         return out
 
     # --- imports ---------------------------------------------------------------------------
-    async def add_import(self, **values: Any) -> int:
-        row = BudgetImportRow(**values)
+    async def add_import(self, new: NewImport) -> int:
+        row = BudgetImportRow(
+            year=new.year,
+            filename=new.filename,
+            options=dict(new.options),
+            counts=dict(new.counts),
+            object_key=new.object_key,
+            sha256=new.sha256,
+            size_bytes=new.size_bytes,
+            uploaded_by_id=new.uploaded_by_id,
+            uploaded_by=new.uploaded_by,
+            uploaded_at=new.uploaded_at,
+        )
         self.session.add(row)
         await self.session.flush()
         return row.id

@@ -8,6 +8,8 @@ from sqlalchemy import delete, insert, select, update
 
 from adapters.clock import utc_now
 from adapters.db.models import (
+    BudgetRow,
+    NodeRow,
     ScheduleMonthRow,
     ScheduleRow,
     UserRow,
@@ -15,9 +17,10 @@ from adapters.db.models import (
 )
 from adapters.db.repository import Repository
 from domain.errors import Conflict, ErrorDetail
-from domain.schedules.machine import ScheduleStatus
+from domain.identity.roles import Role
+from domain.schedules.machine import Action, ScheduleStatus
 from domain.schedules.months import MonthAmount
-from domain.schedules.records import ScheduleState
+from domain.schedules.records import ScheduleMove, ScheduleState
 
 
 def _stale(current: int, given: int) -> Conflict:
@@ -89,10 +92,17 @@ class ScheduleRepository(Repository[ScheduleRow]):
         )
         return version
 
-    async def move(
-        self, budget_id: int, expected: int, status: ScheduleStatus, **fields: Any
-    ) -> int:
-        return await self._swap(budget_id, expected, {"status": status.value, **fields})
+    async def move(self, budget_id: int, expected: int, move: ScheduleMove) -> int:
+        values: dict[str, Any] = {"status": move.status.value}
+        if move.action is Action.SUBMIT:
+            values |= {"submitted_by_id": move.by_id, "submitted_at": move.at, "reason": None}
+        elif move.action is Action.REQUEST_RESCHEDULE:
+            values |= {"reschedule_requested_by_id": move.by_id, "reason": move.reason}
+        else:
+            values |= {"decided_by_id": move.by_id, "decided_at": move.at}
+            if move.action is Action.REJECT:
+                values["reason"] = move.reason
+        return await self._swap(budget_id, expected, values)
 
     async def statuses(self, budget_ids: Iterable[int]) -> dict[int, ScheduleStatus]:
         wanted = list(set(budget_ids))
@@ -123,13 +133,25 @@ class ScheduleRepository(Repository[ScheduleRow]):
         ]
 
     # --- who decides / notifications -------------------------------------------------------
-    async def users_mapped_to(self, node_id: int, role: str) -> list[int]:
-        rows = await self.session.scalars(
+    async def deciders(self, budget_id: int) -> list[int]:
+        leaf = await self.session.scalar(
+            select(NodeRow.path)
+            .join(BudgetRow, BudgetRow.node_id == NodeRow.id)
+            .where(BudgetRow.id == budget_id)
+        )
+        above = [int(p) for p in (leaf or "").strip("/").split("/")[:-1] if p]
+        owners = await self.session.scalars(
             select(UserRow.id)
             .join(UserScopeRow, UserScopeRow.user_id == UserRow.id)
-            .where(UserScopeRow.node_id == node_id, UserRow.role == role, UserRow.is_active)
+            .where(
+                UserScopeRow.node_id.in_(above),
+                UserRow.role == Role.PORTFOLIO_OWNER.value,
+                UserRow.is_active,
+            )
+            .order_by(UserRow.id)
         )
-        return list(rows.all())
+        found = list(dict.fromkeys(owners.all()))
+        return found or await self.users_with_role(Role.FINANCIAL_ADMIN.value)
 
     async def users_with_role(self, role: str) -> list[int]:
         rows = await self.session.scalars(

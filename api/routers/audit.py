@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from adapters.db.audit import AuditFilter
 from api.deps import RequirePermission, UoW
 from api.params import IdFilter, Offset
 from api.schemas.audit import AuditEventRead
 from api.schemas.common import PROBLEM_RESPONSES, Page
+from domain.audit import AuditFilter
 from domain.identity.roles import Permission
 from domain.identity.users import User
 
@@ -44,5 +44,5 @@ async def list_audit_events(
         limit=limit,
         offset=offset,
     )
-    items = [AuditEventRead(**vars(r)) for r in records]
+    items = [AuditEventRead.model_validate(r, from_attributes=True) for r in records]
     return Page[AuditEventRead](items=items, total=total, limit=limit, offset=offset)

@@ -3,7 +3,6 @@ and users' financial scope."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -32,7 +31,7 @@ from api.schemas.common import PROBLEM_RESPONSES
 from api.uploads import read_upload
 from domain.budgets import service
 from domain.budgets.filename import LoadOptionOverrides, safe_filename
-from domain.budgets.model import BudgetVersion, HierarchyLabels
+from domain.budgets.model import HierarchyLabels
 from domain.budgets.rollup import HierarchyNode, RollupNode, build_rollup_tree
 from domain.errors import ErrorDetail, NotFound, RuleViolation
 from domain.identity.roles import Permission
@@ -57,9 +56,7 @@ async def list_years(_user: CurrentUser, uow: UoW) -> list[YearRead]:
 @router.post("/years", response_model=YearRead, status_code=201)
 async def define_year(body: YearCreate, user: Manager, uow: UoW) -> YearRead:
     """Define the organisational naming of a year: its four level labels, top first."""
-    labels = await service.define_year(
-        uow.budgets, uow.audit, actor_of(user), year=body.year, labels=body.labels
-    )
+    labels = await service.define_year(uow, actor_of(user), year=body.year, labels=body.labels)
     return YearRead(year=body.year, labels=list(labels.as_tuple()))
 
 
@@ -103,20 +100,17 @@ async def import_chart_of_accounts(
         version=version,
     )
     result = await service.import_chart(
-        uow.budgets,
+        uow,
+        container.clock,
         container.objects,
-        uow.audit,
         actor_of(user),
-        filename=file.filename or "upload.csv",
-        data=data,
-        overrides=overrides,
-        now=container.clock.now(),
+        service.ChartUpload(file.filename or "upload.csv", data, overrides),
     )
     return ImportResultRead(
         id=result.import_id,
         year=result.options.effective_year,
         labels=list(result.labels.as_tuple()),
-        options=service._options_view(result.options),
+        options=service.options_view(result.options),
         **result.counts,
     )
 
@@ -141,7 +135,7 @@ async def download_budget_import_file(
     record = await uow.budgets.get_import(import_id)
     if record is None:
         raise NotFound("import not found")
-    data = await asyncio.to_thread(container.objects.get, record.object_key)
+    data = await container.objects.get(record.object_key)
     safe = safe_filename(record.filename)
     return Response(
         data,
@@ -162,14 +156,15 @@ async def create_budget(
 ) -> BudgetDetail:
     """Add a line item: a product budget under its four names (missing nodes are created)."""
     budget_id = await service.add_line_item(
-        uow.budgets,
-        uow.audit,
+        uow,
         actor_of(user),
-        year=body.year,
-        path=body.path,
-        annual_amount=body.annual_amount,
-        start_date=body.start_date,
-        attributes=body.attributes,
+        service.LineItem(
+            year=body.year,
+            path=body.path,
+            annual_amount=body.annual_amount,
+            start_date=body.start_date,
+            attributes=body.attributes,
+        ),
     )
     return await _detail(uow, scope, budget_id)
 
@@ -221,20 +216,11 @@ async def update_budget(
 ) -> BudgetDetail:
     """Change the annual amount from the 1st of a month: a new version; earlier months keep
     the amount they had."""
-    record = await uow.budgets.get_budget(scope, budget_id)
-    if record is None:
-        raise NotFound("budget not found")
     await service.change_amount(
-        uow.budgets,
-        uow.audit,
+        uow,
         actor_of(user),
+        scope,
         budget_id=budget_id,
-        year=record.year,
-        start_date=record.start_date,
-        current_amount=record.annual_amount,
-        versions=[
-            BudgetVersion(v.annual_amount, v.effective_from, v.created_at) for v in record.versions
-        ],
         annual_amount=body.annual_amount,
         effective_from=body.effective_from,
     )
@@ -299,12 +285,7 @@ async def get_user_scope(user_id: Id, _admin: Admin, uow: UoW) -> ScopeRead:
 async def set_user_scope(user_id: Id, body: ScopeUpdate, admin: Admin, uow: UoW) -> ScopeRead:
     """Map an owner to one or more nodes at the level of their role; several nodes only when
     they share one parent. An empty list removes the mapping."""
-    user = await uow.users.get(user_id)
-    if user is None:
-        raise NotFound("user not found")
-    await service.set_user_scope(
-        uow.budgets, uow.audit, actor_of(admin), user=user, node_ids=body.node_ids
-    )
+    await service.set_user_scope(uow, actor_of(admin), user_id=user_id, node_ids=body.node_ids)
     return await _scope_read(uow, user_id)
 
 

@@ -3,13 +3,11 @@ notifications."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from adapters.db.uow import UnitOfWork
-from api.deps import AppClock, CurrentUser, ScopeFilter, UoW, actor_of
+from api.deps import AppClock, CurrentUser, ScopeFilter, UoW
 from api.params import MAX_ID, Id
 from api.routers.spend_cards import spend_card_tasks
 from api.schemas.common import PROBLEM_RESPONSES
@@ -24,16 +22,9 @@ from api.schemas.schedules import (
     SpreadWrite,
     TaskRead,
 )
-from domain.budgets.records import BudgetRecord
 from domain.errors import ErrorDetail, NotFound, RuleViolation
-from domain.identity.roles import Permission, Role, can
-from domain.identity.users import User
 from domain.schedules import service
-from domain.schedules.machine import Action, ScheduleStatus, Who
-from domain.schedules.months import schedule_months, spread, workload_estimates
-from domain.schedules.records import ScheduleState
-from domain.schedules.tasks import task_for
-from domain.scope import ResolvedScope
+from domain.schedules.machine import Action
 
 router = APIRouter(prefix="/api/v1", tags=["schedules"], responses=PROBLEM_RESPONSES)
 
@@ -71,51 +62,15 @@ def _version(body_version: int | None, if_match: str | None) -> int:
     return body_version
 
 
-def _who(user: User) -> Who:
-    return Who(
-        user_id=user.id,
-        # Financial Admins and Vendor Managers may act for an owner; the Admin may not
-        # (docs/decisions.md: owners' own actions stay with owners).
-        owner_side=can(user.role, Permission.EDIT_SCHEDULES)
-        or (can(user.role, Permission.MANAGE_BUDGETS) and user.role is not Role.ADMIN),
-        decider_side=can(user.role, Permission.DECIDE_SCHEDULES),
-    )
-
-
-async def _budget(uow: UnitOfWork, scope: ResolvedScope, budget_id: int) -> BudgetRecord:
-    budget = await uow.budgets.get_budget(scope, budget_id)
-    if budget is None:
-        raise NotFound("budget not found")
-    return budget
-
-
-async def _read(uow: UnitOfWork, budget: BudgetRecord, scope: ResolvedScope) -> ScheduleRead:
-    state = await uow.schedules.get(budget.id)
-    months = schedule_months(budget.start_date)
-    workloads = await uow.allocation.workloads(scope, budget_id=budget.id)
-    estimates = workload_estimates(
-        months,
-        [
-            (w.launch_month.isoformat()[:7], w.end_month.isoformat()[:7], w.monthly_estimate)
-            for w in workloads
-        ],
-    )
-    closed = await uow.budgets.closed_periods()
+def _read(view: service.ScheduleView) -> ScheduleRead:
+    state = view.state
     return ScheduleRead(
-        budget_id=budget.id,
+        budget_id=view.budget.id,
         status=state.status,
         version=state.version,
-        annual_amount=budget.annual_amount,
-        scheduled_total=sum(state.months.values(), Decimal("0")),
-        months=[
-            ScheduleMonthRead(
-                month=m,
-                amount=state.months.get(m),
-                workload_estimate=estimates[m],
-                closed=m in closed,
-            )
-            for m in months
-        ],
+        annual_amount=view.budget.annual_amount,
+        scheduled_total=view.scheduled_total,
+        months=[ScheduleMonthRead.model_validate(m, from_attributes=True) for m in view.months],
         reason=state.reason,
         submitted_by_id=state.submitted_by_id,
         reschedule_requested_by_id=state.reschedule_requested_by_id,
@@ -124,15 +79,18 @@ async def _read(uow: UnitOfWork, budget: BudgetRecord, scope: ResolvedScope) -> 
     )
 
 
+def _tagged(view: service.ScheduleView, response: Response) -> ScheduleRead:
+    response.headers["ETag"] = etag(view.state.version)
+    return _read(view)
+
+
 @router.get("/budgets/{budget_id}/schedule", response_model=ScheduleRead)
 async def get_schedule(
     budget_id: Id, _user: CurrentUser, uow: UoW, scope: ScopeFilter, response: Response
 ) -> ScheduleRead:
     """The budget's months from its start to year end, each with its amount and the cumulative
     estimate of the workloads active in it; the status and version (also as ETag)."""
-    read = await _read(uow, await _budget(uow, scope, budget_id), scope)
-    response.headers["ETag"] = etag(read.version)
-    return read
+    return _tagged(await service.read_schedule(uow, scope, budget_id=budget_id), response)
 
 
 @router.put("/budgets/{budget_id}/schedule", response_model=ScheduleRead)
@@ -147,22 +105,15 @@ async def save_schedule(
 ) -> ScheduleRead:
     """Save a draft: exactly the open months, amounts ≥ 0 with 2 decimals, summing to the
     annual amount in force. A stale version answers 409."""
-    budget = await _budget(uow, scope, budget_id)
-    await service.save_draft(
-        uow.schedules,
-        uow.audit,
-        actor_of(user),
-        _who(user),
-        state=await uow.schedules.get(budget_id),
+    view = await service.save_draft(
+        uow,
+        user,
+        scope,
+        budget_id=budget_id,
         given=[(m.month, m.amount) for m in body.months],
         version=_version(body.version, if_match),
-        months=schedule_months(budget.start_date),
-        closed_periods=await uow.budgets.closed_periods(),
-        annual_amount=budget.annual_amount,
     )
-    read = await _read(uow, budget, scope)
-    response.headers["ETag"] = etag(read.version)
-    return read
+    return _tagged(view, response)
 
 
 @router.post("/budgets/{budget_id}/schedule/spread", response_model=SpreadRead)
@@ -171,27 +122,13 @@ async def spread_schedule(
 ) -> SpreadRead:
     """A prefill (not saved): the annual amount spread evenly or following the workload
     estimates; remainder cents on the last month; closed months keep their amounts."""
-    budget = await _budget(uow, scope, budget_id)
-    read = await _read(uow, budget, scope)
-    locked = {m.month: m.amount or Decimal("0") for m in read.months if m.closed}
-    weights = (
-        {m.month: m.workload_estimate for m in read.months} if body.method == "estimates" else None
-    )
-    amounts = spread(
-        [m.month for m in read.months],
-        amount=budget.annual_amount - sum(locked.values(), Decimal("0")),
-        weights=weights,
-        locked=set(locked),
+    amounts = await service.spread_schedule(
+        uow, scope, budget_id=budget_id, by_estimates=body.method == "estimates"
     )
     return SpreadRead(
         method=body.method,
         months=[ScheduleMonthWrite(month=m, amount=f"{a:.2f}") for m, a in amounts.items()],
     )
-
-
-async def _deciders(uow: UnitOfWork, budget: BudgetRecord) -> list[int]:
-    above = await uow.schedules.users_mapped_to(budget.node_ids[2], Role.PORTFOLIO_OWNER.value)
-    return above or await uow.schedules.users_with_role(Role.FINANCIAL_ADMIN.value)
 
 
 @router.post("/budgets/{budget_id}/schedule/{action}", response_model=ScheduleRead)
@@ -209,26 +146,17 @@ async def act_on_schedule(
     """Move the schedule: `submit`, `approve`, `reject` (reason), `request-reschedule`
     (reason), `grant-reschedule`, `decline-reschedule`. An illegal move answers 409 with the
     current state; a stale version 409; deciding on your own request 403."""
-    budget = await _budget(uow, scope, budget_id)
-    await service.act(
-        uow.schedules,
-        uow.audit,
-        uow.notifications,
-        actor_of(user),
-        _who(user),
-        state=await uow.schedules.get(budget_id),
-        action=action,
-        version=_version(body.version, if_match),
-        reason=body.reason,
-        now=clock.now(),
-        annual_amount=budget.annual_amount,
-        deciders=await _deciders(uow, budget),
-        link=f"/budgets/{budget_id}",
-        label=" › ".join(budget.path),
+    view = await service.act(
+        uow,
+        clock,
+        user,
+        scope,
+        budget_id=budget_id,
+        request=service.ScheduleRequest(
+            action=action, version=_version(body.version, if_match), reason=body.reason
+        ),
     )
-    read = await _read(uow, budget, scope)
-    response.headers["ETag"] = etag(read.version)
-    return read
+    return _tagged(view, response)
 
 
 @router.get("/tasks", response_model=list[TaskRead])
@@ -238,43 +166,19 @@ async def list_tasks(
     """The decisions waiting on the caller: schedules to approve or reject, reschedule
     requests to grant or decline, (for Product Owners) rejected schedules to fix, and the
     spend cards waiting on them."""
-    who = _who(user)
-    wanted: list[ScheduleStatus] = []
-    if who.decider_side:
-        wanted += [ScheduleStatus.PENDING, ScheduleStatus.RESCHEDULE_REQUESTED]
-    if can(user.role, Permission.EDIT_SCHEDULES):
-        wanted += [ScheduleStatus.REJECTED, ScheduleStatus.DRAFT]
-    states = await uow.schedules.in_states(wanted)
-    budgets = {
-        b.id: b
-        for b in await uow.budgets.list_budgets(scope)
-        if b.id in {s.budget_id for s in states}
-    }
-    tasks: list[TaskRead] = []
-    for state in sorted(states, key=lambda s: s.budget_id):
-        budget = budgets.get(state.budget_id)
-        if budget is None:
-            continue
-        tasks += _task(state, budget, who)
-    return tasks + await spend_card_tasks(uow, clock, user, scope)
-
-
-def _task(state: ScheduleState, budget: BudgetRecord, who: Who) -> list[TaskRead]:
-    task = task_for(state, who, " › ".join(budget.path))
-    if task is None:
-        return []
     return [
         TaskRead(
-            kind=task.kind,
-            title=task.title,
-            budget_id=budget.id,
-            status=state.status,
-            version=state.version,
-            link=f"/budgets/{budget.id}",
-            reason=state.reason,
-            actions=[a.value for a in task.actions],
+            kind=t.task.kind,
+            title=t.task.title,
+            budget_id=t.budget.id,
+            status=t.state.status,
+            version=t.state.version,
+            link=f"/budgets/{t.budget.id}",
+            reason=t.state.reason,
+            actions=[a.value for a in t.task.actions],
         )
-    ]
+        for t in await service.tasks_of(uow, user, scope)
+    ] + await spend_card_tasks(uow, clock, user, scope)
 
 
 @router.get("/notifications", response_model=list[NotificationRead])
@@ -283,7 +187,7 @@ async def list_notifications(
 ) -> list[NotificationRead]:
     """The caller's in-app notifications, newest first."""
     found = await uow.notifications.notifications(user.id, unread_only=unread)
-    return [NotificationRead(**vars(n)) for n in found]
+    return [NotificationRead.model_validate(n, from_attributes=True) for n in found]
 
 
 @router.post("/notifications/{notification_id}/read", status_code=204)

@@ -11,7 +11,6 @@ from api.params import Id, Offset
 from api.schemas.common import PROBLEM_RESPONSES, Page
 from api.schemas.users import UserCreate, UserImportResult, UserRead, UserUpdate
 from api.uploads import read_upload
-from domain.budgets import service as budgets_service
 from domain.errors import NotFound
 from domain.identity import users as service
 from domain.identity.roles import Permission, Role
@@ -29,9 +28,8 @@ async def create_user(
     """Onboard one user. E-mails are unique compared case-insensitively; `+` addresses are
     distinct users."""
     user = await service.create_user(
-        uow.users,
+        uow,
         container.hasher,
-        uow.audit,
         actor_of(admin),
         email=body.email,
         name=body.name,
@@ -70,9 +68,7 @@ async def import_users(
     """Onboard many users from a CSV file, all or nothing: any bad row rejects the file and
     every error is listed with its row."""
     data = await read_upload(file, container.settings.upload_limit_mb)
-    created = await service.import_users(
-        uow.users, container.hasher, uow.audit, actor_of(admin), data
-    )
+    created = await service.import_users(uow, container.hasher, actor_of(admin), data)
     return UserImportResult(created=len(created), users=[UserRead.of(u) for u in created])
 
 
@@ -94,19 +90,16 @@ async def update_user(
     user's sessions. A role change keeps the financial scope only when it fits the new role;
     otherwise send the new one as `node_ids`."""
     user = await service.update_user(
-        uow.users,
+        uow,
         container.hasher,
-        uow.audit,
         actor_of(admin),
         user_id,
         service.UserChanges(
-            name=body.name, role=body.role, is_active=body.is_active, password=body.password
+            name=body.name,
+            role=body.role,
+            is_active=body.is_active,
+            password=body.password,
+            node_ids=body.node_ids,
         ),
     )
-    if body.node_ids is not None:
-        await budgets_service.set_user_scope(
-            uow.budgets, uow.audit, actor_of(admin), user=user, node_ids=body.node_ids
-        )
-    elif body.role is not None:
-        await budgets_service.check_scope_fits_role(uow.budgets, user=user)
     return UserRead.of(user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -62,5 +63,52 @@ class ImportRecord:
     object_key: str
     sha256: str
     size_bytes: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True)
+class NewBudget:
+    """A product budget to create under an existing product node (active, not retired)."""
+
+    node_id: int
+    start_date: date
+    attributes: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """An annual amount in force from `effective_from` (from a load when `import_id` is set)."""
+
+    budget_id: int
+    annual_amount: Decimal
+    effective_from: date
+    created_by: str
+    import_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """What changes on one budget row. `attributes` None leaves them as they are; a `status`
+    is written together with its `retired_from` (None when active again)."""
+
+    budget_id: int
+    attributes: Mapping[str, str] | None = None
+    status: BudgetStatus | None = None
+    retired_from: date | None = None
+
+
+@dataclass(frozen=True)
+class NewImport:
+    """One chart-of-accounts load as recorded: options, counts and where the raw file is."""
+
+    year: int
+    filename: str
+    options: Mapping[str, object]
+    counts: Mapping[str, int]
+    object_key: str
+    sha256: str
+    size_bytes: int
+    uploaded_by_id: int | None
     uploaded_by: str
     uploaded_at: datetime

@@ -1,7 +1,7 @@
 """Budget use cases: load a chart of accounts, define a year's naming, add a line item,
 change an amount (a new version), map a user's financial scope.
 
-Each function takes its ports and raises domain errors; the edge commits. Nothing here
+Each use case takes the unit of work and raises domain errors; the edge commits. Nothing here
 writes before every check has passed, so a refused request changes nothing.
 """
 
@@ -13,7 +13,7 @@ import hashlib
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,16 +26,30 @@ from domain.budgets.filename import (
     safe_filename,
 )
 from domain.budgets.loading import LoadPlan, plan_load
-from domain.budgets.model import PRODUCT_LEVEL, BudgetVersion, HierarchyLabels, ProductPath
+from domain.budgets.model import (
+    PRODUCT_LEVEL,
+    BudgetStatus,
+    BudgetVersion,
+    HierarchyLabels,
+    ProductPath,
+)
 from domain.budgets.money import AmountError, parse_amount
-from domain.budgets.records import NewNode, NodeRecord
+from domain.budgets.records import (
+    BudgetChange,
+    NewBudget,
+    NewImport,
+    NewNode,
+    NewVersion,
+    NodeRecord,
+)
 from domain.budgets.scope import NodeRef, validate_scope
 from domain.budgets.text import TextError, clean_name, name_key
 from domain.budgets.versions import effective_date_errors
-from domain.errors import Conflict, ErrorDetail, RuleViolation
+from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
 from domain.identity.roles import ROLE_LEVEL
 from domain.identity.users import User
-from domain.ports import AuditLog, BudgetStore, ObjectStore
+from domain.ports import BudgetStore, Clock, ObjectStore, UnitOfWork
+from domain.scope import ResolvedScope
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,27 @@ class ImportResult:
     object_location: str
 
 
-def _options_view(options: LoadOptions) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ChartUpload:
+    """An uploaded chart-of-accounts file and the load options given with it."""
+
+    filename: str
+    data: bytes
+    overrides: LoadOptionOverrides
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """The dashboard's "Add line item": a product budget under four names."""
+
+    year: int
+    path: Sequence[str]
+    annual_amount: str
+    start_date: date | None
+    attributes: Mapping[str, str]
+
+
+def options_view(options: LoadOptions) -> dict[str, Any]:
     return {
         "customer": options.customer,
         "effective_year": options.effective_year,
@@ -58,13 +92,27 @@ def _options_view(options: LoadOptions) -> dict[str, Any]:
     }
 
 
-async def _ensure_nodes(
-    store: BudgetStore, year: int, paths: Sequence[ProductPath]
-) -> dict[tuple[str, ...], NodeRecord]:
-    """Find or create every node on `paths`, level by level, in bulk. Keyed by the
-    casefolded path prefix."""
-    by_key: dict[tuple[str, ...], NodeRecord] = {}
-    existing = await store.nodes(year)
+def _wanted_at(
+    level: int,
+    keyed: Sequence[tuple[tuple[str, ...], ProductPath]],
+    by_key: Mapping[tuple[str, ...], NodeRecord],
+) -> dict[tuple[str, ...], NewNode]:
+    wanted: dict[tuple[str, ...], NewNode] = {}
+    for keys, path in keyed:
+        key = keys[:level]
+        if key in by_key or key in wanted:
+            continue
+        parent = by_key[key[:-1]] if level > 1 else None
+        wanted[key] = NewNode(
+            level=level,
+            parent_id=parent.id if parent else None,
+            parent_path=parent.path if parent else "/",
+            name=path[level - 1],
+        )
+    return wanted
+
+
+def _existing_keys(existing: Sequence[NodeRecord]) -> dict[tuple[str, ...], NodeRecord]:
     ids = {n.id: n for n in existing}
 
     def key_of(node: NodeRecord) -> tuple[str, ...]:
@@ -75,25 +123,82 @@ async def _ensure_nodes(
             current = ids.get(current.parent_id) if current.parent_id else None
         return tuple(reversed(chain))
 
-    for node in existing:
-        by_key[key_of(node)] = node
+    return {key_of(node): node for node in existing}
+
+
+def _keyed(paths: Sequence[ProductPath]) -> list[tuple[tuple[str, ...], ProductPath]]:
+    return [(tuple(name_key(n) for n in path), path) for path in paths]
+
+
+async def _ensure_nodes(
+    store: BudgetStore, year: int, paths: Sequence[ProductPath]
+) -> dict[tuple[str, ...], NodeRecord]:
+    """Find or create every node on `paths`, level by level, in bulk. Keyed by the
+    casefolded path prefix. The per-row work of a large chart runs in a worker thread, so
+    the event loop keeps answering other requests."""
+    by_key = await asyncio.to_thread(_existing_keys, await store.nodes(year))
+    keyed = await asyncio.to_thread(_keyed, paths)
     for level in range(1, PRODUCT_LEVEL + 1):
-        wanted: dict[tuple[str, ...], NewNode] = {}
-        for path in paths:
-            key = tuple(name_key(n) for n in path[:level])
-            if key in by_key or key in wanted:
-                continue
-            parent = by_key[key[:-1]] if level > 1 else None
-            wanted[key] = NewNode(
-                level=level,
-                parent_id=parent.id if parent else None,
-                parent_path=parent.path if parent else "/",
-                name=path[level - 1],
-            )
+        wanted = await asyncio.to_thread(_wanted_at, level, keyed, by_key)
         created = await store.create_nodes(year, list(wanted.values()))
-        for key, node in zip(wanted, created, strict=True):
-            by_key[key] = node
+        by_key.update(zip(wanted, created, strict=True))
     return by_key
+
+
+def _new_budgets(plan: LoadPlan, nodes: Mapping[tuple[str, ...], NodeRecord]) -> list[NewBudget]:
+    return [
+        NewBudget(
+            node_id=nodes[tuple(name_key(n) for n in c.path)].id,
+            start_date=c.start_date,
+            attributes=dict(c.attributes),
+        )
+        for c in plan.creates
+    ]
+
+
+def _plan_writes(
+    plan: LoadPlan, budget_ids: Sequence[int], created_by: str, import_id: int | None
+) -> tuple[list[NewVersion], list[BudgetChange]]:
+    versions = [
+        NewVersion(budget_id, c.annual_amount, c.start_date, created_by, import_id)
+        for c, budget_id in zip(plan.creates, budget_ids, strict=True)
+    ]
+    versions += [
+        NewVersion(
+            u.budget_id,
+            u.new_version.annual_amount,
+            u.new_version.effective_from,
+            created_by,
+            import_id,
+        )
+        for u in plan.updates
+    ]
+    changes = [
+        BudgetChange(a.budget_id, attributes=dict(a.attributes)) for a in plan.attribute_updates
+    ]
+    for back in plan.reactivations:
+        changes.append(
+            BudgetChange(
+                back.budget_id,
+                attributes=dict(back.attributes),
+                status=BudgetStatus.ACTIVE,
+                retired_from=None,
+            )
+        )
+        versions.append(
+            NewVersion(
+                back.budget_id,
+                back.new_version.annual_amount,
+                back.new_version.effective_from,
+                created_by,
+                import_id,
+            )
+        )
+    changes += [
+        BudgetChange(g.budget_id, status=BudgetStatus.RETIRED, retired_from=g.effective_date)
+        for g in plan.retirements
+    ]
+    return versions, changes
 
 
 async def apply_plan(
@@ -103,120 +208,68 @@ async def apply_plan(
     await store.save_labels(year, plan.labels)
     nodes = await _ensure_nodes(store, year, [c.path for c in plan.creates])
     budget_ids = await store.create_budgets(
-        year,
-        [
-            {
-                "node_id": nodes[tuple(name_key(n) for n in c.path)].id,
-                "start_date": c.start_date,
-                "attributes": dict(c.attributes),
-            }
-            for c in plan.creates
-        ],
+        year, await asyncio.to_thread(_new_budgets, plan, nodes)
     )
-    versions: list[dict[str, Any]] = [
-        {
-            "budget_id": budget_id,
-            "annual_amount": c.annual_amount,
-            "effective_from": c.start_date,
-            "import_id": import_id,
-            "created_by": actor.email,
-        }
-        for c, budget_id in zip(plan.creates, budget_ids, strict=True)
-    ]
-    for change in plan.updates:
-        versions.append(
-            {
-                "budget_id": change.budget_id,
-                "annual_amount": change.new_version.annual_amount,
-                "effective_from": change.new_version.effective_from,
-                "import_id": import_id,
-                "created_by": actor.email,
-            }
-        )
-    changes: list[dict[str, Any]] = [
-        {"id": a.budget_id, "attributes": dict(a.attributes)} for a in plan.attribute_updates
-    ]
-    for back in plan.reactivations:
-        changes.append(
-            {
-                "id": back.budget_id,
-                "status": "active",
-                "retired_from": None,
-                "attributes": dict(back.attributes),
-            }
-        )
-        versions.append(
-            {
-                "budget_id": back.budget_id,
-                "annual_amount": back.new_version.annual_amount,
-                "effective_from": back.new_version.effective_from,
-                "import_id": import_id,
-                "created_by": actor.email,
-            }
-        )
-    for gone in plan.retirements:
-        changes.append(
-            {"id": gone.budget_id, "status": "retired", "retired_from": gone.effective_date}
-        )
+    versions, changes = await asyncio.to_thread(
+        _plan_writes, plan, budget_ids, actor.email, import_id
+    )
     await store.add_versions(versions)
     await store.set_budgets(changes)
 
 
 async def import_chart(
-    store: BudgetStore,
-    objects: ObjectStore,
-    audit: AuditLog,
-    actor: Actor,
-    *,
-    filename: str,
-    data: bytes,
-    overrides: LoadOptionOverrides,
-    now: datetime,
+    uow: UnitOfWork, clock: Clock, objects: ObjectStore, actor: Actor, upload: ChartUpload
 ) -> ImportResult:
     """Load a chart-of-accounts file, all or nothing."""
+    store = uow.budgets
     errors: list[ErrorDetail] = []
     options: LoadOptions | None = None
     chart: ChartOfAccounts | None = None
     try:
-        options = resolve_load_options(filename, overrides)
+        options = resolve_load_options(upload.filename, upload.overrides)
     except RuleViolation as exc:
         errors.extend(exc.errors)
     try:
         # Parsing, planning and hashing a large file take seconds of CPU: off the event loop,
         # so other requests keep being answered meanwhile.
-        chart = await asyncio.to_thread(parse_chart_of_accounts, data)
+        chart = await asyncio.to_thread(parse_chart_of_accounts, upload.data)
     except RuleViolation as exc:
         errors.extend(exc.errors)
     if errors or options is None or chart is None:
         raise RuleViolation(f"the file cannot be loaded: {len(errors)} error(s)", errors)
     year = options.effective_year
+    now = clock.now()
     existing, closed = await store.existing_budgets(year), await store.closed_periods()
     plan = await asyncio.to_thread(plan_load, existing, chart, options, closed)
-    digest = await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
-    key = f"budget-imports/{year}/{now:%Y%m%dT%H%M%S}-{digest[:12]}-{safe_filename(filename)}"
-    location = await asyncio.to_thread(objects.put, key, data, "text/csv")
+    digest = await asyncio.to_thread(lambda: hashlib.sha256(upload.data).hexdigest())
+    key = (
+        f"budget-imports/{year}/{now:%Y%m%dT%H%M%S}-{digest[:12]}-{safe_filename(upload.filename)}"
+    )
+    location = await objects.put(key, upload.data, "text/csv")
     import_id = await store.add_import(
-        year=year,
-        filename=filename,
-        options=_options_view(options),
-        counts=plan.counts,
-        object_key=key,
-        sha256=digest,
-        size_bytes=len(data),
-        uploaded_by_id=actor.user_id,
-        uploaded_by=actor.email,
-        uploaded_at=now,
+        NewImport(
+            year=year,
+            filename=upload.filename,
+            options=options_view(options),
+            counts=plan.counts,
+            object_key=key,
+            sha256=digest,
+            size_bytes=len(upload.data),
+            uploaded_by_id=actor.user_id,
+            uploaded_by=actor.email,
+            uploaded_at=now,
+        )
     )
     await apply_plan(store, plan, actor=actor, import_id=import_id)
-    await audit.record(
+    await uow.audit.record(
         AuditEntry(
             actor,
             "budget_import.create",
             "budget_import",
             str(import_id),
             after={
-                "filename": filename,
-                "options": _options_view(options),
+                "filename": upload.filename,
+                "options": options_view(options),
                 "counts": plan.counts,
                 "sha256": digest,
             },
@@ -226,9 +279,10 @@ async def import_chart(
 
 
 async def define_year(
-    store: BudgetStore, audit: AuditLog, actor: Actor, *, year: int, labels: Sequence[str]
+    uow: UnitOfWork, actor: Actor, *, year: int, labels: Sequence[str]
 ) -> HierarchyLabels:
     """Define (or rename) the organisational naming of a year's four levels."""
+    store = uow.budgets
     errors: list[ErrorDetail] = []
     if not 2000 <= year <= 2100:
         errors.append(ErrorDetail(message="year must be between 2000 and 2100", field="year"))
@@ -248,7 +302,7 @@ async def define_year(
     old = await store.labels(year)
     if old != new:
         await store.save_labels(year, new)
-        await audit.record(
+        await uow.audit.record(
             AuditEntry(
                 actor,
                 "year.labels",
@@ -261,18 +315,10 @@ async def define_year(
     return new
 
 
-async def add_line_item(
-    store: BudgetStore,
-    audit: AuditLog,
-    actor: Actor,
-    *,
-    year: int,
-    path: Sequence[str],
-    annual_amount: str,
-    start_date: date | None,
-    attributes: Mapping[str, str],
-) -> int:
+async def add_line_item(uow: UnitOfWork, actor: Actor, item: LineItem) -> int:
     """Add one product budget (creating missing nodes): the dashboard's "Add line item"."""
+    store = uow.budgets
+    year, start_date = item.year, item.start_date
     labels = await store.labels(year)
     if labels is None:
         raise RuleViolation(
@@ -281,7 +327,7 @@ async def add_line_item(
         )
     start = start_date or date(year, 1, 1)
     # Reuse the chart rules: the same parser and planner validate one line item.
-    line = _one_line_chart(labels, path, annual_amount, attributes)
+    line = _one_line_chart(labels, item.path, item.annual_amount, item.attributes)
     options = LoadOptions(
         customer="dashboard",
         effective_year=year,
@@ -305,7 +351,7 @@ async def add_line_item(
         if tuple(name_key(n) for n in b.path) not in keys
     ]
     budget_id = created[0].id
-    await audit.record(
+    await uow.audit.record(
         AuditEntry(
             actor,
             "budget.create",
@@ -362,20 +408,20 @@ def _one_line_chart(
 
 
 async def change_amount(
-    store: BudgetStore,
-    audit: AuditLog,
+    uow: UnitOfWork,
     actor: Actor,
+    scope: ResolvedScope,
     *,
     budget_id: int,
-    year: int,
-    start_date: date,
-    current_amount: Decimal,
-    versions: Sequence[BudgetVersion],
     annual_amount: str,
     effective_from: date,
 ) -> None:
     """A new version of a budget's annual amount from the 1st of a month; earlier months
     keep the amount they had."""
+    store = uow.budgets
+    record = await store.get_budget(scope, budget_id)
+    if record is None:
+        raise NotFound("budget not found")
     errors: list[ErrorDetail] = []
     amount: Decimal | None = None
     try:
@@ -384,41 +430,44 @@ async def change_amount(
         errors.append(ErrorDetail(message=str(exc), field="annual_amount"))
     errors += effective_date_errors(
         effective_from,
-        year=year,
+        year=record.year,
         closed_periods=await store.closed_periods(),
-        versions=versions,
-        budget_start=start_date,
+        versions=[
+            BudgetVersion(v.annual_amount, v.effective_from, v.created_at) for v in record.versions
+        ],
+        budget_start=record.start_date,
     )
     if errors or amount is None:
         raise RuleViolation("the amount cannot be changed", errors)
-    await store.add_versions(
-        [
-            {
-                "budget_id": budget_id,
-                "annual_amount": amount,
-                "effective_from": effective_from,
-                "import_id": None,
-                "created_by": actor.email,
-            }
-        ]
-    )
-    await audit.record(
+    await store.add_versions([NewVersion(budget_id, amount, effective_from, actor.email)])
+    await uow.audit.record(
         AuditEntry(
             actor,
             "budget.version",
             "budget",
             str(budget_id),
-            before={"annual_amount": str(current_amount)},
+            before={"annual_amount": str(record.annual_amount)},
             after={"annual_amount": str(amount), "effective_from": effective_from.isoformat()},
         )
     )
 
 
 async def set_user_scope(
-    store: BudgetStore, audit: AuditLog, actor: Actor, *, user: User, node_ids: Sequence[int]
+    uow: UnitOfWork, actor: Actor, *, user_id: int, node_ids: Sequence[int]
 ) -> frozenset[int]:
     """Map an owner to nodes at the level of their role that share one parent. An empty list
     removes the mapping (for any role)."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotFound("user not found")
+    return await map_scope(uow, actor, user=user, node_ids=node_ids)
+
+
+async def map_scope(
+    uow: UnitOfWork, actor: Actor, *, user: User, node_ids: Sequence[int]
+) -> frozenset[int]:
+    """`set_user_scope` for a user already loaded (the user service's role change)."""
+    store, audit = uow.budgets, uow.audit
     level = ROLE_LEVEL.get(user.role)
     if level is None and node_ids:
         raise RuleViolation(
@@ -480,10 +529,11 @@ async def _validate_mapping(store: BudgetStore, level: int, nodes: Sequence[Node
     )
 
 
-async def check_scope_fits_role(store: BudgetStore, *, user: User) -> None:
+async def check_scope_fits_role(uow: UnitOfWork, *, user: User) -> None:
     """After a role change: the user's existing mapping must fit the new role, else the change
     is refused (a Business Unit Owner turned Product Owner must not keep a whole business unit
     with a Product Owner's write powers). Send the new mapping with the role change instead."""
+    store = uow.budgets
     mapped = sorted(await store.scope_of(user.id))
     if not mapped:
         return

@@ -15,7 +15,7 @@ from domain.budgets.text import TextError, clean_name
 from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
 from domain.identity.emails import email_key, is_valid_email
 from domain.identity.roles import Role, parse_role
-from domain.ports import AuditLog, PasswordHasher, UserRepository
+from domain.ports import PasswordHasher, UnitOfWork
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -55,6 +55,8 @@ class UserChanges:
     role: str | None = None
     is_active: bool | None = None
     password: str | None = None
+    #: A new financial scope sent with the change (`[]` removes the mapping).
+    node_ids: Sequence[int] | None = None
 
 
 def _check_fields(
@@ -91,9 +93,8 @@ async def _hash(hasher: PasswordHasher, password: str | None) -> str | None:
 
 
 async def create_user(
-    users: UserRepository,
+    uow: UnitOfWork,
     hasher: PasswordHasher,
-    audit: AuditLog,
     actor: Actor,
     *,
     email: str,
@@ -101,6 +102,7 @@ async def create_user(
     role: str,
     password: str | None,
 ) -> User:
+    users = uow.users
     email = email.strip()
     errors, parsed = _check_fields(email, name, role, password)
     if errors or parsed is None:
@@ -114,7 +116,7 @@ async def create_user(
     user = await users.add(
         NewUser(email=email, name=clean_name(name), role=parsed, password_hash=hashed)
     )
-    await audit.record(
+    await uow.audit.record(
         AuditEntry(actor, "user.create", "user", str(user.id), after=user.audit_view())
     )
     return user
@@ -181,13 +183,10 @@ def parse_user_csv(data: bytes) -> list[tuple[int, str, str, str, str | None]]:
 
 
 async def import_users(
-    users: UserRepository,
-    hasher: PasswordHasher,
-    audit: AuditLog,
-    actor: Actor,
-    data: bytes,
+    uow: UnitOfWork, hasher: PasswordHasher, actor: Actor, data: bytes
 ) -> list[User]:
     """All-or-nothing bulk onboarding: every bad row is listed and nobody is created."""
+    users = uow.users
     rows = parse_user_csv(data)
     errors: list[ErrorDetail] = []
     checked: list[tuple[int, str, str, Role, str | None]] = []
@@ -224,7 +223,7 @@ async def import_users(
         user = await users.add(
             NewUser(email=email, name=clean_name(name), role=parsed_role, password_hash=hashed)
         )
-        await audit.record(
+        await uow.audit.record(
             AuditEntry(
                 actor,
                 "user.create",
@@ -239,13 +238,25 @@ async def import_users(
 
 
 async def update_user(
-    users: UserRepository,
-    hasher: PasswordHasher,
-    audit: AuditLog,
-    actor: Actor,
-    user_id: int,
-    changes: UserChanges,
+    uow: UnitOfWork, hasher: PasswordHasher, actor: Actor, user_id: int, changes: UserChanges
 ) -> User:
+    """Rename, change the role, reset the password, (de)activate; with a role change the
+    financial scope must fit the new role, or a new mapping (`node_ids`) comes with it."""
+    # Imported here: the budget service itself builds on `User`.
+    from domain.budgets.service import check_scope_fits_role, map_scope
+
+    saved = await _update(uow, hasher, actor, user_id, changes)
+    if changes.node_ids is not None:
+        await map_scope(uow, actor, user=saved, node_ids=changes.node_ids)
+    elif changes.role is not None:
+        await check_scope_fits_role(uow, user=saved)
+    return saved
+
+
+async def _update(
+    uow: UnitOfWork, hasher: PasswordHasher, actor: Actor, user_id: int, changes: UserChanges
+) -> User:
+    users = uow.users
     user = await users.get(user_id)
     if user is None:
         raise NotFound("user not found")
@@ -301,28 +312,26 @@ async def update_user(
     before, after = user.audit_view(), saved.audit_view()
     if changes.password is not None:
         before["password"], after["password"] = "(unchanged)", "(changed)"
-    await audit.record(
+    await uow.audit.record(
         AuditEntry(actor, "user.update", "user", str(user.id), before=before, after=after)
     )
     return saved
 
 
 async def ensure_admin(
-    users: UserRepository,
+    uow: UnitOfWork,
     hasher: PasswordHasher,
-    audit: AuditLog,
     *,
     email: str,
     password: str,
     name: str = "Administrator",
 ) -> User | None:
     """Create the first Admin at installation; does nothing once any active Admin exists."""
-    if await users.count_active_admins() > 0:
+    if await uow.users.count_active_admins() > 0:
         return None
     return await create_user(
-        users,
+        uow,
         hasher,
-        audit,
         Actor.system("installation"),
         email=email,
         name=name,

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from domain.schedules.machine import ScheduleStatus
+from domain.schedules.machine import Action, ScheduleStatus
 
 
 @dataclass(frozen=True)
@@ -32,3 +32,17 @@ class Notification:
     link: str | None
     created_at: datetime
     read_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ScheduleMove:
+    """A move of the approval flow, as stored: the new status, who made it and when, and the
+    reason given. `action` says which of the schedule's who/when fields it fills: a submission
+    (and clears the reason), a reschedule request, or a decision (a rejection keeps its
+    reason)."""
+
+    action: Action
+    status: ScheduleStatus
+    by_id: int
+    at: datetime
+    reason: str | None = None

@@ -40,7 +40,7 @@ class TestNewYear:
         (record,) = (await client.get("/api/v1/budget-imports", headers=finance)).json()
         assert record["uploaded_by"].startswith("financial_admin-")
         assert record["counts"]["created"] == 4
-        assert container.objects.get(record["object_key"]) == CHART_2025.encode()
+        assert await container.objects.get(record["object_key"]) == CHART_2025.encode()
 
     async def test_reloading_the_same_file_changes_nothing(self, client, finance, loaded):
         r = await client.post("/api/v1/budget-imports", headers=finance, files=chart(CHART_2025))

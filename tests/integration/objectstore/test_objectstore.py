@@ -9,34 +9,34 @@ from domain.errors import NotFound
 
 
 class TestLocalObjectStore:
-    def test_round_trip_and_missing(self, tmp_path):
+    async def test_round_trip_and_missing(self, tmp_path):
         store = LocalObjectStore(tmp_path)
-        location = store.put("budget-imports/2025/a.csv", b"x,y\n", "text/csv")
+        location = await store.put("budget-imports/2025/a.csv", b"x,y\n", "text/csv")
         assert location.endswith("budget-imports/2025/a.csv")
-        assert store.get("budget-imports/2025/a.csv") == b"x,y\n"
+        assert await store.get("budget-imports/2025/a.csv") == b"x,y\n"
         with pytest.raises(NotFound):
-            store.get("budget-imports/2025/b.csv")
+            await store.get("budget-imports/2025/b.csv")
 
     @pytest.mark.parametrize("key", ["../escape.csv", "/etc/passwd", "a/../../b"])
-    def test_keys_cannot_leave_the_folder(self, tmp_path, key):
+    async def test_keys_cannot_leave_the_folder(self, tmp_path, key):
         with pytest.raises(ValueError, match="unsafe"):
-            LocalObjectStore(tmp_path / "root").put(key, b"x", "text/csv")
+            await LocalObjectStore(tmp_path / "root").put(key, b"x", "text/csv")
 
 
 class TestS3ObjectStore:
-    @mock_aws
-    def test_round_trip_under_a_prefix(self):
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket="finops-raw")
-        store = S3ObjectStore("finops-raw", "uploads/", client=client)
-        assert store.put("budget-imports/a.csv", b"data", "text/csv") == (
-            "s3://finops-raw/uploads/budget-imports/a.csv"
-        )
-        assert store.get("budget-imports/a.csv") == b"data"
-        head = client.head_object(Bucket="finops-raw", Key="uploads/budget-imports/a.csv")
-        assert head["ServerSideEncryption"] == "AES256"
-        with pytest.raises(NotFound):
-            store.get("budget-imports/missing.csv")
+    async def test_round_trip_under_a_prefix(self):
+        with mock_aws():
+            client = boto3.client("s3", region_name="us-east-1")
+            client.create_bucket(Bucket="finops-raw")
+            store = S3ObjectStore("finops-raw", "uploads/", client=client)
+            assert await store.put("budget-imports/a.csv", b"data", "text/csv") == (
+                "s3://finops-raw/uploads/budget-imports/a.csv"
+            )
+            assert await store.get("budget-imports/a.csv") == b"data"
+            head = client.head_object(Bucket="finops-raw", Key="uploads/budget-imports/a.csv")
+            assert head["ServerSideEncryption"] == "AES256"
+            with pytest.raises(NotFound):
+                await store.get("budget-imports/missing.csv")
 
     def test_urls_choose_the_store(self, tmp_path):
         assert isinstance(object_store_from_url("", tmp_path), LocalObjectStore)

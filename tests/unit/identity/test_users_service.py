@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -73,6 +74,16 @@ class FakeAudit:
         self.entries.append(entry)
 
 
+class FakeScopes:
+    async def scope_of(self, user_id):  # noqa: ARG002
+        return frozenset()
+
+
+def _uow(ports):
+    users, _hasher, audit = ports
+    return SimpleNamespace(users=users, audit=audit, budgets=FakeScopes())
+
+
 @pytest.fixture
 def ports():
     return FakeUsers(), FakeHasher(), FakeAudit()
@@ -107,9 +118,8 @@ class TestCreate:
     async def test_creates_hashes_and_audits(self, ports):
         users, hasher, audit = ports
         user = await create_user(
-            users,
+            _uow(ports),
             hasher,
-            audit,
             ACTOR,
             email=" ana@corp.com ",
             name="Ana",
@@ -125,7 +135,9 @@ class TestCreate:
 
     async def test_every_field_error_is_reported_at_once(self, ports):
         with pytest.raises(RuleViolation) as caught:
-            await create_user(*ports, ACTOR, email="x", name="", role="king", password="1")
+            await create_user(
+                _uow(ports), ports[1], ACTOR, email="x", name="", role="king", password="1"
+            )
         assert {e.field for e in caught.value.errors} == {"email", "name", "role", "password"}
         assert ports[0].rows == {}
 
@@ -135,7 +147,7 @@ class TestImport:
         # A quoted name spanning two lines is one row; its zero-width space is the error.
         data = 'email,name,role\na@c.com,"multi\nline\u200b",admin\nbad,B,admin\n'.encode()
         with pytest.raises(RuleViolation) as caught:
-            await import_users(*ports, ACTOR, data)
+            await import_users(_uow(ports), ports[1], ACTOR, data)
         assert [(e.row, e.column) for e in caught.value.errors] == [(2, "name"), (3, "email")]
         assert ports[0].rows == {}
 
@@ -143,34 +155,38 @@ class TestImport:
 class TestUpdate:
     async def test_unknown_user(self, ports):
         with pytest.raises(NotFound):
-            await update_user(*ports, ACTOR, 42, UserChanges(name="x"))
+            await update_user(_uow(ports), ports[1], ACTOR, 42, UserChanges(name="x"))
 
     async def test_no_change_writes_no_audit(self, ports):
         users, hasher, audit = ports
         user = await create_user(
-            users, hasher, audit, ACTOR, email="a@c.com", name="A", role="admin", password=None
+            _uow(ports), hasher, ACTOR, email="a@c.com", name="A", role="admin", password=None
         )
-        await update_user(users, hasher, audit, ACTOR, user.id, UserChanges(name="A"))
+        await update_user(_uow(ports), hasher, ACTOR, user.id, UserChanges(name="A"))
         assert len(audit.entries) == 1
 
     async def test_last_admin_stays(self, ports):
         users, hasher, audit = ports
         user = await create_user(
-            users, hasher, audit, ACTOR, email="a@c.com", name="A", role="admin", password=None
+            _uow(ports), hasher, ACTOR, email="a@c.com", name="A", role="admin", password=None
         )
         with pytest.raises(Conflict):
-            await update_user(users, hasher, audit, ACTOR, user.id, UserChanges(is_active=False))
+            await update_user(_uow(ports), hasher, ACTOR, user.id, UserChanges(is_active=False))
         users.rows[2] = replace(user, id=2, email="b@c.com")
         demoted = await update_user(
-            users, hasher, audit, ACTOR, user.id, UserChanges(role="cloud_engineer")
+            _uow(ports), hasher, ACTOR, user.id, UserChanges(role="cloud_engineer")
         )
         assert demoted.role is Role.CLOUD_ENGINEER
 
 
 class TestEnsureAdmin:
     async def test_creates_once(self, ports):
-        first = await ensure_admin(*ports, email="root@c.com", password="long-password")
-        second = await ensure_admin(*ports, email="other@c.com", password="long-password")
+        first = await ensure_admin(
+            _uow(ports), ports[1], email="root@c.com", password="long-password"
+        )
+        second = await ensure_admin(
+            _uow(ports), ports[1], email="other@c.com", password="long-password"
+        )
         assert first is not None
         assert first.role is Role.ADMIN
         assert second is None
