@@ -23,7 +23,7 @@ from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
 from domain.budgets.records import BudgetRecord
 from domain.identity.roles import Role
-from domain.identity.users import User, create_user
+from domain.identity.users import NewUserRequest, User, create_user
 from domain.ports import Clock
 from domain.schedules import service as schedules
 from domain.schedules.machine import Action
@@ -116,10 +116,9 @@ async def load_demo(settings: Settings) -> DemoLogins:
                         uow,
                         container.hasher,
                         actor,
-                        email=email,
-                        name=name,
-                        role=role.value,
-                        password=DEMO_PASSWORD,
+                        NewUserRequest(
+                            email=email, name=name, role=role.value, password=DEMO_PASSWORD
+                        ),
                     )
             if not await uow.budgets.existing_budgets(DEMO_YEAR):
                 await budgets.import_chart(

@@ -40,7 +40,7 @@ from domain.audit import Actor  # noqa: E402
 from domain.budgets import service as budgets_service  # noqa: E402
 from domain.budgets.filename import LoadOptionOverrides  # noqa: E402
 from domain.identity.roles import Role  # noqa: E402
-from domain.identity.users import create_user  # noqa: E402
+from domain.identity.users import NewUserRequest, create_user  # noqa: E402
 
 PG_ADMIN = os.environ.get("FINOPS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 YEAR = 2026
@@ -105,10 +105,12 @@ async def seed(settings: Settings, cur_rows: int, say: Any) -> int:
                     uow,
                     container.hasher,
                     actor,
-                    email=email,
-                    name=email.split("@")[0].title(),
-                    role=role.value,
-                    password=PASSWORD,
+                    NewUserRequest(
+                        email=email,
+                        name=email.split("@")[0].title(),
+                        role=role.value,
+                        password=PASSWORD,
+                    ),
                 )
             await budgets_service.import_chart(
                 uow,
