@@ -16,13 +16,14 @@ from api.container import Container, build_container
 from domain.accounts import service as accounts_service
 from domain.accounts.model import AccountSource, DiscoveredAccount
 from domain.allocation import service as allocation
+from domain.allocation import workload_service
 from domain.allocation.service import current_rules
 from domain.audit import Actor
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
 from domain.budgets.records import BudgetRecord
 from domain.identity.roles import Role
-from domain.identity.users import User, create_user
+from domain.identity.users import NewUserRequest, User, create_user
 from domain.ports import Clock
 from domain.schedules import service as schedules
 from domain.schedules.machine import Action
@@ -115,10 +116,9 @@ async def load_demo(settings: Settings) -> DemoLogins:
                         uow,
                         container.hasher,
                         actor,
-                        email=email,
-                        name=name,
-                        role=role.value,
-                        password=DEMO_PASSWORD,
+                        NewUserRequest(
+                            email=email, name=name, role=role.value, password=DEMO_PASSWORD
+                        ),
                     )
             if not await uow.budgets.existing_budgets(DEMO_YEAR):
                 await budgets.import_chart(
@@ -211,13 +211,13 @@ async def _load_spend(container: Container, actor: Actor) -> None:
         assert admin is not None
         everything = ResolvedScope.everything()
         checkout = budgets["Checkout"]
-        workload = await allocation.create_workload(
+        workload = await workload_service.create_workload(
             uow,
             admin,
             everything,
             budget_id=checkout.id,
             account_id=ids[0],
-            data=allocation.WorkloadInput(
+            data=workload_service.WorkloadInput(
                 "Checkout API",
                 "https://calculator.aws/#/estimate?id=demo-checkout-api",
                 "18000.00",
@@ -225,13 +225,13 @@ async def _load_spend(container: Container, actor: Actor) -> None:
                 None,
             ),
         )
-        await allocation.create_workload(
+        await workload_service.create_workload(
             uow,
             admin,
             everything,
             budget_id=checkout.id,
             account_id=ids[0],
-            data=allocation.WorkloadInput(
+            data=workload_service.WorkloadInput(
                 "Fraud scoring",
                 "https://calculator.aws/#/estimate?id=demo-fraud",
                 "6500.00",
@@ -240,7 +240,7 @@ async def _load_spend(container: Container, actor: Actor) -> None:
             ),
         )
         page = await asyncio.to_thread(container.cur.resources, account_id=ids[0], limit=5)
-        await allocation.claim(
+        await workload_service.claim(
             uow,
             container.clock,
             admin,

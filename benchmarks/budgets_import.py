@@ -21,7 +21,7 @@ from adapters.db.migrate import upgrade
 from api.app import create_app
 from api.container import build_container
 from domain.audit import Actor
-from domain.identity.users import create_user
+from domain.identity.users import NewUserRequest, create_user
 
 
 def chart(rows: int, amount: int = 1000) -> bytes:
@@ -48,10 +48,12 @@ async def run(rows: int) -> dict[str, float | int]:
                 uow,
                 container.hasher,
                 Actor.system(),
-                email="bench@corp.com",
-                name="Bench",
-                role="financial_admin",
-                password="bench-password",
+                NewUserRequest(
+                    email="bench@corp.com",
+                    name="Bench",
+                    role="financial_admin",
+                    password="bench-password",
+                ),
             )
             await uow.commit()
         app = create_app(container=container)

@@ -2,11 +2,11 @@
 
     python benchmarks/spend_read.py [--requests 200] [--cur-rows 200000] [--postgres]
 
-The organisation is the load benchmark's (benchmarks/load.py): 2,000 product budgets, 300
-accounts split onto one or two budgets, 1,000 workloads holding 50,000 claimed resources; the
-CUR is one generated month. It goes into a temporary SQLite database (and, with `--postgres`,
-a PostgreSQL database created on 127.0.0.1:5432 and dropped at the end) and a temporary data
-folder; nothing else is touched.
+The organisation is the load benchmark's (benchmarks/organisation.py, shared with load.py):
+2,000 product budgets, 300 accounts split onto one or two budgets, 1,000 workloads holding
+50,000 claimed resources; the CUR is one generated month. It goes into a temporary SQLite
+database (and, with `--postgres`, a PostgreSQL database created on 127.0.0.1:5432 and dropped
+at the end) and a temporary data folder; nothing else is touched.
 
 For each database and each caller (a Financial Admin, a Portfolio Owner scoped to one
 portfolio) `GET /api/v1/spend?group_by=budget` is warmed once (the first read materializes the
@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import load  # noqa: E402
+import organisation  # noqa: E402
 
 from adapters.config import Settings  # noqa: E402
 from adapters.db.migrate import upgrade  # noqa: E402
@@ -70,7 +70,8 @@ async def timed(settings: Settings, requests: int) -> dict[str, dict[str, float]
         ) as http:
             for name, email in CALLERS:
                 response = await http.post(
-                    "/api/v1/auth/token", data={"username": email, "password": load.PASSWORD}
+                    "/api/v1/auth/token",
+                    data={"username": email, "password": organisation.PASSWORD},
                 )
                 response.raise_for_status()
                 headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
@@ -112,7 +113,7 @@ def run(database_url: str, work: Path, cur_rows: int, requests: int) -> dict[str
     settings.ensure_data_dir()
     upgrade(settings.resolved_database_url())
     started = time.perf_counter()
-    asyncio.run(load.seed(settings, cur_rows, say))
+    asyncio.run(organisation.seed(settings, cur_rows, say))
     say(f"  seeded in {time.perf_counter() - started:.0f} s; {requests} warm requests each")
     return asyncio.run(timed(settings, requests))
 
@@ -123,8 +124,8 @@ def main() -> None:
     parser.add_argument("--cur-rows", type=int, default=200_000)
     parser.add_argument("--postgres", action="store_true", help="also on 127.0.0.1:5432")
     args = parser.parse_args()
-    load.generate_cur = one_month(load.generate_cur)  # type: ignore[attr-defined]
-    results: dict[str, Any] = {"claims": load.CLAIMS, "requests": args.requests}
+    organisation.generate_cur = one_month(organisation.generate_cur)  # type: ignore[attr-defined]
+    results: dict[str, Any] = {"claims": organisation.CLAIMS, "requests": args.requests}
     with tempfile.TemporaryDirectory(prefix="spend-read-") as tmp:
         say("SQLite")
         work = Path(tmp) / "sqlite"
@@ -133,14 +134,16 @@ def main() -> None:
         )
         if args.postgres:
             database = f"spend_read_{uuid.uuid4().hex[:8]}"
-            asyncio.run(load.pg_execute(f'CREATE DATABASE "{database}"'))
+            asyncio.run(organisation.pg_execute(f'CREATE DATABASE "{database}"'))
             try:
                 say("PostgreSQL")
                 results["postgres"] = run(
-                    load.pg_url(database), Path(tmp) / "pg", args.cur_rows, args.requests
+                    organisation.pg_url(database), Path(tmp) / "pg", args.cur_rows, args.requests
                 )
             finally:
-                asyncio.run(load.pg_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                asyncio.run(
+                    organisation.pg_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                )
     print(json.dumps(results))  # noqa: T201
 
 

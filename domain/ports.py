@@ -1,19 +1,16 @@
 """Ports: what the domain needs from the outside world, as Protocols. Adapters implement them;
-unit tests pass in-memory fakes."""
+unit tests pass in-memory fakes. The core ports live here; the spend read's in
+`domain/spend/ports.py`, the spend cards' in `domain/spend_cards/ports.py`."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date as date_
-from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from datetime import date, datetime
 
     from domain.accounts.model import Account, Discovery
-    from domain.allocation.rules import AllocationRules
     from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
     from domain.allocation.workloads import Claim, NewClaim, ResourceKey, Workload, WorkloadFields
     from domain.audit import AuditEntry, AuditFilter, AuditRecord
@@ -34,11 +31,7 @@ if TYPE_CHECKING:
     from domain.schedules.months import MonthAmount
     from domain.schedules.records import ScheduleMove, ScheduleState
     from domain.scope import ResolvedScope
-    from domain.spend.models import BillingPeriod, ResourcePage
-    from domain.spend_cards.content import BudgetSpend
-    from domain.spend_cards.generation import CardNote, CardRefresh, NewCard, ScheduledBudget
-    from domain.spend_cards.model import CardKey, SpendCard
-    from domain.spend_cards.queries import CardFilter, CardRecord, Person
+    from domain.spend_cards.ports import SpendCardStore
 
 
 class Clock(Protocol):
@@ -288,62 +281,6 @@ class Notifier(Protocol):
     ) -> None: ...
 
 
-class SpendCardStore(Protocol):
-    """Spend cards, keyed by (budget, period end); one card per budget per period end (the
-    store's unique key backs the idempotence of generation)."""
-
-    async def get(self, card_id: int) -> SpendCard | None: ...
-
-    async def cards_for(self, keys: Sequence[CardKey]) -> list[SpendCard]: ...
-
-    async def approved_budgets(self, months: Sequence[str]) -> list[ScheduledBudget]:
-        """Product budgets whose schedule is approved, with their amounts for `months`."""
-        ...
-
-    async def add(self, card: NewCard) -> SpendCard: ...
-
-    async def refresh(self, change: CardRefresh) -> SpendCard:
-        """Replace an Open card's content; Conflict when its version moved on."""
-        ...
-
-    async def add_note(self, note: CardNote) -> None: ...
-
-    async def save_decision(self, card: SpendCard, expected_version: int) -> SpendCard:
-        """Store `card` (the result of `decide`) if the stored one is still at
-        `expected_version`; Conflict otherwise."""
-        ...
-
-    async def lock_job(self, name: str, at: datetime) -> None:
-        """Hold the job's lock until the transaction ends: a second run of the same job (another
-        server, a cron command) waits here, then sees what the first one wrote."""
-        ...
-
-    async def records(self, scope: ResolvedScope, filters: CardFilter) -> list[CardRecord]:
-        """The cards in `scope` matching `filters`, with their budget path and owners."""
-        ...
-
-    async def owners(
-        self, budget_ids: Iterable[int]
-    ) -> dict[int, tuple[tuple[Person, ...], tuple[Person, ...]]]:
-        """Each budget's Product Owners and the Portfolio Owners above it (active users)."""
-        ...
-
-
-class CardSpendReader(Protocol):
-    """Budgets' allocated spend (after discount) from the allocation engine's output."""
-
-    async def budget_spend(
-        self, budget_ids: Sequence[int], start: date, end: date
-    ) -> list[BudgetSpend]:
-        """Each budget's spend over `start`..`end`: per day, service and resource (budgets
-        without spend may be missing)."""
-        ...
-
-    async def finalized_months(self, months: Sequence[str]) -> frozenset[str]:
-        """Those of `months` whose CUR carries an invoice id (the billing period is final)."""
-        ...
-
-
 class UnitOfWork(Protocol):
     """One transaction: the repositories of a request, CLI command or job. Services load and
     write through it and publish events; only the edge commits (never a service), and the
@@ -378,149 +315,3 @@ class UnitOfWork(Protocol):
         ...
 
     def after_commit(self, effect: Callable[[], Awaitable[None]]) -> None: ...
-
-
-# ---------------------------------------------------------------------------- the spend read
-
-SpendGrouping = Literal["budget", "account", "service", "day"]
-SpendKey = int | str | date_ | None
-
-
-@dataclass(frozen=True)
-class SpendSum:
-    """Allocated spend summed for one key of a grouping (budget id, account id, service or
-    usage day; None is the Unallocated spend when grouping by budget)."""
-
-    key: SpendKey
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class ResourceSearch:
-    """A resource search of one billing period (None: the latest). Resources are keyed by
-    (account id, resource id): the same id in two accounts is two resources. `only` keeps
-    just these keys (an empty set: none), `exclude` leaves these out; `account_ids` keeps
-    only these accounts."""
-
-    q: str | None = None
-    service: str | None = None
-    tag: str | None = None
-    account_id: str | None = None
-    period: str | None = None
-    limit: int = 50
-    cursor: str | None = None
-    account_ids: frozenset[str] | None = None
-    only: frozenset[ResourceKey] | None = None
-    exclude: frozenset[ResourceKey] | None = None
-
-
-@dataclass(frozen=True)
-class AllocationIssue:
-    """The inconsistency the last allocation met (the store serves the last consistent one)."""
-
-    correlation_id: str | None
-
-
-class SpendStore(Protocol):
-    """The spend side: billing periods of the CUR store, the materialized allocation of each
-    period (fresh for a rules version, or recomputed) and the sums read from it."""
-
-    @property
-    def basis(self) -> str:
-        """The cost basis allocations are made on (unblended, amortized, ...)."""
-        ...
-
-    async def billing_periods(self) -> list[BillingPeriod]:
-        """Every billing period in the store, oldest first."""
-        ...
-
-    async def stale(self, periods: Sequence[BillingPeriod], rules_version: int) -> list[str]:
-        """Those of `periods` whose materialized allocation is missing or was made for another
-        delivery, rules version or cost basis (cheap: a small file per period)."""
-        ...
-
-    async def allocate(
-        self,
-        periods: Sequence[str],
-        rules: AllocationRules,
-        rules_version: int,
-        *,
-        correlation_id: str | None,
-    ) -> None:
-        """Allocate what of `periods` is (still) stale with `rules`."""
-        ...
-
-    async def sums(
-        self,
-        periods: Sequence[str],
-        *,
-        group_by: SpendGrouping,
-        budget_ids: frozenset[int] | None,
-        include_unallocated: bool,
-    ) -> list[SpendSum]:
-        """Allocated spend of `periods` by `group_by`, sorted by key (None last);
-        `budget_ids=None` is every budget."""
-        ...
-
-    def issue(self) -> AllocationIssue | None:
-        """The rules problem the last allocation met, None while the rules are sound."""
-        ...
-
-    async def refresh(self, source: str, periods: Sequence[str] | None) -> list[BillingPeriod]:
-        """Read the CUR at `source` for `periods` (None: all), all or nothing."""
-        ...
-
-    async def resources(self, search: ResourceSearch) -> ResourcePage: ...
-
-
-class SpendBudgets(BudgetStore, Protocol):
-    """The budget reads of the spend query: the budgets in a scope and a year's nodes."""
-
-    async def list_budgets(
-        self, scope: ResolvedScope, *, year: int | None = None, status: str | None = None
-    ) -> list[BudgetRecord]: ...
-
-    async def nodes(self, year: int, scope: ResolvedScope | None = None) -> list[NodeRecord]: ...
-
-
-class SpendAllocation(AllocationStore, Protocol):
-    """The claim reads of the resource listing."""
-
-    async def claims(
-        self, scope: ResolvedScope, *, status: str | None = None, workload_id: int | None = None
-    ) -> list[Claim]: ...
-
-    async def account_ids_in(self, scope: ResolvedScope) -> set[str]:
-        """Accounts whose spend reaches the scope."""
-        ...
-
-
-class CurEventLog(Protocol):
-    """CUR deliveries and refreshes as they were recorded."""
-
-    async def find(self, event_id: str) -> object | None: ...
-
-    async def recent(self) -> Sequence[Mapping[str, object]]:
-        """The latest deliveries and refreshes, newest first (id, event_id, kind, payload,
-        status, received_at, finished_at, message)."""
-        ...
-
-    async def add(self, *, event_id: str, kind: str, payload: dict[str, str | None]) -> int: ...
-
-    async def finish(
-        self, row_id: int, *, status: str, message: str | None, at: datetime
-    ) -> None: ...
-
-
-class SpendUnitOfWork(UnitOfWork, Protocol):
-    """The unit of work of the spend services: the general one, whose budget and allocation
-    repositories also answer the spend reads, plus the CUR event log."""
-
-    @property
-    def budgets(self) -> SpendBudgets: ...
-
-    @property
-    def allocation(self) -> SpendAllocation: ...
-
-    @property
-    def cur_events(self) -> CurEventLog: ...

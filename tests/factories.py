@@ -10,7 +10,7 @@ from adapters.db.uow import UnitOfWork
 from api.container import Container
 from domain.audit import Actor
 from domain.identity.roles import Role
-from domain.identity.users import User, create_user
+from domain.identity.users import NewUserRequest, User, create_user
 
 PASSWORD = "correct-horse-battery"
 
@@ -33,10 +33,12 @@ async def make_user(
             uow,
             container.hasher,
             Actor.system("test"),
-            email=email or unique_email(role.value),
-            name=name,
-            role=role.value,
-            password=password,
+            NewUserRequest(
+                email=email or unique_email(role.value),
+                name=name,
+                role=role.value,
+                password=password,
+            ),
         )
         await uow.commit()
         return user

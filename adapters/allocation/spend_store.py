@@ -11,8 +11,8 @@ from adapters.allocation.engine import GroupBy
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.cur.store import CurStore
 from domain.allocation.rules import AllocationRules
-from domain.ports import AllocationIssue, ResourceSearch, SpendGrouping, SpendSum
 from domain.spend.models import BillingPeriod, ResourcePage
+from domain.spend.ports import AllocationIssue, ResourceSearch, SpendGrouping, SpendSum
 
 
 class CurSpendStore:

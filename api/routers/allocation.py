@@ -31,7 +31,7 @@ from api.schemas.allocation import (
     WorkloadWrite,
 )
 from api.schemas.common import PROBLEM_RESPONSES
-from domain.allocation import service
+from domain.allocation import carry_forward_service, service, workload_service
 from domain.identity.roles import Permission
 from domain.identity.users import User
 
@@ -90,13 +90,13 @@ async def create_workload(
 ) -> WorkloadRead:
     """A workload under one of the caller's product budgets, for one AWS account, with its AWS
     Pricing Calculator estimate."""
-    workload = await service.create_workload(
+    workload = await workload_service.create_workload(
         uow,
         user,
         scope,
         budget_id=body.budget_id,
         account_id=body.account_id,
-        data=service.WorkloadInput(
+        data=workload_service.WorkloadInput(
             body.name, body.calculator_url, body.monthly_estimate, body.launch_month, body.end_month
         ),
     )
@@ -112,7 +112,9 @@ async def list_workloads(
     account_id: str | None = None,
 ) -> list[WorkloadRead]:
     """Workloads under the budgets in the caller's scope."""
-    found = await service.list_workloads(uow, scope, budget_id=budget_id, account_id=account_id)
+    found = await workload_service.list_workloads(
+        uow, scope, budget_id=budget_id, account_id=account_id
+    )
     return [WorkloadRead.of(w) for w in found]
 
 
@@ -121,7 +123,7 @@ async def get_workload(
     workload_id: Id, _user: CurrentUser, uow: UoW, scope: ScopeFilter
 ) -> WorkloadRead:
     """One workload."""
-    return WorkloadRead.of(await service.get_workload(uow, scope, workload_id=workload_id))
+    return WorkloadRead.of(await workload_service.get_workload(uow, scope, workload_id=workload_id))
 
 
 @router.patch("/workloads/{workload_id}", response_model=WorkloadRead)
@@ -129,12 +131,12 @@ async def update_workload(
     workload_id: Id, body: WorkloadUpdate, user: CurrentUser, uow: UoW, scope: ScopeFilter
 ) -> WorkloadRead:
     """Change a workload's name, estimate link, monthly estimate or months."""
-    saved = await service.update_workload(
+    saved = await workload_service.update_workload(
         uow,
         user,
         scope,
         workload_id=workload_id,
-        changes=service.WorkloadChanges(
+        changes=workload_service.WorkloadChanges(
             body.name, body.calculator_url, body.monthly_estimate, body.launch_month, body.end_month
         ),
     )
@@ -156,7 +158,7 @@ async def claim_resources(
 ) -> list[ClaimRead]:
     """Claim resources to a workload from the day after (all or nothing; every refused
     resource is listed). 100% of a claimed resource's cost goes to the workload's budget."""
-    created = await service.claim(
+    created = await workload_service.claim(
         uow,
         clock,
         user,
@@ -178,7 +180,7 @@ async def claim_across_workloads(
     container: AppContainer,
 ) -> list[ClaimRead]:
     """Claims across several workloads in one atomic request."""
-    created = await service.claim(
+    created = await workload_service.claim(
         uow,
         clock,
         user,
@@ -195,7 +197,7 @@ async def release_resources(
     body: ReleaseWrite, user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock
 ) -> list[ClaimRead]:
     """Release claimed resources: from the day after, their cost follows the account split."""
-    released = await service.release(
+    released = await workload_service.release(
         uow,
         clock,
         user,
@@ -216,7 +218,7 @@ async def list_claims(
     workload_id: IdFilter = None,
 ) -> list[ClaimRead]:
     """Who claimed what, when, for which budget (in the caller's scope)."""
-    found = await service.list_claims(uow, scope, status=status, workload_id=workload_id)
+    found = await workload_service.list_claims(uow, scope, status=status, workload_id=workload_id)
     return [ClaimRead.of(c) for c in found]
 
 
@@ -235,7 +237,7 @@ async def carry_forward(
     in one step or, on any error, nothing; what cannot be carried (product retired or
     renamed) is listed with the reason and does not block the rest. Running it again carries
     nothing twice: what is there already is listed as `already_carried`."""
-    result = await service.carry_forward(
+    result = await carry_forward_service.carry_forward(
         uow,
         clock,
         actor_of(user),

@@ -26,9 +26,9 @@ from domain.errors import ErrorDetail, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.periods import is_billing_period
-from domain.ports import ResourceSearch
 from domain.spend import queries
 from domain.spend import service as spend_service
+from domain.spend.ports import ResourceSearch
 
 log = logging.getLogger("finops.spend")
 

@@ -31,10 +31,9 @@ async def create_user(
         uow,
         container.hasher,
         actor_of(admin),
-        email=body.email,
-        name=body.name,
-        role=body.role,
-        password=body.password,
+        service.NewUserRequest(
+            email=body.email, name=body.name, role=body.role, password=body.password
+        ),
     )
     return UserRead.of(user)
 

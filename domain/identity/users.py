@@ -92,18 +92,23 @@ async def _hash(hasher: PasswordHasher, password: str | None) -> str | None:
     return None if password is None else await asyncio.to_thread(hasher.hash, password)
 
 
+@dataclass(frozen=True)
+class NewUserRequest:
+    """A user to create as asked for (unchecked): `role` is the role's value, `password` None
+    for a user who only signs in through OIDC."""
+
+    email: str
+    name: str
+    role: str
+    password: str | None
+
+
 async def create_user(
-    uow: UnitOfWork,
-    hasher: PasswordHasher,
-    actor: Actor,
-    *,
-    email: str,
-    name: str,
-    role: str,
-    password: str | None,
+    uow: UnitOfWork, hasher: PasswordHasher, actor: Actor, request: NewUserRequest
 ) -> User:
     users = uow.users
-    email = email.strip()
+    email = request.email.strip()
+    name, role, password = request.name, request.role, request.password
     errors, parsed = _check_fields(email, name, role, password)
     if errors or parsed is None:
         raise RuleViolation("the user cannot be created", errors)
@@ -333,10 +338,7 @@ async def ensure_admin(
         uow,
         hasher,
         Actor.system("installation"),
-        email=email,
-        name=name,
-        role=Role.ADMIN.value,
-        password=password,
+        NewUserRequest(email=email, name=name, role=Role.ADMIN.value, password=password),
     )
 
 

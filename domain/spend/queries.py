@@ -16,9 +16,9 @@ from domain.allocation.service import current_rules
 from domain.allocation.workloads import Claim
 from domain.budgets.rollup import HierarchyNode, rollup_totals
 from domain.errors import NotFound, RuleViolation
-from domain.ports import ResourceSearch, SpendGrouping, SpendStore, SpendUnitOfWork
 from domain.scope import ResolvedScope
 from domain.spend.models import BillingPeriod, ResourceRow
+from domain.spend.ports import ResourceSearch, SpendGrouping, SpendStore, SpendUnitOfWork
 
 SpendGroupBy = Literal["budget", "account", "service", "day", "node"]
 ResourceStatus = Literal["open", "claimed", "all"]

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from domain.events import CurDeliveryRecorded
-from domain.ports import Clock, SpendStore, SpendUnitOfWork
+from domain.ports import Clock
 from domain.spend.models import BillingPeriod
+from domain.spend.ports import SpendStore, SpendUnitOfWork
 from domain.spend.queries import ensure_allocated
 
 

@@ -13,7 +13,7 @@ from domain.audit import Actor, AuditEntry
 from domain.errors import NotFound
 from domain.identity.users import User
 from domain.periods import period_key
-from domain.ports import CardSpendReader, Clock, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.scope import ResolvedScope
 from domain.spend_cards.content import BudgetSpend, card_content
 from domain.spend_cards.figures import DEFAULT_BANDS, ZERO, ColourBands
@@ -27,6 +27,7 @@ from domain.spend_cards.periods import (
     previous_month,
     previous_period,
 )
+from domain.spend_cards.ports import CardSpendReader
 from domain.spend_cards.queries import CardFilter, CardRecord, who_for
 
 GENERATION_JOB = "spend_cards.generate"

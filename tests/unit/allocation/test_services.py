@@ -13,7 +13,7 @@ import pytest
 
 from adapters.clock import FixedClock
 from domain.accounts.model import Account, AccountSource
-from domain.allocation import service
+from domain.allocation import service, workload_service
 from domain.allocation.splits import BudgetRef, SplitShare, SplitVersion
 from domain.allocation.workloads import Claim, NewClaim, ResourceKey, Workload
 from domain.audit import Actor, AuditEntry
@@ -260,7 +260,7 @@ class TestClaim:
     async def test_a_claim_bumps_the_rules_version_and_announces_the_change(self):
         uow = FakeUnitOfWork(workloads=[a_workload()])
         directory = FakeDirectory({"i-1": [ACCOUNT], "i-2": [ACCOUNT, OTHER]})
-        created = await service.claim(
+        created = await workload_service.claim(
             uow,
             CLOCK,
             a_user(),
@@ -282,7 +282,7 @@ class TestClaim:
         uow = FakeUnitOfWork(workloads=[a_workload()])
         directory = FakeDirectory({"i-1": [ACCOUNT], "i-other": [OTHER]})
         with pytest.raises(RuleViolation) as refused:
-            await service.claim(
+            await workload_service.claim(
                 uow,
                 CLOCK,
                 a_user(),
@@ -298,12 +298,12 @@ class TestClaim:
     async def test_an_overlapping_claim_conflicts_and_changes_nothing(self):
         uow = FakeUnitOfWork(workloads=[a_workload(), a_workload(workload_id=6, budget_id=2)])
         directory = FakeDirectory({"i-1": [ACCOUNT]})
-        await service.claim(
+        await workload_service.claim(
             uow, CLOCK, a_user(), EVERYTHING, directory, claims=[(5, ["i-1"])], effective_from=None
         )
         before = (list(uow.allocation.claim_rows), uow.allocation.version, list(uow.events))
         with pytest.raises(Conflict):
-            await service.claim(
+            await workload_service.claim(
                 uow,
                 CLOCK,
                 a_user(),
@@ -317,7 +317,7 @@ class TestClaim:
     async def test_an_owner_may_not_backdate_a_claim(self):
         uow = FakeUnitOfWork(workloads=[a_workload()])
         with pytest.raises(Forbidden):
-            await service.claim(
+            await workload_service.claim(
                 uow,
                 CLOCK,
                 a_user(Role.PRODUCT_OWNER),
@@ -332,7 +332,7 @@ class TestClaim:
         uow = FakeUnitOfWork(workloads=[a_workload(), a_workload(workload_id=6, budget_id=2)])
         uow.allocation.outside_scope = {6}
         with pytest.raises(NotFound):
-            await service.claim(
+            await workload_service.claim(
                 uow,
                 CLOCK,
                 a_user(Role.PRODUCT_OWNER),
@@ -346,12 +346,12 @@ class TestClaim:
     async def test_an_owner_is_not_told_which_workload_outside_their_scope_holds_it(self):
         uow = FakeUnitOfWork(workloads=[a_workload(), a_workload(workload_id=6, budget_id=2)])
         directory = FakeDirectory({"i-1": [ACCOUNT]})
-        await service.claim(
+        await workload_service.claim(
             uow, CLOCK, a_user(), EVERYTHING, directory, claims=[(6, ["i-1"])], effective_from=None
         )
         uow.allocation.outside_scope = {6}
         with pytest.raises(Conflict) as refused:
-            await service.claim(
+            await workload_service.claim(
                 uow,
                 CLOCK,
                 a_user(Role.PRODUCT_OWNER),

@@ -13,6 +13,7 @@ from domain.errors import Conflict, NotFound, RuleViolation
 from domain.identity.emails import email_key, is_valid_email
 from domain.identity.roles import Role
 from domain.identity.users import (
+    NewUserRequest,
     User,
     UserChanges,
     create_user,
@@ -121,10 +122,9 @@ class TestCreate:
             _uow(ports),
             hasher,
             ACTOR,
-            email=" ana@corp.com ",
-            name="Ana",
-            role="product_owner",
-            password="long-password",
+            NewUserRequest(
+                email=" ana@corp.com ", name="Ana", role="product_owner", password="long-password"
+            ),
         )
         assert user.email == "ana@corp.com"
         assert user.role is Role.PRODUCT_OWNER
@@ -136,7 +136,10 @@ class TestCreate:
     async def test_every_field_error_is_reported_at_once(self, ports):
         with pytest.raises(RuleViolation) as caught:
             await create_user(
-                _uow(ports), ports[1], ACTOR, email="x", name="", role="king", password="1"
+                _uow(ports),
+                ports[1],
+                ACTOR,
+                NewUserRequest(email="x", name="", role="king", password="1"),
             )
         assert {e.field for e in caught.value.errors} == {"email", "name", "role", "password"}
         assert ports[0].rows == {}
@@ -160,7 +163,10 @@ class TestUpdate:
     async def test_no_change_writes_no_audit(self, ports):
         users, hasher, audit = ports
         user = await create_user(
-            _uow(ports), hasher, ACTOR, email="a@c.com", name="A", role="admin", password=None
+            _uow(ports),
+            hasher,
+            ACTOR,
+            NewUserRequest(email="a@c.com", name="A", role="admin", password=None),
         )
         await update_user(_uow(ports), hasher, ACTOR, user.id, UserChanges(name="A"))
         assert len(audit.entries) == 1
@@ -168,7 +174,10 @@ class TestUpdate:
     async def test_last_admin_stays(self, ports):
         users, hasher, audit = ports
         user = await create_user(
-            _uow(ports), hasher, ACTOR, email="a@c.com", name="A", role="admin", password=None
+            _uow(ports),
+            hasher,
+            ACTOR,
+            NewUserRequest(email="a@c.com", name="A", role="admin", password=None),
         )
         with pytest.raises(Conflict):
             await update_user(_uow(ports), hasher, ACTOR, user.id, UserChanges(is_active=False))

@@ -14,10 +14,10 @@ import pytest
 from domain.allocation.rules import AllocationRules
 from domain.budgets.records import NodeRecord
 from domain.errors import NotFound
-from domain.ports import ResourceSearch, SpendSum
 from domain.scope import ResolvedScope
 from domain.spend import queries, service
 from domain.spend.models import BillingPeriod
+from domain.spend.ports import ResourceSearch, SpendSum
 
 EVERYTHING = ResolvedScope(prefixes=None)
 
