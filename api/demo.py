@@ -19,6 +19,7 @@ from domain.allocation import service as allocation
 from domain.allocation import workload_service
 from domain.allocation.service import current_rules
 from domain.audit import Actor
+from domain.budgets import scope_service
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
 from domain.budgets.records import BudgetRecord
@@ -152,7 +153,9 @@ async def _map_scopes(uow: UnitOfWork, actor: Actor) -> None:
     for email, path in DEMO_SCOPES.items():
         user = await uow.users.get_by_email(email)
         if user is not None:
-            await budgets.set_user_scope(uow, actor, user_id=user.id, node_ids=[by_path[path]])
+            await scope_service.set_user_scope(
+                uow, actor, user_id=user.id, node_ids=[by_path[path]]
+            )
 
 
 async def _load_spend(container: Container, actor: Actor) -> None:

@@ -37,6 +37,7 @@ from api.container import build_container  # noqa: E402
 from domain.accounts import service as accounts_service  # noqa: E402
 from domain.accounts.model import AccountSource, DiscoveredAccount  # noqa: E402
 from domain.audit import Actor  # noqa: E402
+from domain.budgets import scope_service  # noqa: E402
 from domain.budgets import service as budgets_service  # noqa: E402
 from domain.budgets.filename import LoadOptionOverrides  # noqa: E402
 from domain.identity.roles import Role  # noqa: E402
@@ -127,7 +128,7 @@ async def seed(settings: Settings, cur_rows: int, say: Any) -> int:
             portfolio = next(n for n in nodes if n.level == 3)
             owner = await uow.users.get_by_email("portfolio@load.bench")
             assert owner is not None
-            await budgets_service.set_user_scope(
+            await scope_service.set_user_scope(
                 uow, actor, user_id=owner.id, node_ids=[portfolio.id]
             )
             await uow.commit()

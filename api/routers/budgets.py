@@ -29,7 +29,7 @@ from api.schemas.budgets import (
 )
 from api.schemas.common import PROBLEM_RESPONSES
 from api.uploads import read_upload
-from domain.budgets import service
+from domain.budgets import scope_service, service
 from domain.budgets.filename import LoadOptionOverrides, safe_filename
 from domain.budgets.model import HierarchyLabels
 from domain.budgets.rollup import HierarchyNode, RollupNode, build_rollup_tree
@@ -285,7 +285,9 @@ async def get_user_scope(user_id: Id, _admin: Admin, uow: UoW) -> ScopeRead:
 async def set_user_scope(user_id: Id, body: ScopeUpdate, admin: Admin, uow: UoW) -> ScopeRead:
     """Map an owner to one or more nodes at the level of their role; several nodes only when
     they share one parent. An empty list removes the mapping."""
-    await service.set_user_scope(uow, actor_of(admin), user_id=user_id, node_ids=body.node_ids)
+    await scope_service.set_user_scope(
+        uow, actor_of(admin), user_id=user_id, node_ids=body.node_ids
+    )
     return await _scope_read(uow, user_id)
 
 

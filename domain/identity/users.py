@@ -248,7 +248,7 @@ async def update_user(
     """Rename, change the role, reset the password, (de)activate; with a role change the
     financial scope must fit the new role, or a new mapping (`node_ids`) comes with it."""
     # Imported here: the budget service itself builds on `User`.
-    from domain.budgets.service import check_scope_fits_role, map_scope
+    from domain.budgets.scope_service import check_scope_fits_role, map_scope
 
     saved = await _update(uow, hasher, actor, user_id, changes)
     if changes.node_ids is not None:
