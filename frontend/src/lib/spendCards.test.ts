@@ -73,7 +73,9 @@ describe('spend cards', () => {
 
   it('says who must act', () => {
     expect(pendingLabel(card({}))).toBe('Product Owner: Paul Product');
-    expect(pendingLabel(card({ pending_side: 'decider', pending_with: [] }))).toBe('Portfolio Owner (nobody assigned)');
+    expect(pendingLabel(card({ pending_side: 'decider', pending_with: [] }))).toBe(
+      'Portfolio Owner (nobody assigned)',
+    );
     expect(pendingLabel(card({ pending_side: null, pending_with: [] }))).toBe('Nobody (closed)');
   });
 
@@ -102,7 +104,11 @@ describe('spend cards', () => {
       ['Well over budget', 2],
       ['Under budget', 1],
     ]);
-    expect(groupCards(cards, 'owner').map((g) => g.label)).toEqual(['Ann Able', 'Paul Product', 'Nobody (closed)']);
+    expect(groupCards(cards, 'owner').map((g) => g.label)).toEqual([
+      'Ann Able',
+      'Paul Product',
+      'Nobody (closed)',
+    ]);
   });
 
   it('filters by colour and by the person who must act', () => {

@@ -25,7 +25,14 @@ const STATUS_LABELS: Record<CardStatus, string> = {
   resolved: 'Resolved',
 };
 
-export const STATUSES: readonly CardStatus[] = ['open', 'accepted', 'disputed', 'rejected', 'approved', 'resolved'];
+export const STATUSES: readonly CardStatus[] = [
+  'open',
+  'accepted',
+  'disputed',
+  'rejected',
+  'approved',
+  'resolved',
+];
 
 export function cardStatusLabel(status: CardStatus): string {
   return STATUS_LABELS[status] ?? status;
@@ -50,6 +57,11 @@ export function actionNeedsComment(action: CardAction): boolean {
 
 export function actionDone(action: CardAction): string {
   return ACTIONS[action]?.done ?? action;
+}
+
+/** A decision in the card's history ("Accepted", "Disputed", …). */
+export function decisionLabel(action: CardAction): string {
+  return cardStatusLabel((ACTIONS[action]?.done ?? action) as CardStatus);
 }
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
