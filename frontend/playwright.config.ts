@@ -24,8 +24,9 @@ const SERVER_ENV = {
 
 /** The environment without a CUR path: the demo writes its CUR under its data folder. */
 function withoutCurPath(): Record<string, string> {
-  const { FINOPS_CUR_PATH: _ignored, ...rest } = process.env as Record<string, string>;
-  return rest;
+  const env = { ...(process.env as Record<string, string>) };
+  delete env.FINOPS_CUR_PATH;
+  return env;
 }
 
 export default defineConfig({

@@ -42,6 +42,9 @@ test('the Product Owner accepts an Open card and the Portfolio Owner approves it
   await expect(rows.first().locator('[data-card-status]')).toHaveText('Open');
   await expect(rows.first().locator('[data-colour]')).not.toBeEmpty();
   await shot(page, 'spend-cards-product-owner-open');
+  // every column fits at 1280 × 800 (no sideways scrolling to see who must act)
+  const wrap = page.locator('.table-wrap', { has: page.getByRole('table', { name: 'Spend cards' }) });
+  expect(await wrap.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 
   await rows.first().getByRole('link').click();
   await expect(page.getByRole('heading', { name: 'Why: what moved the spend' })).toBeVisible();

@@ -26,7 +26,7 @@ export function SpendCardDetailPage() {
   const card = useSpendCard(id);
   usePageTitle(card.data ? `Spend card: ${cardProduct(card.data)}` : 'Spend card');
   return (
-    <section>
+    <section className="spend-card-page">
       <p>
         <Link to="/spend-cards">← All spend cards</Link>
       </p>

@@ -23,10 +23,10 @@ export function SpendCardsTable({ cards, label }: { cards: readonly SpendCardRea
               Variance
             </th>
             <th scope="col" className="num">
-              Month to date vs schedule
+              Month to date
             </th>
             <th scope="col" className="num">
-              Forecast vs month
+              Month-end forecast
             </th>
             <th scope="col">Colour</th>
             <th scope="col">Status</th>
@@ -56,15 +56,23 @@ export function SpendCardsTable({ cards, label }: { cards: readonly SpendCardRea
                   <Amount value={f.budget} />
                 </td>
                 <td className="num">
-                  <Amount value={f.variance} /> <span className="muted">{formatRatio(f.variance_ratio)}</span>
+                  <Amount value={f.variance} />
+                  <br />
+                  <span className="muted">{formatRatio(f.variance_ratio)}</span>
                 </td>
                 <td className="num">
-                  <Amount value={f.month_to_date} /> <span className="muted">/ </span>
-                  <Amount value={f.month_to_date_budget} />
+                  <Amount value={f.month_to_date} />
+                  <br />
+                  <span className="muted">
+                    of <Amount value={f.month_to_date_budget} />
+                  </span>
                 </td>
                 <td className="num">
-                  <Amount value={f.forecast} /> <span className="muted">/ </span>
-                  <Amount value={f.month_scheduled} />
+                  <Amount value={f.forecast} />
+                  <br />
+                  <span className="muted">
+                    of <Amount value={f.month_scheduled} />
+                  </span>
                 </td>
                 <td>
                   <ColourBadge colour={f.colour} />
@@ -72,7 +80,7 @@ export function SpendCardsTable({ cards, label }: { cards: readonly SpendCardRea
                 <td>
                   <CardStatusBadge status={card.status} />
                 </td>
-                <td>{pendingLabel(card)}</td>
+                <td className="pending-cell">{pendingLabel(card)}</td>
               </tr>
             );
           })}
