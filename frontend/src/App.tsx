@@ -5,7 +5,7 @@ import { endedByLogOut, getToken, subscribe } from './api/session';
 import { AppShell, useCurrentUser } from './components/AppShell';
 import { ErrorNotice } from './components/ErrorNotice';
 import type { Permission } from './client';
-import { hasAny } from './lib/navigation';
+import { hasAny, SPEND_CARD_PERMISSIONS } from './lib/navigation';
 import { AccountDetailPage } from './pages/accounts/AccountDetailPage';
 import { AccountsPage } from './pages/accounts/AccountsPage';
 import { AuditPage } from './pages/audit/AuditPage';
@@ -15,6 +15,8 @@ import { ConfigurationPage } from './pages/configuration/ConfigurationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ResourcesPage } from './pages/resources/ResourcesPage';
+import { SpendCardDetailPage } from './pages/spendCards/SpendCardDetailPage';
+import { SpendCardsPage } from './pages/spendCards/SpendCardsPage';
 import { BillingPeriodsPage } from './pages/spend/BillingPeriodsPage';
 import { SummaryPage } from './pages/SummaryPage';
 import { UsersPage } from './pages/users/UsersPage';
@@ -74,6 +76,22 @@ export function App() {
           <Route index element={<SummaryPage />} />
           <Route path="budgets" element={<BudgetsPage />} />
           <Route path="budgets/:id" element={<BudgetDetailPage />} />
+          <Route
+            path="spend-cards"
+            element={
+              <RequirePermission permission={SPEND_CARD_PERMISSIONS}>
+                <SpendCardsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="spend-cards/:id"
+            element={
+              <RequirePermission permission={SPEND_CARD_PERMISSIONS}>
+                <SpendCardDetailPage />
+              </RequirePermission>
+            }
+          />
           <Route
             path="accounts"
             element={

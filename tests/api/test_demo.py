@@ -60,3 +60,12 @@ class TestDemo:
         tasks = (await client.get("/api/v1/tasks", headers=pf)).json()
         waiting = {t["status"] for t in tasks if t["card_id"] is not None}
         assert waiting == {"accepted", "disputed", "rejected"}
+
+    async def test_demo_leaves_the_newest_cards_open_for_the_product_owner(self, settings, client):
+        # the Product Owner always has cards to accept or dispute, even early in a month
+        await load_demo(settings)
+        owner = await login(client, "product@demo.finops")
+        tasks = (await client.get("/api/v1/tasks", headers=owner)).json()
+        cards = [t for t in tasks if t["card_id"] is not None]
+        assert len(cards) >= 2
+        assert all(t["status"] == "open" and t["actions"] == ["accept", "dispute"] for t in cards)

@@ -4,6 +4,7 @@ import type {
   AllocationListClaimsData,
   AllocationListWorkloadsData,
   AuditListAuditEventsData,
+  SpendCardsListSpendCardsData,
   SpendGetSpendData,
   SpendListResourcesData,
   UsersListUsersData,
@@ -17,6 +18,7 @@ export type AccountFilters = NonNullable<AccountsListAccountsData['query']>;
 export type ResourceFilters = Omit<NonNullable<SpendListResourcesData['query']>, 'cursor'>;
 export type ClaimFilters = NonNullable<AllocationListClaimsData['query']>;
 export type WorkloadFilters = NonNullable<AllocationListWorkloadsData['query']>;
+export type SpendCardFilters = NonNullable<SpendCardsListSpendCardsData['query']>;
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
 
 export const queryKeys = {
@@ -78,6 +80,12 @@ export const queryKeys = {
   schedules: {
     all: ['schedules'] as const,
     of: (budgetId: number) => ['schedules', budgetId] as const,
+  },
+  // A decision changes the card, the lists it is in and the caller's tasks (invalidate both).
+  spendCards: {
+    all: ['spend-cards'] as const,
+    list: (filters: SpendCardFilters) => ['spend-cards', 'list', filters] as const,
+    detail: (id: number) => ['spend-cards', 'detail', id] as const,
   },
   tasks: ['tasks'] as const,
   notifications: {

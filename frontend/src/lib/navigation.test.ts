@@ -36,6 +36,7 @@ describe('navigation by role', () => {
     expect(labels('admin')).toEqual([
       'Summary',
       'Budgets',
+      'Spend cards',
       'Accounts',
       'Resources',
       'Billing periods',
@@ -51,6 +52,7 @@ describe('navigation by role', () => {
       expect(labels(role)).toEqual([
         'Summary',
         'Budgets',
+        'Spend cards',
         'Accounts',
         'Resources',
         'Billing periods',
@@ -59,15 +61,19 @@ describe('navigation by role', () => {
     },
   );
 
-  it.each(['business_unit_owner', 'department_owner', 'portfolio_owner', 'cloud_engineer'] as const)(
-    'gives %s Summary and Budgets only',
+  it.each(['business_unit_owner', 'department_owner', 'portfolio_owner'] as const)(
+    'gives %s Summary, Budgets and the spend cards to monitor',
     (role) => {
-      expect(labels(role)).toEqual(['Summary', 'Budgets']);
+      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards']);
     },
   );
 
-  it('gives the Product Owner the resources to claim', () => {
-    expect(labels('product_owner')).toEqual(['Summary', 'Budgets', 'Resources']);
+  it('gives the Cloud Engineer Summary and Budgets only (no spend cards to answer)', () => {
+    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets']);
+  });
+
+  it('gives the Product Owner the spend cards to answer and the resources to claim', () => {
+    expect(labels('product_owner')).toEqual(['Summary', 'Budgets', 'Spend cards', 'Resources']);
   });
 
   it('follows permissions, not role names', () => {

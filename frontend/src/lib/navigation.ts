@@ -7,11 +7,24 @@ export interface NavItem {
   anyOf: readonly Permission[] | null;
 }
 
+/** Who opens the spend cards: those who answer or decide them, and those who monitor spend. */
+export const SPEND_CARD_PERMISSIONS: readonly Permission[] = [
+  'respond_spend_cards',
+  'decide_spend_cards',
+  'monitor',
+  'view_all_spend',
+];
+
 // The menu is built from `GET /me` permissions, never from role names: the server's role
 // table is the only place that says what a role may do.
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', label: 'Summary', anyOf: null },
   { to: '/budgets', label: 'Budgets', anyOf: null },
+  {
+    to: '/spend-cards',
+    label: 'Spend cards',
+    anyOf: SPEND_CARD_PERMISSIONS,
+  },
   { to: '/accounts', label: 'Accounts', anyOf: ['manage_accounts'] },
   { to: '/resources', label: 'Resources', anyOf: ['claim_any', 'claim_own'] },
   { to: '/billing-periods', label: 'Billing periods', anyOf: ['view_all_spend'] },

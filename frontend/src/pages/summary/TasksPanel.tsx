@@ -1,11 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import type { Action, TaskRead } from '../../client';
+import type { Action, CardAction, CardStatus, TaskRead } from '../../client';
 import { useFetchSchedule, useScheduleAction } from '../budgets/hooks';
 import { useTasks } from './hooks';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { ScheduleBadge } from '../../components/ScheduleBadge';
+import { CardStatusBadge } from '../../components/CardBadges';
+import { actionLabel } from '../../lib/spendCards';
 import type { CsvColumn } from '../../lib/csv';
 import { scheduleStatusLabel, taskSubject } from '../../lib/schedule';
 
@@ -55,12 +57,36 @@ export function TasksPanel() {
         <p className="muted">Nothing is waiting for you.</p>
       ) : tasks.data ? (
         <ul className="task-list" aria-label="Tasks">
-          {tasks.data.map((task) => (
-            <TaskItem key={`${task.kind}-${task.budget_id}`} task={task} onDone={setDone} />
-          ))}
+          {tasks.data.map((task) =>
+            task.card_id != null ? (
+              <CardTaskItem key={`card-${task.card_id}`} task={task} />
+            ) : (
+              <TaskItem key={`${task.kind}-${task.budget_id}`} task={task} onDone={setDone} />
+            ),
+          )}
         </ul>
       ) : null}
     </section>
+  );
+}
+
+/** A spend card waiting on the caller: decided on the card's page, where its figures and
+ * "why" are (a card is never approved without seeing them). */
+function CardTaskItem({ task }: { task: TaskRead }) {
+  return (
+    <li className="task" data-card-id={task.card_id ?? undefined}>
+      <div className="task-head">
+        <span className="task-title">{task.title}</span>
+        <CardStatusBadge status={task.status as CardStatus} />
+      </div>
+      {task.reason ? <p className="task-reason">Comment: {task.reason}</p> : null}
+      <div className="actions">
+        <Link className="button-link" to={task.link}>
+          Open spend card
+        </Link>
+        <span className="muted">{task.actions.map((a) => actionLabel(a as CardAction)).join(' or ')}</span>
+      </div>
+    </li>
   );
 }
 
