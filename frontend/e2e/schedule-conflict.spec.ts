@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { Api } from './api';
-import { ADMIN } from './env';
-import { logIn, shot, uniqueName } from './helpers';
+import { logIn, shot, uniqueEmail, uniqueName } from './helpers';
 
 // A save sends the version the editor read; someone else's save in between makes it stale,
 // and the page says so instead of overwriting. Year 2030 is this spec's own.
@@ -19,8 +18,12 @@ test('saving a stale schedule answers "changed meanwhile" and the reload shows t
     `${unit},Ops,Tools,Ledger,"6,000.00"`,
   ]);
   const budgetId = (await admin.node(YEAR, [unit, 'Ops', 'Tools', 'Ledger'])).budget_id!;
+  // Schedules are edited by their owner side (a Financial Admin here); the Admin only decides.
+  const fin = { email: uniqueEmail('fin'), name: 'Fiona Finance', password: 'fin-password-1234' };
+  await admin.createUser({ ...fin, role: 'financial_admin' });
+  const finance = await Api.as(request, fin.email, fin.password);
 
-  await logIn(page, ADMIN.email, ADMIN.password);
+  await logIn(page, fin.email, fin.password);
   await expect(page.getByRole('heading', { name: 'Summary', level: 1 })).toBeVisible();
   await page.goto(`/budgets/${budgetId}`);
   await expect(page.getByRole('heading', { name: 'Ledger', level: 1 })).toBeVisible();
@@ -30,8 +33,8 @@ test('saving a stale schedule answers "changed meanwhile" and the reload shows t
   await expect(page.getByLabel(`Amount for January ${YEAR}`)).toHaveValue('500.00');
 
   // Meanwhile someone else saves a different draft.
-  const read = await admin.schedule(budgetId);
-  await admin.saveSchedule(
+  const read = await finance.schedule(budgetId);
+  await finance.saveSchedule(
     budgetId,
     read.months.map((m, i) => ({ month: m.month, amount: i === 0 ? '6000.00' : '0.00' })),
     read.version,
