@@ -84,6 +84,14 @@ export class Api {
     return this.call('POST', '/api/v1/accounts', account);
   }
 
+  /** The whole account to one budget from `effectiveFrom` (a 1st of a month or a Monday). */
+  async splitAccount(accountId: string, budgetId: number, effectiveFrom: string) {
+    return this.call('PUT', `/api/v1/accounts/${accountId}/allocation`, {
+      splits: [{ budget_id: budgetId, percent: '100.00' }],
+      effective_from: effectiveFrom,
+    });
+  }
+
   async createWorkload(workload: {
     budget_id: number;
     account_id: string;

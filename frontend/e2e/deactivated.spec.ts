@@ -24,6 +24,7 @@ test('a deactivated user cannot log in', async ({ page }) => {
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText([
     'Summary',
     'Budgets',
+    'Spend cards',
   ]);
   await expect(page.getByRole('banner')).toContainText('Department Owner');
   await shot(page, 'summary-department-owner');

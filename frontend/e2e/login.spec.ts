@@ -22,6 +22,7 @@ test.describe('log-in', () => {
     await expect(menu.getByRole('link')).toHaveText([
       'Summary',
       'Budgets',
+      'Spend cards',
       'Accounts',
       'Resources',
       'Billing periods',

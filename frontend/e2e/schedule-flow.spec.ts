@@ -47,6 +47,8 @@ test('a schedule goes through reject, approve, reschedule and approve again', as
   await admin.setScope((await admin.createUser({ ...pf, role: 'portfolio_owner' })).id, [portfolio.id]);
   const accountId = `8${Date.now().toString().slice(-11)}`;
   await admin.createAccount({ account_id: accountId, name: `${unit} checkout`, account_type: 'Production' });
+  // An owner runs workloads only on accounts whose spend already reaches their scope.
+  await admin.splitAccount(accountId, budgetId, `${YEAR}-01-01`);
 
   const owner = await userPage(browser, po.email, po.password);
   const decider = await userPage(browser, pf.email, pf.password);
