@@ -67,6 +67,7 @@ def _version(body_version: int | None, if_match: str | None) -> int:
 
 def _read(record: CardRecord, user: User, clock: Clock) -> SpendCardRead:
     card = record.card
+    side, waiting_on = record.waiting_on(clock.today())
     return SpendCardRead(
         id=card.id,
         budget_id=card.budget_id,
@@ -76,10 +77,8 @@ def _read(record: CardRecord, user: User, clock: Clock) -> SpendCardRead:
         status=card.status,
         version=card.version,
         figures=CardFiguresRead.model_validate(card.figures, from_attributes=True),
-        pending_side=record.pending_side,
-        pending_with=[
-            PersonRead.model_validate(p, from_attributes=True) for p in record.pending_with
-        ],
+        pending_side=side,
+        pending_with=[PersonRead.model_validate(p, from_attributes=True) for p in waiting_on],
         actions=list(queries.actions_for(record, queries.who_for(user), clock.today())),
         responded_by=card.responded_by,
         decisions=[

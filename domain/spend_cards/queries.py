@@ -64,6 +64,13 @@ class CardRecord:
             return self.portfolio_owners
         return ()
 
+    def waiting_on(self, today: date) -> tuple[Side | None, tuple[Person, ...]]:
+        """Whose action the card waits on `today`: nobody once it is closed, or too old to be
+        decided (only cards of this month and the month before are)."""
+        if not actionable(self.card.period_end, today):
+            return None, ()
+        return self.pending_side, self.pending_with
+
     @property
     def label(self) -> str:
         return " › ".join(self.budget_path)

@@ -76,7 +76,12 @@ describe('spend cards', () => {
     expect(pendingLabel(card({ pending_side: 'decider', pending_with: [] }))).toBe(
       'Portfolio Owner (nobody assigned)',
     );
-    expect(pendingLabel(card({ pending_side: null, pending_with: [] }))).toBe('Nobody (closed)');
+    expect(pendingLabel(card({ status: 'approved', pending_side: null, pending_with: [] }))).toBe(
+      'Nobody (closed)',
+    );
+    expect(pendingLabel(card({ status: 'open', pending_side: null, pending_with: [] }))).toBe(
+      'Nobody (too old to decide)',
+    );
   });
 
   it('requires a comment to dispute, reject and resolve only', () => {
@@ -104,11 +109,7 @@ describe('spend cards', () => {
       ['Well over budget', 2],
       ['Under budget', 1],
     ]);
-    expect(groupCards(cards, 'owner').map((g) => g.label)).toEqual([
-      'Ann Able',
-      'Paul Product',
-      'Nobody (closed)',
-    ]);
+    expect(groupCards(cards, 'owner').map((g) => g.label)).toEqual(['Ann Able', 'Paul Product', 'Nobody']);
   });
 
   it('filters by colour and by the person who must act', () => {

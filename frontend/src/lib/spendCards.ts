@@ -105,9 +105,15 @@ export function cardMonth(card: Pick<SpendCardRead, 'period_end'>): string {
   return card.period_end.slice(0, 7);
 }
 
-/** Who must act now, in words ("Product Owner: Paul Product"); closed cards: nobody. */
-export function pendingLabel(card: Pick<SpendCardRead, 'pending_side' | 'pending_with'>): string {
-  if (!card.pending_side) return 'Nobody (closed)';
+/** A card decided for good (approved or resolved). */
+export function isClosed(card: Pick<SpendCardRead, 'status'>): boolean {
+  return card.status === 'approved' || card.status === 'resolved';
+}
+
+/** Who must act now, in words ("Product Owner: Paul Product"); nobody once a card is closed,
+ * or too old to be decided (only this month's and last month's cards are). */
+export function pendingLabel(card: Pick<SpendCardRead, 'pending_side' | 'pending_with' | 'status'>): string {
+  if (!card.pending_side) return isClosed(card) ? 'Nobody (closed)' : 'Nobody (too old to decide)';
   const side = card.pending_side === 'owner' ? 'Product Owner' : 'Portfolio Owner';
   const names = card.pending_with.map((p) => p.name);
   return names.length ? `${side}: ${names.join(', ')}` : `${side} (nobody assigned)`;
@@ -127,7 +133,7 @@ export interface CardGroup {
 }
 
 /** The monitor's groups: by status and colour in a fixed order, by owner alphabetically
- * (a card pending with two people is in both groups; closed cards under "Nobody"). */
+ * (a card pending with two people is in both groups; cards waiting on nobody under "Nobody"). */
 export function groupCards(cards: readonly SpendCardRead[], by: CardGrouping): CardGroup[] {
   const groups = new Map<string, CardGroup>();
   const add = (key: string, label: string, card: SpendCardRead) => {
@@ -138,7 +144,7 @@ export function groupCards(cards: readonly SpendCardRead[], by: CardGrouping): C
   for (const card of cards) {
     if (by === 'status') add(card.status, cardStatusLabel(card.status), card);
     else if (by === 'colour') add(card.figures.colour, colourLabel(card.figures.colour), card);
-    else if (!card.pending_side || card.pending_with.length === 0) add('', 'Nobody (closed)', card);
+    else if (!card.pending_side || card.pending_with.length === 0) add('', 'Nobody', card);
     else for (const person of card.pending_with) add(person.email, person.name, card);
   }
   const order: readonly string[] = by === 'status' ? STATUSES : by === 'colour' ? COLOURS : [];

@@ -308,3 +308,13 @@ class TestDecisions:
         r = await act(client, org["po"], open_card, "accept")
         assert r.status_code == 409
         assert r.json()["errors"][0]["field"] == "period_end"
+        # it waits on nobody any more, whoever reads it
+        for reader in (org["po"], org["fin"]):
+            seen = (
+                await client.get(f"/api/v1/spend-cards/{open_card['id']}", headers=reader)
+            ).json()
+            assert (seen["status"], seen["pending_side"], seen["pending_with"]) == (
+                "open",
+                None,
+                [],
+            )

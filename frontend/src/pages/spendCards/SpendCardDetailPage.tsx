@@ -14,6 +14,7 @@ import {
   formatRatio,
   formatShare,
   isCardConflict,
+  isClosed,
   pendingLabel,
   periodLabel,
 } from '../../lib/spendCards';
@@ -318,8 +319,12 @@ function DecisionPanel({ card, reload }: { card: SpendCardDetail; reload: () => 
       )}
       {card.actions.length === 0 ? (
         <p className="muted">
-          {card.pending_side ? `Waiting on ${pendingLabel(card)}.` : 'This card is closed.'} You have no
-          action on it.
+          {card.pending_side
+            ? `Waiting on ${pendingLabel(card)}.`
+            : isClosed(card)
+              ? 'This card is closed.'
+              : 'This card is too old to decide (only this month’s and last month’s cards are).'}{' '}
+          You have no action on it.
         </p>
       ) : (
         <form onSubmit={submit} aria-label="Decide on this card">
