@@ -1,0 +1,1 @@
+"""File codecs: how finance files and table downloads are written."""
