@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from adapters.db.base import READ_ONLY
 from adapters.db.scope import resolve_user_scope
 from adapters.db.uow import UnitOfWork
 from adapters.logging import request_id_var
@@ -51,6 +52,22 @@ async def get_uow(container: AppContainer) -> AsyncIterator[UnitOfWork]:
 
 
 UoW = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
+
+
+async def get_read_uow(container: AppContainer) -> AsyncIterator[UnitOfWork]:
+    """A transaction that only reads: on SQLite it begins deferred (a snapshot of the
+    write-ahead log) instead of taking the single write lock, so it is answered while a long
+    write, such as a 50,000-row chart import, holds that lock. Never committed."""
+    async with container.sessionmaker() as session:
+        await session.connection(execution_options={READ_ONLY: True})
+        uow = UnitOfWork(session, request_id_var.get(), dispatch=container.dispatch)
+        try:
+            yield uow
+        finally:
+            await uow.rollback()
+
+
+ReadUoW = Annotated[UnitOfWork, Depends(get_read_uow, scope="function")]
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 

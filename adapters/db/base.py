@@ -72,6 +72,10 @@ def create_private_sqlite_file(url: str) -> None:
         pass
 
 
+# Execution option of a connection whose transaction only reads (see `api.deps.get_read_uow`).
+READ_ONLY = "finops_read_only"
+
+
 def build_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         create_private_sqlite_file(url)
@@ -92,9 +96,11 @@ def build_engine(url: str) -> AsyncEngine:
             # Take the write lock at BEGIN so two writers serialize instead of one failing
             # with "database is locked" half way through its transaction. An AUTOCOMMIT
             # connection (the health probe) only reads and must not wait behind a writer.
-            if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            options = conn.get_execution_options()
+            if options.get("isolation_level") == "AUTOCOMMIT":
                 return
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A read-only unit of work (a log-in) reads a snapshot and never waits for the lock.
+            conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return create_async_engine(url, pool_pre_ping=True)

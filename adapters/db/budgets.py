@@ -201,7 +201,11 @@ class BudgetRepository(Repository[BudgetRow]):
                 NodeRow.year == year, NodeRow.level == level
             )
         )
-        found = {(r.parent_key, r.name_key): (r.id, r.path) for r in rows}
+        # The rows are fetched; turning 50,000 of them into a lookup is per-row Python work,
+        # which runs in a worker thread like the rest of a large load.
+        found = await asyncio.to_thread(
+            lambda: {(r.parent_key, r.name_key): (r.id, r.path) for r in rows}
+        )
         return await asyncio.to_thread(_new_node_records, year, new, found)
 
     # --- budgets ---------------------------------------------------------------------------

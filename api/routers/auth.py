@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import AppContainer, CurrentUser, UoW
+from api.deps import AppContainer, CurrentUser, ReadUoW
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.users import MeRead, TokenRead, UserRead
 from domain.identity import auth
@@ -21,7 +21,7 @@ async def login(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     container: AppContainer,
-    uow: UoW,
+    uow: ReadUoW,
 ) -> TokenRead:
     """Exchange an e-mail (`username`) and password for a short-lived bearer token.
 
