@@ -214,7 +214,7 @@ def months(draw):
 
 
 class TestProperties:
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=150, deadline=None)
     @given(months())
     def test_never_more_than_the_spend_nor_a_balance_and_always_cents(self, case):
         credits, spend = case
@@ -230,7 +230,7 @@ class TestProperties:
             assert a.amount <= by_id[a.credit_id].balance
         assert len({a.credit_id for a in apps}) == len(apps)
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=100, deadline=None)
     @given(months())
     def test_a_rerun_with_what_was_applied_writes_nothing(self, case):
         credits, spend = case
