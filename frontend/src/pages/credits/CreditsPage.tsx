@@ -108,66 +108,68 @@ function CreditsTable({
   onSelect: (id: number) => void;
 }) {
   return (
-    <table className="data-table" aria-labelledby="balances-title">
-      <thead>
-        <tr>
-          <th scope="col">Credit</th>
-          <th scope="col">Budget</th>
-          <th scope="col">Program</th>
-          <th scope="col" className="num">
-            Amount ({CURRENCY})
-          </th>
-          <th scope="col" className="num">
-            Applied
-          </th>
-          <th scope="col" className="num">
-            Balance
-          </th>
-          <th scope="col">Valid</th>
-          <th scope="col">State</th>
-        </tr>
-      </thead>
-      <tbody>
-        {credits.map((c) => {
-          const state = expiryState(c, today);
-          return (
-            <tr key={c.id}>
-              <th scope="row">
-                <button
-                  type="button"
-                  className="link-button"
-                  aria-pressed={selected === c.id}
-                  onClick={() => onSelect(c.id)}
-                >
-                  {c.reference || `Credit ${c.id}`}
-                </button>
-              </th>
-              <td title={c.budget_path.join(' › ')}>{product(c.budget_path)}</td>
-              <td>{programLabel(c.program)}</td>
-              <td className="num">
-                <Amount value={c.amount} />
-              </td>
-              <td className="num">
-                <Amount value={c.applied} /> <span className="muted">({usedShare(c)})</span>
-              </td>
-              <td className="num">
-                <Amount value={c.balance} />
-              </td>
-              <td>
-                {c.start_date} → {c.expires_on}
-              </td>
-              <td>
-                <span
-                  className={`badge ${state === 'soon' ? 'badge-bad' : state === 'open' ? 'badge-ok' : 'badge-off'}`}
-                >
-                  {expiryLabel(state, c.expires_on, today)}
-                </span>
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="table-wrap">
+      <table className="data-table" aria-labelledby="balances-title">
+        <thead>
+          <tr>
+            <th scope="col">Credit</th>
+            <th scope="col">Budget</th>
+            <th scope="col">Program</th>
+            <th scope="col" className="num">
+              Amount ({CURRENCY})
+            </th>
+            <th scope="col" className="num">
+              Applied
+            </th>
+            <th scope="col" className="num">
+              Balance
+            </th>
+            <th scope="col">Valid</th>
+            <th scope="col">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {credits.map((c) => {
+            const state = expiryState(c, today);
+            return (
+              <tr key={c.id}>
+                <th scope="row">
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-pressed={selected === c.id}
+                    onClick={() => onSelect(c.id)}
+                  >
+                    {c.reference || `Credit ${c.id}`}
+                  </button>
+                </th>
+                <td title={c.budget_path.join(' › ')}>{product(c.budget_path)}</td>
+                <td>{programLabel(c.program)}</td>
+                <td className="num">
+                  <Amount value={c.amount} />
+                </td>
+                <td className="num">
+                  <Amount value={c.applied} /> <span className="muted">({usedShare(c)})</span>
+                </td>
+                <td className="num">
+                  <Amount value={c.balance} />
+                </td>
+                <td>
+                  {c.start_date} → {c.expires_on}
+                </td>
+                <td>
+                  <span
+                    className={`badge ${state === 'soon' ? 'badge-bad' : state === 'open' ? 'badge-ok' : 'badge-off'}`}
+                  >
+                    {expiryLabel(state, c.expires_on, today)}
+                  </span>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -341,36 +343,38 @@ function CreditView({ credit, manager }: { credit: CreditDetail; manager: boolea
       {credit.ledger.length === 0 ? (
         <p className="empty-state">Nothing applied yet.</p>
       ) : (
-        <table className="data-table" aria-labelledby="ledger-title">
-          <thead>
-            <tr>
-              <th scope="col">Month</th>
-              <th scope="col" className="num">
-                Applied ({CURRENCY})
-              </th>
-              <th scope="col" className="num">
-                Balance after
-              </th>
-              <th scope="col">When, by whom</th>
-            </tr>
-          </thead>
-          <tbody>
-            {credit.ledger.map((e) => (
-              <tr key={e.id}>
-                <th scope="row">{monthLabel(e.period)}</th>
-                <td className="num">
-                  <Amount value={e.amount} />
-                </td>
-                <td className="num">
-                  <Amount value={e.balance_after} />
-                </td>
-                <td>
-                  {formatDateTime(e.applied_at)}, {e.applied_by}
-                </td>
+        <div className="table-wrap">
+          <table className="data-table" aria-labelledby="ledger-title">
+            <thead>
+              <tr>
+                <th scope="col">Month</th>
+                <th scope="col" className="num">
+                  Applied ({CURRENCY})
+                </th>
+                <th scope="col" className="num">
+                  Balance after
+                </th>
+                <th scope="col">When, by whom</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {credit.ledger.map((e) => (
+                <tr key={e.id}>
+                  <th scope="row">{monthLabel(e.period)}</th>
+                  <td className="num">
+                    <Amount value={e.amount} />
+                  </td>
+                  <td className="num">
+                    <Amount value={e.balance_after} />
+                  </td>
+                  <td>
+                    {formatDateTime(e.applied_at)}, {e.applied_by}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {manager && credit.status === 'active' ? <VoidForm credit={credit} /> : null}
     </>
@@ -438,53 +442,55 @@ function ForecastSection() {
                 </>
               )}
             </p>
-            <table className="data-table" aria-labelledby="forecast-title">
-              <thead>
-                <tr>
-                  <th scope="col">Credit</th>
-                  <th scope="col">Budget</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col" className="num">
-                    Balance ({CURRENCY})
-                  </th>
-                  <th scope="col" className="num">
-                    Burn rate / month
-                  </th>
-                  <th scope="col" className="num">
-                    Will apply
-                  </th>
-                  <th scope="col" className="num">
-                    Unused at expiry
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {forecast.data.map((l) => (
-                  <tr key={l.credit_id}>
-                    <th scope="row">{l.reference || `Credit ${l.credit_id}`}</th>
-                    <td title={l.budget_path.join(' › ')}>{product(l.budget_path)}</td>
-                    <td>{l.expires_on}</td>
-                    <td className="num">
-                      <Amount value={l.balance} />
-                    </td>
-                    <td className="num">
-                      <Amount value={l.burn_rate} />
-                      {l.history_months.length === 0 ? (
-                        <span className="muted"> (no spend history)</span>
-                      ) : null}
-                    </td>
-                    <td className="num">
-                      <Amount value={l.projected_use} />
-                    </td>
-                    <td className="num">
-                      <strong>
-                        <Amount value={l.unused_at_expiry} />
-                      </strong>
-                    </td>
+            <div className="table-wrap">
+              <table className="data-table" aria-labelledby="forecast-title">
+                <thead>
+                  <tr>
+                    <th scope="col">Credit</th>
+                    <th scope="col">Budget</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col" className="num">
+                      Balance ({CURRENCY})
+                    </th>
+                    <th scope="col" className="num">
+                      Burn rate / month
+                    </th>
+                    <th scope="col" className="num">
+                      Will apply
+                    </th>
+                    <th scope="col" className="num">
+                      Unused at expiry
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {forecast.data.map((l) => (
+                    <tr key={l.credit_id}>
+                      <th scope="row">{l.reference || `Credit ${l.credit_id}`}</th>
+                      <td title={l.budget_path.join(' › ')}>{product(l.budget_path)}</td>
+                      <td>{l.expires_on}</td>
+                      <td className="num">
+                        <Amount value={l.balance} />
+                      </td>
+                      <td className="num">
+                        <Amount value={l.burn_rate} />
+                        {l.history_months.length === 0 ? (
+                          <span className="muted"> (no spend history)</span>
+                        ) : null}
+                      </td>
+                      <td className="num">
+                        <Amount value={l.projected_use} />
+                      </td>
+                      <td className="num">
+                        <strong>
+                          <Amount value={l.unused_at_expiry} />
+                        </strong>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </>
         )
       ) : null}
@@ -532,50 +538,48 @@ function PreviewSection({ manager, today }: { manager: boolean; today: string })
       ) : (
         <>
           {budgets.map((b) => (
-            <table
-              key={b.budget_id}
-              className="data-table"
-              aria-label={`Credits of ${product(b.budget_path)}`}
-            >
-              <caption>
-                {b.budget_path.join(' › ')}: spend <Amount value={b.spend} /> {CURRENCY}, covered{' '}
-                <Amount value={b.applied} />
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Credit</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col" className="num">
-                    Balance before
-                  </th>
-                  <th scope="col" className="num">
-                    Applies
-                  </th>
-                  <th scope="col" className="num">
-                    Balance after
-                  </th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {b.credits.map((c) => (
-                  <tr key={c.credit_id}>
-                    <th scope="row">{c.reference || `Credit ${c.credit_id}`}</th>
-                    <td>{c.expires_on}</td>
-                    <td className="num">
-                      <Amount value={c.balance_before} />
-                    </td>
-                    <td className="num">
-                      <Amount value={c.amount} />
-                    </td>
-                    <td className="num">
-                      <Amount value={c.balance_after} />
-                    </td>
-                    <td>{c.already_applied ? 'Applied' : 'Would apply'}</td>
+            <div className="table-wrap" key={b.budget_id}>
+              <table className="data-table" aria-label={`Credits of ${product(b.budget_path)}`}>
+                <caption>
+                  {b.budget_path.join(' › ')}: spend <Amount value={b.spend} /> {CURRENCY}, covered{' '}
+                  <Amount value={b.applied} />
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Credit</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col" className="num">
+                      Balance before
+                    </th>
+                    <th scope="col" className="num">
+                      Applies
+                    </th>
+                    <th scope="col" className="num">
+                      Balance after
+                    </th>
+                    <th scope="col">State</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {b.credits.map((c) => (
+                    <tr key={c.credit_id}>
+                      <th scope="row">{c.reference || `Credit ${c.credit_id}`}</th>
+                      <td>{c.expires_on}</td>
+                      <td className="num">
+                        <Amount value={c.balance_before} />
+                      </td>
+                      <td className="num">
+                        <Amount value={c.amount} />
+                      </td>
+                      <td className="num">
+                        <Amount value={c.balance_after} />
+                      </td>
+                      <td>{c.already_applied ? 'Applied' : 'Would apply'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ))}
           {manager ? (
             <button type="button" disabled={!pending || apply.isPending} onClick={() => apply.mutate(period)}>
