@@ -3,7 +3,6 @@ month's preview and application (idempotent), the forecast and the audit trail."
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import insert
