@@ -33,6 +33,7 @@ from api.routers import (
     audit,
     auth,
     budgets,
+    credits,
     health,
     schedules,
     spend,
@@ -51,6 +52,7 @@ ROUTERS = (
     allocation.router,
     schedules.router,
     spend_cards.router,
+    credits.router,
     spend.router,
     audit.router,
 )

@@ -28,6 +28,8 @@ cur_app = typer.Typer(help="Cost and Usage Report", no_args_is_help=True)
 app.add_typer(cur_app, name="cur")
 cards_app = typer.Typer(help="Spend cards", no_args_is_help=True)
 app.add_typer(cards_app, name="cards")
+credits_app = typer.Typer(help="Credits", no_args_is_help=True)
+app.add_typer(credits_app, name="credits")
 
 
 def load_settings() -> Settings:
@@ -213,6 +215,54 @@ def cards_generate(
     settings = load_settings()
     _migrate(settings)
     typer.echo(asyncio.run(_generate_cards(settings, day)))
+
+
+async def _apply_credits(settings: Settings, period: str) -> str:
+    from adapters.db.uow import UnitOfWork
+    from api.container import build_container
+    from domain.audit import Actor
+    from domain.credits.service import apply_credits
+
+    container = build_container(settings)
+    try:
+        async with container.sessionmaker() as session:
+            uow = UnitOfWork(session)
+            try:
+                found = await apply_credits(
+                    uow,
+                    container.clock,
+                    Actor.system("finops credits apply"),
+                    container.credit_spend(uow),
+                    period=period,
+                )
+                await uow.commit()
+            except BaseException:
+                await uow.rollback()
+                raise
+    finally:
+        await container.close()
+    total = sum((a.amount for a in found), start=0)
+    return f"credits applied to {period}: {len(found)} application(s), {total:.2f} in all"
+
+
+@credits_app.command("apply")
+def credits_apply(
+    period: Annotated[str, typer.Option("--period", help="the finished month, YYYY-MM")],
+) -> None:
+    """Apply every budget's credits to a finished, open month (month close does it too).
+    Idempotent: a second run applies nothing more."""
+    from domain.errors import DomainError
+    from domain.periods import is_billing_period
+
+    if not is_billing_period(period):
+        raise typer.BadParameter(f"{period!r} is not a month (YYYY-MM)")
+    settings = load_settings()
+    _migrate(settings)
+    try:
+        typer.echo(asyncio.run(_apply_credits(settings, period)))
+    except DomainError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command("openapi")

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.allocation.credit_spend import AllocatedMonthlySpend
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
 from adapters.aws.discovery import AccountDiscovery
@@ -27,6 +28,7 @@ from domain.allocation.rules import CostBasis
 from domain.events import DomainEvent
 from domain.identity.ratelimit import Limit
 from domain.ports import AccountDirectory, Clock, ObjectStore, ResourceDirectory
+from domain.spend.ports import SpendUnitOfWork
 
 
 @dataclass
@@ -64,6 +66,10 @@ class Container:
         """The spend store port of the spend services (built on the current CUR store and
         materialized allocations, so a test that swaps either is seen)."""
         return CurSpendStore(self.cur, self.allocated)
+
+    def credit_spend(self, uow: SpendUnitOfWork) -> AllocatedMonthlySpend:
+        """The credits' reader of budgets' monthly spend, for one unit of work."""
+        return AllocatedMonthlySpend(self.spend, uow)
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""

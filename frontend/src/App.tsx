@@ -16,6 +16,7 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ResourcesPage } from './pages/resources/ResourcesPage';
 import { SpendCardDetailPage } from './pages/spendCards/SpendCardDetailPage';
+import { CreditsPage } from './pages/credits/CreditsPage';
 import { SpendCardsPage } from './pages/spendCards/SpendCardsPage';
 import { BillingPeriodsPage } from './pages/spend/BillingPeriodsPage';
 import { SummaryPage } from './pages/SummaryPage';
@@ -92,6 +93,7 @@ export function App() {
               </RequirePermission>
             }
           />
+          <Route path="credits" element={<CreditsPage />} />
           <Route
             path="accounts"
             element={

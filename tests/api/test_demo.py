@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from api.demo import DEMO_CHART, DEMO_PASSWORD, DEMO_USERS, load_demo
 from tests.factories import token_for
 
@@ -69,3 +71,31 @@ class TestDemo:
         cards = [t for t in tasks if t["card_id"] is not None]
         assert len(cards) >= 2
         assert all(t["status"] == "open" and t["actions"] == ["accept", "dispute"] for t in cards)
+
+    async def test_demo_has_credits_used_void_and_expiring_unused(self, settings, client):
+        await load_demo(settings)
+        await load_demo(settings)  # idempotent: the credits are not recorded twice
+        fin = await login(client, "fin@demo.finops")
+        credits = (await client.get("/api/v1/credits", headers=fin)).json()
+        by_ref = {c["reference"]: c for c in credits}
+        assert len(credits) == 5
+        assert {c["program"] for c in credits} == {"MAP", "PoC", "Activate", "Other"}
+        assert by_ref["SUP-0042"]["status"] == "void"
+        assert by_ref["ACT-6120"]["editable"] is True
+        detail = (
+            await client.get(f"/api/v1/credits/{by_ref['MAP-2026-014']['id']}", headers=fin)
+        ).json()
+        assert len(detail["ledger"]) >= 2
+        # the PoC credit expired mid-March: it covered only the 1st–20th and kept a balance
+        poc = (await client.get(f"/api/v1/credits/{by_ref['POC-7731']['id']}", headers=fin)).json()
+        assert [e["period"] for e in poc["ledger"]] == ["2026-03"]
+        assert Decimal(poc["balance"]) > 0
+        forecast = (
+            await client.get(
+                "/api/v1/credits/forecast", headers=fin, params={"unused_only": "true"}
+            )
+        ).json()
+        assert "ACT-5502" in {f["reference"] for f in forecast}
+        owner = await login(client, "product@demo.finops")
+        mine = (await client.get("/api/v1/credits", headers=owner)).json()
+        assert {c["budget_path"][-1] for c in mine} == {"Checkout"}

@@ -190,3 +190,21 @@ class TestCardsGenerate:
         assert result.returncode == 2
         assert "is not a date" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+class TestCreditsApply:
+    def test_apply_a_finished_month_twice(self, tmp_path):
+        first = run("credits", "apply", "--period", "2026-01", tmp_path=tmp_path)
+        assert first.returncode == 0, first.stderr
+        assert "credits applied to 2026-01: 0 application(s)" in first.stdout
+        again = run("credits", "apply", "--period", "2026-01", tmp_path=tmp_path)
+        assert again.returncode == 0, again.stderr
+
+    def test_a_month_not_over_or_not_a_month_is_refused(self, tmp_path):
+        future = run("credits", "apply", "--period", "2999-01", tmp_path=tmp_path)
+        assert future.returncode == 1
+        assert "not over" in future.stderr
+        bad = run("credits", "apply", "--period", "January", tmp_path=tmp_path)
+        assert bad.returncode == 2
+        assert "is not a month" in bad.stderr
+        assert "Traceback" not in future.stderr + bad.stderr

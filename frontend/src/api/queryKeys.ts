@@ -4,6 +4,7 @@ import type {
   AllocationListClaimsData,
   AllocationListWorkloadsData,
   AuditListAuditEventsData,
+  CreditsListCreditsData,
   SpendCardsListSpendCardsData,
   SpendGetSpendData,
   SpendListResourcesData,
@@ -19,6 +20,7 @@ export type ResourceFilters = Omit<NonNullable<SpendListResourcesData['query']>,
 export type ClaimFilters = NonNullable<AllocationListClaimsData['query']>;
 export type WorkloadFilters = NonNullable<AllocationListWorkloadsData['query']>;
 export type SpendCardFilters = NonNullable<SpendCardsListSpendCardsData['query']>;
+export type CreditFilters = NonNullable<CreditsListCreditsData['query']>;
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
 
 export const queryKeys = {
@@ -86,6 +88,14 @@ export const queryKeys = {
     all: ['spend-cards'] as const,
     list: (filters: SpendCardFilters) => ['spend-cards', 'list', filters] as const,
     detail: (id: number) => ['spend-cards', 'detail', id] as const,
+  },
+  // A credit change or an application moves balances, the ledger, the preview and the forecast.
+  credits: {
+    all: ['credits'] as const,
+    list: (filters: CreditFilters) => ['credits', 'list', filters] as const,
+    detail: (id: number) => ['credits', 'detail', id] as const,
+    preview: (period: string) => ['credits', 'preview', period] as const,
+    forecast: ['credits', 'forecast'] as const,
   },
   tasks: ['tasks'] as const,
   notifications: {

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -406,6 +406,122 @@ export const healthReadConfig = <ThrowOnError extends boolean = false>(options?:
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/config',
     ...options
+});
+
+/**
+ * List Credits
+ *
+ * The credits of the budgets in the caller's scope, soonest expiry first, each with what
+ * it has applied and its balance.
+ */
+export const creditsListCredits = <ThrowOnError extends boolean = false>(options?: Options<CreditsListCreditsData, ThrowOnError>) => (options?.client ?? client).get<CreditsListCreditsResponses, CreditsListCreditsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/credits',
+    ...options
+});
+
+/**
+ * Create Credit
+ *
+ * Record an AWS credit against a budget (Financial Admin, Vendor Manager, Admin). The
+ * amount is more than zero with at most two decimals; it expires on or after its start; its
+ * months must all be open.
+ */
+export const creditsCreateCredit = <ThrowOnError extends boolean = false>(options: Options<CreditsCreateCreditData, ThrowOnError>) => (options.client ?? client).post<CreditsCreateCreditResponses, CreditsCreateCreditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/credits',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Apply Credits
+ *
+ * Apply every budget's credits to a finished, still open month now (month close does it
+ * too). Idempotent: credits applied in the month already are not applied again, so a second
+ * run returns no applications.
+ */
+export const creditsApplyCredits = <ThrowOnError extends boolean = false>(options: Options<CreditsApplyCreditsData, ThrowOnError>) => (options.client ?? client).post<CreditsApplyCreditsResponses, CreditsApplyCreditsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/credits/apply',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Credit Forecast
+ *
+ * The active credits in scope with a balance, soonest expiry first: what each will apply
+ * by its expiry and what it will leave unused if its budget keeps its burn rate (the average
+ * allocated spend of the last three full months the CUR holds). `unused_only` keeps those
+ * expiring with money left.
+ */
+export const creditsCreditForecast = <ThrowOnError extends boolean = false>(options?: Options<CreditsCreditForecastData, ThrowOnError>) => (options?.client ?? client).get<CreditsCreditForecastResponses, CreditsCreditForecastErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/credits/forecast',
+    ...options
+});
+
+/**
+ * Preview Credits
+ *
+ * What applying the credits to `period` does, per budget in scope: each credit with the
+ * amount it would apply (or applied, when the month has run) and the balance left. Writes
+ * nothing.
+ */
+export const creditsPreviewCredits = <ThrowOnError extends boolean = false>(options: Options<CreditsPreviewCreditsData, ThrowOnError>) => (options.client ?? client).get<CreditsPreviewCreditsResponses, CreditsPreviewCreditsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/credits/preview',
+    ...options
+});
+
+/**
+ * Get Credit
+ *
+ * One credit with its ledger (each month's application and the balance after it).
+ */
+export const creditsGetCredit = <ThrowOnError extends boolean = false>(options: Options<CreditsGetCreditData, ThrowOnError>) => (options.client ?? client).get<CreditsGetCreditResponses, CreditsGetCreditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/credits/{credit_id}',
+    ...options
+});
+
+/**
+ * Edit Credit
+ *
+ * Change a credit's fields while nothing of it has been applied (409 after, or once void,
+ * or when `version` is stale).
+ */
+export const creditsEditCredit = <ThrowOnError extends boolean = false>(options: Options<CreditsEditCreditData, ThrowOnError>) => (options.client ?? client).patch<CreditsEditCreditResponses, CreditsEditCreditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/credits/{credit_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Void Credit
+ *
+ * Void a credit with a reason: it applies nothing more and its balance is forfeited; its
+ * ledger stays (credits are never deleted).
+ */
+export const creditsVoidCredit = <ThrowOnError extends boolean = false>(options: Options<CreditsVoidCreditData, ThrowOnError>) => (options.client ?? client).post<CreditsVoidCreditResponses, CreditsVoidCreditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/credits/{credit_id}/void',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -122,6 +122,50 @@ export type AllocationSummaryRead = {
 };
 
 /**
+ * ApplicationRead
+ */
+export type ApplicationRead = {
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Balance After
+     */
+    balance_after: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Credit Id
+     */
+    credit_id: number;
+    /**
+     * Period
+     */
+    period: string;
+};
+
+/**
+ * ApplyResultRead
+ */
+export type ApplyResultRead = {
+    /**
+     * Applications
+     */
+    applications: Array<ApplicationRead>;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Total
+     */
+    total: string;
+};
+
+/**
  * AuditEventRead
  */
 export type AuditEventRead = {
@@ -431,6 +475,34 @@ export type BudgetList = {
      * Year
      */
     year: number | null;
+};
+
+/**
+ * BudgetPreviewRead
+ */
+export type BudgetPreviewRead = {
+    /**
+     * Applied
+     */
+    applied: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Budget Path
+     */
+    budget_path: Array<string>;
+    /**
+     * Credits
+     */
+    credits: Array<PreviewCreditRead>;
+    /**
+     * Spend
+     *
+     * the budget's allocated spend of the month
+     */
+    spend: string;
 };
 
 /**
@@ -851,6 +923,285 @@ export type CorrectionRead = {
 };
 
 /**
+ * CreditApply
+ */
+export type CreditApply = {
+    /**
+     * Period
+     */
+    period: string;
+};
+
+/**
+ * CreditCreate
+ */
+export type CreditCreate = {
+    /**
+     * Amount
+     *
+     * more than zero, at most two decimals
+     */
+    amount: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Expires On
+     *
+     * the last day the credit may be used (inclusive)
+     */
+    expires_on: string;
+    program: Program;
+    /**
+     * Reference
+     */
+    reference?: string;
+    /**
+     * Start Date
+     */
+    start_date: string;
+};
+
+/**
+ * CreditDetail
+ */
+export type CreditDetail = {
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Applied
+     */
+    applied: string;
+    /**
+     * Balance
+     */
+    balance: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Budget Path
+     */
+    budget_path: Array<string>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Editable
+     *
+     * nothing applied yet and not void: it may be edited
+     */
+    editable: boolean;
+    /**
+     * Expires On
+     */
+    expires_on: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Ledger
+     */
+    ledger: Array<LedgerEntryRead>;
+    program: Program;
+    /**
+     * Reference
+     */
+    reference: string;
+    /**
+     * Start Date
+     */
+    start_date: string;
+    status: CreditStatus;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Void Reason
+     */
+    void_reason: string | null;
+    /**
+     * Voided At
+     */
+    voided_at: string | null;
+    /**
+     * Voided By
+     */
+    voided_by: string | null;
+};
+
+/**
+ * CreditPreviewRead
+ */
+export type CreditPreviewRead = {
+    /**
+     * Budgets
+     */
+    budgets: Array<BudgetPreviewRead>;
+    /**
+     * Period
+     */
+    period: string;
+};
+
+/**
+ * CreditRead
+ */
+export type CreditRead = {
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Applied
+     */
+    applied: string;
+    /**
+     * Balance
+     */
+    balance: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Budget Path
+     */
+    budget_path: Array<string>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Editable
+     *
+     * nothing applied yet and not void: it may be edited
+     */
+    editable: boolean;
+    /**
+     * Expires On
+     */
+    expires_on: string;
+    /**
+     * Id
+     */
+    id: number;
+    program: Program;
+    /**
+     * Reference
+     */
+    reference: string;
+    /**
+     * Start Date
+     */
+    start_date: string;
+    status: CreditStatus;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Void Reason
+     */
+    void_reason: string | null;
+    /**
+     * Voided At
+     */
+    voided_at: string | null;
+    /**
+     * Voided By
+     */
+    voided_by: string | null;
+};
+
+/**
+ * CreditStatus
+ */
+export type CreditStatus = 'active' | 'void';
+
+/**
+ * CreditUpdate
+ *
+ * Only the fields given change; refused (409) once the credit has been applied.
+ */
+export type CreditUpdate = {
+    /**
+     * Amount
+     */
+    amount?: string | null;
+    /**
+     * Budget Id
+     */
+    budget_id?: number | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Expires On
+     */
+    expires_on?: string | null;
+    program?: Program | null;
+    /**
+     * Reference
+     */
+    reference?: string | null;
+    /**
+     * Start Date
+     */
+    start_date?: string | null;
+    /**
+     * Version
+     *
+     * the version you read
+     */
+    version: number;
+};
+
+/**
+ * CreditVoid
+ */
+export type CreditVoid = {
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Version
+     *
+     * the version you read
+     */
+    version: number;
+};
+
+/**
  * CurEventRead
  */
 export type CurEventRead = {
@@ -936,6 +1287,57 @@ export type ErrorItem = {
      * Row
      */
     row?: number | null;
+};
+
+/**
+ * ForecastRead
+ */
+export type ForecastRead = {
+    /**
+     * Balance
+     */
+    balance: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Budget Path
+     */
+    budget_path: Array<string>;
+    /**
+     * Burn Rate
+     *
+     * the budget's average monthly allocated spend
+     */
+    burn_rate: string;
+    /**
+     * Credit Id
+     */
+    credit_id: number;
+    /**
+     * Expires On
+     */
+    expires_on: string;
+    /**
+     * History Months
+     *
+     * the months the burn rate averages
+     */
+    history_months: Array<string>;
+    program: Program;
+    /**
+     * Projected Use
+     */
+    projected_use: string;
+    /**
+     * Reference
+     */
+    reference: string;
+    /**
+     * Unused At Expiry
+     */
+    unused_at_expiry: string;
 };
 
 /**
@@ -1106,6 +1508,36 @@ export type ImportResultRead = {
      * Year
      */
     year: number;
+};
+
+/**
+ * LedgerEntryRead
+ */
+export type LedgerEntryRead = {
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Applied At
+     */
+    applied_at: string;
+    /**
+     * Applied By
+     */
+    applied_by: string;
+    /**
+     * Balance After
+     */
+    balance_after: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Period
+     */
+    period: string;
 };
 
 /**
@@ -1329,6 +1761,43 @@ export type PersonRead = {
 };
 
 /**
+ * PreviewCreditRead
+ */
+export type PreviewCreditRead = {
+    /**
+     * Already Applied
+     */
+    already_applied: boolean;
+    /**
+     * Amount
+     *
+     * what the credit applies (or applied) to the month
+     */
+    amount: string;
+    /**
+     * Balance After
+     */
+    balance_after: string;
+    /**
+     * Balance Before
+     */
+    balance_before: string;
+    /**
+     * Credit Id
+     */
+    credit_id: number;
+    /**
+     * Expires On
+     */
+    expires_on: string;
+    program: Program;
+    /**
+     * Reference
+     */
+    reference: string;
+};
+
+/**
  * Problem
  *
  * RFC 9457 problem details.
@@ -1363,6 +1832,11 @@ export type Problem = {
      */
     type: string;
 };
+
+/**
+ * Program
+ */
+export type Program = 'MAP' | 'PoC' | 'Activate' | 'Other';
 
 /**
  * RefreshRead
@@ -4000,6 +4474,468 @@ export type HealthReadConfigResponses = {
 };
 
 export type HealthReadConfigResponse = HealthReadConfigResponses[keyof HealthReadConfigResponses];
+
+export type CreditsListCreditsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Budget Id
+         */
+        budget_id?: number | null;
+        /**
+         * Status
+         */
+        status?: CreditStatus | null;
+    };
+    url: '/api/v1/credits';
+};
+
+export type CreditsListCreditsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type CreditsListCreditsError = CreditsListCreditsErrors[keyof CreditsListCreditsErrors];
+
+export type CreditsListCreditsResponses = {
+    /**
+     * Response Credits-List Credits
+     *
+     * Successful Response
+     */
+    200: Array<CreditRead>;
+};
+
+export type CreditsListCreditsResponse = CreditsListCreditsResponses[keyof CreditsListCreditsResponses];
+
+export type CreditsCreateCreditData = {
+    body: CreditCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/credits';
+};
+
+export type CreditsCreateCreditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type CreditsCreateCreditError = CreditsCreateCreditErrors[keyof CreditsCreateCreditErrors];
+
+export type CreditsCreateCreditResponses = {
+    /**
+     * Successful Response
+     */
+    201: CreditDetail;
+};
+
+export type CreditsCreateCreditResponse = CreditsCreateCreditResponses[keyof CreditsCreateCreditResponses];
+
+export type CreditsApplyCreditsData = {
+    body: CreditApply;
+    path?: never;
+    query?: never;
+    url: '/api/v1/credits/apply';
+};
+
+export type CreditsApplyCreditsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type CreditsApplyCreditsError = CreditsApplyCreditsErrors[keyof CreditsApplyCreditsErrors];
+
+export type CreditsApplyCreditsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApplyResultRead;
+};
+
+export type CreditsApplyCreditsResponse = CreditsApplyCreditsResponses[keyof CreditsApplyCreditsResponses];
+
+export type CreditsCreditForecastData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Unused Only
+         */
+        unused_only?: boolean;
+    };
+    url: '/api/v1/credits/forecast';
+};
+
+export type CreditsCreditForecastErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type CreditsCreditForecastError = CreditsCreditForecastErrors[keyof CreditsCreditForecastErrors];
+
+export type CreditsCreditForecastResponses = {
+    /**
+     * Response Credits-Credit Forecast
+     *
+     * Successful Response
+     */
+    200: Array<ForecastRead>;
+};
+
+export type CreditsCreditForecastResponse = CreditsCreditForecastResponses[keyof CreditsCreditForecastResponses];
+
+export type CreditsPreviewCreditsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Period
+         */
+        period: string;
+    };
+    url: '/api/v1/credits/preview';
+};
+
+export type CreditsPreviewCreditsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type CreditsPreviewCreditsError = CreditsPreviewCreditsErrors[keyof CreditsPreviewCreditsErrors];
+
+export type CreditsPreviewCreditsResponses = {
+    /**
+     * Successful Response
+     */
+    200: CreditPreviewRead;
+};
+
+export type CreditsPreviewCreditsResponse = CreditsPreviewCreditsResponses[keyof CreditsPreviewCreditsResponses];
+
+export type CreditsGetCreditData = {
+    body?: never;
+    path: {
+        /**
+         * Credit Id
+         */
+        credit_id: number;
+    };
+    query?: never;
+    url: '/api/v1/credits/{credit_id}';
+};
+
+export type CreditsGetCreditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type CreditsGetCreditError = CreditsGetCreditErrors[keyof CreditsGetCreditErrors];
+
+export type CreditsGetCreditResponses = {
+    /**
+     * Successful Response
+     */
+    200: CreditDetail;
+};
+
+export type CreditsGetCreditResponse = CreditsGetCreditResponses[keyof CreditsGetCreditResponses];
+
+export type CreditsEditCreditData = {
+    body: CreditUpdate;
+    path: {
+        /**
+         * Credit Id
+         */
+        credit_id: number;
+    };
+    query?: never;
+    url: '/api/v1/credits/{credit_id}';
+};
+
+export type CreditsEditCreditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type CreditsEditCreditError = CreditsEditCreditErrors[keyof CreditsEditCreditErrors];
+
+export type CreditsEditCreditResponses = {
+    /**
+     * Successful Response
+     */
+    200: CreditDetail;
+};
+
+export type CreditsEditCreditResponse = CreditsEditCreditResponses[keyof CreditsEditCreditResponses];
+
+export type CreditsVoidCreditData = {
+    body: CreditVoid;
+    path: {
+        /**
+         * Credit Id
+         */
+        credit_id: number;
+    };
+    query?: never;
+    url: '/api/v1/credits/{credit_id}/void';
+};
+
+export type CreditsVoidCreditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type CreditsVoidCreditError = CreditsVoidCreditErrors[keyof CreditsVoidCreditErrors];
+
+export type CreditsVoidCreditResponses = {
+    /**
+     * Successful Response
+     */
+    200: CreditDetail;
+};
+
+export type CreditsVoidCreditResponse = CreditsVoidCreditResponses[keyof CreditsVoidCreditResponses];
 
 export type SpendListCurEventsData = {
     body?: never;

@@ -37,6 +37,7 @@ describe('navigation by role', () => {
       'Summary',
       'Budgets',
       'Spend cards',
+      'Credits',
       'Accounts',
       'Resources',
       'Billing periods',
@@ -53,6 +54,7 @@ describe('navigation by role', () => {
         'Summary',
         'Budgets',
         'Spend cards',
+        'Credits',
         'Accounts',
         'Resources',
         'Billing periods',
@@ -64,24 +66,24 @@ describe('navigation by role', () => {
   it.each(['business_unit_owner', 'department_owner', 'portfolio_owner'] as const)(
     'gives %s Summary, Budgets and the spend cards to monitor',
     (role) => {
-      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards']);
+      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards', 'Credits']);
     },
   );
 
-  it('gives the Cloud Engineer Summary and Budgets only (no spend cards to answer)', () => {
-    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets']);
+  it('gives the Cloud Engineer Summary, Budgets and Credits (no spend cards to answer)', () => {
+    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets', 'Credits']);
   });
 
   it('gives the Product Owner the spend cards to answer and the resources to claim', () => {
-    expect(labels('product_owner')).toEqual(['Summary', 'Budgets', 'Spend cards', 'Resources']);
+    expect(labels('product_owner')).toEqual(['Summary', 'Budgets', 'Spend cards', 'Credits', 'Resources']);
   });
 
   it('follows permissions, not role names', () => {
-    expect(navigationFor(['read_audit']).map((i) => i.label)).toEqual(['Summary', 'Budgets', 'Audit log']);
+    expect(navigationFor(['read_audit']).map((i) => i.label)).toEqual(['Summary', 'Budgets', 'Credits', 'Audit log']);
   });
 
   it('still shows the pages everyone has when the permission list is empty', () => {
-    expect(navigationFor([]).map((i) => i.to)).toEqual(['/', '/budgets']);
+    expect(navigationFor([]).map((i) => i.to)).toEqual(['/', '/budgets', '/credits']);
   });
 
   it('guards direct addresses with the same table', () => {

@@ -25,6 +25,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: 'Spend cards',
     anyOf: SPEND_CARD_PERMISSIONS,
   },
+  // Every role sees the credits of the budgets in its scope; only finance records them.
+  { to: '/credits', label: 'Credits', anyOf: null },
   { to: '/accounts', label: 'Accounts', anyOf: ['manage_accounts'] },
   { to: '/resources', label: 'Resources', anyOf: ['claim_any', 'claim_own'] },
   { to: '/billing-periods', label: 'Billing periods', anyOf: ['view_all_spend'] },
