@@ -33,6 +33,7 @@ from api.routers import (
     audit,
     auth,
     budgets,
+    closes,
     health,
     schedules,
     spend,
@@ -51,6 +52,7 @@ ROUTERS = (
     allocation.router,
     schedules.router,
     spend_cards.router,
+    closes.router,
     spend.router,
     audit.router,
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.allocation.close_figures import ClosePeriodFigures
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
 from adapters.aws.discovery import AccountDiscovery
@@ -24,9 +25,11 @@ from adapters.security.throttle import SharedFailureLimiter
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import CostBasis
+from domain.audit import Actor
+from domain.close.ports import ClosePeriodReader, CreditLedger, NoCredits
 from domain.events import DomainEvent
 from domain.identity.ratelimit import Limit
-from domain.ports import AccountDirectory, Clock, ObjectStore, ResourceDirectory
+from domain.ports import AccountDirectory, Clock, ObjectStore, ResourceDirectory, UnitOfWork
 
 
 @dataclass
@@ -64,6 +67,16 @@ class Container:
         """The spend store port of the spend services (built on the current CUR store and
         materialized allocations, so a test that swaps either is seen)."""
         return CurSpendStore(self.cur, self.allocated)
+
+    @property
+    def close_figures(self) -> ClosePeriodReader:
+        """The month close's reader of a period's invoices and allocation."""
+        return ClosePeriodFigures(self.allocated)
+
+    def credit_ledger(self, uow: UnitOfWork, clock: Clock, actor: Actor) -> CreditLedger:  # noqa: ARG002
+        """The FinOps credits a close applies, in the close's transaction. Nothing yet: the
+        credits capability plugs its `apply_credits` in here."""
+        return NoCredits()
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""

@@ -11,6 +11,7 @@ from adapters.db.accounts import AccountRepository
 from adapters.db.allocation import AllocationRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
+from adapters.db.closes import CloseRepository
 from adapters.db.cur_events import CurEventRepository
 from adapters.db.notifications import NotificationRepository
 from adapters.db.schedules import ScheduleRepository
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.schedules = ScheduleRepository(session)
         self.notifications = NotificationRepository(session)
         self.spend_cards = SpendCardRepository(session)
+        self.closes = CloseRepository(session)
         self.cur_events = CurEventRepository(session)
         self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []
