@@ -45,4 +45,7 @@ def split_cents(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
         # `total` is within half a cent of `cents`, so 0 <= left <= len(weights)
         order = sorted(range(len(weights)), key=lambda i: (-(scaled[i] - floors[i]), i))
         bump = set(order[:left])
-        return [((f + 1) if i in bump else f) * CENT + ZERO for i, f in enumerate(floors)]
+        return [
+            (((f + 1) if i in bump else f) * CENT).quantize(CENT) + ZERO
+            for i, f in enumerate(floors)
+        ]
