@@ -15,6 +15,7 @@ import { ConfigurationPage } from './pages/configuration/ConfigurationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ResourcesPage } from './pages/resources/ResourcesPage';
+import { ClosePage } from './pages/closes/ClosePage';
 import { SpendCardDetailPage } from './pages/spendCards/SpendCardDetailPage';
 import { SpendCardsPage } from './pages/spendCards/SpendCardsPage';
 import { BillingPeriodsPage } from './pages/spend/BillingPeriodsPage';
@@ -89,6 +90,14 @@ export function App() {
             element={
               <RequirePermission permission={SPEND_CARD_PERMISSIONS}>
                 <SpendCardDetailPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="close"
+            element={
+              <RequirePermission permission="view_all_spend">
+                <ClosePage />
               </RequirePermission>
             }
           />

@@ -87,6 +87,12 @@ export const queryKeys = {
     list: (filters: SpendCardFilters) => ['spend-cards', 'list', filters] as const,
     detail: (id: number) => ['spend-cards', 'detail', id] as const,
   },
+  // A checklist save, a close or a reopen changes the period and the list of periods.
+  closes: {
+    all: ['closes'] as const,
+    list: ['closes', 'list'] as const,
+    detail: (period: string) => ['closes', 'detail', period] as const,
+  },
   tasks: ['tasks'] as const,
   notifications: {
     all: ['notifications'] as const,

@@ -40,6 +40,7 @@ describe('navigation by role', () => {
       'Accounts',
       'Resources',
       'Billing periods',
+      'Close month',
       'Configuration',
       'Users',
       'Audit log',
@@ -56,6 +57,7 @@ describe('navigation by role', () => {
         'Accounts',
         'Resources',
         'Billing periods',
+        'Close month',
         'Configuration',
       ]);
     },
