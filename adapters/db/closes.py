@@ -41,6 +41,7 @@ class CloseRepository(Repository[PeriodCloseRow]):
                 row.purchase_order,
                 tuple(str(n) for n in row.invoice_numbers),
                 row.internal_memo,
+                row.default_business_unit,
             ),
             row.version,
             closed,
@@ -76,6 +77,7 @@ class CloseRepository(Repository[PeriodCloseRow]):
             "purchase_order": checklist.purchase_order,
             "invoice_numbers": list(checklist.invoice_numbers),
             "internal_memo": checklist.internal_memo,
+            "default_business_unit": checklist.default_business_unit,
             "updated_by": by,
             "updated_at": at,
         }

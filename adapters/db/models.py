@@ -419,6 +419,7 @@ class PeriodCloseRow(Base):
     purchase_order: Mapped[str] = mapped_column(String(100))
     invoice_numbers: Mapped[list[Any]] = mapped_column(JSON)
     internal_memo: Mapped[str] = mapped_column(String(2000))
+    default_business_unit: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str] = mapped_column(String(254))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -75,7 +75,11 @@ async def put_close(
         user,
         period=period,
         checklist=Checklist(
-            body.vendor, body.purchase_order, tuple(body.invoice_numbers), body.internal_memo
+            body.vendor,
+            body.purchase_order,
+            tuple(body.invoice_numbers),
+            body.internal_memo,
+            body.default_business_unit,
         ),
         version=body.version,
     )

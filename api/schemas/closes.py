@@ -55,6 +55,9 @@ class CloseRead(Schema):
     purchase_order: str
     invoice_numbers: list[str]
     internal_memo: str
+    default_business_unit: str = Field(
+        description="where Unallocated spend is booked (empty: FINOPS_DEFAULT_BUSINESS_UNIT)"
+    )
     version: int = Field(description="0 until the checklist is first saved")
     closed: bool
     updated_at: datetime | None
@@ -72,6 +75,7 @@ class CloseRead(Schema):
             purchase_order=s.checklist.purchase_order,
             invoice_numbers=list(s.checklist.invoice_numbers),
             internal_memo=s.checklist.internal_memo,
+            default_business_unit=s.checklist.default_business_unit,
             version=s.version,
             closed=s.closed,
             updated_at=s.updated_at,
@@ -93,6 +97,12 @@ class CloseUpdate(Schema):
     purchase_order: str = Field(max_length=100)
     invoice_numbers: list[Annotated[str, Field(max_length=100)]] = Field(max_length=50)
     internal_memo: str = Field(max_length=2000)
+    default_business_unit: str = Field(
+        default="",
+        max_length=200,
+        description="the business unit Unallocated spend is booked to in the accounts-payable "
+        "file; empty: the configured FINOPS_DEFAULT_BUSINESS_UNIT",
+    )
     version: int = Field(ge=0, description="the version you read (0: the first save)")
 
 

@@ -165,8 +165,8 @@ def build_book(
             "spend no budget holds needs a default business unit",
             [
                 ErrorDetail(
-                    "part of the invoice is Unallocated: configure the default business unit "
-                    "(FINOPS_DEFAULT_BUSINESS_UNIT) it is booked to",
+                    "part of the invoice is Unallocated: name the business unit it is booked "
+                    "to (the close's default business unit, or FINOPS_DEFAULT_BUSINESS_UNIT)",
                     field="default_business_unit",
                 )
             ],
@@ -219,6 +219,7 @@ def book_to_json(book: CloseBook) -> dict[str, Any]:
             "purchase_order": c.purchase_order,
             "invoice_numbers": list(c.invoice_numbers),
             "internal_memo": c.internal_memo,
+            "default_business_unit": c.default_business_unit,
         },
         "default_business_unit": book.default_business_unit,
         "invoices": [
@@ -256,7 +257,11 @@ def book_from_json(raw: Mapping[str, Any]) -> CloseBook:
         period=raw["period"],
         currency=raw["currency"],
         checklist=Checklist(
-            c["vendor"], c["purchase_order"], tuple(c["invoice_numbers"]), c["internal_memo"]
+            c["vendor"],
+            c["purchase_order"],
+            tuple(c["invoice_numbers"]),
+            c["internal_memo"],
+            c.get("default_business_unit", ""),
         ),
         default_business_unit=raw["default_business_unit"],
         invoices=tuple(

@@ -20,6 +20,9 @@ class Checklist:
     purchase_order: str = ""
     invoice_numbers: tuple[str, ...] = ()
     internal_memo: str = ""
+    # where Unallocated spend is booked in the accounts-payable file; empty: the configured
+    # FINOPS_DEFAULT_BUSINESS_UNIT
+    default_business_unit: str = ""
 
     def missing(self) -> list[ErrorDetail]:
         """Every item still empty, each naming its field."""

@@ -104,14 +104,18 @@ async def _billing_period(reader: ClosePeriodReader, period: str) -> BillingPeri
     return next((p for p in await reader.billing_periods() if p.period == period), None)
 
 
-async def _state(uow: UnitOfWork, billed: BillingPeriod | None, period: str) -> CloseState:
+async def _state(
+    uow: UnitOfWork, billed: BillingPeriod | None, period: str, unit: str | None = None
+) -> CloseState:
     stored = await uow.closes.get(period)
     if stored is not None:
         return stored
     # never saved: the invoice numbers start as the CUR's invoice ids
     ids = billed.invoice_ids if billed is not None else ()
     closed = period in await uow.budgets.closed_periods()
-    return CloseState(period, Checklist(invoice_numbers=tuple(ids)), 0, closed)
+    return CloseState(
+        period, Checklist(invoice_numbers=tuple(ids), default_business_unit=unit or ""), 0, closed
+    )
 
 
 def _readiness(
@@ -137,8 +141,19 @@ def _readiness(
     )
 
 
-def _default_unit_missing(figures: PeriodFigures, settings: CloseSettings) -> list[ErrorDetail]:
-    if (settings.default_business_unit or "").strip():
+def _default_unit(checklist: Checklist, settings: CloseSettings) -> str | None:
+    """The close's own default business unit, else the configured one."""
+    return (
+        checklist.default_business_unit.strip()
+        or (settings.default_business_unit or "").strip()
+        or None
+    )
+
+
+def _default_unit_missing(
+    figures: PeriodFigures, checklist: Checklist, settings: CloseSettings
+) -> list[ErrorDetail]:
+    if _default_unit(checklist, settings):
         return []
     try:
         build_book(
@@ -185,11 +200,12 @@ async def close_detail(
     _may_read(user)
     _period(period)
     billed = await _billing_period(reader, period)
-    state = await _state(uow, billed, period)
+    state = await _state(uow, billed, period, settings.default_business_unit)
     extra: list[ErrorDetail] = []
     if billed is not None and billed.finalized and not state.closed:
         rules, version = await current_rules(uow)
-        extra = _default_unit_missing(await reader.figures(period, rules, version), settings)
+        figures = await reader.figures(period, rules, version)
+        extra = _default_unit_missing(figures, state.checklist, settings)
     history = tuple(await uow.closes.history(period))
     return CloseDetail(state, _readiness(billed, state, extra), history, _current_files(history))
 
@@ -215,6 +231,7 @@ def _clean(checklist: Checklist) -> Checklist:
         checklist.purchase_order.strip(),
         numbers,
         checklist.internal_memo.strip(),
+        checklist.default_business_unit.strip(),
     )
 
 
@@ -254,6 +271,7 @@ def _checklist_json(c: Checklist, version: int) -> dict[str, Any]:
         "purchase_order": c.purchase_order,
         "invoice_numbers": list(c.invoice_numbers),
         "internal_memo": c.internal_memo,
+        "default_business_unit": c.default_business_unit,
         "version": version,
     }
 
@@ -319,7 +337,7 @@ async def close_period(
         raise RuleViolation(f"{period} cannot close yet", list(readiness.missing))
     rules, rules_version = await current_rules(uow)
     figures = await reader.figures(period, rules, rules_version)
-    missing_unit = _default_unit_missing(figures, settings)
+    missing_unit = _default_unit_missing(figures, state.checklist, settings)
     if missing_unit:
         raise RuleViolation(f"{period} cannot close yet", missing_unit)
     # credits first: the ledger refuses a closed period
@@ -329,7 +347,7 @@ async def close_period(
         checklist=state.checklist,
         budgets=await _budgets(uow, period, figures, credits),
         credits=credits,
-        default_business_unit=settings.default_business_unit,
+        default_business_unit=_default_unit(state.checklist, settings),
         currency=settings.currency,
     )
     extras = {b.prefix: dict(await b.gather(uow, book)) for b in builders}

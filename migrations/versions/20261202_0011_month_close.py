@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("purchase_order", sa.String(length=100), nullable=False),
         sa.Column("invoice_numbers", sa.JSON(), nullable=False),
         sa.Column("internal_memo", sa.String(length=2000), nullable=False),
+        sa.Column("default_business_unit", sa.String(length=200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_by", sa.String(length=254), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

@@ -105,6 +105,7 @@ async def fill(client, headers, period="2026-10", **overrides):
     body = {
         **CHECKLIST,
         "invoice_numbers": current["invoice_numbers"],
+        "default_business_unit": "",
         "version": current["version"],
         **overrides,
     }

@@ -104,6 +104,12 @@ class TestCloseRefused:
         assert r.status_code == 422
         assert [e["field"] for e in r.json()["errors"]] == ["default_business_unit"]
         assert "FINOPS_DEFAULT_BUSINESS_UNIT" in r.json()["errors"][0]["message"]
+        # the close names its own
+        await fill(client, month["fin"], default_business_unit="Group IT", version=1)
+        r = await close(client, month["fin"])
+        assert r.status_code == 200, r.text
+        content = (await download(client, month["fin"], "accounts-payable-2026-10.csv")).content
+        assert "Group IT" in {line["business_unit"] for line in rows_of(content)}
 
     async def test_twice(self, client, month):
         await fill(client, month["fin"])
