@@ -117,11 +117,19 @@ async def close_period(
 
 @router.post("/closes/{period}/reopen", response_model=CloseRead)
 async def reopen_period(
-    period: Period, body: ReopenAction, user: CurrentUser, uow: UoW, clock: AppClock
+    period: Period,
+    body: ReopenAction,
+    user: CurrentUser,
+    uow: UoW,
+    clock: AppClock,
+    container: AppContainer,
 ) -> CloseRead:
     """Reopen a closed period (Admin only, with a reason): the lock is lifted, the files stay
     as a superseded version."""
-    detail = await service.reopen_period(uow, clock, user, period=period, reason=body.reason)
+    await service.reopen_period(uow, clock, user, period=period, reason=body.reason)
+    detail = await service.close_detail(
+        uow, user, container.close_figures, _settings(container), period=period
+    )
     return CloseRead.of(detail)
 
 

@@ -265,6 +265,7 @@ class TestReopen:
         ]
         assert all(f["superseded"] for f in body["history"][0]["files"])
         assert body["files"] == []
+        assert body["readiness"]["ready"] is True
         assert (await client.get("/api/v1/closed-periods", headers=month["fin"])).json() == []
         # the superseded files stay downloadable
         old = await download(client, month["fin"], "accruals-2026-10.csv")
