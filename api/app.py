@@ -33,6 +33,7 @@ from api.routers import (
     audit,
     auth,
     budgets,
+    closes,
     credits,
     health,
     schedules,
@@ -53,6 +54,7 @@ ROUTERS = (
     schedules.router,
     spend_cards.router,
     credits.router,
+    closes.router,
     spend.router,
     audit.router,
 )

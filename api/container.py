@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.allocation.close_figures import ClosePeriodFigures
 from adapters.allocation.credit_spend import AllocatedMonthlySpend
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
@@ -25,6 +26,9 @@ from adapters.security.throttle import SharedFailureLimiter
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import CostBasis
+from domain.audit import Actor
+from domain.close.ports import ClosePeriodReader, CreditLedger
+from domain.credits.service import CloseLedger
 from domain.events import DomainEvent
 from domain.identity.ratelimit import Limit
 from domain.ports import AccountDirectory, Clock, ObjectStore, ResourceDirectory
@@ -70,6 +74,15 @@ class Container:
     def credit_spend(self, uow: SpendUnitOfWork) -> AllocatedMonthlySpend:
         """The credits' reader of budgets' monthly spend, for one unit of work."""
         return AllocatedMonthlySpend(self.spend, uow)
+
+    @property
+    def close_figures(self) -> ClosePeriodReader:
+        """The month close's reader of a period's invoices and allocation."""
+        return ClosePeriodFigures(self.allocated)
+
+    def credit_ledger(self, uow: SpendUnitOfWork, clock: Clock, actor: Actor) -> CreditLedger:
+        """The FinOps credits a close applies, in the close's transaction."""
+        return CloseLedger(uow, clock, actor, self.credit_spend(uow))
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""

@@ -13,6 +13,7 @@ from adapters.clock import FixedClock
 from adapters.config import Settings
 from adapters.cur.generator import generate_cur
 from adapters.db.uow import UnitOfWork
+from adapters.files.csv_codec import csv_bytes
 from api.container import Container, build_container
 from domain.accounts import service as accounts_service
 from domain.accounts.model import AccountSource, DiscoveredAccount
@@ -24,6 +25,9 @@ from domain.budgets import scope_service
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
 from domain.budgets.records import BudgetRecord
+from domain.close import service as closes
+from domain.close.model import Checklist
+from domain.close.service import CloseSettings
 from domain.credits import service as credit_service
 from domain.credits.model import CreditFields, Program
 from domain.identity.roles import Role
@@ -91,6 +95,9 @@ DEMO_SCOPES: dict[str, tuple[str, ...]] = {
     "product@demo.finops": ("Retail", "Digital Commerce", "Web Storefront", "Checkout"),
 }
 
+
+# Where the demo's closes book Unallocated spend (the shared services live there).
+DEMO_DEFAULT_BUSINESS_UNIT = "Platform"
 
 DEMO_CUR_ROWS = 240_000
 DEMO_CUR_ACCOUNTS = 9
@@ -263,6 +270,7 @@ async def _load_spend(container: Container, actor: Actor) -> None:
         await uow.commit()
     await _demo_cards(container, today)
     await _demo_credits(container, today)
+    await _demo_closes(container)
 
 
 # The states the demo's cards are put in: each story is (action, by the Portfolio Owner?,
@@ -527,5 +535,75 @@ async def _demo_credits(container: Container, today: date) -> None:
                 Actor.system("month close (demo)"),
                 reader,
                 period=period_key(month),
+            )
+        await uow.commit()
+
+
+async def _demo_closes(container: Container) -> None:
+    """The first final month closed (closed, reopened by the Admin for a late refund, closed
+    again with the same files), and the next one with its checklist half filled."""
+    final = [p for p in await container.close_figures.billing_periods() if p.finalized]
+    if not final:
+        return
+    settings = CloseSettings(
+        container.settings.default_business_unit or None, container.settings.currency
+    )
+    async with container.sessionmaker() as session:
+        uow = UnitOfWork(session)
+        admin = await uow.users.get_by_email(DEMO_USERS[0][1])
+        vendor = await uow.users.get_by_email(DEMO_USERS[2][1])
+        assert admin is not None
+        assert vendor is not None
+        first = final[0]
+        await closes.save_checklist(
+            uow,
+            container.clock,
+            vendor,
+            period=first.period,
+            checklist=Checklist(
+                "Amazon Web Services, Inc.",
+                f"PO-{DEMO_YEAR}-0001",
+                first.invoice_ids,
+                f"AWS bill {first.period}, cloud platform services",
+                DEMO_DEFAULT_BUSINESS_UNIT,
+            ),
+            version=0,
+        )
+
+        async def close() -> None:
+            await closes.close_period(
+                uow,
+                container.clock,
+                vendor,
+                container.close_figures,
+                container.credit_ledger(uow, container.clock, Actor.system("demo")),
+                csv_bytes,
+                settings,
+                period=first.period,
+            )
+
+        await close()
+        await closes.reopen_period(
+            uow,
+            container.clock,
+            admin,
+            period=first.period,
+            reason="AWS announced a late refund; checking it is in the CUR",
+        )
+        await close()
+        if len(final) > 1:
+            await closes.save_checklist(
+                uow,
+                container.clock,
+                vendor,
+                period=final[1].period,
+                checklist=Checklist(
+                    "Amazon Web Services, Inc.",
+                    f"PO-{DEMO_YEAR}-0001",
+                    final[1].invoice_ids,
+                    "",
+                    DEMO_DEFAULT_BUSINESS_UNIT,
+                ),
+                version=0,
             )
         await uow.commit()

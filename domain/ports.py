@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         NewVersion,
         NodeRecord,
     )
+    from domain.close.ports import CloseStore
     from domain.credits.ports import CreditStore
     from domain.events import DomainEvent
     from domain.identity.users import NewUser, User
@@ -313,6 +314,9 @@ class UnitOfWork(Protocol):
 
     @property
     def credits(self) -> CreditStore: ...
+
+    @property
+    def closes(self) -> CloseStore: ...
 
     def publish(self, event: DomainEvent) -> None:
         """Hand `event` to its handlers once the transaction has committed."""

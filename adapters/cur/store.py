@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -108,6 +109,12 @@ class CurStore:
         """
         with self._folder.reading() as manifest:
             return queries.daily_costs(self._dir, manifest, period)
+
+    def invoice_amounts(self, period: str) -> list[tuple[str | None, str, str, Decimal]]:
+        """What each account adds to each invoice of `period` (id, account, currency, cost)."""
+        return self._read(
+            lambda manifest, con: queries.invoice_amounts(self._dir, manifest, con, period)
+        )
 
     def accounts_seen(self) -> list[SeenAccount]:
         """Usage accounts the CUR shows, with the first usage day and the latest known name."""

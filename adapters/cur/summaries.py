@@ -3,6 +3,7 @@
     daily.parquet       sums by account, resource, service, line item type and usage day
     resources.parquet   one row per resource, tags as a MAP (those of its latest tagged day)
     accounts.parquet    one row per usage account
+    invoices.parquet    what each account adds to each invoice
 
 and the period's figures for the manifest.
 """
@@ -20,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from adapters.cur.aggregate import ROWS, TAGS
+from adapters.cur.aggregate import TOTAL as MONEY_TOTAL
 from adapters.cur.columns import MONEY, tag_column
 from adapters.cur.formats import Unit
 from adapters.cur.manifest import PeriodEntry
@@ -109,6 +111,19 @@ def summarize_period(
             GROUP BY billing_period, account_id
             ORDER BY account_id
         ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
+        """
+    )
+    # what each account adds to each invoice (every line item type), for the month close's
+    # accounts-payable file
+    con.execute(
+        f"""
+        COPY (
+            SELECT invoice_id, account_id, currency,
+                   sum(unblended_cost)::{MONEY_TOTAL} AS unblended_cost
+            FROM {rows}
+            GROUP BY invoice_id, account_id, currency
+            ORDER BY invoice_id NULLS LAST, account_id, currency
+        ) TO {literal(str(folder / "invoices.parquet"))} (FORMAT parquet)
         """
     )
     row = con.execute(

@@ -11,6 +11,7 @@ from adapters.db.accounts import AccountRepository
 from adapters.db.allocation import AllocationRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
+from adapters.db.closes import CloseRepository
 from adapters.db.credits import CreditRepository
 from adapters.db.cur_events import CurEventRepository
 from adapters.db.notifications import NotificationRepository
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.notifications = NotificationRepository(session)
         self.spend_cards = SpendCardRepository(session)
         self.credits = CreditRepository(session)
+        self.closes = CloseRepository(session)
         self.cur_events = CurEventRepository(session)
         self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []

@@ -8,6 +8,7 @@ credits) and takes the acting `Actor` (the closing user, or the system)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -399,3 +400,18 @@ async def expiry_forecast(
         out,
         key=lambda line: (line.record.credit.fields.expires_on, line.record.credit.id),
     )
+
+
+@dataclass(frozen=True)
+class CloseLedger:
+    """The credits as month close sees them (`domain.close.ports.CreditLedger`): apply the
+    month's credits in the close's transaction, then the amount applied per budget."""
+
+    uow: UnitOfWork
+    clock: Clock
+    actor: Actor
+    spend_reader: MonthlyBudgetSpend
+
+    async def apply(self, period: str) -> Mapping[int, Decimal]:
+        await apply_credits(self.uow, self.clock, self.actor, self.spend_reader, period=period)
+        return await self.uow.credits.applied(period)

@@ -15,6 +15,7 @@ import { ConfigurationPage } from './pages/configuration/ConfigurationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ResourcesPage } from './pages/resources/ResourcesPage';
+import { ClosePage } from './pages/closes/ClosePage';
 import { SpendCardDetailPage } from './pages/spendCards/SpendCardDetailPage';
 import { CreditsPage } from './pages/credits/CreditsPage';
 import { SpendCardsPage } from './pages/spendCards/SpendCardsPage';
@@ -94,6 +95,14 @@ export function App() {
             }
           />
           <Route path="credits" element={<CreditsPage />} />
+          <Route
+            path="close"
+            element={
+              <RequirePermission permission="view_all_spend">
+                <ClosePage />
+              </RequirePermission>
+            }
+          />
           <Route
             path="accounts"
             element={

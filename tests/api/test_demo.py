@@ -99,3 +99,22 @@ class TestDemo:
         owner = await login(client, "product@demo.finops")
         mine = (await client.get("/api/v1/credits", headers=owner)).json()
         assert {c["budget_path"][-1] for c in mine} == {"Checkout"}
+
+    async def test_demo_has_a_closed_month_with_its_files_and_history(self, settings, client):
+        await load_demo(settings)
+        fin = await login(client, "fin@demo.finops")
+        periods = (await client.get("/api/v1/closes", headers=fin)).json()
+        closed = [p["period"] for p in periods if p["closed"]]
+        assert closed == ["2026-01"]
+        body = (await client.get("/api/v1/closes/2026-01", headers=fin)).json()
+        assert [e["kind"] for e in body["history"]] == ["close", "reopen", "close"]
+        assert [f["name"] for f in body["files"]] == [
+            "accounts-payable-2026-01.csv",
+            "accruals-2026-01.csv",
+        ]
+        assert [f["sha256"] for f in body["history"][0]["files"]] == [
+            f["sha256"] for f in body["files"]
+        ]
+        feb = (await client.get("/api/v1/closes/2026-02", headers=fin)).json()
+        assert feb["version"] == 1
+        assert [m["field"] for m in feb["readiness"]["missing"]] == ["internal_memo"]

@@ -97,6 +97,12 @@ export const queryKeys = {
     preview: (period: string) => ['credits', 'preview', period] as const,
     forecast: ['credits', 'forecast'] as const,
   },
+  // A checklist save, a close or a reopen changes the period and the list of periods.
+  closes: {
+    all: ['closes'] as const,
+    list: ['closes', 'list'] as const,
+    detail: (period: string) => ['closes', 'detail', period] as const,
+  },
   tasks: ['tasks'] as const,
   notifications: {
     all: ['notifications'] as const,

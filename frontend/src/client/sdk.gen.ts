@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, ClosesClosePeriodData, ClosesClosePeriodErrors, ClosesClosePeriodResponses, ClosesDownloadCloseFileData, ClosesDownloadCloseFileErrors, ClosesDownloadCloseFileResponses, ClosesGetCloseData, ClosesGetCloseErrors, ClosesGetCloseResponses, ClosesListCloseFilesData, ClosesListCloseFilesErrors, ClosesListCloseFilesResponses, ClosesListClosesData, ClosesListClosesErrors, ClosesListClosesResponses, ClosesPutCloseData, ClosesPutCloseErrors, ClosesPutCloseResponses, ClosesReopenPeriodData, ClosesReopenPeriodErrors, ClosesReopenPeriodResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -394,6 +394,103 @@ export const budgetsListClosedPeriods = <ThrowOnError extends boolean = false>(o
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/closed-periods',
     ...options
+});
+
+/**
+ * List Closes
+ *
+ * Billing periods, newest first: final in the CUR or not, closed or not (finance roles and
+ * Admins).
+ */
+export const closesListCloses = <ThrowOnError extends boolean = false>(options?: Options<ClosesListClosesData, ThrowOnError>) => (options?.client ?? client).get<ClosesListClosesResponses, ClosesListClosesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/closes',
+    ...options
+});
+
+/**
+ * Get Close
+ *
+ * A period's close checklist (invoice numbers prefilled from the CUR's invoice ids until
+ * first saved), its readiness (what is missing to close), the history of closes and reopens,
+ * and the files of the current close.
+ */
+export const closesGetClose = <ThrowOnError extends boolean = false>(options: Options<ClosesGetCloseData, ThrowOnError>) => (options.client ?? client).get<ClosesGetCloseResponses, ClosesGetCloseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/closes/{period}',
+    ...options
+});
+
+/**
+ * Put Close
+ *
+ * Save the checklist of an open period (Financial Admin, Vendor Manager, Admin). A stale
+ * `version` answers 409, a closed period 409.
+ */
+export const closesPutClose = <ThrowOnError extends boolean = false>(options: Options<ClosesPutCloseData, ThrowOnError>) => (options.client ?? client).put<ClosesPutCloseResponses, ClosesPutCloseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/closes/{period}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Close Period
+ *
+ * Close the period in one transaction: apply the FinOps credits, freeze the allocation
+ * (the close book), write the files and lock the period. 422 lists what is missing (the CUR
+ * not final, a checklist item, the default business unit); 409 when already closed.
+ */
+export const closesClosePeriod = <ThrowOnError extends boolean = false>(options: Options<ClosesClosePeriodData, ThrowOnError>) => (options.client ?? client).post<ClosesClosePeriodResponses, ClosesClosePeriodErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/closes/{period}/close',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Close Files
+ *
+ * The files of the period's current close (empty while it is open).
+ */
+export const closesListCloseFiles = <ThrowOnError extends boolean = false>(options: Options<ClosesListCloseFilesData, ThrowOnError>) => (options.client ?? client).get<ClosesListCloseFilesResponses, ClosesListCloseFilesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/closes/{period}/files',
+    ...options
+});
+
+/**
+ * Download Close File
+ *
+ * A close file as stored (its SHA-256 in `X-Content-SHA256`); `regenerate=true` builds it
+ * again from what the close froze, and answers 409 should the bytes differ.
+ */
+export const closesDownloadCloseFile = <ThrowOnError extends boolean = false>(options: Options<ClosesDownloadCloseFileData, ThrowOnError>) => (options.client ?? client).get<ClosesDownloadCloseFileResponses, ClosesDownloadCloseFileErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/closes/{period}/files/{name}',
+    ...options
+});
+
+/**
+ * Reopen Period
+ *
+ * Reopen a closed period (Admin only, with a reason): the lock is lifted, the files stay
+ * as a superseded version.
+ */
+export const closesReopenPeriod = <ThrowOnError extends boolean = false>(options: Options<ClosesReopenPeriodData, ThrowOnError>) => (options.client ?? client).post<ClosesReopenPeriodResponses, ClosesReopenPeriodErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/closes/{period}/reopen',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

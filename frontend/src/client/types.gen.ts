@@ -878,6 +878,170 @@ export type ClaimWrite = {
 };
 
 /**
+ * CloseAction
+ */
+export type CloseAction = {
+    /**
+     * Version
+     *
+     * the checklist version you read (checked when sent)
+     */
+    version?: number | null;
+};
+
+/**
+ * CloseEventRead
+ */
+export type CloseEventRead = {
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * By
+     */
+    by: string;
+    /**
+     * Files
+     */
+    files: Array<CloseFileRead>;
+    /**
+     * Id
+     */
+    id: number;
+    kind: EventKind;
+    /**
+     * Reason
+     */
+    reason: string | null;
+};
+
+/**
+ * CloseFileRead
+ */
+export type CloseFileRead = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Rows
+     *
+     * data rows, the header not counted
+     */
+    rows: number;
+    /**
+     * Sha256
+     *
+     * SHA-256 of the file's bytes (hex)
+     */
+    sha256: string;
+    /**
+     * Superseded
+     *
+     * the period was reopened after this close
+     */
+    superseded: boolean;
+};
+
+/**
+ * CloseRead
+ */
+export type CloseRead = {
+    /**
+     * Closed
+     */
+    closed: boolean;
+    /**
+     * Default Business Unit
+     *
+     * where Unallocated spend is booked (empty: FINOPS_DEFAULT_BUSINESS_UNIT)
+     */
+    default_business_unit: string;
+    /**
+     * Files
+     *
+     * the files of the current close
+     */
+    files: Array<CloseFileRead>;
+    /**
+     * History
+     *
+     * closes and reopens, oldest first
+     */
+    history: Array<CloseEventRead>;
+    /**
+     * Internal Memo
+     */
+    internal_memo: string;
+    /**
+     * Invoice Numbers
+     */
+    invoice_numbers: Array<string>;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Purchase Order
+     */
+    purchase_order: string;
+    readiness: ReadinessRead;
+    /**
+     * Updated At
+     */
+    updated_at: string | null;
+    /**
+     * Updated By
+     */
+    updated_by: string | null;
+    /**
+     * Vendor
+     */
+    vendor: string;
+    /**
+     * Version
+     *
+     * 0 until the checklist is first saved
+     */
+    version: number;
+};
+
+/**
+ * CloseUpdate
+ */
+export type CloseUpdate = {
+    /**
+     * Default Business Unit
+     *
+     * the business unit Unallocated spend is booked to in the accounts-payable file; empty: the configured FINOPS_DEFAULT_BUSINESS_UNIT
+     */
+    default_business_unit?: string;
+    /**
+     * Internal Memo
+     */
+    internal_memo: string;
+    /**
+     * Invoice Numbers
+     */
+    invoice_numbers: Array<string>;
+    /**
+     * Purchase Order
+     */
+    purchase_order: string;
+    /**
+     * Vendor
+     */
+    vendor: string;
+    /**
+     * Version
+     *
+     * the version you read (0: the first save)
+     */
+    version: number;
+};
+
+/**
  * Colour
  */
 export type Colour = 'black' | 'green' | 'orange' | 'red';
@@ -1288,6 +1452,11 @@ export type ErrorItem = {
      */
     row?: number | null;
 };
+
+/**
+ * EventKind
+ */
+export type EventKind = 'close' | 'reopen';
 
 /**
  * ForecastRead
@@ -1738,6 +1907,28 @@ export type PageUserRead = {
 };
 
 /**
+ * PeriodStatusRead
+ */
+export type PeriodStatusRead = {
+    /**
+     * Closed
+     */
+    closed: boolean;
+    /**
+     * Finalized
+     */
+    finalized: boolean;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
  * Permission
  */
 export type Permission = 'manage_users' | 'configure' | 'read_audit' | 'reopen_period' | 'upload_chart_of_accounts' | 'manage_budgets' | 'manage_accounts' | 'manage_credits' | 'claim_any' | 'decide_recommendations' | 'close_period' | 'manage_vendor_data' | 'view_all_spend' | 'view_unallocated' | 'refresh_cur' | 'monitor' | 'decide_schedules' | 'decide_spend_cards' | 'manage_workloads' | 'claim_own' | 'edit_schedules' | 'respond_spend_cards' | 'implement_recommendations';
@@ -1839,6 +2030,38 @@ export type Problem = {
 export type Program = 'MAP' | 'PoC' | 'Activate' | 'Other';
 
 /**
+ * ReadinessRead
+ */
+export type ReadinessRead = {
+    /**
+     * Checklist Complete
+     */
+    checklist_complete: boolean;
+    /**
+     * Finalized
+     *
+     * the CUR carries the month's invoice id
+     */
+    finalized: boolean;
+    /**
+     * Invoice Ids
+     *
+     * the CUR's bill_invoice_id values of the month
+     */
+    invoice_ids: Array<string>;
+    /**
+     * Missing
+     *
+     * what stops the close, each naming its field
+     */
+    missing: Array<ErrorItem>;
+    /**
+     * Ready
+     */
+    ready: boolean;
+};
+
+/**
  * RefreshRead
  */
 export type RefreshRead = {
@@ -1872,6 +2095,16 @@ export type ReleaseWrite = {
      * Resource Ids
      */
     resource_ids: Array<string>;
+};
+
+/**
+ * ReopenAction
+ */
+export type ReopenAction = {
+    /**
+     * Reason
+     */
+    reason: string;
 };
 
 /**
@@ -4458,6 +4691,438 @@ export type BudgetsListClosedPeriodsResponses = {
 };
 
 export type BudgetsListClosedPeriodsResponse = BudgetsListClosedPeriodsResponses[keyof BudgetsListClosedPeriodsResponses];
+
+export type ClosesListClosesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/closes';
+};
+
+export type ClosesListClosesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ClosesListClosesError = ClosesListClosesErrors[keyof ClosesListClosesErrors];
+
+export type ClosesListClosesResponses = {
+    /**
+     * Response Closes-List Closes
+     *
+     * Successful Response
+     */
+    200: Array<PeriodStatusRead>;
+};
+
+export type ClosesListClosesResponse = ClosesListClosesResponses[keyof ClosesListClosesResponses];
+
+export type ClosesGetCloseData = {
+    body?: never;
+    path: {
+        /**
+         * Period
+         *
+         * YYYY-MM
+         */
+        period: string;
+    };
+    query?: never;
+    url: '/api/v1/closes/{period}';
+};
+
+export type ClosesGetCloseErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ClosesGetCloseError = ClosesGetCloseErrors[keyof ClosesGetCloseErrors];
+
+export type ClosesGetCloseResponses = {
+    /**
+     * Successful Response
+     */
+    200: CloseRead;
+};
+
+export type ClosesGetCloseResponse = ClosesGetCloseResponses[keyof ClosesGetCloseResponses];
+
+export type ClosesPutCloseData = {
+    body: CloseUpdate;
+    path: {
+        /**
+         * Period
+         *
+         * YYYY-MM
+         */
+        period: string;
+    };
+    query?: never;
+    url: '/api/v1/closes/{period}';
+};
+
+export type ClosesPutCloseErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ClosesPutCloseError = ClosesPutCloseErrors[keyof ClosesPutCloseErrors];
+
+export type ClosesPutCloseResponses = {
+    /**
+     * Successful Response
+     */
+    200: CloseRead;
+};
+
+export type ClosesPutCloseResponse = ClosesPutCloseResponses[keyof ClosesPutCloseResponses];
+
+export type ClosesClosePeriodData = {
+    body: CloseAction;
+    path: {
+        /**
+         * Period
+         *
+         * YYYY-MM
+         */
+        period: string;
+    };
+    query?: never;
+    url: '/api/v1/closes/{period}/close';
+};
+
+export type ClosesClosePeriodErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ClosesClosePeriodError = ClosesClosePeriodErrors[keyof ClosesClosePeriodErrors];
+
+export type ClosesClosePeriodResponses = {
+    /**
+     * Successful Response
+     */
+    200: CloseRead;
+};
+
+export type ClosesClosePeriodResponse = ClosesClosePeriodResponses[keyof ClosesClosePeriodResponses];
+
+export type ClosesListCloseFilesData = {
+    body?: never;
+    path: {
+        /**
+         * Period
+         *
+         * YYYY-MM
+         */
+        period: string;
+    };
+    query?: never;
+    url: '/api/v1/closes/{period}/files';
+};
+
+export type ClosesListCloseFilesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ClosesListCloseFilesError = ClosesListCloseFilesErrors[keyof ClosesListCloseFilesErrors];
+
+export type ClosesListCloseFilesResponses = {
+    /**
+     * Response Closes-List Close Files
+     *
+     * Successful Response
+     */
+    200: Array<CloseFileRead>;
+};
+
+export type ClosesListCloseFilesResponse = ClosesListCloseFilesResponses[keyof ClosesListCloseFilesResponses];
+
+export type ClosesDownloadCloseFileData = {
+    body?: never;
+    path: {
+        /**
+         * Period
+         *
+         * YYYY-MM
+         */
+        period: string;
+        /**
+         * Name
+         */
+        name: string;
+    };
+    query?: {
+        /**
+         * Close Id
+         *
+         * a past close (default: the latest)
+         */
+        close_id?: number | null;
+        /**
+         * Regenerate
+         *
+         * build the file again from the frozen close book
+         */
+        regenerate?: boolean;
+    };
+    url: '/api/v1/closes/{period}/files/{name}';
+};
+
+export type ClosesDownloadCloseFileErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ClosesDownloadCloseFileError = ClosesDownloadCloseFileErrors[keyof ClosesDownloadCloseFileErrors];
+
+export type ClosesDownloadCloseFileResponses = {
+    /**
+     * the file, byte for byte
+     */
+    200: unknown;
+};
+
+export type ClosesReopenPeriodData = {
+    body: ReopenAction;
+    path: {
+        /**
+         * Period
+         *
+         * YYYY-MM
+         */
+        period: string;
+    };
+    query?: never;
+    url: '/api/v1/closes/{period}/reopen';
+};
+
+export type ClosesReopenPeriodErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ClosesReopenPeriodError = ClosesReopenPeriodErrors[keyof ClosesReopenPeriodErrors];
+
+export type ClosesReopenPeriodResponses = {
+    /**
+     * Successful Response
+     */
+    200: CloseRead;
+};
+
+export type ClosesReopenPeriodResponse = ClosesReopenPeriodResponses[keyof ClosesReopenPeriodResponses];
 
 export type HealthReadConfigData = {
     body?: never;

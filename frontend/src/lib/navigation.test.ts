@@ -41,6 +41,7 @@ describe('navigation by role', () => {
       'Accounts',
       'Resources',
       'Billing periods',
+      'Close month',
       'Configuration',
       'Users',
       'Audit log',
@@ -58,6 +59,7 @@ describe('navigation by role', () => {
         'Accounts',
         'Resources',
         'Billing periods',
+        'Close month',
         'Configuration',
       ]);
     },

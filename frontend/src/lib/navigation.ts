@@ -30,6 +30,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/accounts', label: 'Accounts', anyOf: ['manage_accounts'] },
   { to: '/resources', label: 'Resources', anyOf: ['claim_any', 'claim_own'] },
   { to: '/billing-periods', label: 'Billing periods', anyOf: ['view_all_spend'] },
+  { to: '/close', label: 'Close month', anyOf: ['view_all_spend'] },
   { to: '/configuration', label: 'Configuration', anyOf: ['upload_chart_of_accounts'] },
   { to: '/users', label: 'Users', anyOf: ['manage_users'] },
   { to: '/audit', label: 'Audit log', anyOf: ['read_audit'] },

@@ -1,0 +1,459 @@
+"""Month close use cases (SPEC section 8): read a period's close, fill its checklist, close it
+(credits applied, allocation frozen, files written, period locked, in one transaction), reopen
+it, and read its files. None of them commits: the edge does."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.allocation.service import current_rules
+from domain.audit import Actor, AuditEntry
+from domain.budgets.model import BudgetStatus
+from domain.close.book import (
+    BudgetInfo,
+    CloseBook,
+    PeriodFigures,
+    book_from_json,
+    book_to_json,
+    budget_code,
+    build_book,
+)
+from domain.close.files import CLOSE_FILES, FileBuilder
+from domain.close.model import (
+    MAX_INVOICE_NUMBERS,
+    Checklist,
+    CloseEvent,
+    CloseState,
+    EventKind,
+    Readiness,
+    StoredFile,
+)
+from domain.close.ports import ClosePeriodReader, CreditLedger, CsvEncoder
+from domain.errors import Conflict, ErrorDetail, Forbidden, NotFound, RuleViolation
+from domain.identity.roles import Permission, can
+from domain.identity.users import User
+from domain.periods import parse_period
+from domain.ports import Clock, UnitOfWork
+from domain.scope import ResolvedScope
+from domain.spend.models import BillingPeriod
+from domain.spend_cards.periods import month_end
+
+EVERYTHING = ResolvedScope(prefixes=None)
+
+
+@dataclass(frozen=True)
+class CloseSettings:
+    """What the installation configures for closes."""
+
+    default_business_unit: str | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class CloseDetail:
+    state: CloseState
+    readiness: Readiness
+    history: tuple[CloseEvent, ...]
+    files: tuple[StoredFile, ...]
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    period: str
+    finalized: bool
+    closed: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class FileContent:
+    event: CloseEvent
+    file: StoredFile
+    content: bytes
+    regenerated: bool
+
+
+def _may_read(user: User) -> None:
+    # the files split the whole invoice: company-wide amounts, for the roles that see all spend
+    if not can(user.role, Permission.VIEW_ALL_SPEND):
+        raise Forbidden(f"your role ({user.role.value}) may not see month closes")
+
+
+def _may_close(user: User) -> None:
+    if not can(user.role, Permission.CLOSE_PERIOD):
+        raise Forbidden(f"your role ({user.role.value}) may not close a month")
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user_id=user.id, email=user.email)
+
+
+def _period(period: str) -> date:
+    try:
+        return parse_period(period)
+    except ValueError as exc:
+        raise RuleViolation(str(exc), [ErrorDetail(str(exc), field="period")]) from None
+
+
+async def _billing_period(reader: ClosePeriodReader, period: str) -> BillingPeriod | None:
+    return next((p for p in await reader.billing_periods() if p.period == period), None)
+
+
+async def _state(
+    uow: UnitOfWork, billed: BillingPeriod | None, period: str, unit: str | None = None
+) -> CloseState:
+    stored = await uow.closes.get(period)
+    if stored is not None:
+        return stored
+    # never saved: the invoice numbers start as the CUR's invoice ids
+    ids = billed.invoice_ids if billed is not None else ()
+    closed = period in await uow.budgets.closed_periods()
+    return CloseState(
+        period, Checklist(invoice_numbers=tuple(ids), default_business_unit=unit or ""), 0, closed
+    )
+
+
+def _readiness(
+    billed: BillingPeriod | None, state: CloseState, extra: Sequence[ErrorDetail] = ()
+) -> Readiness:
+    missing: list[ErrorDetail] = []
+    if billed is None:
+        missing.append(ErrorDetail("the CUR holds no data for this month", field="period"))
+    elif not billed.finalized:
+        missing.append(
+            ErrorDetail(
+                "the CUR does not show this month final yet (no invoice id)", field="period"
+            )
+        )
+    listed = state.checklist.missing()
+    missing.extend(listed)
+    missing.extend(extra)
+    return Readiness(
+        finalized=billed is not None and billed.finalized,
+        invoice_ids=billed.invoice_ids if billed is not None else (),
+        checklist_complete=not listed,
+        missing=tuple(missing),
+    )
+
+
+def _default_unit(checklist: Checklist, settings: CloseSettings) -> str | None:
+    """The close's own default business unit, else the configured one."""
+    return (
+        checklist.default_business_unit.strip()
+        or (settings.default_business_unit or "").strip()
+        or None
+    )
+
+
+def _default_unit_missing(
+    figures: PeriodFigures, checklist: Checklist, settings: CloseSettings
+) -> list[ErrorDetail]:
+    if _default_unit(checklist, settings):
+        return []
+    try:
+        build_book(
+            figures,
+            checklist=Checklist(),
+            budgets={},
+            credits={},
+            default_business_unit=None,
+            currency=settings.currency,
+        )
+    except RuleViolation as exc:
+        return list(exc.errors)
+    return []
+
+
+async def list_periods(
+    uow: UnitOfWork, user: User, reader: ClosePeriodReader
+) -> list[PeriodStatus]:
+    """Every billing period the CUR holds or a close touched, newest first."""
+    _may_read(user)
+    billed = {p.period: p for p in await reader.billing_periods()}
+    states = {s.period: s for s in await uow.closes.states()}
+    closed = await uow.budgets.closed_periods()
+    return [
+        PeriodStatus(
+            p,
+            billed[p].finalized if p in billed else False,
+            p in closed,
+            states[p].version if p in states else 0,
+        )
+        for p in sorted(set(billed) | set(states) | closed, reverse=True)
+    ]
+
+
+async def close_detail(
+    uow: UnitOfWork,
+    user: User,
+    reader: ClosePeriodReader,
+    settings: CloseSettings,
+    *,
+    period: str,
+) -> CloseDetail:
+    """The period's checklist, readiness (what is missing to close), history and files."""
+    _may_read(user)
+    _period(period)
+    billed = await _billing_period(reader, period)
+    state = await _state(uow, billed, period, settings.default_business_unit)
+    extra: list[ErrorDetail] = []
+    if billed is not None and billed.finalized and not state.closed:
+        rules, version = await current_rules(uow)
+        figures = await reader.figures(period, rules, version)
+        extra = _default_unit_missing(figures, state.checklist, settings)
+    history = tuple(await uow.closes.history(period))
+    return CloseDetail(state, _readiness(billed, state, extra), history, _current_files(history))
+
+
+def _current_files(history: Sequence[CloseEvent]) -> tuple[StoredFile, ...]:
+    closes = [e for e in history if e.kind is EventKind.CLOSE]
+    if not closes or (history and history[-1].kind is EventKind.REOPEN):
+        return ()
+    return closes[-1].files
+
+
+def _clean(checklist: Checklist) -> Checklist:
+    errors = []
+    numbers = tuple(dict.fromkeys(n.strip() for n in checklist.invoice_numbers if n.strip()))
+    if len(numbers) > MAX_INVOICE_NUMBERS:
+        errors.append(
+            ErrorDetail(f"at most {MAX_INVOICE_NUMBERS} invoice numbers", field="invoice_numbers")
+        )
+    if errors:
+        raise RuleViolation("the checklist is invalid", errors)
+    return Checklist(
+        checklist.vendor.strip(),
+        checklist.purchase_order.strip(),
+        numbers,
+        checklist.internal_memo.strip(),
+        checklist.default_business_unit.strip(),
+    )
+
+
+async def save_checklist(
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    *,
+    period: str,
+    checklist: Checklist,
+    version: int,
+) -> CloseState:
+    """Store the checklist of an open period (compare-and-set on `version`)."""
+    _may_close(user)
+    _period(period)
+    before = await uow.closes.get(period, lock=True)
+    if period in await uow.budgets.closed_periods():
+        raise Conflict(f"{period} is closed: an Admin must reopen it before it changes")
+    cleaned = _clean(checklist)
+    saved = await uow.closes.save_checklist(period, cleaned, version, user.email, clock.now())
+    await uow.audit.record(
+        AuditEntry(
+            _actor(user),
+            "close.checklist",
+            "close",
+            period,
+            before=_checklist_json(before.checklist, before.version) if before else None,
+            after=_checklist_json(saved.checklist, saved.version),
+        )
+    )
+    return saved
+
+
+def _checklist_json(c: Checklist, version: int) -> dict[str, Any]:
+    return {
+        "vendor": c.vendor,
+        "purchase_order": c.purchase_order,
+        "invoice_numbers": list(c.invoice_numbers),
+        "internal_memo": c.internal_memo,
+        "default_business_unit": c.default_business_unit,
+        "version": version,
+    }
+
+
+async def _budgets(
+    uow: UnitOfWork, period: str, figures: PeriodFigures, credits: Mapping[int, Decimal]
+) -> dict[int, BudgetInfo]:
+    """The product budgets of the accrual file: those in force during the period, and any
+    other holding spend or credits in it."""
+    start = _period(period)
+    end = month_end(start)
+    holding = {b.budget_id for b in figures.budgets} | {b for b, a in credits.items() if a}
+    found = {}
+    for record in await uow.budgets.list_budgets(EVERYTHING, year=start.year):
+        in_force = (
+            record.status is BudgetStatus.ACTIVE or record.retired_from is not None
+        ) and record.start_date <= end
+        if record.retired_from is not None and record.retired_from <= start:
+            in_force = False
+        if in_force or record.id in holding:
+            found[record.id] = BudgetInfo(record.id, record.path, budget_code(record.attributes))
+    for budget_id in sorted(holding - set(found)):
+        other = await uow.budgets.get_budget(EVERYTHING, budget_id)
+        if other is not None:
+            found[other.id] = BudgetInfo(other.id, other.path, budget_code(other.attributes))
+    return found
+
+
+def encode_file(builder: FileBuilder, book: CloseBook, encode: CsvEncoder) -> tuple[bytes, int]:
+    table = builder.build(book)
+    return encode(table.header, table.rows), len(table.rows)
+
+
+async def close_period(
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    reader: ClosePeriodReader,
+    ledger: CreditLedger,
+    encode: CsvEncoder,
+    settings: CloseSettings,
+    *,
+    period: str,
+    version: int | None = None,
+    builders: Sequence[FileBuilder] = CLOSE_FILES,
+) -> CloseDetail:
+    """Close `period`: refused (422, every missing item listed) until the CUR shows it final
+    and the checklist is complete; 409 when it is closed already. Applies the FinOps credits,
+    freezes the close book, writes the files and locks the period, all in this transaction."""
+    _may_close(user)
+    _period(period)
+    stored = await uow.closes.get(period, lock=True)
+    if period in await uow.budgets.closed_periods():
+        raise Conflict(f"{period} is closed already")
+    billed = await _billing_period(reader, period)
+    state = stored or await _state(uow, billed, period)
+    if version is not None and version != state.version:
+        raise Conflict(
+            f"the checklist changed (version {state.version}, you sent {version}): reload it"
+        )
+    readiness = _readiness(billed, state)
+    if not readiness.ready:
+        raise RuleViolation(f"{period} cannot close yet", list(readiness.missing))
+    rules, rules_version = await current_rules(uow)
+    figures = await reader.figures(period, rules, rules_version)
+    missing_unit = _default_unit_missing(figures, state.checklist, settings)
+    if missing_unit:
+        raise RuleViolation(f"{period} cannot close yet", missing_unit)
+    # credits first: the ledger refuses a closed period
+    credits = dict(await ledger.apply(period))
+    book = build_book(
+        figures,
+        checklist=state.checklist,
+        budgets=await _budgets(uow, period, figures, credits),
+        credits=credits,
+        default_business_unit=_default_unit(state.checklist, settings),
+        currency=settings.currency,
+    )
+    extras = {b.prefix: dict(await b.gather(uow, book)) for b in builders}
+    book = replace(book, extras={k: v for k, v in extras.items() if v})
+    now = clock.now()
+    event_id = await uow.closes.add_event(
+        period, EventKind.CLOSE, at=now, by=user.email, snapshot=book_to_json(book)
+    )
+    written = []
+    for builder in builders:
+        content, rows = encode_file(builder, book, encode)
+        sha = hashlib.sha256(content).hexdigest()
+        await uow.closes.add_file(event_id, period, builder.name(period), sha, rows, content)
+        written.append({"name": builder.name(period), "sha256": sha, "rows": rows})
+    await uow.closes.set_closed(period, user.email, now)
+    await uow.audit.record(
+        AuditEntry(
+            _actor(user),
+            "close.close",
+            "close",
+            period,
+            before={"closed": False},
+            after={
+                "closed": True,
+                "close_id": event_id,
+                "files": written,
+                "credits_applied": {str(b): str(a) for b, a in sorted(credits.items()) if a},
+                "rules_version": rules_version,
+            },
+        )
+    )
+    history = tuple(await uow.closes.history(period))
+    closed = replace(state, closed=True)
+    return CloseDetail(closed, _readiness(billed, closed), history, _current_files(history))
+
+
+async def reopen_period(
+    uow: UnitOfWork, clock: Clock, user: User, *, period: str, reason: str
+) -> CloseDetail:
+    """Unlock a closed period (Admin only, with a reason); its files stay, superseded."""
+    if not can(user.role, Permission.REOPEN_PERIOD):
+        raise Forbidden("only an Admin may reopen a closed month")
+    _period(period)
+    if not reason.strip():
+        raise RuleViolation(
+            "a reason is required", [ErrorDetail("say why the month reopens", field="reason")]
+        )
+    stored = await uow.closes.get(period, lock=True)
+    if period not in await uow.budgets.closed_periods():
+        raise Conflict(f"{period} is not closed")
+    now = clock.now()
+    await uow.closes.supersede_files(period, now)
+    await uow.closes.set_open(period)
+    event_id = await uow.closes.add_event(
+        period, EventKind.REOPEN, at=now, by=user.email, reason=reason.strip()
+    )
+    await uow.audit.record(
+        AuditEntry(
+            _actor(user),
+            "close.reopen",
+            "close",
+            period,
+            before={"closed": True},
+            after={"closed": False, "reopen_id": event_id},
+            details={"reason": reason.strip()},
+        )
+    )
+    history = tuple(await uow.closes.history(period))
+    state = stored or CloseState(period, Checklist(), 0, False)
+    state = replace(state, closed=False)
+    return CloseDetail(state, _readiness(None, state), history, ())
+
+
+async def close_files(uow: UnitOfWork, user: User, *, period: str) -> tuple[StoredFile, ...]:
+    """The files of the period's current close (none while it is open)."""
+    _may_read(user)
+    _period(period)
+    return _current_files(await uow.closes.history(period))
+
+
+async def file_content(
+    uow: UnitOfWork,
+    user: User,
+    encode: CsvEncoder,
+    *,
+    period: str,
+    name: str,
+    close_id: int | None = None,
+    regenerate: bool = False,
+    builders: Sequence[FileBuilder] = CLOSE_FILES,
+) -> FileContent:
+    """A stored file's bytes; `regenerate` builds it again from the frozen close book instead
+    (Conflict should the bytes differ from the stored ones: a file is immutable)."""
+    _may_read(user)
+    _period(period)
+    found = await uow.closes.file(period, name, close_id)
+    if found is None:
+        raise NotFound(f"no file {name} in the closes of {period}")
+    event, stored, content = found
+    if not regenerate:
+        return FileContent(event, stored, content, False)
+    builder = next((b for b in builders if b.name(period) == name), None)
+    raw = await uow.closes.snapshot(event.id)
+    if builder is None or raw is None:
+        raise NotFound(f"{name} cannot be regenerated")
+    again, _ = encode_file(builder, book_from_json(raw), encode)
+    if hashlib.sha256(again).hexdigest() != stored.sha256:
+        raise Conflict(f"{name} regenerated differs from the stored file")
+    return FileContent(event, stored, again, True)
