@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         NewVersion,
         NodeRecord,
     )
+    from domain.discounts.ports import DiscountStore
     from domain.events import DomainEvent
     from domain.identity.users import NewUser, User
     from domain.schedules.machine import ScheduleStatus
@@ -309,6 +310,9 @@ class UnitOfWork(Protocol):
 
     @property
     def spend_cards(self) -> SpendCardStore: ...
+
+    @property
+    def discounts(self) -> DiscountStore: ...
 
     def publish(self, event: DomainEvent) -> None:
         """Hand `event` to its handlers once the transaction has committed."""

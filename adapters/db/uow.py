@@ -12,6 +12,7 @@ from adapters.db.allocation import AllocationRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
 from adapters.db.cur_events import CurEventRepository
+from adapters.db.discounts import DiscountRepository
 from adapters.db.notifications import NotificationRepository
 from adapters.db.schedules import ScheduleRepository
 from adapters.db.spend_cards import SpendCardRepository
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.notifications = NotificationRepository(session)
         self.spend_cards = SpendCardRepository(session)
         self.cur_events = CurEventRepository(session)
+        self.discounts = DiscountRepository(session)
         self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []
         self._events: list[DomainEvent] = []
