@@ -35,6 +35,7 @@ from api.routers import (
     budgets,
     discounts,
     health,
+    reports,
     schedules,
     spend,
     spend_cards,
@@ -54,6 +55,7 @@ ROUTERS = (
     schedules.router,
     spend_cards.router,
     spend.router,
+    reports.router,
     audit.router,
 )
 

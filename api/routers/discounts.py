@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from api.deps import AppClock, RequirePermission, UoW, actor_of
 from api.params import Id
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.discounts import DiscountCreate, DiscountEnd, DiscountRead
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.discounts import service
 from domain.discounts.model import Discount
 from domain.identity.roles import Permission
@@ -34,10 +35,13 @@ def _read(d: Discount) -> DiscountRead:
     )
 
 
-@router.get("/discounts", response_model=list[DiscountRead])
-async def list_discounts(_user: Finance, uow: UoW) -> list[DiscountRead]:
+@router.get("/discounts", response_model=list[DiscountRead], responses=CSV_RESPONSES)
+async def list_discounts(
+    _user: Finance, uow: UoW, want: CsvWanted
+) -> list[DiscountRead] | Response:
     """Every negotiated discount, oldest start first (withdrawn ones included)."""
-    return [_read(d) for d in await service.list_discounts(uow)]
+    items = [_read(d) for d in await service.list_discounts(uow)]
+    return table(want, items, items, DiscountRead, "discounts")
 
 
 @router.post("/discounts", response_model=DiscountRead, status_code=201)
