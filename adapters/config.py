@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     admin_email: str = ""
     admin_password: str = ""
     currency: str = "USD"
+    # the payer (management) account: the FOCUS export's BillingAccountId
+    billing_account_id: str = ""
     upload_limit_mb: int = Field(default=20, ge=1, le=2048)
     object_store_url: str = ""
     oidc_jwks_url: str = ""

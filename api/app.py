@@ -34,6 +34,7 @@ from api.routers import (
     auth,
     budgets,
     discounts,
+    exports,
     health,
     reports,
     schedules,
@@ -56,6 +57,7 @@ ROUTERS = (
     spend_cards.router,
     spend.router,
     reports.router,
+    exports.router,
     audit.router,
 )
 

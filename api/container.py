@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.allocation.focus import FocusExport
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
 from adapters.aws.discovery import AccountDiscovery
@@ -64,6 +65,11 @@ class Container:
         """The spend store port of the spend services (built on the current CUR store and
         materialized allocations, so a test that swaps either is seen)."""
         return CurSpendStore(self.cur, self.allocated)
+
+    @property
+    def focus(self) -> FocusExport:
+        """The FOCUS 1.2 exporter over the materialized allocations."""
+        return FocusExport(self.allocated)
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""
