@@ -4,6 +4,7 @@ import type {
   AllocationListClaimsData,
   AllocationListWorkloadsData,
   AuditListAuditEventsData,
+  ReportsVarianceReportData,
   SpendCardsListSpendCardsData,
   SpendGetSpendData,
   SpendListResourcesData,
@@ -20,6 +21,7 @@ export type ClaimFilters = NonNullable<AllocationListClaimsData['query']>;
 export type WorkloadFilters = NonNullable<AllocationListWorkloadsData['query']>;
 export type SpendCardFilters = NonNullable<SpendCardsListSpendCardsData['query']>;
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
+export type VarianceQuery = NonNullable<ReportsVarianceReportData['query']>;
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -88,6 +90,12 @@ export const queryKeys = {
     detail: (id: number) => ['spend-cards', 'detail', id] as const,
   },
   tasks: ['tasks'] as const,
+  // The variance report reads spend and schedules: spend invalidations reach it (same prefix).
+  reports: {
+    variance: (query: VarianceQuery) => ['spend', 'variance', query] as const,
+  },
+  // A discount change reallocates the spend: it invalidates `spend` too.
+  discounts: ['discounts'] as const,
   notifications: {
     all: ['notifications'] as const,
     list: (unread: boolean) => ['notifications', unread] as const,

@@ -37,10 +37,12 @@ describe('navigation by role', () => {
       'Summary',
       'Budgets',
       'Spend cards',
+      'Variance report',
       'Accounts',
       'Resources',
       'Billing periods',
       'Configuration',
+      'Discounts',
       'Users',
       'Audit log',
     ]);
@@ -53,18 +55,20 @@ describe('navigation by role', () => {
         'Summary',
         'Budgets',
         'Spend cards',
+        'Variance report',
         'Accounts',
         'Resources',
         'Billing periods',
         'Configuration',
+        'Discounts',
       ]);
     },
   );
 
   it.each(['business_unit_owner', 'department_owner', 'portfolio_owner'] as const)(
-    'gives %s Summary, Budgets and the spend cards to monitor',
+    'gives %s Summary, Budgets, the spend cards and the variance report to monitor',
     (role) => {
-      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards']);
+      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards', 'Variance report']);
     },
   );
 
@@ -73,7 +77,13 @@ describe('navigation by role', () => {
   });
 
   it('gives the Product Owner the spend cards to answer and the resources to claim', () => {
-    expect(labels('product_owner')).toEqual(['Summary', 'Budgets', 'Spend cards', 'Resources']);
+    expect(labels('product_owner')).toEqual([
+      'Summary',
+      'Budgets',
+      'Spend cards',
+      'Variance report',
+      'Resources',
+    ]);
   });
 
   it('follows permissions, not role names', () => {
