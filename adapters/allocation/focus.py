@@ -17,9 +17,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from adapters.allocation.materialized import AllocatedSpend
+from adapters.allocation.materialized import AllocatedSpend, without_clashing_claims
 from adapters.allocation.sql import MONEY, in_list, literal
 from domain.allocation.rules import EXCLUDED_TYPES, NEGOTIATED_DISCOUNT, AllocationRules, CostBasis
+from domain.errors import RuleViolation
 from domain.exports.focus import (
     CHARGE,
     CUSTOM,
@@ -190,6 +191,12 @@ class FocusExport:
         out: Path,
     ) -> int:
         source = self.allocated.cur.daily_costs(request.period)
+        try:
+            rules.validate()
+        except RuleViolation as exc:
+            # as the dashboards: a resource claimed twice follows its account split until the
+            # clash is resolved (a split problem still refuses the export)
+            rules = without_clashing_claims(rules, exc)
         folder = Path(source.daily_paths[0]).parent
         (self.allocated.root / ".tmp").mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.allocated.root / ".tmp") as tmp:
