@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     currency: str = "USD"
     # the business unit (level-1 name) the accounts-payable file books Unallocated spend to
     default_business_unit: str = ""
+    # the payer (management) account: the FOCUS export's BillingAccountId
+    billing_account_id: str = ""
     upload_limit_mb: int = Field(default=20, ge=1, le=2048)
     object_store_url: str = ""
     oidc_jwks_url: str = ""

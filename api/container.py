@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.allocation.close_figures import ClosePeriodFigures
 from adapters.allocation.credit_spend import AllocatedMonthlySpend
+from adapters.allocation.focus import FocusExport
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
 from adapters.aws.discovery import AccountDiscovery
@@ -83,6 +84,11 @@ class Container:
     def credit_ledger(self, uow: SpendUnitOfWork, clock: Clock, actor: Actor) -> CreditLedger:
         """The FinOps credits a close applies, in the close's transaction."""
         return CloseLedger(uow, clock, actor, self.credit_spend(uow))
+
+    @property
+    def focus(self) -> FocusExport:
+        """The FOCUS 1.2 exporter over the materialized allocations."""
+        return FocusExport(self.allocated)
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""

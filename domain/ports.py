@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     )
     from domain.close.ports import CloseStore
     from domain.credits.ports import CreditStore
+    from domain.discounts.ports import DiscountStore
     from domain.events import DomainEvent
     from domain.identity.users import NewUser, User
     from domain.schedules.machine import ScheduleStatus
@@ -317,6 +318,9 @@ class UnitOfWork(Protocol):
 
     @property
     def closes(self) -> CloseStore: ...
+
+    @property
+    def discounts(self) -> DiscountStore: ...
 
     def publish(self, event: DomainEvent) -> None:
         """Hand `event` to its handlers once the transaction has committed."""

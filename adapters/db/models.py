@@ -305,6 +305,28 @@ class RulesVersionRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class NegotiatedDiscountRow(Base):
+    """A configured negotiated discount (percent of gross) in force on `start_date`..`end_date`
+    (inclusive; open-ended when NULL). Never deleted: ending it before its start withdraws it.
+    `version` is bumped by every write (optimistic concurrency)."""
+
+    __tablename__ = "negotiated_discounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("percent > 0 AND percent < 100", name="percent_range"),
+        Index("ix_negotiated_discounts_start", "start_date"),
+    )
+
+
 class ScheduleRow(Base):
     """A product budget's monthly schedule and where it stands in the approval flow.
     `version` is bumped by every write: a stale write loses (optimistic concurrency)."""

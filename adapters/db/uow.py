@@ -14,6 +14,7 @@ from adapters.db.budgets import BudgetRepository
 from adapters.db.closes import CloseRepository
 from adapters.db.credits import CreditRepository
 from adapters.db.cur_events import CurEventRepository
+from adapters.db.discounts import DiscountRepository
 from adapters.db.notifications import NotificationRepository
 from adapters.db.schedules import ScheduleRepository
 from adapters.db.spend_cards import SpendCardRepository
@@ -46,6 +47,7 @@ class UnitOfWork:
         self.credits = CreditRepository(session)
         self.closes = CloseRepository(session)
         self.cur_events = CurEventRepository(session)
+        self.discounts = DiscountRepository(session)
         self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []
         self._events: list[DomainEvent] = []

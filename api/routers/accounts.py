@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
 from api.schemas.accounts import AccountCreate, AccountRead, AccountUpdate, DiscoveryRead
 from api.schemas.common import PROBLEM_RESPONSES
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.accounts import service
 from domain.accounts.model import AccountSource, AccountType
 from domain.identity.roles import Permission
@@ -19,19 +20,21 @@ router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"], responses=PROBL
 Manager = Annotated[User, RequirePermission(Permission.MANAGE_ACCOUNTS)]
 
 
-@router.get("", response_model=list[AccountRead])
+@router.get("", response_model=list[AccountRead], responses=CSV_RESPONSES)
 async def list_accounts(
     _user: CurrentUser,
+    want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
     q: str | None = None,
     account_type: AccountType | None = None,
     source: AccountSource | None = None,
-) -> list[AccountRead]:
+) -> list[AccountRead] | Response:
     """AWS accounts. Finance roles see all; an owner sees the accounts whose spend reaches
     their scope (split onto one of their budgets, or running one of their workloads)."""
     found = await service.list_accounts(uow, scope, q=q, account_type=account_type, source=source)
-    return [AccountRead.of(a) for a in found]
+    items = [AccountRead.of(a) for a in found]
+    return table(want, items, items, AccountRead, "accounts")
 
 
 @router.post("", response_model=AccountRead, status_code=201)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import (
     AppClock,
@@ -31,6 +31,7 @@ from api.schemas.allocation import (
     WorkloadWrite,
 )
 from api.schemas.common import PROBLEM_RESPONSES
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.allocation import carry_forward_service, service, workload_service
 from domain.identity.roles import Permission
 from domain.identity.users import User
@@ -58,14 +59,24 @@ async def set_account_allocation(
     return [SplitVersionRead.of(v, clock.today()) for v in versions]
 
 
-@router.get("/accounts/{account_id}/allocation", response_model=list[SplitVersionRead])
+@router.get(
+    "/accounts/{account_id}/allocation",
+    response_model=list[SplitVersionRead],
+    responses=CSV_RESPONSES,
+)
 async def get_account_allocation(
-    account_id: str, _user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock
-) -> list[SplitVersionRead]:
+    account_id: str,
+    _user: CurrentUser,
+    uow: UoW,
+    scope: ScopeFilter,
+    clock: AppClock,
+    want: CsvWanted,
+) -> list[SplitVersionRead] | Response:
     """The account's split history, oldest first; `current` marks the one in force today.
     Owners see the versions touching their budgets, with only their budgets' shares."""
     versions = await service.account_splits(uow, scope, account_id=account_id)
-    return [SplitVersionRead.of(v, clock.today()) for v in versions]
+    items = [SplitVersionRead.of(v, clock.today()) for v in versions]
+    return table(want, items, items, SplitVersionRead, f"allocation-{account_id}")
 
 
 @router.get("/allocation-summary", response_model=AllocationSummaryRead)
@@ -103,19 +114,21 @@ async def create_workload(
     return WorkloadRead.of(workload)
 
 
-@router.get("/workloads", response_model=list[WorkloadRead])
+@router.get("/workloads", response_model=list[WorkloadRead], responses=CSV_RESPONSES)
 async def list_workloads(
     _user: CurrentUser,
+    want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
     budget_id: IdFilter = None,
     account_id: str | None = None,
-) -> list[WorkloadRead]:
+) -> list[WorkloadRead] | Response:
     """Workloads under the budgets in the caller's scope."""
     found = await workload_service.list_workloads(
         uow, scope, budget_id=budget_id, account_id=account_id
     )
-    return [WorkloadRead.of(w) for w in found]
+    items = [WorkloadRead.of(w) for w in found]
+    return table(want, items, items, WorkloadRead, "workloads")
 
 
 @router.get("/workloads/{workload_id}", response_model=WorkloadRead)
@@ -209,17 +222,19 @@ async def release_resources(
     return [ClaimRead.of(c) for c in released]
 
 
-@router.get("/claims", response_model=list[ClaimRead])
+@router.get("/claims", response_model=list[ClaimRead], responses=CSV_RESPONSES)
 async def list_claims(
     _user: CurrentUser,
+    want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
     status: Annotated[str | None, Query(pattern="^(open|released)$")] = None,
     workload_id: IdFilter = None,
-) -> list[ClaimRead]:
+) -> list[ClaimRead] | Response:
     """Who claimed what, when, for which budget (in the caller's scope)."""
     found = await workload_service.list_claims(uow, scope, status=status, workload_id=workload_id)
-    return [ClaimRead.of(c) for c in found]
+    items = [ClaimRead.of(c) for c in found]
+    return table(want, items, items, ClaimRead, "claims")
 
 
 # --- carry forward ---------------------------------------------------------------------------

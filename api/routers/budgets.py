@@ -28,6 +28,7 @@ from api.schemas.budgets import (
     YearRead,
 )
 from api.schemas.common import PROBLEM_RESPONSES
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from api.uploads import read_upload
 from domain.budgets import scope_service, service
 from domain.budgets.filename import LoadOptionOverrides, safe_filename
@@ -115,12 +116,13 @@ async def import_chart_of_accounts(
     )
 
 
-@router.get("/budget-imports", response_model=list[ImportRead])
+@router.get("/budget-imports", response_model=list[ImportRead], responses=CSV_RESPONSES)
 async def list_budget_imports(
-    _user: Uploader, uow: UoW, year: YearFilter = None
-) -> list[ImportRead]:
+    _user: Uploader, uow: UoW, want: CsvWanted, year: YearFilter = None
+) -> list[ImportRead] | Response:
     """Past chart-of-accounts loads: who, when, the options and the counts."""
-    return [ImportRead.of(r) for r in await uow.budgets.list_imports(year=year)]
+    items = [ImportRead.of(r) for r in await uow.budgets.list_imports(year=year)]
+    return table(want, items, items, ImportRead, "budget-imports")
 
 
 @router.get(
@@ -169,24 +171,27 @@ async def create_budget(
     return await _detail(uow, scope, budget_id)
 
 
-@router.get("/budgets", response_model=BudgetList)
+@router.get("/budgets", response_model=BudgetList, responses=CSV_RESPONSES)
 async def list_budgets(
     _user: CurrentUser,
+    want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
     year: YearFilter = None,
     status: Annotated[str | None, Query(pattern="^(active|retired)$")] = None,
-) -> BudgetList:
+) -> BudgetList | Response:
     """Product budgets in the caller's scope, with their current annual amounts."""
     items = await uow.budgets.list_budgets(scope, year=year, status=status)
     labels = await uow.budgets.labels(year) if year is not None else None
     statuses = await uow.schedules.statuses(b.id for b in items)
-    return BudgetList(
+    rows = [BudgetRead.of(b, statuses.get(b.id, "none")) for b in items]
+    body = BudgetList(
         year=year,
         labels=list(labels.as_tuple()) if labels else None,
-        items=[BudgetRead.of(b, statuses.get(b.id, "none")) for b in items],
+        items=rows,
         total=len(items),
     )
+    return table(want, body, rows, BudgetRead, "budgets")
 
 
 async def _detail(uow: UoW, scope: ResolvedScope, budget_id: int) -> BudgetDetail:

@@ -22,6 +22,7 @@ from api.schemas.schedules import (
     SpreadWrite,
     TaskRead,
 )
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.errors import ErrorDetail, NotFound, RuleViolation
 from domain.schedules import service
 from domain.schedules.machine import Action
@@ -159,14 +160,14 @@ async def act_on_schedule(
     return _tagged(view, response)
 
 
-@router.get("/tasks", response_model=list[TaskRead])
+@router.get("/tasks", response_model=list[TaskRead], responses=CSV_RESPONSES)
 async def list_tasks(
-    user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock
-) -> list[TaskRead]:
+    user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock, want: CsvWanted
+) -> list[TaskRead] | Response:
     """The decisions waiting on the caller: schedules to approve or reject, reschedule
     requests to grant or decline, (for Product Owners) rejected schedules to fix, and the
     spend cards waiting on them."""
-    return [
+    items = [
         TaskRead(
             kind=t.task.kind,
             title=t.task.title,
@@ -179,15 +180,17 @@ async def list_tasks(
         )
         for t in await service.tasks_of(uow, user, scope)
     ] + await spend_card_tasks(uow, clock, user, scope)
+    return table(want, items, items, TaskRead, "tasks")
 
 
-@router.get("/notifications", response_model=list[NotificationRead])
+@router.get("/notifications", response_model=list[NotificationRead], responses=CSV_RESPONSES)
 async def list_notifications(
-    user: CurrentUser, uow: UoW, unread: bool = False
-) -> list[NotificationRead]:
+    user: CurrentUser, uow: UoW, want: CsvWanted, unread: bool = False
+) -> list[NotificationRead] | Response:
     """The caller's in-app notifications, newest first."""
     found = await uow.notifications.notifications(user.id, unread_only=unread)
-    return [NotificationRead.model_validate(n, from_attributes=True) for n in found]
+    items = [NotificationRead.model_validate(n, from_attributes=True) for n in found]
+    return table(want, items, items, NotificationRead, "notifications")
 
 
 @router.post("/notifications/{notification_id}/read", status_code=204)

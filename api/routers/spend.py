@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, cast
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from adapters.logging import request_id_var
@@ -20,8 +20,10 @@ from api.schemas.spend import (
     ResourcePageRead,
     ResourceRead,
     SpendRead,
+    SpendRow,
     WebhookAck,
 )
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.errors import ErrorDetail, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
@@ -38,18 +40,19 @@ Refresher = Annotated[User, RequirePermission(Permission.REFRESH_CUR)]
 AllSpend = Annotated[User, RequirePermission(Permission.VIEW_ALL_SPEND)]
 
 
-@router.get("/billing-periods", response_model=list[BillingPeriodRead])
+@router.get("/billing-periods", response_model=list[BillingPeriodRead], responses=CSV_RESPONSES)
 async def list_billing_periods(
-    _user: AllSpend, container: AppContainer, uow: UoW
-) -> list[BillingPeriodRead]:
+    _user: AllSpend, container: AppContainer, uow: UoW, want: CsvWanted
+) -> list[BillingPeriodRead] | Response:
     """Billing periods in the spend store: final or not (the CUR carries an invoice id),
     invoice ids, rows, the unblended total and when they were last refreshed.
     `allocation_problem` says when the allocation rules are inconsistent, and so spend is
     served from the last consistent allocation, until the rules are put right."""
     view = await queries.billing_periods(uow, container.spend)
-    return [
+    items = [
         BillingPeriodRead.of(p, allocation_problem=view.allocation_problem) for p in view.periods
     ]
+    return table(want, items, items, BillingPeriodRead, "billing-periods")
 
 
 @router.post("/cur/refresh", response_model=RefreshRead)
@@ -116,9 +119,10 @@ async def cur_delivery_webhook(
     return WebhookAck(status=status, event_id=event.event_id)
 
 
-@router.get("/resources", response_model=ResourcePageRead)
+@router.get("/resources", response_model=ResourcePageRead, responses=CSV_RESPONSES)
 async def list_resources(
     _user: CurrentUser,
+    want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
     container: AppContainer,
@@ -130,7 +134,7 @@ async def list_resources(
     status: Annotated[str, Query(pattern="^(open|claimed|all)$")] = "open",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
-) -> ResourcePageRead:
+) -> ResourcePageRead | Response:
     """Resources of a billing period (default the latest) with their cost: open to claim
     (default), claimed (with the workload, budget, who and when) or all; searchable by service,
     resource id or tag; cursor-paginated. Finance roles see every account; owners the accounts
@@ -150,15 +154,15 @@ async def list_resources(
         ),
         status=cast(queries.ResourceStatus, status),
     )
-    return ResourcePageRead(
-        items=[ResourceRead.of(line.resource, line.claim) for line in listing.items],
-        next_cursor=listing.next_cursor,
-    )
+    items = [ResourceRead.of(line.resource, line.claim) for line in listing.items]
+    page = ResourcePageRead(items=items, next_cursor=listing.next_cursor)
+    return table(want, page, items, ResourceRead, "resources")
 
 
-@router.get("/spend", response_model=SpendRead)
+@router.get("/spend", response_model=SpendRead, responses=CSV_RESPONSES)
 async def get_spend(
     user: CurrentUser,
+    want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
     container: AppContainer,
@@ -166,7 +170,7 @@ async def get_spend(
     from_: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-\d{2}$")] = None,
     to: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
     group_by: Annotated[str, Query(pattern="^(budget|account|service|day|node)$")] = "budget",
-) -> SpendRead:
+) -> SpendRead | Response:
     """Allocated spend in the caller's scope for a billing period (or `from`..`to`), by
     budget, account, service, day, or hierarchy node (rolled up). Unallocated spend
     (`budget_id` null) is shown only to Financial Admins, Vendor Managers and Admins."""
@@ -180,4 +184,5 @@ async def get_spend(
         group_by=cast(queries.SpendGroupBy, group_by),
         correlation_id=request_id_var.get(),
     )
-    return SpendRead.model_validate(view, from_attributes=True)
+    body = SpendRead.model_validate(view, from_attributes=True)
+    return table(want, body, body.rows, SpendRow, "spend")

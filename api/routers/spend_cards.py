@@ -21,6 +21,7 @@ from api.schemas.spend_cards import (
     SpendCardDetail,
     SpendCardRead,
 )
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.errors import ErrorDetail, RuleViolation
 from domain.identity.users import User
 from domain.ports import Clock, UnitOfWork
@@ -105,9 +106,10 @@ def _detail(record: CardRecord, user: User, clock: Clock) -> SpendCardDetail:
     )
 
 
-@router.get("/spend-cards", response_model=list[SpendCardRead])
+@router.get("/spend-cards", response_model=list[SpendCardRead], responses=CSV_RESPONSES)
 async def list_spend_cards(
     user: CurrentUser,
+    want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
     clock: AppClock,
@@ -116,13 +118,14 @@ async def list_spend_cards(
     ] = None,
     status: CardStatus | None = None,
     budget_id: IdFilter = None,
-) -> list[SpendCardRead]:
+) -> list[SpendCardRead] | Response:
     """The spend cards in the caller's scope, newest period first; `period` is a billing month
     (the cards whose period ends in it). Each card names who owns its pending action."""
     found = await queries.list_cards(
         uow, scope, CardFilter(period=period, status=status, budget_id=budget_id)
     )
-    return [_read(r, user, clock) for r in found]
+    items = [_read(r, user, clock) for r in found]
+    return table(want, items, items, SpendCardRead, "spend-cards")
 
 
 @router.get("/spend-cards/{card_id}", response_model=SpendCardDetail)

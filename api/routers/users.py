@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from api.deps import AppContainer, RequirePermission, UoW, actor_of
 from api.params import Id, Offset
 from api.schemas.common import PROBLEM_RESPONSES, Page
 from api.schemas.users import UserCreate, UserImportResult, UserRead, UserUpdate
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from api.uploads import read_upload
 from domain.errors import NotFound
 from domain.identity import users as service
@@ -38,23 +39,24 @@ async def create_user(
     return UserRead.of(user)
 
 
-@router.get("", response_model=Page[UserRead])
+@router.get("", response_model=Page[UserRead], responses=CSV_RESPONSES)
 async def list_users(
     _admin: Admin,
+    want: CsvWanted,
     uow: UoW,
     q: Annotated[str | None, Query(max_length=254, description="e-mail or name contains")] = None,
     role: Role | None = None,
     active: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
-) -> Page[UserRead]:
+) -> Page[UserRead] | Response:
     """List users, filtered by text, role or active flag."""
     found, total = await uow.users.list(
         q=q, role=role.value if role else None, active=active, limit=limit, offset=offset
     )
-    return Page[UserRead](
-        items=[UserRead.of(u) for u in found], total=total, limit=limit, offset=offset
-    )
+    items = [UserRead.of(u) for u in found]
+    page = Page[UserRead](items=items, total=total, limit=limit, offset=offset)
+    return table(want, page, items, UserRead, "users")
 
 
 @router.post("/import", response_model=UserImportResult, status_code=201)

@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from domain.allocation.rules import AllocationRules, ClaimSpan, SplitLine, fiscal_end
+from domain.allocation.rules import (
+    AllocationRules,
+    ClaimSpan,
+    NegotiatedDiscount,
+    SplitLine,
+    fiscal_end,
+)
 from domain.allocation.splits import (
     SplitVersion,
     default_effective_from,
@@ -123,7 +129,10 @@ async def allocation_summary(
 
 
 def rules_from(
-    splits: Sequence[SplitVersion], claims: Sequence[Claim], budget_years: Mapping[int, int]
+    splits: Sequence[SplitVersion],
+    claims: Sequence[Claim],
+    budget_years: Mapping[int, int],
+    discounts: Sequence[NegotiatedDiscount] = (),
 ) -> AllocationRules:
     """The engine's rules from the stored split versions and claims, each ending at the latest
     on 31 December of its budgets' year (`budget_years`: budget id → fiscal year; a claim of
@@ -148,16 +157,22 @@ def rules_from(
         )
         for c in claims
     ]
-    return AllocationRules(lines, spans)
+    return AllocationRules(lines, spans, discounts)
 
 
 async def current_rules(uow: UnitOfWork) -> tuple[AllocationRules, int]:
     """The allocation rules in force (every split version and claim span, each ended with its
-    budgets' fiscal year) and the rules version they carry."""
+    budgets' fiscal year, and the negotiated discounts) and the rules version they carry."""
     version = await uow.allocation.rules_version()
     claims = await uow.allocation.all_claims()
     refs = await uow.allocation.budget_refs(c.budget_id for c in claims)
+    discounts = [
+        d.rule() for d in await uow.discounts.list_all() if d.end is None or d.end >= d.start
+    ]
     rules = rules_from(
-        await uow.allocation.all_splits(), claims, {b.id: b.year for b in refs.values()}
+        await uow.allocation.all_splits(),
+        claims,
+        {b.id: b.year for b in refs.values()},
+        discounts,
     )
     return rules, version

@@ -23,10 +23,12 @@ test.describe('log-in', () => {
       'Summary',
       'Budgets',
       'Spend cards',
+      'Variance report',
       'Accounts',
       'Resources',
       'Billing periods',
       'Configuration',
+      'Discounts',
       'Users',
       'Audit log',
     ]);

@@ -5,7 +5,7 @@ import { endedByLogOut, getToken, subscribe } from './api/session';
 import { AppShell, useCurrentUser } from './components/AppShell';
 import { ErrorNotice } from './components/ErrorNotice';
 import type { Permission } from './client';
-import { hasAny, SPEND_CARD_PERMISSIONS } from './lib/navigation';
+import { hasAny, REPORT_PERMISSIONS, SPEND_CARD_PERMISSIONS } from './lib/navigation';
 import { AccountDetailPage } from './pages/accounts/AccountDetailPage';
 import { AccountsPage } from './pages/accounts/AccountsPage';
 import { AuditPage } from './pages/audit/AuditPage';
@@ -19,6 +19,8 @@ import { ClosePage } from './pages/closes/ClosePage';
 import { SpendCardDetailPage } from './pages/spendCards/SpendCardDetailPage';
 import { CreditsPage } from './pages/credits/CreditsPage';
 import { SpendCardsPage } from './pages/spendCards/SpendCardsPage';
+import { VarianceReportPage } from './pages/reports/VarianceReportPage';
+import { DiscountsPage } from './pages/discounts/DiscountsPage';
 import { BillingPeriodsPage } from './pages/spend/BillingPeriodsPage';
 import { SummaryPage } from './pages/SummaryPage';
 import { UsersPage } from './pages/users/UsersPage';
@@ -100,6 +102,22 @@ export function App() {
             element={
               <RequirePermission permission="view_all_spend">
                 <ClosePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="reports/variance"
+            element={
+              <RequirePermission permission={REPORT_PERMISSIONS}>
+                <VarianceReportPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="discounts"
+            element={
+              <RequirePermission permission="manage_budgets">
+                <DiscountsPage />
               </RequirePermission>
             }
           />

@@ -5,6 +5,7 @@ import type {
   AllocationListWorkloadsData,
   AuditListAuditEventsData,
   CreditsListCreditsData,
+  ReportsVarianceReportData,
   SpendCardsListSpendCardsData,
   SpendGetSpendData,
   SpendListResourcesData,
@@ -22,6 +23,7 @@ export type WorkloadFilters = NonNullable<AllocationListWorkloadsData['query']>;
 export type SpendCardFilters = NonNullable<SpendCardsListSpendCardsData['query']>;
 export type CreditFilters = NonNullable<CreditsListCreditsData['query']>;
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
+export type VarianceQuery = NonNullable<ReportsVarianceReportData['query']>;
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -104,6 +106,12 @@ export const queryKeys = {
     detail: (period: string) => ['closes', 'detail', period] as const,
   },
   tasks: ['tasks'] as const,
+  // The variance report reads spend and schedules: spend invalidations reach it (same prefix).
+  reports: {
+    variance: (query: VarianceQuery) => ['spend', 'variance', query] as const,
+  },
+  // A discount change reallocates the spend: it invalidates `spend` too.
+  discounts: ['discounts'] as const,
   notifications: {
     all: ['notifications'] as const,
     list: (unread: boolean) => ['notifications', unread] as const,

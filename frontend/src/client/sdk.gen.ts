@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, ClosesClosePeriodData, ClosesClosePeriodErrors, ClosesClosePeriodResponses, ClosesDownloadCloseFileData, ClosesDownloadCloseFileErrors, ClosesDownloadCloseFileResponses, ClosesGetCloseData, ClosesGetCloseErrors, ClosesGetCloseResponses, ClosesListCloseFilesData, ClosesListCloseFilesErrors, ClosesListCloseFilesResponses, ClosesListClosesData, ClosesListClosesErrors, ClosesListClosesResponses, ClosesPutCloseData, ClosesPutCloseErrors, ClosesPutCloseResponses, ClosesReopenPeriodData, ClosesReopenPeriodErrors, ClosesReopenPeriodResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, ClosesClosePeriodData, ClosesClosePeriodErrors, ClosesClosePeriodResponses, ClosesDownloadCloseFileData, ClosesDownloadCloseFileErrors, ClosesDownloadCloseFileResponses, ClosesGetCloseData, ClosesGetCloseErrors, ClosesGetCloseResponses, ClosesListCloseFilesData, ClosesListCloseFilesErrors, ClosesListCloseFilesResponses, ClosesListClosesData, ClosesListClosesErrors, ClosesListClosesResponses, ClosesPutCloseData, ClosesPutCloseErrors, ClosesPutCloseResponses, ClosesReopenPeriodData, ClosesReopenPeriodErrors, ClosesReopenPeriodResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, DiscountsCreateDiscountData, DiscountsCreateDiscountErrors, DiscountsCreateDiscountResponses, DiscountsEndDiscountData, DiscountsEndDiscountErrors, DiscountsEndDiscountResponses, DiscountsListDiscountsData, DiscountsListDiscountsErrors, DiscountsListDiscountsResponses, ExportsFocusExportData, ExportsFocusExportErrors, ExportsFocusExportResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, ReportsApprovedSpendingFileData, ReportsApprovedSpendingFileErrors, ReportsApprovedSpendingFileResponses, ReportsVarianceReportData, ReportsVarianceReportErrors, ReportsVarianceReportResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -645,6 +645,68 @@ export const spendRefreshCur = <ThrowOnError extends boolean = false>(options?: 
 });
 
 /**
+ * List Discounts
+ *
+ * Every negotiated discount, oldest start first (withdrawn ones included).
+ */
+export const discountsListDiscounts = <ThrowOnError extends boolean = false>(options?: Options<DiscountsListDiscountsData, ThrowOnError>) => (options?.client ?? client).get<DiscountsListDiscountsResponses, DiscountsListDiscountsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/discounts',
+    ...options
+});
+
+/**
+ * Create Discount
+ *
+ * Configure a negotiated discount: `percent` (0 < p < 100, 2 decimals) off gross prices on
+ * usage days `start`..`end` (open-ended without `end`). Refused (422) when it shares a day
+ * with another discount or touches a closed month. The spend is allocated again.
+ */
+export const discountsCreateDiscount = <ThrowOnError extends boolean = false>(options: Options<DiscountsCreateDiscountData, ThrowOnError>) => (options.client ?? client).post<DiscountsCreateDiscountResponses, DiscountsCreateDiscountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/discounts',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * End Discount
+ *
+ * End a discount on `end` (its last day in force); the day before its start withdraws it.
+ * The days it gives up may not lie in a closed month; `version` must be the one you read
+ * (409 otherwise).
+ */
+export const discountsEndDiscount = <ThrowOnError extends boolean = false>(options: Options<DiscountsEndDiscountData, ThrowOnError>) => (options.client ?? client).post<DiscountsEndDiscountResponses, DiscountsEndDiscountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/discounts/{discount_id}/end',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Focus Export
+ *
+ * The billing period's allocated cost as FOCUS 1.2: one row per allocated line with the
+ * FOCUS columns (BilledCost, EffectiveCost, ListCost, ContractedCost, ChargeCategory,
+ * ServiceName, SubAccountId, ResourceId, ChargePeriodStart/End, BillingPeriodStart/End,
+ * BillingCurrency, …) and the allocation as custom columns (`x_Budget`, `x_BudgetId`,
+ * `x_BusinessUnit`, `x_Department`, `x_Portfolio`, `x_Product`, `x_WorkloadId`,
+ * `x_LineItemType`). BilledCost sums exactly to the period's CUR total (credits and refunds
+ * included, unallocated). Finance roles only: the export is never scoped.
+ */
+export const exportsFocusExport = <ThrowOnError extends boolean = false>(options: Options<ExportsFocusExportData, ThrowOnError>) => (options.client ?? client).get<ExportsFocusExportResponses, ExportsFocusExportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/exports/focus',
+    ...options
+});
+
+/**
  * Health
  *
  * Liveness and readiness: answers 200 when the database answers.
@@ -694,6 +756,34 @@ export const schedulesListNotifications = <ThrowOnError extends boolean = false>
 export const schedulesMarkNotificationRead = <ThrowOnError extends boolean = false>(options: Options<SchedulesMarkNotificationReadData, ThrowOnError>) => (options.client ?? client).post<SchedulesMarkNotificationReadResponses, SchedulesMarkNotificationReadErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/notifications/{notification_id}/read',
+    ...options
+});
+
+/**
+ * Approved Spending File
+ *
+ * The FP&A "approved spending by budget" file (`approved-spending-YYYY-MM.csv`): per
+ * approved budget and month from January to `period`, approved schedule, actual and
+ * variance, with rollup rows per portfolio, department and business unit. Month close writes
+ * the same file; here it holds the caller's scope.
+ */
+export const reportsApprovedSpendingFile = <ThrowOnError extends boolean = false>(options?: Options<ReportsApprovedSpendingFileData, ThrowOnError>) => (options?.client ?? client).get<ReportsApprovedSpendingFileResponses, ReportsApprovedSpendingFileErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/reports/approved-spending',
+    ...options
+});
+
+/**
+ * Variance Report
+ *
+ * Variance of the approved budgets in the caller's scope for `period` (default: this
+ * month) and the year to date: variance = actual − budget (positive is overspend), percent =
+ * variance ÷ budget × 100. The month in progress is measured against its pro-rated schedule
+ * (daily budget × days elapsed). CSV with `?format=csv` or `Accept: text/csv`.
+ */
+export const reportsVarianceReport = <ThrowOnError extends boolean = false>(options?: Options<ReportsVarianceReportData, ThrowOnError>) => (options?.client ?? client).get<ReportsVarianceReportResponses, ReportsVarianceReportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/reports/variance',
     ...options
 });
 

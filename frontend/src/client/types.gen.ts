@@ -1406,6 +1406,86 @@ export type CurEventRead = {
 };
 
 /**
+ * DiscountCreate
+ */
+export type DiscountCreate = {
+    /**
+     * End
+     */
+    end?: string | null;
+    /**
+     * Percent
+     */
+    percent: number | string;
+    /**
+     * Start
+     */
+    start: string;
+};
+
+/**
+ * DiscountEnd
+ */
+export type DiscountEnd = {
+    /**
+     * End
+     *
+     * the last day in force; the day before `start` withdraws it
+     */
+    end: string;
+    /**
+     * Version
+     *
+     * the version you read
+     */
+    version: number;
+};
+
+/**
+ * DiscountRead
+ */
+export type DiscountRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * End
+     *
+     * last day in force; null: open-ended
+     */
+    end: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Percent
+     *
+     * percent off gross prices, 2 decimals
+     */
+    percent: string;
+    /**
+     * Start
+     */
+    start: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Withdrawn
+     *
+     * ended before it started: it never applied
+     */
+    withdrawn: boolean;
+};
+
+/**
  * DiscoveryRead
  */
 export type DiscoveryRead = {
@@ -1739,6 +1819,14 @@ export type MeRead = {
     permissions: Array<Permission>;
     role: Role;
 };
+
+/**
+ * MonthBasis
+ *
+ * How a month's budget was taken: in full (a past month) or pro-rated to the days
+ * elapsed (the month in progress).
+ */
+export type MonthBasis = 'full' | 'pro_rated';
 
 /**
  * MoverKind
@@ -2873,6 +2961,127 @@ export type UserUpdate = {
 };
 
 /**
+ * VarianceReportRead
+ */
+export type VarianceReportRead = {
+    /**
+     * `full` for a past month; `pro_rated` for the month in progress (the daily budget times the days elapsed, against month-to-date spend)
+     */
+    basis: MonthBasis;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Days Elapsed
+     */
+    days_elapsed: number;
+    /**
+     * Days In Month
+     */
+    days_in_month: number;
+    /**
+     * Level
+     */
+    level: number;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Rows
+     */
+    rows: Array<VarianceRowRead>;
+    total: VarianceRowRead | null;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * VarianceRowRead
+ */
+export type VarianceRowRead = {
+    /**
+     * Budget Id
+     *
+     * the product budget (level 4 rows only)
+     */
+    budget_id: number | null;
+    /**
+     * Budgets
+     *
+     * approved product budgets in the row
+     */
+    budgets: number;
+    /**
+     * Level
+     *
+     * 4: a product; 1–3: a node rolled up; 0: the total
+     */
+    level: number;
+    /**
+     * Month Actual
+     */
+    month_actual: string;
+    /**
+     * Month Budget
+     *
+     * what the month is measured against (pro-rated)
+     */
+    month_budget: string;
+    /**
+     * Month Variance
+     *
+     * actual − budget: positive is overspend
+     */
+    month_variance: string;
+    /**
+     * Month Variance Percent
+     *
+     * variance ÷ budget × 100
+     */
+    month_variance_percent: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Node Id
+     */
+    node_id: number;
+    /**
+     * Path
+     *
+     * names from the top level down to this row
+     */
+    path: Array<string>;
+    /**
+     * Scheduled
+     *
+     * the month's approved scheduled amount, in full
+     */
+    scheduled: string;
+    /**
+     * Ytd Actual
+     */
+    ytd_actual: string;
+    /**
+     * Ytd Budget
+     */
+    ytd_budget: string;
+    /**
+     * Ytd Variance
+     */
+    ytd_variance: string;
+    /**
+     * Ytd Variance Percent
+     */
+    ytd_variance_percent: string | null;
+};
+
+/**
  * VersionRead
  */
 export type VersionRead = {
@@ -3124,6 +3333,12 @@ export type AccountsListAccountsData = {
          * Source
          */
         source?: AccountSource | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/accounts';
 };
@@ -3169,7 +3384,7 @@ export type AccountsListAccountsResponses = {
     /**
      * Response Accounts-List Accounts
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<AccountRead>;
 };
@@ -3459,7 +3674,14 @@ export type AllocationGetAccountAllocationData = {
          */
         account_id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/accounts/{account_id}/allocation';
 };
 
@@ -3504,7 +3726,7 @@ export type AllocationGetAccountAllocationResponses = {
     /**
      * Response Allocation-Get Account Allocation
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<SplitVersionRead>;
 };
@@ -3660,6 +3882,12 @@ export type AuditListAuditEventsData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/audit';
 };
@@ -3703,7 +3931,7 @@ export type AuditListAuditEventsError = AuditListAuditEventsErrors[keyof AuditLi
 
 export type AuditListAuditEventsResponses = {
     /**
-     * Successful Response
+     * JSON, or CSV
      */
     200: PageAuditEventRead;
 };
@@ -3766,7 +3994,14 @@ export type AuthLoginResponse = AuthLoginResponses[keyof AuthLoginResponses];
 export type SpendListBillingPeriodsData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/billing-periods';
 };
 
@@ -3811,7 +4046,7 @@ export type SpendListBillingPeriodsResponses = {
     /**
      * Response Spend-List Billing Periods
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<BillingPeriodRead>;
 };
@@ -3826,6 +4061,12 @@ export type BudgetsListBudgetImportsData = {
          * Year
          */
         year?: number | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/budget-imports';
 };
@@ -3871,7 +4112,7 @@ export type BudgetsListBudgetImportsResponses = {
     /**
      * Response Budgets-List Budget Imports
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<ImportRead>;
 };
@@ -3999,6 +4240,12 @@ export type BudgetsListBudgetsData = {
          * Status
          */
         status?: string | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/budgets';
 };
@@ -4042,7 +4289,7 @@ export type BudgetsListBudgetsError = BudgetsListBudgetsErrors[keyof BudgetsList
 
 export type BudgetsListBudgetsResponses = {
     /**
-     * Successful Response
+     * JSON, or CSV
      */
     200: BudgetList;
 };
@@ -4475,6 +4722,12 @@ export type AllocationListClaimsData = {
          * Workload Id
          */
         workload_id?: number | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/claims';
 };
@@ -4520,7 +4773,7 @@ export type AllocationListClaimsResponses = {
     /**
      * Response Allocation-List Claims
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<ClaimRead>;
 };
@@ -5710,6 +5963,243 @@ export type SpendRefreshCurResponses = {
 
 export type SpendRefreshCurResponse = SpendRefreshCurResponses[keyof SpendRefreshCurResponses];
 
+export type DiscountsListDiscountsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
+    url: '/api/v1/discounts';
+};
+
+export type DiscountsListDiscountsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type DiscountsListDiscountsError = DiscountsListDiscountsErrors[keyof DiscountsListDiscountsErrors];
+
+export type DiscountsListDiscountsResponses = {
+    /**
+     * Response Discounts-List Discounts
+     *
+     * JSON, or CSV
+     */
+    200: Array<DiscountRead>;
+};
+
+export type DiscountsListDiscountsResponse = DiscountsListDiscountsResponses[keyof DiscountsListDiscountsResponses];
+
+export type DiscountsCreateDiscountData = {
+    body: DiscountCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/discounts';
+};
+
+export type DiscountsCreateDiscountErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type DiscountsCreateDiscountError = DiscountsCreateDiscountErrors[keyof DiscountsCreateDiscountErrors];
+
+export type DiscountsCreateDiscountResponses = {
+    /**
+     * Successful Response
+     */
+    201: DiscountRead;
+};
+
+export type DiscountsCreateDiscountResponse = DiscountsCreateDiscountResponses[keyof DiscountsCreateDiscountResponses];
+
+export type DiscountsEndDiscountData = {
+    body: DiscountEnd;
+    path: {
+        /**
+         * Discount Id
+         */
+        discount_id: number;
+    };
+    query?: never;
+    url: '/api/v1/discounts/{discount_id}/end';
+};
+
+export type DiscountsEndDiscountErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type DiscountsEndDiscountError = DiscountsEndDiscountErrors[keyof DiscountsEndDiscountErrors];
+
+export type DiscountsEndDiscountResponses = {
+    /**
+     * Successful Response
+     */
+    200: DiscountRead;
+};
+
+export type DiscountsEndDiscountResponse = DiscountsEndDiscountResponses[keyof DiscountsEndDiscountResponses];
+
+export type ExportsFocusExportData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Period
+         */
+        period: string;
+        /**
+         * Format
+         *
+         * parquet (default) or csv
+         */
+        format?: 'parquet' | 'csv';
+    };
+    url: '/api/v1/exports/focus';
+};
+
+export type ExportsFocusExportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ExportsFocusExportError = ExportsFocusExportErrors[keyof ExportsFocusExportErrors];
+
+export type ExportsFocusExportResponses = {
+    /**
+     * Successful Response
+     */
+    200: string;
+};
+
+export type ExportsFocusExportResponse = ExportsFocusExportResponses[keyof ExportsFocusExportResponses];
+
 export type HealthHealthData = {
     body?: never;
     path?: never;
@@ -5845,6 +6335,12 @@ export type SchedulesListNotificationsData = {
          * Unread
          */
         unread?: boolean;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/notifications';
 };
@@ -5890,7 +6386,7 @@ export type SchedulesListNotificationsResponses = {
     /**
      * Response Schedules-List Notifications
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<NotificationRead>;
 };
@@ -5955,6 +6451,138 @@ export type SchedulesMarkNotificationReadResponses = {
 
 export type SchedulesMarkNotificationReadResponse = SchedulesMarkNotificationReadResponses[keyof SchedulesMarkNotificationReadResponses];
 
+export type ReportsApprovedSpendingFileData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Period
+         */
+        period?: string | null;
+    };
+    url: '/api/v1/reports/approved-spending';
+};
+
+export type ReportsApprovedSpendingFileErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ReportsApprovedSpendingFileError = ReportsApprovedSpendingFileErrors[keyof ReportsApprovedSpendingFileErrors];
+
+export type ReportsApprovedSpendingFileResponses = {
+    /**
+     * Successful Response
+     */
+    200: string;
+};
+
+export type ReportsApprovedSpendingFileResponse = ReportsApprovedSpendingFileResponses[keyof ReportsApprovedSpendingFileResponses];
+
+export type ReportsVarianceReportData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         */
+        year?: number | null;
+        /**
+         * Period
+         */
+        period?: string | null;
+        /**
+         * Level
+         *
+         * 4 products; 1–3 rolled up
+         */
+        level?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
+    url: '/api/v1/reports/variance';
+};
+
+export type ReportsVarianceReportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ReportsVarianceReportError = ReportsVarianceReportErrors[keyof ReportsVarianceReportErrors];
+
+export type ReportsVarianceReportResponses = {
+    /**
+     * JSON, or CSV
+     */
+    200: VarianceReportRead;
+};
+
+export type ReportsVarianceReportResponse = ReportsVarianceReportResponses[keyof ReportsVarianceReportResponses];
+
 export type SpendListResourcesData = {
     body?: never;
     path?: never;
@@ -5995,6 +6623,12 @@ export type SpendListResourcesData = {
          * Cursor
          */
         cursor?: string | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/resources';
 };
@@ -6038,7 +6672,7 @@ export type SpendListResourcesError = SpendListResourcesErrors[keyof SpendListRe
 
 export type SpendListResourcesResponses = {
     /**
-     * Successful Response
+     * JSON, or CSV
      */
     200: ResourcePageRead;
 };
@@ -6065,6 +6699,12 @@ export type SpendGetSpendData = {
          * Group By
          */
         group_by?: string;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/spend';
 };
@@ -6108,7 +6748,7 @@ export type SpendGetSpendError = SpendGetSpendErrors[keyof SpendGetSpendErrors];
 
 export type SpendGetSpendResponses = {
     /**
-     * Successful Response
+     * JSON, or CSV
      */
     200: SpendRead;
 };
@@ -6131,6 +6771,12 @@ export type SpendCardsListSpendCardsData = {
          * Budget Id
          */
         budget_id?: number | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/spend-cards';
 };
@@ -6176,7 +6822,7 @@ export type SpendCardsListSpendCardsResponses = {
     /**
      * Response Spend-Cards-List Spend Cards
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<SpendCardRead>;
 };
@@ -6309,7 +6955,14 @@ export type SpendCardsActOnSpendCardResponse = SpendCardsActOnSpendCardResponses
 export type SchedulesListTasksData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/tasks';
 };
 
@@ -6354,7 +7007,7 @@ export type SchedulesListTasksResponses = {
     /**
      * Response Schedules-List Tasks
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<TaskRead>;
 };
@@ -6387,6 +7040,12 @@ export type UsersListUsersData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/users';
 };
@@ -6430,7 +7089,7 @@ export type UsersListUsersError = UsersListUsersErrors[keyof UsersListUsersError
 
 export type UsersListUsersResponses = {
     /**
-     * Successful Response
+     * JSON, or CSV
      */
     200: PageUserRead;
 };
@@ -6850,6 +7509,12 @@ export type AllocationListWorkloadsData = {
          * Account Id
          */
         account_id?: string | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/workloads';
 };
@@ -6895,7 +7560,7 @@ export type AllocationListWorkloadsResponses = {
     /**
      * Response Allocation-List Workloads
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<WorkloadRead>;
 };

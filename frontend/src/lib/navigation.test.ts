@@ -38,11 +38,13 @@ describe('navigation by role', () => {
       'Budgets',
       'Spend cards',
       'Credits',
+      'Variance report',
       'Accounts',
       'Resources',
       'Billing periods',
       'Close month',
       'Configuration',
+      'Discounts',
       'Users',
       'Audit log',
     ]);
@@ -56,19 +58,21 @@ describe('navigation by role', () => {
         'Budgets',
         'Spend cards',
         'Credits',
+        'Variance report',
         'Accounts',
         'Resources',
         'Billing periods',
         'Close month',
         'Configuration',
+        'Discounts',
       ]);
     },
   );
 
   it.each(['business_unit_owner', 'department_owner', 'portfolio_owner'] as const)(
-    'gives %s Summary, Budgets and the spend cards to monitor',
+    'gives %s Summary, Budgets, the spend cards and the variance report to monitor',
     (role) => {
-      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards', 'Credits']);
+      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards', 'Credits', 'Variance report']);
     },
   );
 
@@ -77,11 +81,23 @@ describe('navigation by role', () => {
   });
 
   it('gives the Product Owner the spend cards to answer and the resources to claim', () => {
-    expect(labels('product_owner')).toEqual(['Summary', 'Budgets', 'Spend cards', 'Credits', 'Resources']);
+    expect(labels('product_owner')).toEqual([
+      'Summary',
+      'Budgets',
+      'Spend cards',
+      'Credits',
+      'Variance report',
+      'Resources',
+    ]);
   });
 
   it('follows permissions, not role names', () => {
-    expect(navigationFor(['read_audit']).map((i) => i.label)).toEqual(['Summary', 'Budgets', 'Credits', 'Audit log']);
+    expect(navigationFor(['read_audit']).map((i) => i.label)).toEqual([
+      'Summary',
+      'Budgets',
+      'Credits',
+      'Audit log',
+    ]);
   });
 
   it('still shows the pages everyone has when the permission list is empty', () => {

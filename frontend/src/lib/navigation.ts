@@ -15,6 +15,9 @@ export const SPEND_CARD_PERMISSIONS: readonly Permission[] = [
   'view_all_spend',
 ];
 
+/** Who reads the variance report: whoever monitors spend (each in their scope). */
+export const REPORT_PERMISSIONS: readonly Permission[] = ['monitor', 'view_all_spend'];
+
 // The menu is built from `GET /me` permissions, never from role names: the server's role
 // table is the only place that says what a role may do.
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -27,11 +30,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   },
   // Every role sees the credits of the budgets in its scope; only finance records them.
   { to: '/credits', label: 'Credits', anyOf: null },
+  { to: '/reports/variance', label: 'Variance report', anyOf: REPORT_PERMISSIONS },
   { to: '/accounts', label: 'Accounts', anyOf: ['manage_accounts'] },
   { to: '/resources', label: 'Resources', anyOf: ['claim_any', 'claim_own'] },
   { to: '/billing-periods', label: 'Billing periods', anyOf: ['view_all_spend'] },
   { to: '/close', label: 'Close month', anyOf: ['view_all_spend'] },
   { to: '/configuration', label: 'Configuration', anyOf: ['upload_chart_of_accounts'] },
+  { to: '/discounts', label: 'Discounts', anyOf: ['manage_budgets'] },
   { to: '/users', label: 'Users', anyOf: ['manage_users'] },
   { to: '/audit', label: 'Audit log', anyOf: ['read_audit'] },
 ];

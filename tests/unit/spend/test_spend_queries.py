@@ -104,8 +104,15 @@ class FakeBudgets:
 
 
 @dataclass
+class FakeDiscounts:
+    async def list_all(self) -> list[object]:
+        return []
+
+
+@dataclass
 class FakeUow:
     allocation: FakeAllocation = field(default_factory=FakeAllocation)
+    discounts: FakeDiscounts = field(default_factory=FakeDiscounts)
     budgets: FakeBudgets = field(default_factory=lambda: FakeBudgets([1, 2]))
 
 
