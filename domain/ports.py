@@ -268,7 +268,20 @@ class ScheduleStore(Protocol):
 
     async def move(self, budget_id: int, expected: int, move: ScheduleMove) -> int:
         """Compare-and-set: apply `move` if the schedule is still at version `expected`;
-        returns the new version, Conflict otherwise."""
+        returns the new version, Conflict otherwise. An approval keeps a copy of the months
+        (`ScheduleState.approved`)."""
+        ...
+
+    async def set_status(self, budget_id: int, expected: int, status: ScheduleStatus) -> int:
+        """Compare-and-set of the status alone (the amount in force changed)."""
+        ...
+
+    async def owners(self, budget_id: int) -> list[int]:
+        """The active Product Owners whose scope holds the budget."""
+        ...
+
+    async def names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """Users' display names."""
         ...
 
 
@@ -277,8 +290,22 @@ class Notifier(Protocol):
     adapter goes behind the same port (queued, released after commit)."""
 
     async def notify(
-        self, user_ids: Iterable[int], kind: str, message: str, link: str | None
-    ) -> None: ...
+        self,
+        user_ids: Iterable[int],
+        kind: str,
+        message: str,
+        link: str | None,
+        *,
+        budget_id: int,
+        subject: str,
+    ) -> None:
+        """Tell those of `user_ids` whose scope holds `budget_id` (the others are skipped);
+        `subject` names the thing ("schedule:12") so acting on it can clear the notice."""
+        ...
+
+    async def clear(self, subject: str) -> None:
+        """Mark every unread notification about `subject` read (it was acted on)."""
+        ...
 
 
 class UnitOfWork(Protocol):
