@@ -262,6 +262,10 @@ class ScheduleStore(Protocol):
 
     async def in_states(self, states: Iterable[ScheduleStatus]) -> list[ScheduleState]: ...
 
+    async def statuses(self, budget_ids: Iterable[int]) -> dict[int, ScheduleStatus]:
+        """The status of each of the budgets that has a schedule (one query per 1,000)."""
+        ...
+
     async def save_months(
         self, budget_id: int, expected: int, months: Sequence[MonthAmount]
     ) -> int: ...

@@ -339,13 +339,17 @@ async def amount_changed(
     that needed a reschedule but was left untouched and totals the amount again is approved
     again. Returns the budgets whose schedule now needs a reschedule."""
     everything = ResolvedScope.everything()
-    known = [actor.user_id] if actor.user_id is not None else []
-    by = (await uow.schedules.names(known)).get(actor.user_id or 0) or actor.email
+    # one query for the statuses: an import changing thousands of amounts reads in full
+    # only the budgets whose schedule may have to move
+    watched = AGREED | {ScheduleStatus.NEEDS_RESCHEDULE}
+    statuses = await uow.schedules.statuses(budget_ids)
+    candidates = sorted(b for b, status in statuses.items() if status in watched)
+    by: str | None = None
     flagged: list[int] = []
-    for budget_id in sorted(set(budget_ids)):
+    for budget_id in candidates:
         state = await uow.schedules.get(budget_id)
         budget = await uow.budgets.get_budget(everything, budget_id)
-        if budget is None or state.status is ScheduleStatus.NONE:
+        if budget is None:
             continue
         total = sum(state.months.values(), ZERO)
         amount = budget.annual_amount
@@ -376,6 +380,9 @@ async def amount_changed(
         if target is not ScheduleStatus.NEEDS_RESCHEDULE:
             continue
         flagged.append(budget_id)
+        if by is None:
+            known = [actor.user_id] if actor.user_id is not None else []
+            by = (await uow.schedules.names(known)).get(actor.user_id or 0) or actor.email
         gap = amount - total
         when = (effective_from or {}).get(budget_id)
         since = f" from {when:%B %Y}" if when else ""

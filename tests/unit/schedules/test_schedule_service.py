@@ -62,6 +62,9 @@ class FakeSchedules:
     async def get(self, budget_id):  # noqa: ARG002
         return self.state
 
+    async def statuses(self, budget_ids):
+        return {b: self.state.status for b in budget_ids if b == self.state.budget_id}
+
     async def in_states(self, states):
         return [self.state] if self.state.status in set(states) else []
 
