@@ -25,6 +25,7 @@ from domain.budgets import scope_service
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
 from domain.budgets.records import BudgetRecord
+from domain.budgets.service import change_amount
 from domain.close import service as closes
 from domain.close.model import Checklist
 from domain.close.service import CloseSettings
@@ -373,7 +374,13 @@ async def _demo_schedules(uow: UnitOfWork, clock: Clock, budgets: dict[str, Budg
     assert owner is not None
     assert decider is not None
     everything = ResolvedScope(prefixes=None)
-    plan = {"Checkout": "approved", "Catalog Service": "pending", "Search": "rejected"}
+    plan = {
+        "Checkout": "approved",
+        "Catalog Service": "pending",
+        "Search": "rejected",
+        # approved, then its amount raised from December: it needs a reschedule
+        "iOS App Backend": "needs_reschedule",
+    }
     for name, target in plan.items():
         budget = budgets[name]
         amounts = spread(schedule_months(budget.start_date), amount=budget.annual_amount)
@@ -387,7 +394,7 @@ async def _demo_schedules(uow: UnitOfWork, clock: Clock, budgets: dict[str, Budg
             version=state.version,
         )
         steps: list[tuple[Action, User, str | None]] = [(Action.SUBMIT, owner, None)]
-        if target == "approved":
+        if target in ("approved", "needs_reschedule"):
             steps.append((Action.APPROVE, decider, None))
         if target == "rejected":
             steps.append(
@@ -401,6 +408,17 @@ async def _demo_schedules(uow: UnitOfWork, clock: Clock, budgets: dict[str, Budg
                 everything,
                 budget_id=budget.id,
                 request=schedules.ScheduleRequest(action, view.state.version, reason),
+            )
+        if target == "needs_reschedule":
+            finance = await uow.users.get_by_email("fin@demo.finops")
+            assert finance is not None
+            await change_amount(
+                uow,
+                Actor(user_id=finance.id, email=finance.email),
+                everything,
+                budget_id=budget.id,
+                annual_amount=f"{budget.annual_amount * 12 / 10:.2f}",
+                effective_from=date(DEMO_YEAR, 12, 1),
             )
 
 

@@ -265,13 +265,30 @@ class ScheduleStore(Protocol):
 
     async def in_states(self, states: Iterable[ScheduleStatus]) -> list[ScheduleState]: ...
 
+    async def statuses(self, budget_ids: Iterable[int]) -> dict[int, ScheduleStatus]:
+        """The status of each of the budgets that has a schedule (one query per 1,000)."""
+        ...
+
     async def save_months(
         self, budget_id: int, expected: int, months: Sequence[MonthAmount]
     ) -> int: ...
 
     async def move(self, budget_id: int, expected: int, move: ScheduleMove) -> int:
         """Compare-and-set: apply `move` if the schedule is still at version `expected`;
-        returns the new version, Conflict otherwise."""
+        returns the new version, Conflict otherwise. An approval keeps a copy of the months
+        (`ScheduleState.approved`)."""
+        ...
+
+    async def set_status(self, budget_id: int, expected: int, status: ScheduleStatus) -> int:
+        """Compare-and-set of the status alone (the amount in force changed)."""
+        ...
+
+    async def owners(self, budget_id: int) -> list[int]:
+        """The active Product Owners whose scope holds the budget."""
+        ...
+
+    async def names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """Users' display names."""
         ...
 
 
@@ -280,8 +297,22 @@ class Notifier(Protocol):
     adapter goes behind the same port (queued, released after commit)."""
 
     async def notify(
-        self, user_ids: Iterable[int], kind: str, message: str, link: str | None
-    ) -> None: ...
+        self,
+        user_ids: Iterable[int],
+        kind: str,
+        message: str,
+        link: str | None,
+        *,
+        budget_id: int,
+        subject: str,
+    ) -> None:
+        """Tell those of `user_ids` whose scope holds `budget_id` (the others are skipped);
+        `subject` names the thing ("schedule:12") so acting on it can clear the notice."""
+        ...
+
+    async def clear(self, subject: str) -> None:
+        """Mark every unread notification about `subject` read (it was acted on)."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -345,6 +345,21 @@ class ScheduleRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(String(2000))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: the last approval: which version, by whom, when (its months: schedule_approved_months)
+    approved_version: Mapped[int | None] = mapped_column(Integer)
+    approved_by_id: Mapped[int | None] = mapped_column(Integer)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ScheduleApprovedMonthRow(Base):
+    """The months of a schedule as last approved: the basis of variance while a reschedule
+    is requested, needed or being edited."""
+
+    __tablename__ = "schedule_approved_months"
+
+    budget_id: Mapped[int] = mapped_column(ForeignKey("schedules.budget_id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
 
 
 class ScheduleMonthRow(Base):
@@ -367,8 +382,13 @@ class NotificationRow(Base):
     link: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: what it is about ("schedule:12", "spend_card:5"): acting on it marks it read
+    subject: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_notifications_user", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user", "user_id", "read_at"),
+        Index("ix_notifications_subject", "subject", "read_at"),
+    )
 
 
 class SpendCardRow(Base):

@@ -10,6 +10,7 @@ from adapters.clock import utc_now
 from adapters.db.models import (
     BudgetRow,
     NodeRow,
+    ScheduleApprovedMonthRow,
     ScheduleMonthRow,
     ScheduleRow,
     UserRow,
@@ -20,7 +21,7 @@ from domain.errors import Conflict, ErrorDetail
 from domain.identity.roles import Role
 from domain.schedules.machine import Action, ScheduleStatus
 from domain.schedules.months import MonthAmount
-from domain.schedules.records import ScheduleMove, ScheduleState
+from domain.schedules.records import ApprovedSchedule, ScheduleMove, ScheduleState
 
 
 def _stale(current: int, given: int) -> Conflict:
@@ -42,6 +43,19 @@ class ScheduleRepository(Repository[ScheduleRow]):
             .where(ScheduleMonthRow.budget_id == budget_id)
             .order_by(ScheduleMonthRow.month)
         )
+        approved: ApprovedSchedule | None = None
+        if row.approved_version is not None:
+            approved_months = await self.session.execute(
+                select(ScheduleApprovedMonthRow.month, ScheduleApprovedMonthRow.amount)
+                .where(ScheduleApprovedMonthRow.budget_id == budget_id)
+                .order_by(ScheduleApprovedMonthRow.month)
+            )
+            approved = ApprovedSchedule(
+                version=row.approved_version,
+                approved_by_id=row.approved_by_id,
+                approved_at=row.approved_at,
+                months={m: Decimal(a) for m, a in approved_months},
+            )
         return ScheduleState(
             budget_id=budget_id,
             status=ScheduleStatus(row.status),
@@ -52,6 +66,8 @@ class ScheduleRepository(Repository[ScheduleRow]):
             decided_by_id=row.decided_by_id,
             decided_at=row.decided_at,
             reason=row.reason,
+            submitted_at=row.submitted_at,
+            approved=approved,
         )
 
     async def _swap(self, budget_id: int, expected: int, values: dict[str, Any]) -> int:
@@ -102,7 +118,33 @@ class ScheduleRepository(Repository[ScheduleRow]):
             values |= {"decided_by_id": move.by_id, "decided_at": move.at}
             if move.action is Action.REJECT:
                 values["reason"] = move.reason
-        return await self._swap(budget_id, expected, values)
+        if move.action is Action.APPROVE:
+            values |= {
+                "approved_version": expected + 1,
+                "approved_by_id": move.by_id,
+                "approved_at": move.at,
+            }
+        version = await self._swap(budget_id, expected, values)
+        if move.action is Action.APPROVE:
+            # keep the approved months: variance is shown against them until the next approval
+            await self.session.execute(
+                delete(ScheduleApprovedMonthRow).where(
+                    ScheduleApprovedMonthRow.budget_id == budget_id
+                )
+            )
+            await self.session.execute(
+                insert(ScheduleApprovedMonthRow).from_select(
+                    ["budget_id", "month", "amount"],
+                    select(
+                        ScheduleMonthRow.budget_id, ScheduleMonthRow.month, ScheduleMonthRow.amount
+                    ).where(ScheduleMonthRow.budget_id == budget_id),
+                )
+            )
+        return version
+
+    async def set_status(self, budget_id: int, expected: int, status: ScheduleStatus) -> int:
+        """A move nobody made on the schedule itself (the amount in force changed)."""
+        return await self._swap(budget_id, expected, {"status": status.value})
 
     async def statuses(self, budget_ids: Iterable[int]) -> dict[int, ScheduleStatus]:
         wanted = list(set(budget_ids))
@@ -152,6 +194,37 @@ class ScheduleRepository(Repository[ScheduleRow]):
         )
         found = list(dict.fromkeys(owners.all()))
         return found or await self.users_with_role(Role.FINANCIAL_ADMIN.value)
+
+    async def owners(self, budget_id: int) -> list[int]:
+        """The active Product Owners whose scope holds the budget (mapped to its product node
+        or a node above it)."""
+        leaf = await self.session.scalar(
+            select(NodeRow.path)
+            .join(BudgetRow, BudgetRow.node_id == NodeRow.id)
+            .where(BudgetRow.id == budget_id)
+        )
+        on_path = [int(p) for p in (leaf or "").strip("/").split("/") if p]
+        owners = await self.session.scalars(
+            select(UserRow.id)
+            .join(UserScopeRow, UserScopeRow.user_id == UserRow.id)
+            .where(
+                UserScopeRow.node_id.in_(on_path),
+                UserRow.role == Role.PRODUCT_OWNER.value,
+                UserRow.is_active,
+            )
+            .order_by(UserRow.id)
+        )
+        return list(dict.fromkeys(owners.all()))
+
+    async def names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """Display names of users (for the sentences of notifications and the schedule view)."""
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        rows = await self.session.execute(
+            select(UserRow.id, UserRow.name).where(UserRow.id.in_(wanted))
+        )
+        return {int(i): str(n) for i, n in rows.all()}
 
     async def users_with_role(self, role: str) -> list[int]:
         rows = await self.session.scalars(

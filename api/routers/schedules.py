@@ -7,11 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from api.deps import AppClock, CurrentUser, ScopeFilter, UoW
+from adapters.logging import request_id_var
+from api.deps import AppClock, AppContainer, CurrentUser, ScopeFilter, UoW
 from api.params import MAX_ID, Id
 from api.routers.spend_cards import spend_card_tasks
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.schedules import (
+    ApprovedScheduleRead,
+    MonthVarianceRead,
     NotificationRead,
     ScheduleAction,
     ScheduleMonthRead,
@@ -21,11 +24,13 @@ from api.schemas.schedules import (
     SpreadRead,
     SpreadWrite,
     TaskRead,
+    VarianceRead,
 )
 from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.errors import ErrorDetail, NotFound, RuleViolation
 from domain.schedules import service
 from domain.schedules.machine import Action
+from domain.schedules.records import ApprovedSchedule
 
 router = APIRouter(prefix="/api/v1", tags=["schedules"], responses=PROBLEM_RESPONSES)
 
@@ -63,6 +68,20 @@ def _version(body_version: int | None, if_match: str | None) -> int:
     return body_version
 
 
+def _approved(
+    approved: ApprovedSchedule | None, names: dict[int, str]
+) -> ApprovedScheduleRead | None:
+    if approved is None:
+        return None
+    return ApprovedScheduleRead(
+        version=approved.version,
+        approved_by_id=approved.approved_by_id,
+        approved_by_name=names.get(approved.approved_by_id or 0),
+        approved_at=approved.approved_at,
+        total=approved.total,
+    )
+
+
 def _read(view: service.ScheduleView) -> ScheduleRead:
     state = view.state
     return ScheduleRead(
@@ -71,12 +90,17 @@ def _read(view: service.ScheduleView) -> ScheduleRead:
         version=state.version,
         annual_amount=view.budget.annual_amount,
         scheduled_total=view.scheduled_total,
+        amount_gap=view.amount_gap,
         months=[ScheduleMonthRead.model_validate(m, from_attributes=True) for m in view.months],
         reason=state.reason,
         submitted_by_id=state.submitted_by_id,
+        submitted_by_name=view.name_of(state.submitted_by_id),
+        submitted_at=state.submitted_at,
         reschedule_requested_by_id=state.reschedule_requested_by_id,
         decided_by_id=state.decided_by_id,
+        decided_by_name=view.name_of(state.decided_by_id),
         decided_at=state.decided_at,
+        approved=_approved(state.approved, dict(view.names)),
     )
 
 
@@ -92,6 +116,50 @@ async def get_schedule(
     """The budget's months from its start to year end, each with its amount and the cumulative
     estimate of the workloads active in it; the status and version (also as ETag)."""
     return _tagged(await service.read_schedule(uow, scope, budget_id=budget_id), response)
+
+
+@router.get("/budgets/{budget_id}/variance", response_model=VarianceRead)
+async def get_variance(
+    budget_id: Id,
+    _user: CurrentUser,
+    uow: UoW,
+    scope: ScopeFilter,
+    clock: AppClock,
+    container: AppContainer,
+) -> VarianceRead:
+    """The budget's spend month by month against its last approved schedule (kept while a
+    reschedule is requested, needed or edited). The month in progress compares month-to-date
+    spend (days before today) with the schedule pro-rated to those days, and forecasts the
+    month end at the run rate."""
+    view = await service.budget_variance(
+        uow,
+        container.spend,
+        clock,
+        scope,
+        budget_id=budget_id,
+        correlation_id=request_id_var.get(),
+    )
+    return VarianceRead(
+        budget_id=view.budget.id,
+        status=view.state.status,
+        as_of=view.as_of,
+        basis=_approved(view.state.approved, dict(view.names)),
+        months=[
+            MonthVarianceRead(
+                month=m.month,
+                scheduled=m.scheduled,
+                spend=m.spend,
+                variance=m.variance,
+                in_progress=m.in_progress,
+                days_elapsed=m.to_date.days_elapsed if m.to_date else None,
+                days_in_month=m.to_date.days_in_month if m.to_date else None,
+                prorated=m.to_date.prorated if m.to_date else None,
+                forecast=m.to_date.forecast if m.to_date else None,
+                forecast_variance=m.to_date.forecast_variance if m.to_date else None,
+            )
+            for m in view.months
+        ],
+    )
 
 
 @router.put("/budgets/{budget_id}/schedule", response_model=ScheduleRead)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -17,18 +17,67 @@ class ScheduleMonthRead(Schema):
     closed: bool
 
 
+class ApprovedScheduleRead(Schema):
+    """The schedule as last approved: variance is shown against it until the next approval."""
+
+    version: int
+    approved_by_id: int | None
+    approved_by_name: str | None
+    approved_at: datetime | None
+    total: Money
+
+
 class ScheduleRead(Schema):
     budget_id: int
-    status: ScheduleStatus
+    status: ScheduleStatus = Field(
+        description="`needs_reschedule`: the amount in force changed and no longer equals the "
+        "agreed schedule (see `amount_gap`); its Product Owners have a task to reschedule"
+    )
     version: int
-    annual_amount: Money
+    annual_amount: Money = Field(description="the annual amount in force")
     scheduled_total: Money
+    amount_gap: Money = Field(
+        description="annual amount in force − scheduled total (positive: the schedule is short)"
+    )
     months: list[ScheduleMonthRead]
     reason: str | None
     submitted_by_id: int | None
+    submitted_by_name: str | None = None
+    submitted_at: datetime | None = None
     reschedule_requested_by_id: int | None
     decided_by_id: int | None
+    decided_by_name: str | None = None
     decided_at: datetime | None
+    approved: ApprovedScheduleRead | None = None
+
+
+class MonthVarianceRead(Schema):
+    month: str
+    scheduled: Money | None = Field(description="the month's amount in the approved schedule")
+    spend: Money | None = Field(description="the month's spend (month to date when in progress)")
+    variance: Money | None = Field(
+        description="scheduled − spend; in the month in progress pro-rated − month to date"
+    )
+    in_progress: bool
+    days_elapsed: int | None = None
+    days_in_month: int | None = None
+    prorated: Money | None = Field(
+        default=None, description="scheduled × complete days before today ÷ days in the month"
+    )
+    forecast: Money | None = Field(
+        default=None, description="run rate: month to date ÷ days elapsed × days in the month"
+    )
+    forecast_variance: Money | None = Field(default=None, description="scheduled − forecast")
+
+
+class VarianceRead(Schema):
+    budget_id: int
+    status: ScheduleStatus
+    as_of: date = Field(description="today: the month in progress counts the days before it")
+    basis: ApprovedScheduleRead | None = Field(
+        description="the approved schedule variance is against (None: never approved)"
+    )
+    months: list[MonthVarianceRead]
 
 
 class ScheduleMonthWrite(Schema):

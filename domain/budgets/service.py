@@ -46,6 +46,7 @@ from domain.budgets.text import TextError, clean_name, name_key
 from domain.budgets.versions import effective_date_errors
 from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
 from domain.ports import BudgetStore, Clock, ObjectStore, UnitOfWork
+from domain.schedules import service as schedules
 from domain.scope import ResolvedScope
 
 
@@ -258,6 +259,12 @@ async def import_chart(
         )
     )
     await apply_plan(store, plan, actor=actor, import_id=import_id)
+    changed = {u.budget_id: u.new_version.effective_from for u in plan.updates} | {
+        r.budget_id: r.new_version.effective_from for r in plan.reactivations
+    }
+    if changed:
+        # an approved schedule the new amounts leave behind needs its owners' reschedule
+        await schedules.amount_changed(uow, actor, budget_ids=list(changed), effective_from=changed)
     await uow.audit.record(
         AuditEntry(
             actor,
@@ -437,6 +444,9 @@ async def change_amount(
     if errors or amount is None:
         raise RuleViolation("the amount cannot be changed", errors)
     await store.add_versions([NewVersion(budget_id, amount, effective_from, actor.email)])
+    await schedules.amount_changed(
+        uow, actor, budget_ids=[budget_id], effective_from={budget_id: effective_from}
+    )
     await uow.audit.record(
         AuditEntry(
             actor,

@@ -6,10 +6,17 @@
       │                  ▼                                                             │
       └──(edit)──── Rejected ──submit──► Pending                grant-reschedule ──► Draft
 
-Editing is allowed in Draft and Rejected. The owner side (submit, request a reschedule) is
-the Product Owner of the budget (or a Financial Admin); the decider side (approve, reject,
-grant, decline) is the Portfolio Owner above the product (or a Financial Admin). Nobody
-decides on a request they made themselves.
+    Pending / Approved / RescheduleRequested ──(the amount in force changes)──► NeedsReschedule
+    NeedsReschedule ──(edit)──submit──► Pending
+
+An amount change that leaves the schedule's total off the amount in force is not an action of
+anyone on the schedule: `amount_changed` in the service moves it to NeedsReschedule (and back
+to Approved when the amount returns to the approved total before anyone edited the months).
+
+Editing is allowed in Draft, Rejected and NeedsReschedule. The owner side (submit, request a
+reschedule) is the Product Owner of the budget (or a Financial Admin); the decider side
+(approve, reject, grant, decline) is the Portfolio Owner above the product (or a Financial
+Admin). Nobody decides on a request they made themselves.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ class ScheduleStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     RESCHEDULE_REQUESTED = "reschedule_requested"
+    #: the amount in force no longer equals the schedule's total: the owner must reschedule
+    NEEDS_RESCHEDULE = "needs_reschedule"
 
 
 class Action(StrEnum):
@@ -46,7 +55,11 @@ class Side(StrEnum):
 S = ScheduleStatus
 
 TRANSITIONS: dict[Action, tuple[frozenset[ScheduleStatus], ScheduleStatus, Side]] = {
-    Action.SUBMIT: (frozenset({S.DRAFT, S.REJECTED}), S.PENDING, Side.OWNER),
+    Action.SUBMIT: (
+        frozenset({S.DRAFT, S.REJECTED, S.NEEDS_RESCHEDULE}),
+        S.PENDING,
+        Side.OWNER,
+    ),
     Action.APPROVE: (frozenset({S.PENDING}), S.APPROVED, Side.DECIDER),
     Action.REJECT: (frozenset({S.PENDING}), S.REJECTED, Side.DECIDER),
     Action.REQUEST_RESCHEDULE: (frozenset({S.APPROVED}), S.RESCHEDULE_REQUESTED, Side.OWNER),
@@ -55,7 +68,10 @@ TRANSITIONS: dict[Action, tuple[frozenset[ScheduleStatus], ScheduleStatus, Side]
 }
 
 NEEDS_REASON = frozenset({Action.REJECT, Action.REQUEST_RESCHEDULE})
-EDITABLE = frozenset({S.NONE, S.DRAFT, S.REJECTED})
+EDITABLE = frozenset({S.NONE, S.DRAFT, S.REJECTED, S.NEEDS_RESCHEDULE})
+#: states whose months were agreed (or put up for agreement) against an amount: an amount
+#: change that leaves their total off the amount in force makes them NeedsReschedule
+AGREED = frozenset({S.PENDING, S.APPROVED, S.RESCHEDULE_REQUESTED})
 
 
 @dataclass(frozen=True)

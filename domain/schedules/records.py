@@ -8,6 +8,20 @@ from domain.schedules.machine import Action, ScheduleStatus
 
 
 @dataclass(frozen=True)
+class ApprovedSchedule:
+    """The schedule as last approved: the basis of variance until a new one is approved."""
+
+    version: int
+    approved_by_id: int | None
+    approved_at: datetime | None
+    months: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.months.values(), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
 class ScheduleState:
     budget_id: int
     status: ScheduleStatus
@@ -18,6 +32,8 @@ class ScheduleState:
     decided_by_id: int | None = None
     decided_at: datetime | None = None
     reason: str | None = None
+    submitted_at: datetime | None = None
+    approved: ApprovedSchedule | None = None
 
     @classmethod
     def empty(cls, budget_id: int) -> ScheduleState:

@@ -8,8 +8,9 @@ notifies; the edge commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from domain.audit import Actor, AuditEntry
@@ -19,6 +20,7 @@ from domain.identity.roles import Permission, Role, can
 from domain.identity.users import User
 from domain.ports import Clock, UnitOfWork
 from domain.schedules.machine import (
+    AGREED,
     Action,
     ScheduleStatus,
     Who,
@@ -35,7 +37,10 @@ from domain.schedules.months import (
 )
 from domain.schedules.records import ScheduleMove, ScheduleState
 from domain.schedules.tasks import Task, task_for
+from domain.schedules.variance import MonthVariance, month_variances
 from domain.scope import ResolvedScope
+from domain.spend.ports import SpendStore, SpendUnitOfWork
+from domain.spend.queries import ensure_allocated
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,25 @@ class ScheduleMonth:
 
 @dataclass(frozen=True)
 class ScheduleView:
-    """A budget's schedule as shown: its open months from the start to year end."""
+    """A budget's schedule as shown: its open months from the start to year end, and the
+    names of the people its who-fields point at."""
 
     budget: BudgetRecord
     state: ScheduleState
     months: list[ScheduleMonth]
+    names: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def scheduled_total(self) -> Decimal:
         return sum(self.state.months.values(), ZERO)
+
+    @property
+    def amount_gap(self) -> Decimal:
+        """The amount in force minus the scheduled total (positive: the schedule is short)."""
+        return self.budget.annual_amount - self.scheduled_total
+
+    def name_of(self, user_id: int | None) -> str | None:
+        return None if user_id is None else self.names.get(user_id)
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,20 @@ def _label(budget: BudgetRecord) -> str:
     return " › ".join(budget.path)
 
 
+def _name(budget: BudgetRecord) -> str:
+    """The budget as a sentence names it: its product."""
+    return budget.path[-1]
+
+
+def money(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def subject_of(budget_id: int) -> str:
+    """What a schedule notification is about: acting on the schedule clears it."""
+    return f"schedule:{budget_id}"
+
+
 def check_version(state: ScheduleState, version: int) -> None:
     if version != state.version:
         raise Conflict(
@@ -129,10 +158,14 @@ async def _view(uow: UnitOfWork, scope: ResolvedScope, budget: BudgetRecord) -> 
         ],
     )
     closed = await uow.budgets.closed_periods()
+    who = [state.submitted_by_id, state.decided_by_id, state.reschedule_requested_by_id]
+    if state.approved is not None:
+        who.append(state.approved.approved_by_id)
     return ScheduleView(
         budget,
         state,
         [ScheduleMonth(m, state.months.get(m), estimates[m], m in closed) for m in months],
+        await uow.schedules.names(u for u in who if u is not None),
     )
 
 
@@ -246,22 +279,124 @@ async def act(
             details={"reason": reason} if reason else {},
         )
     )
-    label = _label(budget)
     if action in (Action.SUBMIT, Action.REQUEST_RESCHEDULE):
         deciders = await uow.schedules.deciders(budget_id)
         recipients: Sequence[int] = [d for d in deciders if d != who.user_id]
-        message = (
-            f"{label}: schedule submitted for approval"
-            if action is Action.SUBMIT
-            else f"{label}: reschedule requested — {reason}"
-        )
     else:
         recipients = [requested_by] if requested_by is not None else []
-        message = f"{label}: {action.value.replace('-', ' ')}" + (f" — {reason}" if reason else "")
+    # the move is the answer to whatever the earlier notices about this schedule asked for
+    await uow.notifications.clear(subject_of(budget_id))
     await uow.notifications.notify(
-        recipients, f"schedule.{action.value}", message, f"/budgets/{budget_id}"
+        recipients,
+        f"schedule.{action.value}",
+        sentence(user.name, action, _name(budget), new_version, reason, total=budget.annual_amount),
+        f"/budgets/{budget_id}",
+        budget_id=budget_id,
+        subject=subject_of(budget_id),
     )
     return await _view(uow, scope, budget)
+
+
+def sentence(
+    actor: str,
+    action: Action,
+    budget: str,
+    version: int,
+    reason: str | None,
+    *,
+    total: Decimal,
+) -> str:
+    """A schedule move as its notification reads: who did what to which schedule."""
+    why = f": {reason}" if reason else ""
+    match action:
+        case Action.SUBMIT:
+            return (
+                f"{actor} submitted the {budget} schedule, version {version} "
+                f"({money(total)}), for approval"
+            )
+        case Action.APPROVE:
+            return f"{actor} approved the {budget} schedule, version {version}"
+        case Action.REJECT:
+            return f"{actor} rejected the {budget} schedule, version {version}{why}"
+        case Action.REQUEST_RESCHEDULE:
+            return f"{actor} asked to reschedule {budget}{why}"
+        case Action.GRANT_RESCHEDULE:
+            return f"{actor} granted the reschedule of {budget}: its schedule can be edited"
+        case Action.DECLINE_RESCHEDULE:
+            return f"{actor} declined the reschedule of {budget}; the approved schedule stands"
+
+
+async def amount_changed(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    budget_ids: Iterable[int],
+    effective_from: Mapping[int, date] | None = None,
+) -> list[int]:
+    """After a change of budgets' amounts (a direct edit or a chart import): a schedule that
+    was agreed against the old amount (pending, approved, reschedule requested) and no longer
+    totals the amount in force becomes NeedsReschedule, and its Product Owners are told; one
+    that needed a reschedule but was left untouched and totals the amount again is approved
+    again. Returns the budgets whose schedule now needs a reschedule."""
+    everything = ResolvedScope.everything()
+    # one query for the statuses: an import changing thousands of amounts reads in full
+    # only the budgets whose schedule may have to move
+    watched = AGREED | {ScheduleStatus.NEEDS_RESCHEDULE}
+    statuses = await uow.schedules.statuses(budget_ids)
+    candidates = sorted(b for b, status in statuses.items() if status in watched)
+    by: str | None = None
+    flagged: list[int] = []
+    for budget_id in candidates:
+        state = await uow.schedules.get(budget_id)
+        budget = await uow.budgets.get_budget(everything, budget_id)
+        if budget is None:
+            continue
+        total = sum(state.months.values(), ZERO)
+        amount = budget.annual_amount
+        if state.status in AGREED and total != amount:
+            target = ScheduleStatus.NEEDS_RESCHEDULE
+        elif (
+            state.status is ScheduleStatus.NEEDS_RESCHEDULE
+            and total == amount
+            and state.approved is not None
+            and state.approved.months == state.months
+        ):
+            target = ScheduleStatus.APPROVED
+        else:
+            continue
+        new_version = await uow.schedules.set_status(budget_id, state.version, target)
+        await uow.audit.record(
+            AuditEntry(
+                actor,
+                "schedule.amount_changed",
+                "schedule",
+                str(budget_id),
+                before={"status": state.status.value, "version": state.version},
+                after={"status": target.value, "version": new_version},
+                details={"annual_amount": str(amount), "scheduled_total": str(total)},
+            )
+        )
+        await uow.notifications.clear(subject_of(budget_id))
+        if target is not ScheduleStatus.NEEDS_RESCHEDULE:
+            continue
+        flagged.append(budget_id)
+        if by is None:
+            known = [actor.user_id] if actor.user_id is not None else []
+            by = (await uow.schedules.names(known)).get(actor.user_id or 0) or actor.email
+        gap = amount - total
+        when = (effective_from or {}).get(budget_id)
+        since = f" from {when:%B %Y}" if when else ""
+        await uow.notifications.notify(
+            await uow.schedules.owners(budget_id),
+            "schedule.needs_reschedule",
+            f"{by} changed the {_name(budget)} annual amount to {money(amount)}{since}: its "
+            f"schedule totals {money(total)}, {money(abs(gap))} "
+            f"{'short' if gap > 0 else 'over'}. Reschedule it.",
+            f"/budgets/{budget_id}",
+            budget_id=budget_id,
+            subject=subject_of(budget_id),
+        )
+    return flagged
 
 
 async def tasks_of(uow: UnitOfWork, user: User, scope: ResolvedScope) -> list[BudgetTask]:
@@ -271,18 +406,83 @@ async def tasks_of(uow: UnitOfWork, user: User, scope: ResolvedScope) -> list[Bu
     if who.decider_side:
         wanted += [ScheduleStatus.PENDING, ScheduleStatus.RESCHEDULE_REQUESTED]
     if can(user.role, Permission.EDIT_SCHEDULES):
-        wanted += [ScheduleStatus.REJECTED, ScheduleStatus.DRAFT]
+        wanted += [
+            ScheduleStatus.REJECTED,
+            ScheduleStatus.DRAFT,
+            ScheduleStatus.NEEDS_RESCHEDULE,
+        ]
     states = await uow.schedules.in_states(wanted)
     ids = {s.budget_id for s in states}
     budgets = {b.id: b for b in await uow.budgets.list_budgets(scope) if b.id in ids}
     out: list[BudgetTask] = []
-    for state in sorted(states, key=lambda s: s.budget_id):
-        budget = budgets.get(state.budget_id)
-        task = task_for(state, who, _label(budget)) if budget is not None else None
-        if budget is not None and task is not None:
+    for listed in sorted(states, key=lambda s: s.budget_id):
+        budget = budgets.get(listed.budget_id)
+        if budget is None:
+            continue
+        # a reschedule task names the amounts: the full state carries the months
+        state = (
+            await uow.schedules.get(listed.budget_id)
+            if listed.status is ScheduleStatus.NEEDS_RESCHEDULE
+            else listed
+        )
+        task = task_for(state, who, _label(budget), annual_amount=budget.annual_amount)
+        if task is not None:
             out.append(BudgetTask(budget, state, task))
     return out
 
 
 def status_of(statuses: Mapping[int, ScheduleStatus], budget_id: int) -> ScheduleStatus:
     return statuses.get(budget_id, ScheduleStatus.NONE)
+
+
+@dataclass(frozen=True)
+class VarianceView:
+    """A budget's months against its last approved schedule (see `variance`)."""
+
+    budget: BudgetRecord
+    state: ScheduleState
+    as_of: date
+    months: list[MonthVariance]
+    names: Mapping[int, str] = field(default_factory=dict)
+
+
+async def budget_variance(
+    uow: SpendUnitOfWork,
+    store: SpendStore,
+    clock: Clock,
+    scope: ResolvedScope,
+    *,
+    budget_id: int,
+    correlation_id: str | None = None,
+) -> VarianceView:
+    """The budget's spend month by month against the schedule it last had approved (kept
+    while a reschedule is under way); the month in progress pro-rated to yesterday, with a
+    run-rate forecast of its end."""
+    budget = await _budget(uow, scope, budget_id)
+    state = await uow.schedules.get(budget_id)
+    months = schedule_months(budget.start_date)
+    available = [p for p in await store.billing_periods() if p.period in set(months)]
+    daily: dict[date, Decimal] = {}
+    if available:
+        await ensure_allocated(uow, store, available, correlation_id=correlation_id)
+        for row in await store.sums(
+            [p.period for p in available],
+            group_by="day",
+            budget_ids=frozenset({budget_id}),
+            include_unallocated=False,
+        ):
+            if isinstance(row.key, date):
+                daily[row.key] = daily.get(row.key, ZERO) + row.amount
+            elif isinstance(row.key, str):
+                day = date.fromisoformat(row.key[:10])
+                daily[day] = daily.get(day, ZERO) + row.amount
+    approved = state.approved
+    rows = month_variances(
+        months,
+        approved=approved.months if approved is not None else None,
+        daily=daily,
+        periods={p.period for p in available},
+        today=clock.today(),
+    )
+    who = [approved.approved_by_id] if approved and approved.approved_by_id else []
+    return VarianceView(budget, state, clock.today(), rows, await uow.schedules.names(who))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from domain.schedules.machine import Action, ScheduleStatus, Who
 from domain.schedules.records import ScheduleState
@@ -15,10 +16,21 @@ class Task:
     actions: tuple[Action, ...]
 
 
-def task_for(state: ScheduleState, who: Who, budget_name: str) -> Task | None:
+def task_for(
+    state: ScheduleState, who: Who, budget_name: str, *, annual_amount: Decimal | None = None
+) -> Task | None:
     """The decision `state` waits on from `who`, or None. Deciders see pending schedules and
-    reschedule requests they did not make; Product Owners see drafts and rejections."""
+    reschedule requests they did not make; Product Owners see drafts, rejections and
+    schedules the amount in force has left behind (to edit on the budget page, then submit)."""
     s = state.status
+    if s is ScheduleStatus.NEEDS_RESCHEDULE and who.owner_side and not who.decider_side:
+        total = sum(state.months.values(), Decimal("0.00"))
+        amounts = (
+            f": the amount in force is {annual_amount:,.2f}, the schedule totals {total:,.2f}"
+            if annual_amount is not None
+            else ""
+        )
+        return Task("schedule.reschedule_needed", f"Reschedule {budget_name}{amounts}", ())
     if s is ScheduleStatus.PENDING and who.decider_side and state.submitted_by_id != who.user_id:
         return Task(
             "schedule.approve",

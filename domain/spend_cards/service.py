@@ -112,15 +112,45 @@ async def _apply(uow: UnitOfWork, plan: GenerationPlan) -> None:
         )
     )
     owners = await uow.spend_cards.owners({c.budget_id for c in created})
+    everything = ResolvedScope.everything()
     for card in created:
         product_owners, _ = owners.get(card.budget_id, ((), ()))
+        if not product_owners:
+            continue
+        budget = await uow.budgets.get_budget(everything, card.budget_id)
+        name = budget.path[-1] if budget is not None else f"budget {card.budget_id}"
         await uow.notifications.notify(
             [p.id for p in product_owners],
             "spend_card.open",
-            f"Spend card {card.period_start}..{card.period_end} is open: "
-            f"actual {card.figures.actual} against {card.figures.budget}",
+            f"The {name} spend card for {period_words(card.period_start, card.period_end)} is "
+            f"open: actual {card.figures.actual:,.2f} against a budget of "
+            f"{card.figures.budget:,.2f}. Accept or dispute it.",
             f"/spend-cards/{card.id}",
+            budget_id=card.budget_id,
+            subject=card_subject(card.id),
         )
+
+
+def card_subject(card_id: int) -> str:
+    """What a card's notifications are about: deciding the card clears them."""
+    return f"spend_card:{card_id}"
+
+
+def period_words(start: date, end: date) -> str:
+    """'1–7 Dec 2026' (or '28 Nov–4 Dec 2026' across a month)."""
+    head = f"{start.day}" if start.month == end.month else f"{start.day} {start:%b}"
+    if start.year != end.year:
+        head += f" {start.year}"
+    return f"{head}–{end.day} {end:%b %Y}"
+
+
+PAST = {
+    CardAction.ACCEPT: "accepted",
+    CardAction.DISPUTE: "disputed",
+    CardAction.APPROVE: "approved",
+    CardAction.REJECT: "rejected",
+    CardAction.RESOLVE: "resolved",
+}
 
 
 async def card_detail(uow: UnitOfWork, scope: ResolvedScope, card_id: int) -> CardRecord:
@@ -172,11 +202,19 @@ async def decide_card(
         recipients = [p.id for p in record.portfolio_owners if p.id != user.id]
     else:
         recipients = [saved.responded_by] if saved.responded_by is not None else []
-    message = f"{record.label}: spend card {card.period_start}..{card.period_end} {saved.status}"
+    name = record.budget_path[-1] if record.budget_path else record.label
+    message = (
+        f"{user.name} {PAST[action]} the {name} spend card for "
+        f"{period_words(card.period_start, card.period_end)}"
+    )
+    # the decision answers whatever the earlier notices about this card asked for
+    await uow.notifications.clear(card_subject(card.id))
     await uow.notifications.notify(
         recipients,
         f"spend_card.{action.value}",
-        message + (f" — {text}" if text else ""),
+        message + (f": {text}" if text else ""),
         f"/spend-cards/{card.id}",
+        budget_id=card.budget_id,
+        subject=card_subject(card.id),
     )
     return CardRecord(saved, record.budget_path, record.product_owners, record.portfolio_owners)

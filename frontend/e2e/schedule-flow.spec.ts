@@ -106,7 +106,7 @@ test('a schedule goes through reject, approve, reschedule and approve again', as
   const task = decider.getByRole('list', { name: 'Tasks' }).getByRole('listitem').filter({ hasText: unit });
   await expect(task).toContainText(`Approve the schedule of ${unit} › Digital › Commerce › ${product}`);
   await expect(decider.getByRole('list', { name: 'Unread notifications' })).toContainText(
-    'schedule submitted for approval',
+    `Paula Product submitted the ${product} schedule, version 2 (12,000.00), for approval`,
   );
   await task.getByRole('link', { name: 'Open budget' }).click();
   await expect(decider.getByRole('heading', { name: product, level: 1 })).toBeVisible();
@@ -121,7 +121,7 @@ test('a schedule goes through reject, approve, reschedule and approve again', as
   // 3. The Product Owner sees the reason, fixes January and February, and submits again.
   await owner.goto('/');
   await expect(owner.getByRole('list', { name: 'Unread notifications' })).toContainText(
-    'reject — January is too low for the launch',
+    `Fred Portfolio rejected the ${product} schedule, version 3: January is too low for the launch`,
   );
   await expect(owner.getByRole('list', { name: 'Tasks' })).toContainText(
     `Fix and resubmit the schedule of ${unit}`,
@@ -142,10 +142,15 @@ test('a schedule goes through reject, approve, reschedule and approve again', as
   await expect(mine.badge).toHaveText('Pending');
   await expect(owner.locator('tr[data-month="2029-01"] td.num').first()).toHaveText('1,500.00');
 
-  // 4. The Portfolio Owner approves right from the summary.
+  // 4. The Portfolio Owner approves from the summary, with the schedule shown in a dialog.
   await decider.goto('/');
   const again = decider.getByRole('list', { name: 'Tasks' }).getByRole('listitem').filter({ hasText: unit });
-  await again.getByRole('button', { name: 'Approve' }).click();
+  await again.getByRole('button', { name: 'Review and decide' }).click();
+  const dialog = decider.getByRole('dialog', {
+    name: `Schedule of ${unit} › Digital › Commerce › ${product}`,
+  });
+  await expect(dialog.locator('tr[data-month="2029-01"]')).toContainText('1,500.00');
+  await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(decider.getByRole('status').filter({ hasText: 'approved' })).toHaveText(
     `${unit} › Digital › Commerce › ${product}: approved.`,
   );

@@ -81,9 +81,12 @@ export const queryKeys = {
     all: ['workloads'] as const,
     list: (filters: WorkloadFilters) => ['workloads', 'list', filters] as const,
   },
+  // A budget's schedule and its variance share a prefix: an amount change or a move of the
+  // schedule refreshes both (invalidating `of` reaches `variance`).
   schedules: {
     all: ['schedules'] as const,
     of: (budgetId: number) => ['schedules', budgetId] as const,
+    variance: (budgetId: number) => ['schedules', budgetId, 'variance'] as const,
   },
   // A decision changes the card, the lists it is in and the caller's tasks (invalidate both).
   spendCards: {

@@ -166,6 +166,34 @@ export type ApplyResultRead = {
 };
 
 /**
+ * ApprovedScheduleRead
+ *
+ * The schedule as last approved: variance is shown against it until the next approval.
+ */
+export type ApprovedScheduleRead = {
+    /**
+     * Approved At
+     */
+    approved_at: string | null;
+    /**
+     * Approved By Id
+     */
+    approved_by_id: number | null;
+    /**
+     * Approved By Name
+     */
+    approved_by_name: string | null;
+    /**
+     * Total
+     */
+    total: string;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
  * AuditEventRead
  */
 export type AuditEventRead = {
@@ -1829,6 +1857,64 @@ export type MeRead = {
 export type MonthBasis = 'full' | 'pro_rated';
 
 /**
+ * MonthVarianceRead
+ */
+export type MonthVarianceRead = {
+    /**
+     * Days Elapsed
+     */
+    days_elapsed?: number | null;
+    /**
+     * Days In Month
+     */
+    days_in_month?: number | null;
+    /**
+     * Forecast
+     *
+     * run rate: month to date ÷ days elapsed × days in the month
+     */
+    forecast?: string | null;
+    /**
+     * Forecast Variance
+     *
+     * scheduled − forecast
+     */
+    forecast_variance?: string | null;
+    /**
+     * In Progress
+     */
+    in_progress: boolean;
+    /**
+     * Month
+     */
+    month: string;
+    /**
+     * Prorated
+     *
+     * scheduled × complete days before today ÷ days in the month
+     */
+    prorated?: string | null;
+    /**
+     * Scheduled
+     *
+     * the month's amount in the approved schedule
+     */
+    scheduled: string | null;
+    /**
+     * Spend
+     *
+     * the month's spend (month to date when in progress)
+     */
+    spend: string | null;
+    /**
+     * Variance
+     *
+     * scheduled − spend; in the month in progress pro-rated − month to date
+     */
+    variance: string | null;
+};
+
+/**
  * MoverKind
  */
 export type MoverKind = 'service' | 'resource';
@@ -2344,9 +2430,18 @@ export type ScheduleMonthWrite = {
  */
 export type ScheduleRead = {
     /**
+     * Amount Gap
+     *
+     * annual amount in force − scheduled total (positive: the schedule is short)
+     */
+    amount_gap: string;
+    /**
      * Annual Amount
+     *
+     * the annual amount in force
      */
     annual_amount: string;
+    approved?: ApprovedScheduleRead | null;
     /**
      * Budget Id
      */
@@ -2359,6 +2454,10 @@ export type ScheduleRead = {
      * Decided By Id
      */
     decided_by_id: number | null;
+    /**
+     * Decided By Name
+     */
+    decided_by_name?: string | null;
     /**
      * Months
      */
@@ -2375,11 +2474,22 @@ export type ScheduleRead = {
      * Scheduled Total
      */
     scheduled_total: string;
+    /**
+     * `needs_reschedule`: the amount in force changed and no longer equals the agreed schedule (see `amount_gap`); its Product Owners have a task to reschedule
+     */
     status: ScheduleStatus;
+    /**
+     * Submitted At
+     */
+    submitted_at?: string | null;
     /**
      * Submitted By Id
      */
     submitted_by_id: number | null;
+    /**
+     * Submitted By Name
+     */
+    submitted_by_name?: string | null;
     /**
      * Version
      */
@@ -2389,7 +2499,7 @@ export type ScheduleRead = {
 /**
  * ScheduleStatus
  */
-export type ScheduleStatus = 'none' | 'draft' | 'pending' | 'approved' | 'rejected' | 'reschedule_requested';
+export type ScheduleStatus = 'none' | 'draft' | 'pending' | 'approved' | 'rejected' | 'reschedule_requested' | 'needs_reschedule';
 
 /**
  * ScheduleWrite
@@ -2958,6 +3068,31 @@ export type UserUpdate = {
      */
     password?: string | null;
     role?: Role | null;
+};
+
+/**
+ * VarianceRead
+ */
+export type VarianceRead = {
+    /**
+     * As Of
+     *
+     * today: the month in progress counts the days before it
+     */
+    as_of: string;
+    /**
+     * the approved schedule variance is against (None: never approved)
+     */
+    basis: ApprovedScheduleRead | null;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Months
+     */
+    months: Array<MonthVarianceRead>;
+    status: ScheduleStatus;
 };
 
 /**
@@ -4709,6 +4844,64 @@ export type SchedulesActOnScheduleResponses = {
 };
 
 export type SchedulesActOnScheduleResponse = SchedulesActOnScheduleResponses[keyof SchedulesActOnScheduleResponses];
+
+export type SchedulesGetVarianceData = {
+    body?: never;
+    path: {
+        /**
+         * Budget Id
+         */
+        budget_id: number;
+    };
+    query?: never;
+    url: '/api/v1/budgets/{budget_id}/variance';
+};
+
+export type SchedulesGetVarianceErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SchedulesGetVarianceError = SchedulesGetVarianceErrors[keyof SchedulesGetVarianceErrors];
+
+export type SchedulesGetVarianceResponses = {
+    /**
+     * Successful Response
+     */
+    200: VarianceRead;
+};
+
+export type SchedulesGetVarianceResponse = SchedulesGetVarianceResponses[keyof SchedulesGetVarianceResponses];
 
 export type AllocationListClaimsData = {
     body?: never;

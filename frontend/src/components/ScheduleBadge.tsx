@@ -2,15 +2,13 @@ import { Link } from 'react-router-dom';
 import type { BudgetRead } from '../client';
 import { scheduleStatusLabel } from '../lib/schedule';
 
-/** A budget's schedule status. Only an approved schedule shows variance (SPEC 4), so every
- * other status is gray. */
+/** A budget's schedule status. Approved is green; a schedule the amount in force has left
+ * behind (needs a reschedule) is flagged; every other status is gray. */
 export function ScheduleBadge({ status }: { status: string | null | undefined }) {
   const approved = status === 'approved';
+  const tone = approved ? 'badge-ok' : status === 'needs_reschedule' ? 'badge-warn' : 'badge-off';
   return (
-    <span
-      className={`badge ${approved ? 'badge-ok' : 'badge-off'} schedule-${status ?? 'none'}`}
-      data-schedule-status={status ?? 'none'}
-    >
+    <span className={`badge ${tone} schedule-${status ?? 'none'}`} data-schedule-status={status ?? 'none'}>
       {scheduleStatusLabel(status)}
     </span>
   );

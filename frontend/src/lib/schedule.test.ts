@@ -12,6 +12,9 @@ import {
   scheduleTotal,
   scheduleWrite,
   taskSubject,
+  basisLabel,
+  isEditableStatus,
+  rescheduleNotice,
 } from './schedule';
 
 const month = (
@@ -167,5 +170,31 @@ describe('taskSubject', () => {
     expect(taskSubject('Fix and resubmit the schedule of A › B')).toBe('A › B');
     expect(taskSubject('Reschedule requested for A › B')).toBe('A › B');
     expect(taskSubject('Something else')).toBe('Something else');
+    expect(
+      taskSubject('Reschedule A › B: the amount in force is 400,000.00, the schedule totals 360,000.00'),
+    ).toBe('A › B');
+  });
+});
+
+describe('needs a reschedule', () => {
+  it('is editable, and says the amounts and the gap', () => {
+    expect(isEditableStatus('needs_reschedule')).toBe(true);
+    expect(isEditableStatus('approved')).toBe(false);
+    expect(
+      rescheduleNotice({ annual_amount: '400000.00', scheduled_total: '360000.00', amount_gap: '40000.00' }),
+    ).toContain('in force is 400,000.00; the approved schedule totals 360,000.00 (40,000.00 short)');
+    expect(
+      rescheduleNotice({ annual_amount: '300000.00', scheduled_total: '360000.00', amount_gap: '-60000.00' }),
+    ).toContain('(60,000.00 over)');
+  });
+});
+
+describe('basisLabel', () => {
+  it('names the approval date and version, or nothing without an approval', () => {
+    expect(basisLabel({ version: 3, approved_at: '2026-12-02T10:00:00Z' })).toBe(
+      'against the approved schedule of 2 Dec 2026, version 3',
+    );
+    expect(basisLabel({ version: 5, approved_at: null })).toBe('against the approved schedule of version 5');
+    expect(basisLabel(null)).toBeNull();
   });
 });

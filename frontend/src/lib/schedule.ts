@@ -1,7 +1,13 @@
 // A product budget's monthly schedule (SPEC 4): the months from the budget's start to year
 // end must sum to the annual amount. Amounts are summed as integer cents (lib/money.ts).
-import type { ScheduleMonthRead, ScheduleMonthWrite, ScheduleRead, ScheduleStatus } from '../client';
-import { centsToDecimal, toCents } from './money';
+import type {
+  ApprovedScheduleRead,
+  ScheduleMonthRead,
+  ScheduleMonthWrite,
+  ScheduleRead,
+  ScheduleStatus,
+} from '../client';
+import { centsToDecimal, formatAmount, toCents } from './money';
 import { ApiError } from './problem';
 
 export const SCHEDULE_STATUS_LABELS: Record<ScheduleStatus, string> = {
@@ -11,6 +17,7 @@ export const SCHEDULE_STATUS_LABELS: Record<ScheduleStatus, string> = {
   approved: 'Approved',
   rejected: 'Rejected',
   reschedule_requested: 'Reschedule requested',
+  needs_reschedule: 'Needs reschedule',
 };
 
 export function scheduleStatusLabel(status: string | null | undefined): string {
@@ -19,9 +26,36 @@ export function scheduleStatusLabel(status: string | null | undefined): string {
 }
 
 /** What the owner may edit: a new, draft or rejected schedule (a granted reschedule is a
- * draft again). */
+ * draft again), and one the amount in force has left behind (needs a reschedule). */
 export function isEditableStatus(status: string): boolean {
-  return status === 'none' || status === 'draft' || status === 'rejected';
+  return status === 'none' || status === 'draft' || status === 'rejected' || status === 'needs_reschedule';
+}
+
+/** What a schedule that needs a reschedule says: the amount in force against the schedule's
+ * total and the gap ("short" when the schedule is below the amount). */
+export function rescheduleNotice(
+  schedule: Pick<ScheduleRead, 'annual_amount' | 'scheduled_total' | 'amount_gap'>,
+): string {
+  const gap = schedule.amount_gap.startsWith('-') ? schedule.amount_gap.slice(1) : schedule.amount_gap;
+  const side = schedule.amount_gap.startsWith('-') ? 'over' : 'short';
+  return (
+    `The annual amount in force is ${formatAmount(schedule.annual_amount)}; the approved schedule ` +
+    `totals ${formatAmount(schedule.scheduled_total)} (${formatAmount(gap)} ${side}). Reschedule the ` +
+    'open months and submit them for approval.'
+  );
+}
+
+const SHORT_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+
+/** "against the approved schedule of 2 Dec 2026 (version 3)": what variance is measured
+ * against; `null` when no schedule was ever approved. */
+export function basisLabel(
+  basis: Pick<ApprovedScheduleRead, 'version' | 'approved_at'> | null | undefined,
+): string | null {
+  if (!basis) return null;
+  const when = basis.approved_at ? new Date(basis.approved_at) : null;
+  const date = when && !Number.isNaN(when.getTime()) ? `${SHORT_DATE.format(when)}, ` : '';
+  return `against the approved schedule of ${date}version ${basis.version}`;
 }
 
 const MONEY_INPUT = /^\d+(?:\.\d{1,2})?$/;
@@ -163,8 +197,11 @@ export function isScheduleConflict(error: unknown): boolean {
   return error instanceof ApiError && error.status === 409;
 }
 
-/** The budget a task is about, from its title ("Approve the schedule of A › B" → "A › B"). */
+/** The budget a task is about, from its title ("Approve the schedule of A › B" → "A › B";
+ * "Reschedule A › B: the amount…" → "A › B"). */
 export function taskSubject(title: string): string {
   const match = /^(?:.*? the schedule of|Reschedule requested for) (.+)$/.exec(title);
-  return match ? match[1] : title;
+  if (match) return match[1];
+  const reschedule = /^Reschedule ([^:]+)(?::.*)?$/.exec(title);
+  return reschedule ? reschedule[1] : title;
 }

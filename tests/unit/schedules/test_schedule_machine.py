@@ -28,6 +28,8 @@ BOTH = Who(user_id=4, owner_side=True, decider_side=True)  # a Financial Admin
 LEGAL = {
     (S.DRAFT, A.SUBMIT): S.PENDING,
     (S.REJECTED, A.SUBMIT): S.PENDING,
+    # the amount in force moved away from the schedule: the owner edits and submits again
+    (S.NEEDS_RESCHEDULE, A.SUBMIT): S.PENDING,
     (S.PENDING, A.APPROVE): S.APPROVED,
     (S.PENDING, A.REJECT): S.REJECTED,
     (S.APPROVED, A.REQUEST_RESCHEDULE): S.RESCHEDULE_REQUESTED,
@@ -86,7 +88,7 @@ class TestTransitions:
         assert {(s, a): t for a, (froms, t, _) in TRANSITIONS.items() for s in froms} == LEGAL
 
     def test_editable_states(self):
-        assert {s for s in S if editable(s)} == {S.NONE, S.DRAFT, S.REJECTED}
+        assert {s for s in S if editable(s)} == {S.NONE, S.DRAFT, S.REJECTED, S.NEEDS_RESCHEDULE}
 
 
 MONTHS = [f"2026-{m:02d}" for m in range(7, 13)]

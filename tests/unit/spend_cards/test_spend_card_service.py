@@ -82,11 +82,20 @@ class FakeUow:
         self.entries, self.sent = [], []
         self.audit = self
         self.notifications = self
+        self.budgets = self
+        self.cleared: list[str] = []
+
+    async def get_budget(self, scope, budget_id):
+        return None
+
+    async def clear(self, subject):
+        self.cleared.append(subject)
 
     async def record(self, entry):
         self.entries.append(entry)
 
-    async def notify(self, user_ids, kind, message, link):
+    async def notify(self, user_ids, kind, message, link, *, budget_id, subject):
+        assert (budget_id, subject) == (7, link.replace("/spend-cards/", "spend_card:"))
         self.sent.append((list(user_ids), kind))
 
 
@@ -130,6 +139,7 @@ class TestDecideCard:
         )
         assert (done.card.status, done.card.version) == (CardStatus.ACCEPTED, 2)
         assert uow.sent[-1] == ([2], "spend_card.accept")
+        assert uow.cleared == ["spend_card:1"]
         assert uow.entries[-1].action == "spend_card.accept"
         with pytest.raises(Conflict):
             await decide_card(

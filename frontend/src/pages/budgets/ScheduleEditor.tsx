@@ -11,9 +11,11 @@ import { CURRENCY, formatAmount } from '../../lib/money';
 import { formatMonth } from '../../lib/months';
 import { ApiError, formatProblem } from '../../lib/problem';
 import {
+  basisLabel,
   editsFromSpread,
   isDirty,
   isScheduleConflict,
+  rescheduleNotice,
   scheduleLines,
   scheduleRights,
   scheduleStatusLabel,
@@ -167,6 +169,25 @@ function Editor({
         <div className="notice notice-error" role="note" aria-label="Rejection reason">
           Rejected: {schedule.reason}
         </div>
+      ) : null}
+      {schedule.status === 'needs_reschedule' ? (
+        <div
+          className="notice notice-error"
+          role="note"
+          aria-label="Needs reschedule"
+          data-testid="needs-reschedule"
+        >
+          Needs reschedule: {rescheduleNotice(schedule)}
+        </div>
+      ) : null}
+      {schedule.approved && schedule.status !== 'approved' ? (
+        <p className="hint" data-testid="schedule-approved-basis">
+          Variance stays {basisLabel(schedule.approved)}
+          {schedule.approved.approved_by_name
+            ? ` (approved by ${schedule.approved.approved_by_name})`
+            : ''}{' '}
+          until a new schedule is approved.
+        </p>
       ) : null}
       {schedule.status === 'reschedule_requested' && schedule.reason ? (
         <div className="notice notice-info" role="note" aria-label="Reschedule reason">

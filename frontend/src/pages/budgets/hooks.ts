@@ -12,6 +12,7 @@ import {
   budgetsUpdateBudget,
   schedulesActOnSchedule,
   schedulesGetSchedule,
+  schedulesGetVariance,
   schedulesSaveSchedule,
   schedulesSpreadSchedule,
   type Action,
@@ -88,6 +89,11 @@ export function invalidateBudgetChanges(queryClient: ReturnType<typeof useQueryC
   void queryClient.invalidateQueries({ queryKey: queryKeys.budgets.all });
   void queryClient.invalidateQueries({ queryKey: queryKeys.budgetImports.all });
   void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
+  // A new amount can leave approved schedules needing a reschedule: their state, variance,
+  // the owners' tasks and notifications move with it.
+  void queryClient.invalidateQueries({ queryKey: queryKeys.schedules.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.notifications.all });
 }
 
 export function useCreateBudget() {
@@ -103,9 +109,16 @@ export function useChangeBudgetAmount() {
   return useMutation({
     mutationFn: async ({ id, change }: { id: number; change: BudgetUpdate }) =>
       (await budgetsUpdateBudget({ path: { budget_id: id }, body: change, throwOnError: true })).data,
+    // Everything the new version touches: the budget (detail, lists, tree), its schedule
+    // (which may now need a reschedule) and variance, the tasks and notifications it
+    // creates, and the audit log. Without the schedule the panel kept "balanced" until a
+    // reload (issue 12).
     onSuccess: (budget) => {
       queryClient.setQueryData(queryKeys.budgets.detail(budget.id), budget);
       void queryClient.invalidateQueries({ queryKey: queryKeys.budgets.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.schedules.of(budget.id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.notifications.all });
       void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
     },
   });
@@ -146,6 +159,16 @@ export function useSchedule(budgetId: number) {
   });
 }
 
+/** The budget's months against its last approved schedule, the month in progress
+ * pro-rated (server-side: GET /budgets/{id}/variance). */
+export function useVariance(budgetId: number) {
+  return useQuery({
+    queryKey: queryKeys.schedules.variance(budgetId),
+    queryFn: async ({ signal }) =>
+      (await schedulesGetVariance({ path: { budget_id: budgetId }, signal, throwOnError: true })).data,
+  });
+}
+
 /** The schedule as the server has it now (fresh, not from the cache): its version. */
 export function useFetchSchedule() {
   const queryClient = useQueryClient();
@@ -160,7 +183,8 @@ export function useFetchSchedule() {
 
 // A schedule change moves the budget's status (lists, tree, detail), the tasks of the
 // deciders and owners, their notifications, and the audit log.
-function invalidateScheduleChanges(queryClient: ReturnType<typeof useQueryClient>) {
+function invalidateScheduleChanges(queryClient: ReturnType<typeof useQueryClient>, budgetId: number) {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.schedules.variance(budgetId) });
   void queryClient.invalidateQueries({ queryKey: queryKeys.budgets.all });
   void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
   void queryClient.invalidateQueries({ queryKey: queryKeys.notifications.all });
@@ -188,7 +212,7 @@ export function useSaveSchedule() {
       ).data,
     onSuccess: (schedule) => {
       queryClient.setQueryData(queryKeys.schedules.of(schedule.budget_id), schedule);
-      invalidateScheduleChanges(queryClient);
+      invalidateScheduleChanges(queryClient, schedule.budget_id);
     },
   });
 }
@@ -224,7 +248,7 @@ export function useScheduleAction() {
       ).data,
     onSuccess: (schedule) => {
       queryClient.setQueryData(queryKeys.schedules.of(schedule.budget_id), schedule);
-      invalidateScheduleChanges(queryClient);
+      invalidateScheduleChanges(queryClient, schedule.budget_id);
     },
     // Someone else may have moved it: the tasks list should say so.
     onError: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tasks }),

@@ -15,7 +15,9 @@ const CSV_COLUMNS: CsvColumn<NotificationRead>[] = [
   { header: 'read_at', value: (n) => n.read_at },
 ];
 
-/** The caller's unread notifications, newest first; the CSV holds them all, read ones too. */
+/** The caller's unread notifications, newest first; the CSV holds them all, read ones too.
+ * A notification is read once opened, marked read, or acted on (the server clears the notices
+ * of a schedule or spend card when someone decides it). */
 export function NotificationsPanel() {
   const unread = useNotifications(true);
   const markRead = useMarkNotificationRead();
@@ -41,7 +43,12 @@ export function NotificationsPanel() {
               <span className="notification-message">{n.message}</span>
               <span className="muted nowrap">{formatDateTime(n.created_at)}</span>
               <span className="actions">
-                {n.link ? <Link to={n.link}>Open</Link> : null}
+                {n.link ? (
+                  // opening it is reading it
+                  <Link to={n.link} onClick={() => markRead.mutate(n.id)}>
+                    Open
+                  </Link>
+                ) : null}
                 <button
                   type="button"
                   className="secondary small"

@@ -1,15 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Action, CardAction, CardStatus, TaskRead } from '../../client';
-import { useFetchSchedule, useScheduleAction } from '../budgets/hooks';
+import type { CardAction, CardStatus, TaskRead } from '../../client';
 import { useTasks } from './hooks';
+import { ScheduleDecisionDialog } from './ScheduleDecisionDialog';
 import { SectionHead } from '../../components/SectionHead';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { ScheduleBadge } from '../../components/ScheduleBadge';
 import { CardStatusBadge } from '../../components/CardBadges';
 import { actionLabel } from '../../lib/spendCards';
 import type { CsvColumn } from '../../lib/csv';
-import { scheduleStatusLabel, taskSubject } from '../../lib/schedule';
+import { scheduleStatusLabel } from '../../lib/schedule';
 
 const CSV_COLUMNS: CsvColumn<TaskRead>[] = [
   { header: 'kind', value: (t) => t.kind },
@@ -20,19 +20,12 @@ const CSV_COLUMNS: CsvColumn<TaskRead>[] = [
   { header: 'actions', value: (t) => t.actions.join(' ') },
 ];
 
-/** Decisions the caller can take right here; "submit" needs the editor, so it links there. */
-const INLINE: Partial<Record<string, { label: string; needsReason: boolean }>> = {
-  approve: { label: 'Approve', needsReason: false },
-  reject: { label: 'Reject', needsReason: true },
-  'grant-reschedule': { label: 'Grant', needsReason: false },
-  'decline-reschedule': { label: 'Decline', needsReason: false },
-};
-
-const DONE: Record<string, string> = {
-  approve: 'approved',
-  reject: 'rejected',
-  'grant-reschedule': 'reschedule granted',
-  'decline-reschedule': 'reschedule declined',
+/** Decisions taken in the schedule dialog; "submit" needs the editor, so it links there. */
+const DECISIONS: Record<string, string> = {
+  approve: 'approve',
+  reject: 'reject',
+  'grant-reschedule': 'grant',
+  'decline-reschedule': 'decline',
 };
 
 /** The decisions waiting on the caller (GET /tasks), each with a way to take it. */
@@ -90,86 +83,41 @@ function CardTaskItem({ task }: { task: TaskRead }) {
   );
 }
 
+/** A schedule waiting on the caller. A decision opens the schedule first (months, amounts,
+ * who submitted it, when) with the buttons beside it: nothing is approved unseen. A
+ * reschedule the amount in force calls for, or a draft to submit, is done on the budget. */
 function TaskItem({ task, onDone }: { task: TaskRead; onDone: (message: string) => void }) {
-  const act = useScheduleAction();
-  const fetchSchedule = useFetchSchedule();
-  const [rejecting, setRejecting] = useState<Action | null>(null);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const reasonId = `task-${task.budget_id}-reason`;
-
-  async function run(action: Action, why?: string) {
-    setError(null);
-    setBusy(true);
-    try {
-      // Decide on the schedule as it is now: its current version goes with the decision.
-      const schedule = await fetchSchedule(task.budget_id);
-      await act.mutateAsync({ budgetId: task.budget_id, action, version: schedule.version, reason: why });
-      onDone(`${taskSubject(task.title)}: ${DONE[action] ?? action}.`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function submitReason(event: FormEvent) {
-    event.preventDefault();
-    if (rejecting && reason.trim()) void run(rejecting, reason.trim());
-  }
-
+  const [open, setOpen] = useState(false);
+  const decisions = task.actions.filter((a) => a in DECISIONS);
   return (
-    <li className="task" data-budget-id={task.budget_id}>
+    <li className="task" data-budget-id={task.budget_id} data-task-kind={task.kind}>
       <div className="task-head">
         <span className="task-title">{task.title}</span>
         <ScheduleBadge status={task.status} />
       </div>
       {task.reason ? <p className="task-reason">Reason: {task.reason}</p> : null}
-      <ErrorNotice error={error} prefix="Not done" />
       <div className="actions">
         <Link className="button-link" to={task.link}>
-          Open budget
+          {task.kind === 'schedule.reschedule_needed' ? 'Reschedule on the budget page' : 'Open budget'}
         </Link>
-        {task.actions.map((action) => {
-          const inline = INLINE[action];
-          if (!inline) return null;
-          return (
-            <button
-              key={action}
-              type="button"
-              className={inline.needsReason ? 'secondary' : undefined}
-              disabled={busy}
-              aria-expanded={inline.needsReason ? rejecting === action : undefined}
-              onClick={() =>
-                inline.needsReason
-                  ? setRejecting(rejecting ? null : (action as Action))
-                  : void run(action as Action)
-              }
-            >
-              {inline.label}
-            </button>
-          );
-        })}
-      </div>
-      {rejecting ? (
-        <form className="inline-reason" onSubmit={submitReason} aria-label={`Reject: ${task.title}`}>
-          <div className="field field-grow">
-            <label htmlFor={reasonId}>Reason for rejecting</label>
-            <input
-              id={reasonId}
-              type="text"
-              required
-              autoFocus
-              maxLength={1000}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-            />
-          </div>
-          <button type="submit" disabled={busy || !reason.trim()}>
-            Confirm reject
+        {decisions.length > 0 ? (
+          <button type="button" onClick={() => setOpen(true)} aria-haspopup="dialog">
+            Review and decide
           </button>
-        </form>
+        ) : null}
+        {decisions.length > 0 ? (
+          <span className="muted">{decisions.map((a) => DECISIONS[a]).join(' or ')}</span>
+        ) : null}
+      </div>
+      {open ? (
+        <ScheduleDecisionDialog
+          task={task}
+          onClose={() => setOpen(false)}
+          onDone={(message) => {
+            setOpen(false);
+            onDone(message);
+          }}
+        />
       ) : null}
     </li>
   );
