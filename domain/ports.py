@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     )
     from domain.events import DomainEvent
     from domain.identity.users import NewUser, User
+    from domain.recommendations.ports import RecommendationStore
     from domain.schedules.machine import ScheduleStatus
     from domain.schedules.months import MonthAmount
     from domain.schedules.records import ScheduleMove, ScheduleState
@@ -309,6 +310,9 @@ class UnitOfWork(Protocol):
 
     @property
     def spend_cards(self) -> SpendCardStore: ...
+
+    @property
+    def recommendations(self) -> RecommendationStore: ...
 
     def publish(self, event: DomainEvent) -> None:
         """Hand `event` to its handlers once the transaction has committed."""

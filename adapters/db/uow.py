@@ -13,6 +13,7 @@ from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
 from adapters.db.cur_events import CurEventRepository
 from adapters.db.notifications import NotificationRepository
+from adapters.db.recommendations import RecommendationRepository
 from adapters.db.schedules import ScheduleRepository
 from adapters.db.spend_cards import SpendCardRepository
 from adapters.db.users import UserRepository
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.schedules = ScheduleRepository(session)
         self.notifications = NotificationRepository(session)
         self.spend_cards = SpendCardRepository(session)
+        self.recommendations = RecommendationRepository(session)
         self.cur_events = CurEventRepository(session)
         self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []

@@ -1,0 +1,77 @@
+"""Port of the recommendations: their store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from domain.recommendations.importing import Update
+    from domain.recommendations.model import BudgetShare, ExportRow, HistoryEntry, Recommendation
+    from domain.recommendations.queries import (
+        ImportRecord,
+        NewImport,
+        RecommendationFilter,
+        RecommendationPage,
+        Visibility,
+    )
+
+
+class RecommendationStore(Protocol):
+    """Recommendations keyed by their stable key (unique), their decision history, the budgets
+    they map to and the imports that brought them."""
+
+    async def lock_import(self, at: datetime) -> None:
+        """Hold the import lock until the transaction ends (two imports run one after the
+        other, the second seeing what the first wrote)."""
+        ...
+
+    async def everything(self) -> list[Recommendation]:
+        """Every stored recommendation, resolved ones included (an import compares them)."""
+        ...
+
+    async def add(self, row: ExportRow, *, resource_id: str, in_cur: bool, at: datetime) -> int: ...
+
+    async def update(self, update: Update, *, resource_id: str, in_cur: bool, at: datetime) -> None:
+        """Replace the figures (and un-resolve) if still at `update.expected_version`;
+        Conflict otherwise."""
+        ...
+
+    async def seen(self, ids: Sequence[int], at: datetime) -> None:
+        """Mark these as present in the export at `at` (nothing else changes)."""
+        ...
+
+    async def resolve(self, recs: Sequence[Recommendation], at: datetime) -> None: ...
+
+    async def set_budgets(self, budgets: Mapping[int, Sequence[BudgetShare]]) -> None:
+        """Replace the budget mapping of each recommendation given."""
+        ...
+
+    async def add_history(self, rec_id: int, entry: HistoryEntry) -> None: ...
+
+    async def history(self, rec_id: int) -> list[HistoryEntry]: ...
+
+    async def save_decision(
+        self, rec: Recommendation, expected_version: int, at: datetime
+    ) -> Recommendation:
+        """Store the new status if the stored one is still at `expected_version`; Conflict
+        otherwise."""
+        ...
+
+    async def page(
+        self, view: Visibility, filters: RecommendationFilter, *, limit: int, offset: int
+    ) -> RecommendationPage: ...
+
+    async def find(self, view: Visibility, rec_id: int) -> Recommendation | None:
+        """One recommendation if `view` shows it; None like a missing one."""
+        ...
+
+    async def engineers(self) -> list[int]:
+        """The active Cloud Engineers' user ids."""
+        ...
+
+    async def add_import(self, new: NewImport) -> ImportRecord: ...
+
+    async def imports(self, limit: int) -> list[ImportRecord]: ...
