@@ -34,6 +34,7 @@ from api.routers import (
     auth,
     budgets,
     health,
+    recommendations,
     schedules,
     spend,
     spend_cards,
@@ -51,12 +52,17 @@ ROUTERS = (
     allocation.router,
     schedules.router,
     spend_cards.router,
+    recommendations.router,
     spend.router,
     audit.router,
 )
 
 # Routes that take a multipart file: their bodies may be as large as FINOPS_UPLOAD_LIMIT_MB.
-UPLOAD_PATHS = ("/api/v1/budget-imports", "/api/v1/users/import")
+UPLOAD_PATHS = (
+    "/api/v1/budget-imports",
+    "/api/v1/users/import",
+    "/api/v1/recommendations/imports",
+)
 
 
 def operation_id(route: APIRoute) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    true,
     update,
 )
 
@@ -377,7 +378,7 @@ class RecommendationRepository(Repository[RecommendationRow]):
         self, view: Visibility, filters: RecommendationFilter, *, limit: int, offset: int
     ) -> RecommendationPage:
         visible = self._visible(view)
-        where = and_(*visible, *self._filtered(filters, with_status=True))
+        where = and_(true(), *visible, *self._filtered(filters, with_status=True))
         order: list[Any]
         if filters.sort is Sort.SAVINGS:
             order = [
@@ -409,7 +410,7 @@ class RecommendationRepository(Repository[RecommendationRow]):
         )
         grouped = await self.session.execute(
             select(status_key, func.count(), func.sum(RecommendationRow.monthly_savings))
-            .where(and_(*visible, *self._filtered(filters, with_status=False)))
+            .where(and_(true(), *visible, *self._filtered(filters, with_status=False)))
             .group_by(status_key)
         )
         totals = {StatusFilter(s): (int(n), Decimal(v or 0)) for s, n, v in grouped}

@@ -75,3 +75,27 @@ class RecommendationStore(Protocol):
     async def add_import(self, new: NewImport) -> ImportRecord: ...
 
     async def imports(self, limit: int) -> list[ImportRecord]: ...
+
+
+class ExportTable(Protocol):
+    """An export's rows as text, as a reader found them."""
+
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+
+    @property
+    def rows(self) -> Sequence[Mapping[str, object]]: ...
+
+    @property
+    def file_format(self) -> str: ...
+
+
+class ExportReader(Protocol):
+    """Reads Cost Optimization Hub exports (parquet or CSV); an unreadable file or one
+    lacking a required column is a RuleViolation."""
+
+    async def read_upload(self, data: bytes, filename: str) -> ExportTable: ...
+
+    async def read_source(self, source: str) -> ExportTable:
+        """Every export file of a file, a folder or an s3://bucket/prefix."""
+        ...

@@ -12,16 +12,72 @@ from domain.audit import Actor, AuditEntry
 from domain.errors import Conflict, ErrorDetail, Forbidden, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
-from domain.ports import Clock, ResourceDirectory, UnitOfWork
+from domain.ports import Clock, ObjectStore, ResourceDirectory, UnitOfWork
 from domain.recommendations.arns import cur_resource_id
-from domain.recommendations.importing import ParsedExport, plan_import
+from domain.recommendations.importing import ParsedExport, parse_export, plan_import
 from domain.recommendations.machine import Action, Who, transition
 from domain.recommendations.mapping import BudgetMapper
 from domain.recommendations.model import ExportRow, HistoryEntry, Recommendation
+from domain.recommendations.ports import ExportReader
 from domain.recommendations.queries import ImportRecord, NewImport, find_visible
 from domain.scope import ResolvedScope
 
 IMPORT = "import"
+
+
+def _may_import(user: User) -> None:
+    if not can(user.role, Permission.DECIDE_RECOMMENDATIONS):
+        raise Forbidden(f"your role ({user.role.value}) may not import recommendations")
+
+
+async def import_upload(
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    resources: ResourceDirectory,
+    reader: ExportReader,
+    objects: ObjectStore,
+    *,
+    data: bytes,
+    filename: str,
+) -> ImportRecord:
+    """An uploaded export (parquet or CSV), all or nothing; the raw file is kept."""
+    _may_import(user)
+    table = await reader.read_upload(data, filename)
+    parsed = parse_export(table.columns, table.rows)
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)[-120:] or "export"
+    location = await objects.put(
+        f"recommendations/{stamp}-{safe}", data, "application/octet-stream"
+    )
+    return await import_export(
+        uow,
+        clock,
+        user,
+        resources,
+        parsed=parsed,
+        source=filename,
+        file_format=table.file_format,
+        location=location,
+    )
+
+
+async def import_source(
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    resources: ResourceDirectory,
+    reader: ExportReader,
+    *,
+    source: str,
+) -> ImportRecord:
+    """Every export file of a folder, a file or an s3://bucket/prefix, as one import."""
+    _may_import(user)
+    table = await reader.read_source(source)
+    parsed = parse_export(table.columns, table.rows)
+    return await import_export(
+        uow, clock, user, resources, parsed=parsed, source=source, file_format=table.file_format
+    )
 
 
 async def import_export(
@@ -37,8 +93,7 @@ async def import_export(
 ) -> ImportRecord:
     """Upsert the export's recommendations by stable key, keep every decision, resolve those
     gone, un-resolve those back; map each to budgets (claim, else split, today)."""
-    if not can(user.role, Permission.DECIDE_RECOMMENDATIONS):
-        raise Forbidden(f"your role ({user.role.value}) may not import recommendations")
+    _may_import(user)
     store = uow.recommendations
     at = clock.now()
     await store.lock_import(at)
