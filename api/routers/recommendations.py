@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 
+from adapters.recommendations.costs import CurResourceCosts
 from adapters.recommendations.export import DuckDbExportReader
 from api.deps import AppClock, AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW
 from api.params import Id, IdFilter, Offset
@@ -14,6 +15,7 @@ from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.recommendations import (
     BudgetShareRead,
     HistoryRead,
+    RealizedSavingsRead,
     RecommendationAction,
     RecommendationBulkAction,
     RecommendationDetail,
@@ -95,6 +97,17 @@ def _detail(found: queries.RecommendationDetail, user: User) -> RecommendationDe
         source=rec.row.source,
         last_refresh=rec.row.last_refresh,
         history=[HistoryRead.model_validate(h, from_attributes=True) for h in found.history],
+        realized_savings=None
+        if found.realized is None
+        else RealizedSavingsRead(
+            implemented_on=found.realized.implemented_on,
+            before_month=found.realized.before_month,
+            after_month=found.realized.after_month,
+            state=found.realized.state,
+            before_cost=found.realized.before_cost,
+            after_cost=found.realized.after_cost,
+            realized=found.realized.realized,
+        ),
     )
 
 
@@ -237,10 +250,24 @@ async def decide_recommendations(
 
 @router.get("/recommendations/{recommendation_id}", response_model=RecommendationDetail)
 async def get_recommendation(
-    recommendation_id: Id, user: CurrentUser, uow: UoW, scope: ScopeFilter
+    recommendation_id: Id,
+    user: CurrentUser,
+    uow: UoW,
+    scope: ScopeFilter,
+    container: AppContainer,
 ) -> RecommendationDetail:
-    """One recommendation with its budgets and its history of decisions."""
-    return _detail(await queries.detail(uow, user, scope, recommendation_id), user)
+    """One recommendation with its budgets, its history of decisions and, once Implemented,
+    its realized savings: the resource's cost in the whole month before the implementation
+    month against the whole month after it."""
+    found = await queries.detail(
+        uow,
+        user,
+        scope,
+        recommendation_id,
+        costs=CurResourceCosts(container.cur),
+        today=container.clock.today(),
+    )
+    return _detail(found, user)
 
 
 @router.post("/recommendations/{recommendation_id}/{action}", response_model=RecommendationDetail)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -10,6 +10,7 @@ from api.schemas.budgets import Money
 from api.schemas.common import Schema
 from domain.recommendations.machine import Action, Status
 from domain.recommendations.queries import StatusFilter
+from domain.recommendations.realized import Measure
 
 
 class BudgetShareRead(Schema):
@@ -67,6 +68,16 @@ class RecommendationRead(Schema):
     actions: list[Action] = Field(description="what the caller may do now")
 
 
+class RealizedSavingsRead(Schema):
+    implemented_on: date
+    before_month: str = Field(description="the whole month before the implementation month")
+    after_month: str = Field(description="the whole month after the implementation month")
+    state: Measure = Field(description="measured; waiting (after month not over); not_in_cur")
+    before_cost: Money | None
+    after_cost: Money | None
+    realized: Money | None = Field(description="before - after; negative when it grew")
+
+
 class RecommendationDetail(RecommendationRead):
     current_resource_details: str | None
     recommended_resource_details: str | None
@@ -75,6 +86,9 @@ class RecommendationDetail(RecommendationRead):
     source: str | None
     last_refresh: str | None
     history: list[HistoryRead]
+    realized_savings: RealizedSavingsRead | None = Field(
+        description="Implemented only: the resource's monthly cost before vs after"
+    )
 
 
 class StatusTotalRead(Schema):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from decimal import Decimal
 
     from domain.recommendations.importing import Update
     from domain.recommendations.model import BudgetShare, ExportRow, HistoryEntry, Recommendation
@@ -98,4 +99,15 @@ class ExportReader(Protocol):
 
     async def read_source(self, source: str) -> ExportTable:
         """Every export file of a file, a folder or an s3://bucket/prefix."""
+        ...
+
+
+class ResourceCostReader(Protocol):
+    """A resource's cost per billing month, from the CUR store."""
+
+    async def monthly_costs(
+        self, account_id: str, resource_id: str, months: Sequence[str]
+    ) -> dict[str, Decimal]:
+        """The resource's cost in each of `months` the CUR has delivered (0 when it shows no
+        cost that month); months not delivered are missing."""
         ...

@@ -11,7 +11,7 @@ Visibility (SPEC section 1):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -21,6 +21,8 @@ from domain.identity.users import User
 from domain.ports import UnitOfWork
 from domain.recommendations.machine import Status
 from domain.recommendations.model import HistoryEntry, Recommendation
+from domain.recommendations.ports import ResourceCostReader
+from domain.recommendations.realized import RealizedSavings, realized_savings
 from domain.scope import ResolvedScope
 
 ZERO = Decimal("0")
@@ -149,6 +151,7 @@ async def top_open(
 class RecommendationDetail:
     recommendation: Recommendation
     history: list[HistoryEntry]
+    realized: RealizedSavings | None = None
 
 
 async def find_visible(
@@ -162,10 +165,23 @@ async def find_visible(
 
 
 async def detail(
-    uow: UnitOfWork, user: User, scope: ResolvedScope, rec_id: int
+    uow: UnitOfWork,
+    user: User,
+    scope: ResolvedScope,
+    rec_id: int,
+    *,
+    costs: ResourceCostReader | None = None,
+    today: date | None = None,
 ) -> RecommendationDetail:
+    """One recommendation with its history and (Implemented, with `costs`) its realized
+    savings as of `today`."""
     rec = await find_visible(uow, user, scope, rec_id)
-    return RecommendationDetail(rec, await uow.recommendations.history(rec.id))
+    realized = (
+        await realized_savings(rec, costs, today)
+        if costs is not None and today is not None
+        else None
+    )
+    return RecommendationDetail(rec, await uow.recommendations.history(rec.id), realized)
 
 
 async def implementation_tasks(

@@ -54,13 +54,13 @@ async def cur_resources(container, accounts):
 
 @pytest.fixture
 async def org(client, container, settings, tmp_path):
-    """Budgets of 2026 and a CUR of Oct–Nov 2026 with two accounts: the first split 100% to
+    """Budgets of 2026 and a CUR of Sep–Nov 2026 with two accounts: the first split 100% to
     Checkout, the second 50/50 to Search and Ledger; one EC2 instance of the first account is
     claimed by a Ledger workload. Users: finance, a Cloud Engineer, owners of Checkout and of
     Ledger. The clock stands on 15 November 2026."""
     container.clock = FixedClock.on(date(2026, 11, 15))
     out = tmp_path / "cur"
-    generate_cur(out, rows=3_000, accounts=2, resources=24, months=2, start="2026-10", seed=7)
+    generate_cur(out, rows=4_500, accounts=2, resources=24, months=3, start="2026-09", seed=7)
     settings.cur_path = str(out)
     admin = await auth_headers(client, container, role=Role.ADMIN)
     fin = await auth_headers(client, container, role=Role.FINANCIAL_ADMIN)

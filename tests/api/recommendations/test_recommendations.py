@@ -341,3 +341,62 @@ class TestScopeAndTotals:
         stops = await _all(client, org["fin"], action_type="Stop")
         assert stops["total"]
         assert all(i["action_type"] == "Stop" for i in stops["items"])
+
+
+class TestRealizedSavings:
+    async def test_cost_the_month_before_against_the_month_after(self, client, container, org):
+        from datetime import date
+        from decimal import Decimal
+
+        from adapters.clock import FixedClock
+
+        assert (await upload(client, org["fin"], org["export"])).status_code == 201
+        items = (await _all(client, org["fin"]))["items"]
+        rec = next(i for i in items if i["in_cur"] and i["resource_id"].startswith("i-"))
+        url = f"/api/v1/recommendations/{rec['id']}"
+        container.clock = FixedClock.on(date(2026, 10, 15))
+        r = await client.post(
+            f"{url}/approve", headers=org["fin"], json={"version": rec["version"]}
+        )
+        assert r.status_code == 200, r.text
+        r = await client.post(
+            f"{url}/implement", headers=org["engineer"], json={"version": rec["version"] + 1}
+        )
+        assert r.status_code == 200, r.text
+        waiting = (await client.get(url, headers=org["fin"])).json()["realized_savings"]
+        assert (waiting["state"], waiting["before_month"], waiting["after_month"]) == (
+            "waiting",
+            "2026-09",
+            "2026-11",
+        )
+        container.clock = FixedClock.on(date(2026, 12, 1))
+        measured = (await client.get(url, headers=org["fin"])).json()["realized_savings"]
+        costs = {}
+        for month in ("2026-09", "2026-11"):
+            page = await client.get(
+                "/api/v1/resources",
+                headers=org["fin"],
+                params={"q": rec["resource_id"], "period": month, "status": "all"},
+            )
+            assert page.status_code == 200, page.text
+            found = [
+                x
+                for x in page.json()["items"]
+                if (x["account_id"], x["resource_id"]) == (rec["account_id"], rec["resource_id"])
+            ]
+            costs[month] = sum((Decimal(x["cost"]) for x in found), Decimal("0"))
+        assert measured["state"] == "measured"
+        assert Decimal(measured["before_cost"]) == costs["2026-09"].quantize(Decimal("0.01"))
+        assert Decimal(measured["after_cost"]) == costs["2026-11"].quantize(Decimal("0.01"))
+        assert Decimal(measured["realized"]) == (costs["2026-09"] - costs["2026-11"]).quantize(
+            Decimal("0.01")
+        )
+        # a recommendation whose resource the CUR does not show is not measured
+        absent = next(i for i in items if not i["in_cur"] and i["action_type"] == "Stop")
+        url = f"/api/v1/recommendations/{absent['id']}"
+        await client.post(f"{url}/approve", headers=org["fin"], json={"version": absent["version"]})
+        await client.post(
+            f"{url}/implement", headers=org["engineer"], json={"version": absent["version"] + 1}
+        )
+        found = (await client.get(url, headers=org["fin"])).json()["realized_savings"]
+        assert found["state"] == "not_in_cur"
