@@ -16,8 +16,8 @@ from api.schemas.recommendations import (
     BudgetShareRead,
     HistoryRead,
     RealizedSavingsRead,
-    RecommendationAction,
-    RecommendationBulkAction,
+    RecommendationDecision,
+    RecommendationBulkDecision,
     RecommendationDetail,
     RecommendationImportRead,
     RecommendationList,
@@ -228,7 +228,7 @@ async def top_recommendations(
 
 @router.post("/recommendations/decisions", response_model=list[RecommendationRead])
 async def decide_recommendations(
-    body: RecommendationBulkAction,
+    body: RecommendationBulkDecision,
     user: CurrentUser,
     uow: UoW,
     scope: ScopeFilter,
@@ -274,7 +274,7 @@ async def get_recommendation(
 async def act_on_recommendation(
     recommendation_id: Id,
     action: Action,
-    body: RecommendationAction,
+    body: RecommendationDecision,
     user: CurrentUser,
     uow: UoW,
     scope: ScopeFilter,

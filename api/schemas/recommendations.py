@@ -108,7 +108,7 @@ class RecommendationList(Schema):
     )
 
 
-class RecommendationAction(Schema):
+class RecommendationDecision(Schema):
     version: int = Field(ge=0, le=2**31 - 1, description="the version you read")
     comment: str | None = Field(default=None, max_length=2000)
 
@@ -118,7 +118,7 @@ class DecisionItem(Schema):
     version: int = Field(ge=0, le=2**31 - 1)
 
 
-class RecommendationBulkAction(Schema):
+class RecommendationBulkDecision(Schema):
     action: Action
     items: list[DecisionItem] = Field(min_length=1, max_length=500)
     comment: str | None = Field(default=None, max_length=2000)

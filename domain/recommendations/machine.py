@@ -22,6 +22,8 @@ from domain.identity.roles import Permission, Role, can
 
 __all__ = [
     "NEEDS_COMMENT",
+    "RecommendationAction",
+    "RecommendationStatus",
     "TRANSITIONS",
     "Action",
     "Status",
@@ -31,18 +33,23 @@ __all__ = [
 ]
 
 
-class Status(StrEnum):
+class RecommendationStatus(StrEnum):
     NEW = "new"
     APPROVED = "approved"
     IGNORED = "ignored"
     IMPLEMENTED = "implemented"
 
 
-class Action(StrEnum):
+class RecommendationAction(StrEnum):
     APPROVE = "approve"
     IGNORE = "ignore"
     IMPLEMENT = "implement"
     REOPEN = "reopen"
+
+
+# Short names inside the feature; the long ones name the schemas in the OpenAPI document.
+Status = RecommendationStatus
+Action = RecommendationAction
 
 
 @dataclass(frozen=True)
