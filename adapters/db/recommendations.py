@@ -427,7 +427,7 @@ class RecommendationRepository(Repository[RecommendationRow]):
         scope = view.budgets
         for chunk in _chunks(sorted(rec_ids)):
             rows = await self.session.execute(
-                select(RecommendationBudgetRow, NodeRow.path)
+                select(RecommendationBudgetRow, NodeRow.path, NodeRow.name)
                 .join(BudgetRow, BudgetRow.id == RecommendationBudgetRow.budget_id)
                 .join(NodeRow, NodeRow.id == BudgetRow.node_id)
                 .where(RecommendationBudgetRow.recommendation_id.in_(chunk))
@@ -437,11 +437,11 @@ class RecommendationRepository(Repository[RecommendationRow]):
                     RecommendationBudgetRow.budget_id,
                 )
             )
-            for share, path in rows:
+            for share, path, name in rows:
                 # an owner sees only the shares of the budgets in their scope
                 if scope is None or scope.covers(path):
                     out[share.recommendation_id].append(
-                        BudgetShare(share.budget_id, Decimal(share.percent), share.via)
+                        BudgetShare(share.budget_id, Decimal(share.percent), share.via, name)
                     )
         return out
 

@@ -79,7 +79,12 @@ def _read(rec: Recommendation, user: User) -> RecommendationRead:
         last_seen_at=rec.last_seen_at,
         status_changed_at=rec.status_changed_at,
         budgets=[
-            BudgetShareRead(budget_id=b.budget_id, percent=b.percent, via=b.via)
+            BudgetShareRead(
+                budget_id=b.budget_id,
+                percent=b.percent,
+                via=b.via,
+                name=b.name,
+            )
             for b in rec.budgets
         ],
         actions=list(actions_for(rec.status, Who.of(user.id, user.role), resolved=rec.resolved)),

@@ -17,6 +17,7 @@ class BudgetShareRead(Schema):
     budget_id: int
     percent: Decimal
     via: Literal["claim", "split"]
+    name: str | None = Field(description="the product budget's name")
 
 
 class HistoryRead(Schema):

@@ -104,6 +104,8 @@ class BudgetShare:
     budget_id: int
     percent: Decimal
     via: str  # "claim" | "split"
+    #: the product's name, when read back for display
+    name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import { endedByLogOut, getToken, subscribe } from './api/session';
 import { AppShell, useCurrentUser } from './components/AppShell';
 import { ErrorNotice } from './components/ErrorNotice';
 import type { Permission } from './client';
-import { hasAny, SPEND_CARD_PERMISSIONS } from './lib/navigation';
+import { hasAny, RECOMMENDATION_PERMISSIONS, SPEND_CARD_PERMISSIONS } from './lib/navigation';
 import { AccountDetailPage } from './pages/accounts/AccountDetailPage';
 import { AccountsPage } from './pages/accounts/AccountsPage';
 import { AuditPage } from './pages/audit/AuditPage';
@@ -15,6 +15,8 @@ import { ConfigurationPage } from './pages/configuration/ConfigurationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ResourcesPage } from './pages/resources/ResourcesPage';
+import { RecommendationDetailPage } from './pages/recommendations/RecommendationDetailPage';
+import { RecommendationsPage } from './pages/recommendations/RecommendationsPage';
 import { SpendCardDetailPage } from './pages/spendCards/SpendCardDetailPage';
 import { SpendCardsPage } from './pages/spendCards/SpendCardsPage';
 import { BillingPeriodsPage } from './pages/spend/BillingPeriodsPage';
@@ -89,6 +91,22 @@ export function App() {
             element={
               <RequirePermission permission={SPEND_CARD_PERMISSIONS}>
                 <SpendCardDetailPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="recommendations"
+            element={
+              <RequirePermission permission={RECOMMENDATION_PERMISSIONS}>
+                <RecommendationsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="recommendations/:id"
+            element={
+              <RequirePermission permission={RECOMMENDATION_PERMISSIONS}>
+                <RecommendationDetailPage />
               </RequirePermission>
             }
           />

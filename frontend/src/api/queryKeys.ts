@@ -4,6 +4,7 @@ import type {
   AllocationListClaimsData,
   AllocationListWorkloadsData,
   AuditListAuditEventsData,
+  RecommendationsListRecommendationsData,
   SpendCardsListSpendCardsData,
   SpendGetSpendData,
   SpendListResourcesData,
@@ -19,6 +20,7 @@ export type ResourceFilters = Omit<NonNullable<SpendListResourcesData['query']>,
 export type ClaimFilters = NonNullable<AllocationListClaimsData['query']>;
 export type WorkloadFilters = NonNullable<AllocationListWorkloadsData['query']>;
 export type SpendCardFilters = NonNullable<SpendCardsListSpendCardsData['query']>;
+export type RecommendationFilters = NonNullable<RecommendationsListRecommendationsData['query']>;
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
 
 export const queryKeys = {
@@ -86,6 +88,14 @@ export const queryKeys = {
     all: ['spend-cards'] as const,
     list: (filters: SpendCardFilters) => ['spend-cards', 'list', filters] as const,
     detail: (id: number) => ['spend-cards', 'detail', id] as const,
+  },
+  // A decision or an import changes lists, details, the top savings and the engineers' tasks.
+  recommendations: {
+    all: ['recommendations'] as const,
+    list: (filters: RecommendationFilters) => ['recommendations', 'list', filters] as const,
+    top: (limit: number) => ['recommendations', 'top', limit] as const,
+    detail: (id: number) => ['recommendations', 'detail', id] as const,
+    imports: ['recommendations', 'imports'] as const,
   },
   tasks: ['tasks'] as const,
   notifications: {

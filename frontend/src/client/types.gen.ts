@@ -520,6 +520,12 @@ export type BudgetShareRead = {
      */
     budget_id: number;
     /**
+     * Name
+     *
+     * the product budget's name
+     */
+    name: string | null;
+    /**
      * Percent
      */
     percent: string;

@@ -37,6 +37,7 @@ describe('navigation by role', () => {
       'Summary',
       'Budgets',
       'Spend cards',
+      'Recommendations',
       'Accounts',
       'Resources',
       'Billing periods',
@@ -53,6 +54,7 @@ describe('navigation by role', () => {
         'Summary',
         'Budgets',
         'Spend cards',
+        'Recommendations',
         'Accounts',
         'Resources',
         'Billing periods',
@@ -62,18 +64,24 @@ describe('navigation by role', () => {
   );
 
   it.each(['business_unit_owner', 'department_owner', 'portfolio_owner'] as const)(
-    'gives %s Summary, Budgets and the spend cards to monitor',
+    'gives %s Summary, Budgets and the spend cards and recommendations to monitor',
     (role) => {
-      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards']);
+      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards', 'Recommendations']);
     },
   );
 
-  it('gives the Cloud Engineer Summary and Budgets only (no spend cards to answer)', () => {
-    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets']);
+  it('gives the Cloud Engineer the recommendations to implement (no spend cards to answer)', () => {
+    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets', 'Recommendations']);
   });
 
   it('gives the Product Owner the spend cards to answer and the resources to claim', () => {
-    expect(labels('product_owner')).toEqual(['Summary', 'Budgets', 'Spend cards', 'Resources']);
+    expect(labels('product_owner')).toEqual([
+      'Summary',
+      'Budgets',
+      'Spend cards',
+      'Recommendations',
+      'Resources',
+    ]);
   });
 
   it('follows permissions, not role names', () => {

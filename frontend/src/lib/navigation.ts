@@ -15,6 +15,13 @@ export const SPEND_CARD_PERMISSIONS: readonly Permission[] = [
   'view_all_spend',
 ];
 
+/** Who opens the recommendations: finance decides, Cloud Engineers implement, owners read. */
+export const RECOMMENDATION_PERMISSIONS: readonly Permission[] = [
+  'decide_recommendations',
+  'implement_recommendations',
+  'monitor',
+];
+
 // The menu is built from `GET /me` permissions, never from role names: the server's role
 // table is the only place that says what a role may do.
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -25,6 +32,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: 'Spend cards',
     anyOf: SPEND_CARD_PERMISSIONS,
   },
+  { to: '/recommendations', label: 'Recommendations', anyOf: RECOMMENDATION_PERMISSIONS },
   { to: '/accounts', label: 'Accounts', anyOf: ['manage_accounts'] },
   { to: '/resources', label: 'Resources', anyOf: ['claim_any', 'claim_own'] },
   { to: '/billing-periods', label: 'Billing periods', anyOf: ['view_all_spend'] },

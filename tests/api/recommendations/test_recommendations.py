@@ -70,7 +70,7 @@ class TestImport:
             assert found["resource_arn"] == arn_of(res)
         claimed = by_resource[org["claimed"].resource_id]
         assert claimed["budgets"] == [
-            {"budget_id": org["ledger"], "percent": "100.00", "via": "claim"}
+            {"budget_id": org["ledger"], "percent": "100.00", "via": "claim", "name": "Ledger"}
         ]
         first, second = org["accounts"]
         unclaimed = next(
@@ -81,7 +81,7 @@ class TestImport:
             and i["resource_id"] != org["claimed"].resource_id
         )
         assert unclaimed["budgets"] == [
-            {"budget_id": org["checkout"], "percent": "100.00", "via": "split"}
+            {"budget_id": org["checkout"], "percent": "100.00", "via": "split", "name": "Checkout"}
         ]
         split = next(i for i in items if i["account_id"] == second and i["in_cur"])
         assert sorted(b["budget_id"] for b in split["budgets"]) == sorted(

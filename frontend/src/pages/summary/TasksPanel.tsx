@@ -14,7 +14,7 @@ import { scheduleStatusLabel, taskSubject } from '../../lib/schedule';
 const CSV_COLUMNS: CsvColumn<TaskRead>[] = [
   { header: 'kind', value: (t) => t.kind },
   { header: 'title', value: (t) => t.title },
-  { header: 'budget_id', value: (t) => t.budget_id },
+  { header: 'budget_id', value: (t) => t.budget_id ?? '' },
   { header: 'status', value: (t) => scheduleStatusLabel(t.status) },
   { header: 'reason', value: (t) => t.reason ?? '' },
   { header: 'actions', value: (t) => t.actions.join(' ') },
@@ -60,6 +60,8 @@ export function TasksPanel() {
           {tasks.data.map((task) =>
             task.card_id != null ? (
               <CardTaskItem key={`card-${task.card_id}`} task={task} />
+            ) : task.recommendation_id != null ? (
+              <RecommendationTaskItem key={`rec-${task.recommendation_id}`} task={task} />
             ) : (
               <TaskItem key={`${task.kind}-${task.budget_id}`} task={task} onDone={setDone} />
             ),
@@ -90,6 +92,22 @@ function CardTaskItem({ task }: { task: TaskRead }) {
   );
 }
 
+/** An approved recommendation waiting on a Cloud Engineer: marked implemented on its page. */
+function RecommendationTaskItem({ task }: { task: TaskRead }) {
+  return (
+    <li className="task" data-recommendation-id={task.recommendation_id ?? undefined}>
+      <div className="task-head">
+        <span className="task-title">{task.title}</span>
+      </div>
+      <div className="actions">
+        <Link className="button-link" to={task.link}>
+          Open recommendation
+        </Link>
+      </div>
+    </li>
+  );
+}
+
 function TaskItem({ task, onDone }: { task: TaskRead; onDone: (message: string) => void }) {
   const act = useScheduleAction();
   const fetchSchedule = useFetchSchedule();
@@ -97,15 +115,17 @@ function TaskItem({ task, onDone }: { task: TaskRead; onDone: (message: string) 
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const reasonId = `task-${task.budget_id}-reason`;
+  // schedule tasks always name their budget (only recommendation tasks may not)
+  const budgetId = task.budget_id ?? 0;
+  const reasonId = `task-${budgetId}-reason`;
 
   async function run(action: Action, why?: string) {
     setError(null);
     setBusy(true);
     try {
       // Decide on the schedule as it is now: its current version goes with the decision.
-      const schedule = await fetchSchedule(task.budget_id);
-      await act.mutateAsync({ budgetId: task.budget_id, action, version: schedule.version, reason: why });
+      const schedule = await fetchSchedule(budgetId);
+      await act.mutateAsync({ budgetId, action, version: schedule.version, reason: why });
       onDone(`${taskSubject(task.title)}: ${DONE[action] ?? action}.`);
     } catch (e) {
       setError(e);
