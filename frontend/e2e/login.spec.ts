@@ -23,6 +23,7 @@ test.describe('log-in', () => {
       'Summary',
       'Budgets',
       'Spend cards',
+      'Recommendations',
       'Accounts',
       'Resources',
       'Billing periods',
