@@ -400,3 +400,31 @@ class TestRealizedSavings:
         )
         found = (await client.get(url, headers=org["fin"])).json()["realized_savings"]
         assert found["state"] == "not_in_cur"
+
+
+class TestRemap:
+    async def test_a_split_change_remaps_the_recommendations(self, client, container, org):
+        assert (await upload(client, org["fin"], org["export"])).status_code == 201
+        second = org["accounts"][1]
+        before = await _all(client, org["fin"], account_id=second, budget_id=org["ledger"])
+        assert before["total"] > 0
+        r = await client.put(
+            f"/api/v1/accounts/{second}/allocation",
+            headers=org["fin"],
+            json={
+                "effective_from": "2026-11-01",
+                "splits": [{"budget_id": org["search"], "percent": "100"}],
+            },
+        )
+        assert r.status_code == 200, r.text
+        await container.idle()
+        after = await _all(client, org["fin"], account_id=second)
+        assert after["total"] >= before["total"]
+        assert all(
+            i["budgets"]
+            == [{"budget_id": org["search"], "percent": "100.00", "via": "split", "name": "Search"}]
+            for i in after["items"]
+        )
+        assert (await _all(client, org["fin"], account_id=second, budget_id=org["ledger"]))[
+            "total"
+        ] == 0
