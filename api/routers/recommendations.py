@@ -259,6 +259,7 @@ async def get_recommendation(
     user: CurrentUser,
     uow: UoW,
     scope: ScopeFilter,
+    clock: AppClock,
     container: AppContainer,
 ) -> RecommendationDetail:
     """One recommendation with its budgets, its history of decisions and, once Implemented,
@@ -270,7 +271,7 @@ async def get_recommendation(
         scope,
         recommendation_id,
         costs=CurResourceCosts(container.cur),
-        today=container.clock.today(),
+        today=clock.today(),
     )
     return _detail(found, user)
 
@@ -284,6 +285,7 @@ async def act_on_recommendation(
     uow: UoW,
     scope: ScopeFilter,
     clock: AppClock,
+    container: AppContainer,
 ) -> RecommendationDetail:
     """`approve`, `ignore` (comment required) or `reopen` an Ignored one (Financial Admin,
     Vendor Manager, Admin); `implement` an Approved one (Cloud Engineer). A wrong state, a
@@ -298,7 +300,15 @@ async def act_on_recommendation(
         version=body.version,
         comment=body.comment,
     )
-    return _detail(await queries.detail(uow, user, scope, recommendation_id), user)
+    found = await queries.detail(
+        uow,
+        user,
+        scope,
+        recommendation_id,
+        costs=CurResourceCosts(container.cur),
+        today=clock.today(),
+    )
+    return _detail(found, user)
 
 
 async def recommendation_tasks(
