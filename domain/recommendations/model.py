@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from decimal import Decimal
 
@@ -63,7 +64,7 @@ class ExportRow:
     last_refresh: str | None = None
     tags: str | None = None
 
-    @property
+    @cached_property  # a digest: computed once per row (an import reads it several times)
     def key(self) -> str:
         return stable_key(
             self.account_id,
