@@ -228,6 +228,14 @@ class RecommendationRepository(Repository[RecommendationRow]):
                 .execution_options(synchronize_session=False)
             )
 
+    async def set_in_cur(self, rec_id: int, in_cur: bool) -> None:
+        await self.session.execute(
+            update(RecommendationRow)
+            .where(RecommendationRow.id == rec_id)
+            .values(in_cur=in_cur)
+            .execution_options(synchronize_session=False)
+        )
+
     async def resolve(self, recs: Sequence[Recommendation], at: datetime) -> None:
         for chunk in _chunks(sorted(r.id for r in recs)):
             await self.session.execute(

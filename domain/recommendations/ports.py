@@ -44,6 +44,10 @@ class RecommendationStore(Protocol):
         """Mark these as present in the export at `at` (nothing else changes)."""
         ...
 
+    async def set_in_cur(self, rec_id: int, in_cur: bool) -> None:
+        """Record whether the CUR shows the resource (no version change: no figure moved)."""
+        ...
+
     async def resolve(self, recs: Sequence[Recommendation], at: datetime) -> None: ...
 
     async def set_budgets(self, budgets: Mapping[int, Sequence[BudgetShare]]) -> None:

@@ -120,7 +120,12 @@ async def import_export(
                 update.id, HistoryEntry("reappear", status, status, None, IMPORT, at)
             )
     await store.seen(plan.unchanged, at)
-    ids.update({by_id[i].key: i for i in plan.unchanged})
+    for rec_id in plan.unchanged:
+        rec = by_id[rec_id]
+        ids[rec.key] = rec_id
+        # the CUR may have started (or stopped) showing the resource since the last import
+        if rec.in_cur != in_cur(rec.row):
+            await store.set_in_cur(rec_id, in_cur(rec.row))
     await store.resolve(plan.resolve, at)
     for rec in plan.resolve:
         await store.add_history(
