@@ -8,12 +8,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -183,41 +185,80 @@ class RecommendationRepository(Repository[RecommendationRow]):
         )
         return [_recommendation(r) for r in rows]
 
-    async def add(self, row: ExportRow, *, resource_id: str, in_cur: bool, at: datetime) -> int:
-        new = RecommendationRow(
-            **_row_values(row),
-            resource_id=resource_id,
-            in_cur=in_cur,
-            status=Status.NEW.value,
-            version=1,
-            first_seen_at=at,
-            last_seen_at=at,
-        )
-        self.session.add(new)
-        await self.session.flush()
-        return new.id
+    async def add_many(
+        self, rows: Sequence[tuple[ExportRow, str, bool]], at: datetime
+    ) -> dict[str, int]:
+        out: dict[str, int] = {}
+        values = [
+            {
+                **_row_values(row),
+                "resource_id": resource_id,
+                "in_cur": in_cur,
+                "status": Status.NEW.value,
+                "version": 1,
+                "first_seen_at": at,
+                "last_seen_at": at,
+            }
+            for row, resource_id, in_cur in rows
+        ]
+        for start in range(0, len(values), 500):
+            found = await self.session.execute(
+                insert(RecommendationRow).returning(RecommendationRow.key, RecommendationRow.id),
+                values[start : start + 500],
+            )
+            out.update(dict(found.tuples().all()))
+        return out
 
-    async def update(
-        self, update_: Update, *, resource_id: str, in_cur: bool, at: datetime
-    ) -> None:
-        result = await self.session.execute(
-            update(RecommendationRow)
+    async def update_many(self, updates: Sequence[tuple[Update, str, bool]], at: datetime) -> None:
+        if not updates:
+            return
+        # a Core UPDATE on the table: executemany by bound parameters (the ORM's bulk mode
+        # would key on the primary key alone, without the version check)
+        table = cast(Table, RecommendationRow.__table__)
+        statement = (
+            update(table)
             .where(
-                RecommendationRow.id == update_.id,
-                RecommendationRow.version == update_.expected_version,
+                table.c.id == bindparam("b_id"),
+                table.c.version == bindparam("b_version"),
             )
             .values(
-                **_row_values(update_.row),
-                resource_id=resource_id,
-                in_cur=in_cur,
-                resolved_at=None,
-                last_seen_at=at,
-                version=update_.expected_version + 1,
+                {
+                    **{k: bindparam(f"b_{k}") for k in _row_values(updates[0][0].row)},
+                    "resource_id": bindparam("b_resource_id"),
+                    "in_cur": bindparam("b_in_cur"),
+                    "resolved_at": None,
+                    "last_seen_at": at,
+                    "version": bindparam("b_next"),
+                }
             )
-            .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict(f"recommendation {update_.id} changed during the import; run it again")
+        params = [
+            {
+                **{f"b_{k}": v for k, v in _row_values(u.row).items()},
+                "b_id": u.id,
+                "b_version": u.expected_version,
+                "b_next": u.expected_version + 1,
+                "b_resource_id": resource_id,
+                "b_in_cur": in_cur,
+            }
+            for u, resource_id, in_cur in updates
+        ]
+        for start in range(0, len(params), 500):
+            await self.session.execute(statement, params[start : start + 500])
+        # executemany gives no per-row count: check that every row took this import's update
+        # (a decision meanwhile moves the version but never `last_seen_at`)
+        wanted = {u.id: u.expected_version + 1 for u, _, _ in updates}
+        for chunk in _chunks(sorted(wanted)):
+            rows = await self.session.execute(
+                select(
+                    RecommendationRow.id, RecommendationRow.version, RecommendationRow.last_seen_at
+                ).where(RecommendationRow.id.in_(chunk))
+            )
+            for rec_id, version, seen in rows:
+                if version != wanted[rec_id] or seen != at:
+                    raise Conflict(
+                        f"recommendation {rec_id} changed during the import; run it again"
+                    )
 
     async def seen(self, ids: Sequence[int], at: datetime) -> None:
         for chunk in _chunks(sorted(ids)):
@@ -282,6 +323,25 @@ class RecommendationRepository(Repository[RecommendationRow]):
             )
         )
         await self.session.flush()
+
+    async def add_history_many(self, entries: Sequence[tuple[int, HistoryEntry]]) -> None:
+        values = [
+            {
+                "recommendation_id": rec_id,
+                "action": e.action,
+                "from_status": e.from_status.value,
+                "to_status": e.to_status.value,
+                "by_user_id": e.by,
+                "by_email": e.by_email[:320],
+                "at": e.at,
+                "comment": e.comment[:2000] if e.comment else None,
+            }
+            for rec_id, e in entries
+        ]
+        for start in range(0, len(values), 1000):
+            await self.session.execute(
+                insert(RecommendationHistoryRow), values[start : start + 1000]
+            )
 
     async def history(self, rec_id: int) -> list[HistoryEntry]:
         rows = await self.session.scalars(

@@ -33,11 +33,15 @@ class RecommendationStore(Protocol):
         """Every stored recommendation, resolved ones included (an import compares them)."""
         ...
 
-    async def add(self, row: ExportRow, *, resource_id: str, in_cur: bool, at: datetime) -> int: ...
+    async def add_many(
+        self, rows: Sequence[tuple[ExportRow, str, bool]], at: datetime
+    ) -> dict[str, int]:
+        """Create `(row, CUR resource id, in CUR)` as New; their ids by stable key."""
+        ...
 
-    async def update(self, update: Update, *, resource_id: str, in_cur: bool, at: datetime) -> None:
-        """Replace the figures (and un-resolve) if still at `update.expected_version`;
-        Conflict otherwise."""
+    async def update_many(self, updates: Sequence[tuple[Update, str, bool]], at: datetime) -> None:
+        """Replace the figures (and un-resolve) of each `(update, CUR resource id, in CUR)`
+        still at `update.expected_version`; Conflict when any moved on meanwhile."""
         ...
 
     async def seen(self, ids: Sequence[int], at: datetime) -> None:
@@ -55,6 +59,8 @@ class RecommendationStore(Protocol):
         ...
 
     async def add_history(self, rec_id: int, entry: HistoryEntry) -> None: ...
+
+    async def add_history_many(self, entries: Sequence[tuple[int, HistoryEntry]]) -> None: ...
 
     async def history(self, rec_id: int) -> list[HistoryEntry]: ...
 

@@ -105,20 +105,15 @@ async def import_export(
     def in_cur(row: ExportRow) -> bool:
         return row.account_id in known.get(cur_ids[row.key], frozenset())
 
-    ids: dict[str, int] = {}
     by_id = {r.id: r for r in existing}
-    for row in plan.create:
-        ids[row.key] = await store.add(row, resource_id=cur_ids[row.key], in_cur=in_cur(row), at=at)
-    for update in plan.update:
-        await store.update(
-            update, resource_id=cur_ids[update.row.key], in_cur=in_cur(update.row), at=at
-        )
-        ids[update.row.key] = update.id
-        if update.reappears:
-            status = by_id[update.id].status
-            await store.add_history(
-                update.id, HistoryEntry("reappear", status, status, None, IMPORT, at)
-            )
+    ids = await store.add_many([(row, cur_ids[row.key], in_cur(row)) for row in plan.create], at)
+    await store.update_many([(u, cur_ids[u.row.key], in_cur(u.row)) for u in plan.update], at)
+    ids.update({u.row.key: u.id for u in plan.update})
+    history = [
+        (u.id, HistoryEntry("reappear", by_id[u.id].status, by_id[u.id].status, None, IMPORT, at))
+        for u in plan.update
+        if u.reappears
+    ]
     await store.seen(plan.unchanged, at)
     for rec_id in plan.unchanged:
         rec = by_id[rec_id]
@@ -127,10 +122,11 @@ async def import_export(
         if rec.in_cur != in_cur(rec.row):
             await store.set_in_cur(rec_id, in_cur(rec.row))
     await store.resolve(plan.resolve, at)
-    for rec in plan.resolve:
-        await store.add_history(
-            rec.id, HistoryEntry("resolve", rec.status, rec.status, None, IMPORT, at)
-        )
+    history += [
+        (rec.id, HistoryEntry("resolve", rec.status, rec.status, None, IMPORT, at))
+        for rec in plan.resolve
+    ]
+    await store.add_history_many(history)
     rows = {r.key: r for r in parsed.rows}
     await _map(uow, clock, {ids[k]: (r.account_id, cur_ids[k]) for k, r in rows.items()})
     record = await store.add_import(
