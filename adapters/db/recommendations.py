@@ -206,7 +206,7 @@ class RecommendationRepository(Repository[RecommendationRow]):
                 insert(RecommendationRow).returning(RecommendationRow.key, RecommendationRow.id),
                 values[start : start + 500],
             )
-            out.update(dict(found.tuples().all()))
+            out.update((str(key), int(rec_id)) for key, rec_id in found)
         return out
 
     async def update_many(self, updates: Sequence[tuple[Update, str, bool]], at: datetime) -> None:
