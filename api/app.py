@@ -38,6 +38,7 @@ from api.routers import (
     discounts,
     exports,
     health,
+    recommendations,
     reports,
     schedules,
     spend,
@@ -59,6 +60,7 @@ ROUTERS = (
     spend_cards.router,
     credits.router,
     closes.router,
+    recommendations.router,
     spend.router,
     reports.router,
     exports.router,
@@ -66,7 +68,11 @@ ROUTERS = (
 )
 
 # Routes that take a multipart file: their bodies may be as large as FINOPS_UPLOAD_LIMIT_MB.
-UPLOAD_PATHS = ("/api/v1/budget-imports", "/api/v1/users/import")
+UPLOAD_PATHS = (
+    "/api/v1/budget-imports",
+    "/api/v1/users/import",
+    "/api/v1/recommendations/imports",
+)
 
 
 def operation_id(route: APIRoute) -> str:

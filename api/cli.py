@@ -30,6 +30,8 @@ cards_app = typer.Typer(help="Spend cards", no_args_is_help=True)
 app.add_typer(cards_app, name="cards")
 credits_app = typer.Typer(help="Credits", no_args_is_help=True)
 app.add_typer(credits_app, name="credits")
+recs_app = typer.Typer(help="Cost Optimization Hub recommendations", no_args_is_help=True)
+app.add_typer(recs_app, name="recommendations")
 
 
 def load_settings() -> Settings:
@@ -215,6 +217,64 @@ def cards_generate(
     settings = load_settings()
     _migrate(settings)
     typer.echo(asyncio.run(_generate_cards(settings, day)))
+
+
+async def _import_recommendations(settings: Settings, source: str, email: str) -> str:
+    from adapters.db.uow import UnitOfWork
+    from adapters.recommendations.export import DuckDbExportReader
+    from api.container import build_container
+    from domain.errors import DomainError
+    from domain.recommendations.service import import_source
+
+    container = build_container(settings)
+    try:
+        async with container.sessionmaker() as session:
+            uow = UnitOfWork(session)
+            user = await uow.users.get_by_email(email)
+            if user is None or not user.is_active:
+                raise typer.BadParameter(f"no active user {email}")
+            try:
+                record = await import_source(
+                    uow,
+                    container.clock,
+                    user,
+                    container.resources,
+                    DuckDbExportReader(),
+                    source=source,
+                )
+            except DomainError as exc:
+                await uow.rollback()
+                details = "; ".join(
+                    ", ".join(f"{k}={v}" for k, v in e.as_dict().items()) for e in exc.errors[:20]
+                )
+                typer.echo(f"{exc.message}: {details}", err=True)
+                raise typer.Exit(1) from None
+            await uow.commit()
+    finally:
+        await container.close()
+    return (
+        f"recommendations from {source}: {record.created} created, {record.updated} updated, "
+        f"{record.unchanged} unchanged, {record.resolved} resolved, {record.reappeared} back, "
+        f"{record.duplicates} duplicate rows"
+        + (
+            f"; unknown action types {', '.join(record.unknown_action_types)}"
+            if record.unknown_action_types
+            else ""
+        )
+    )
+
+
+@recs_app.command("import")
+def recommendations_import(
+    source: Annotated[str, typer.Argument(help="a file, a folder or s3://bucket/prefix")],
+    as_user: Annotated[
+        str, typer.Option("--as", help="the e-mail of the Financial Admin the import is audited as")
+    ],
+) -> None:
+    """Import a Cost Optimization Recommendations export (parquet or CSV), all or nothing."""
+    settings = load_settings()
+    _migrate(settings)
+    typer.echo(asyncio.run(_import_recommendations(settings, source, as_user)))
 
 
 async def _apply_credits(settings: Settings, period: str) -> str:

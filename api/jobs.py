@@ -31,6 +31,19 @@ async def reallocate(container: Container) -> None:
         log.exception("background reallocation failed")
 
 
+async def remap_recommendations(container: Container) -> None:
+    """Map the recommendations to budgets again after a split or claim changed."""
+    from domain.recommendations.service import remap_budgets
+
+    try:
+        async with container.sessionmaker() as session:
+            uow = UnitOfWork(session)
+            await remap_budgets(uow, container.clock)
+            await uow.commit()
+    except Exception:  # the next import maps them again; log and move on
+        log.exception("remapping recommendations failed")
+
+
 async def refresh_cur(container: Container, event_row_id: int, periods: list[str] | None) -> None:
     """Read the configured CUR for `periods` (all when None) and record the outcome on the
     delivery event; then reallocate what the new delivery made stale."""
@@ -109,6 +122,7 @@ def dispatcher(container: Container) -> Callable[[DomainEvent], Awaitable[None]]
     async def dispatch(event: DomainEvent) -> None:
         if isinstance(event, AllocationRulesChanged):
             container.spawn(reallocate(container))
+            container.spawn(remap_recommendations(container))
         elif isinstance(event, CurDeliveryRecorded):
             periods = list(event.periods) if event.periods is not None else None
             container.spawn(refresh_cur(container, event.event_row_id, periods))

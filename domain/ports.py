@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from domain.discounts.ports import DiscountStore
     from domain.events import DomainEvent
     from domain.identity.users import NewUser, User
+    from domain.recommendations.ports import RecommendationStore
     from domain.schedules.machine import ScheduleStatus
     from domain.schedules.months import MonthAmount
     from domain.schedules.records import ScheduleMove, ScheduleState
@@ -303,10 +304,11 @@ class Notifier(Protocol):
         message: str,
         link: str | None,
         *,
-        budget_id: int,
+        budget_id: int | None,
         subject: str,
     ) -> None:
-        """Tell those of `user_ids` whose scope holds `budget_id` (the others are skipped);
+        """Tell those of `user_ids` whose scope holds `budget_id` (the others are skipped; for
+        None, about no one budget, only those who see everything);
         `subject` names the thing ("schedule:12") so acting on it can clear the notice."""
         ...
 
@@ -352,6 +354,9 @@ class UnitOfWork(Protocol):
 
     @property
     def discounts(self) -> DiscountStore: ...
+
+    @property
+    def recommendations(self) -> RecommendationStore: ...
 
     def publish(self, event: DomainEvent) -> None:
         """Hand `event` to its handlers once the transaction has committed."""

@@ -23,12 +23,17 @@ class NotificationRepository(Repository[NotificationRow]):
         message: str,
         link: str | None,
         *,
-        budget_id: int,
+        budget_id: int | None,
         subject: str,
     ) -> None:
         """Tell those of `user_ids` whose scope holds the budget (every producer names the
-        budget, so nobody hears about a budget they cannot open)."""
-        allowed = await self._in_scope(set(user_ids), budget_id)
+        budget, so nobody hears about a budget they cannot open). A notice about no one
+        budget (a recommendation to implement) goes only to users who see everything."""
+        allowed = (
+            await self._in_scope(set(user_ids), budget_id)
+            if budget_id is not None
+            else await self._unrestricted(set(user_ids))
+        )
         values = [
             {
                 "user_id": u,
@@ -70,6 +75,32 @@ class NotificationRepository(Repository[NotificationRow]):
             )
         )
         return unscoped | set(mapped.all())
+
+    async def _unrestricted(self, user_ids: set[int]) -> set[int]:
+        """Those of `user_ids` who see all spend, or are Cloud Engineers mapped to no node."""
+        if not user_ids:
+            return set()
+        roles = dict(
+            (
+                await self.session.execute(
+                    select(UserRow.id, UserRow.role).where(
+                        UserRow.id.in_(sorted(user_ids)), UserRow.is_active
+                    )
+                )
+            ).all()
+        )
+        mapped = set(
+            (
+                await self.session.scalars(
+                    select(UserScopeRow.user_id).where(UserScopeRow.user_id.in_(sorted(roles)))
+                )
+            ).all()
+        )
+        return {
+            u
+            for u, r in roles.items()
+            if sees_all_spend(Role(r)) or (Role(r) is Role.CLOUD_ENGINEER and u not in mapped)
+        }
 
     async def clear(self, subject: str) -> None:
         """Mark every unread notification about `subject` read: someone acted on it."""

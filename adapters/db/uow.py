@@ -16,6 +16,7 @@ from adapters.db.credits import CreditRepository
 from adapters.db.cur_events import CurEventRepository
 from adapters.db.discounts import DiscountRepository
 from adapters.db.notifications import NotificationRepository
+from adapters.db.recommendations import RecommendationRepository
 from adapters.db.schedules import ScheduleRepository
 from adapters.db.spend_cards import SpendCardRepository
 from adapters.db.users import UserRepository
@@ -46,6 +47,7 @@ class UnitOfWork:
         self.spend_cards = SpendCardRepository(session)
         self.credits = CreditRepository(session)
         self.closes = CloseRepository(session)
+        self.recommendations = RecommendationRepository(session)
         self.cur_events = CurEventRepository(session)
         self.discounts = DiscountRepository(session)
         self._dispatch = dispatch

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Response
 from adapters.logging import request_id_var
 from api.deps import AppClock, AppContainer, CurrentUser, ScopeFilter, UoW
 from api.params import MAX_ID, Id
+from api.routers.recommendations import recommendation_tasks
 from api.routers.spend_cards import spend_card_tasks
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.schedules import (
@@ -233,8 +234,9 @@ async def list_tasks(
     user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock, want: CsvWanted
 ) -> list[TaskRead] | Response:
     """The decisions waiting on the caller: schedules to approve or reject, reschedule
-    requests to grant or decline, (for Product Owners) rejected schedules to fix, and the
-    spend cards waiting on them."""
+    requests to grant or decline, (for Product Owners) rejected schedules to fix, the
+    spend cards waiting on them, and (for Cloud Engineers) approved recommendations to
+    implement."""
     items = [
         TaskRead(
             kind=t.task.kind,
@@ -247,7 +249,10 @@ async def list_tasks(
             actions=[a.value for a in t.task.actions],
         )
         for t in await service.tasks_of(uow, user, scope)
-    ] + await spend_card_tasks(uow, clock, user, scope)
+    ] + [
+        *await spend_card_tasks(uow, clock, user, scope),
+        *await recommendation_tasks(uow, clock, user, scope),
+    ]
     return table(want, items, items, TaskRead, "tasks")
 
 

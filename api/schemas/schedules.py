@@ -6,6 +6,7 @@ from pydantic import Field
 
 from api.schemas.budgets import Money
 from api.schemas.common import Schema
+from domain.recommendations.machine import Status as RecommendationStatus
 from domain.schedules.machine import ScheduleStatus
 from domain.spend_cards.machine import CardStatus
 
@@ -107,10 +108,13 @@ class SpreadRead(Schema):
 class TaskRead(Schema):
     kind: str
     title: str
-    budget_id: int
+    #: none on a recommendation task whose account no budget holds
+    budget_id: int | None
     #: set on spend-card tasks: the card to decide
     card_id: int | None = None
-    status: ScheduleStatus | CardStatus
+    #: set on recommendation tasks: the recommendation to implement
+    recommendation_id: int | None = None
+    status: ScheduleStatus | CardStatus | RecommendationStatus
     version: int
     link: str
     reason: str | None = None

@@ -8,4 +8,5 @@ export const DEMO = {
   product: 'product@demo.finops',
   portfolio: 'portfolio@demo.finops',
   finance: 'fin@demo.finops',
+  engineer: 'engineer@demo.finops',
 };

@@ -24,6 +24,7 @@ test.describe('log-in', () => {
       'Budgets',
       'Spend cards',
       'Variance report',
+      'Recommendations',
       'Accounts',
       'Resources',
       'Billing periods',

@@ -5,7 +5,12 @@ import { endedByLogOut, getToken, subscribe } from './api/session';
 import { AppShell, useCurrentUser } from './components/AppShell';
 import { ErrorNotice } from './components/ErrorNotice';
 import type { Permission } from './client';
-import { hasAny, REPORT_PERMISSIONS, SPEND_CARD_PERMISSIONS } from './lib/navigation';
+import {
+  hasAny,
+  RECOMMENDATION_PERMISSIONS,
+  REPORT_PERMISSIONS,
+  SPEND_CARD_PERMISSIONS,
+} from './lib/navigation';
 import { AccountDetailPage } from './pages/accounts/AccountDetailPage';
 import { AccountsPage } from './pages/accounts/AccountsPage';
 import { AuditPage } from './pages/audit/AuditPage';
@@ -16,6 +21,8 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ResourcesPage } from './pages/resources/ResourcesPage';
 import { ClosePage } from './pages/closes/ClosePage';
+import { RecommendationDetailPage } from './pages/recommendations/RecommendationDetailPage';
+import { RecommendationsPage } from './pages/recommendations/RecommendationsPage';
 import { SpendCardDetailPage } from './pages/spendCards/SpendCardDetailPage';
 import { CreditsPage } from './pages/credits/CreditsPage';
 import { SpendCardsPage } from './pages/spendCards/SpendCardsPage';
@@ -118,6 +125,22 @@ export function App() {
             element={
               <RequirePermission permission="manage_budgets">
                 <DiscountsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="recommendations"
+            element={
+              <RequirePermission permission={RECOMMENDATION_PERMISSIONS}>
+                <RecommendationsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="recommendations/:id"
+            element={
+              <RequirePermission permission={RECOMMENDATION_PERMISSIONS}>
+                <RecommendationDetailPage />
               </RequirePermission>
             }
           />

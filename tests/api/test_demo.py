@@ -120,3 +120,24 @@ class TestDemo:
         feb = (await client.get("/api/v1/closes/2026-02", headers=fin)).json()
         assert feb["version"] == 1
         assert [m["field"] for m in feb["readiness"]["missing"]] == ["internal_memo"]
+
+
+class TestDemoRecommendations:
+    async def test_the_synthetic_export_is_imported_and_decided_into_every_state(
+        self, settings, client
+    ):
+        await load_demo(settings)
+        fin = await login(client, "fin@demo.finops")
+        listed = (
+            await client.get("/api/v1/recommendations", headers=fin, params={"limit": 1000})
+        ).json()
+        counts = {t["status"]: t["count"] for t in listed["by_status"]}
+        assert all(counts[s] for s in ("new", "approved", "ignored", "implemented", "resolved"))
+        assert any(i["in_cur"] and i["budgets"] for i in listed["items"])
+        assert any(not i["in_cur"] for i in listed["items"])
+        engineer = await login(client, "engineer@demo.finops")
+        tasks = (await client.get("/api/v1/tasks", headers=engineer)).json()
+        assert [t for t in tasks if t["kind"] == "recommendation.implement"]
+        top = (await client.get("/api/v1/recommendations/top", headers=fin)).json()
+        assert top["items"]
+        assert {i["status"] for i in top["items"]} <= {"new", "approved"}

@@ -208,3 +208,56 @@ class TestCreditsApply:
         assert bad.returncode == 2
         assert "is not a month" in bad.stderr
         assert "Traceback" not in future.stderr + bad.stderr
+
+
+class TestRecommendationsImport:
+    def test_a_folder_imports_and_a_bad_file_changes_nothing(self, tmp_path):
+        from adapters.recommendations.sample import SampleResource, sample_export, write_csv
+
+        created = run(
+            "admin",
+            "create",
+            "--email",
+            "root@corp.com",
+            "--password",
+            "long-enough-1",
+            tmp_path=tmp_path,
+        )
+        assert created.returncode == 0, created.stderr
+        resources = [SampleResource("111122223333", f"i-0{n}") for n in range(4)]
+        write_csv(tmp_path / "export" / "part-1.csv", sample_export(resources))
+        first = run(
+            "recommendations",
+            "import",
+            str(tmp_path / "export"),
+            "--as",
+            "root@corp.com",
+            tmp_path=tmp_path,
+        )
+        assert first.returncode == 0, first.stderr
+        assert "7 created" in first.stdout
+        assert "unknown action types ModernizeToServerless" in first.stdout
+        write_csv(tmp_path / "export" / "part-1.csv", sample_export(resources, drop=1))
+        second = run(
+            "recommendations",
+            "import",
+            str(tmp_path / "export"),
+            "--as",
+            "root@corp.com",
+            tmp_path=tmp_path,
+        )
+        assert second.returncode == 0, second.stderr
+        assert "1 resolved" in second.stdout
+        rows = sample_export(resources)
+        write_csv(tmp_path / "bad" / "x.csv", rows, [c for c in rows[0] if c != "resource_arn"])
+        bad = run(
+            "recommendations",
+            "import",
+            str(tmp_path / "bad"),
+            "--as",
+            "root@corp.com",
+            tmp_path=tmp_path,
+        )
+        assert bad.returncode == 1
+        assert "resource_arn" in bad.stderr
+        assert "Traceback" not in bad.stderr

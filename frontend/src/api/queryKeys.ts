@@ -6,6 +6,7 @@ import type {
   AuditListAuditEventsData,
   CreditsListCreditsData,
   ReportsVarianceReportData,
+  RecommendationsListRecommendationsData,
   SpendCardsListSpendCardsData,
   SpendGetSpendData,
   SpendListResourcesData,
@@ -22,6 +23,7 @@ export type ClaimFilters = NonNullable<AllocationListClaimsData['query']>;
 export type WorkloadFilters = NonNullable<AllocationListWorkloadsData['query']>;
 export type SpendCardFilters = NonNullable<SpendCardsListSpendCardsData['query']>;
 export type CreditFilters = NonNullable<CreditsListCreditsData['query']>;
+export type RecommendationFilters = NonNullable<RecommendationsListRecommendationsData['query']>;
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
 export type VarianceQuery = NonNullable<ReportsVarianceReportData['query']>;
 
@@ -107,6 +109,14 @@ export const queryKeys = {
     all: ['closes'] as const,
     list: ['closes', 'list'] as const,
     detail: (period: string) => ['closes', 'detail', period] as const,
+  },
+  // A decision or an import changes lists, details, the top savings and the engineers' tasks.
+  recommendations: {
+    all: ['recommendations'] as const,
+    list: (filters: RecommendationFilters) => ['recommendations', 'list', filters] as const,
+    top: (limit: number) => ['recommendations', 'top', limit] as const,
+    detail: (id: number) => ['recommendations', 'detail', id] as const,
+    imports: ['recommendations', 'imports'] as const,
   },
   tasks: ['tasks'] as const,
   // The variance report reads spend and schedules: spend invalidations reach it (same prefix).

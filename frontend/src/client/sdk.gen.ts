@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, ClosesClosePeriodData, ClosesClosePeriodErrors, ClosesClosePeriodResponses, ClosesDownloadCloseFileData, ClosesDownloadCloseFileErrors, ClosesDownloadCloseFileResponses, ClosesGetCloseData, ClosesGetCloseErrors, ClosesGetCloseResponses, ClosesListCloseFilesData, ClosesListCloseFilesErrors, ClosesListCloseFilesResponses, ClosesListClosesData, ClosesListClosesErrors, ClosesListClosesResponses, ClosesPutCloseData, ClosesPutCloseErrors, ClosesPutCloseResponses, ClosesReopenPeriodData, ClosesReopenPeriodErrors, ClosesReopenPeriodResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, DiscountsCreateDiscountData, DiscountsCreateDiscountErrors, DiscountsCreateDiscountResponses, DiscountsEndDiscountData, DiscountsEndDiscountErrors, DiscountsEndDiscountResponses, DiscountsListDiscountsData, DiscountsListDiscountsErrors, DiscountsListDiscountsResponses, ExportsFocusExportData, ExportsFocusExportErrors, ExportsFocusExportResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, ReportsApprovedSpendingFileData, ReportsApprovedSpendingFileErrors, ReportsApprovedSpendingFileResponses, ReportsVarianceReportData, ReportsVarianceReportErrors, ReportsVarianceReportResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesGetVarianceData, SchedulesGetVarianceErrors, SchedulesGetVarianceResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, ClosesClosePeriodData, ClosesClosePeriodErrors, ClosesClosePeriodResponses, ClosesDownloadCloseFileData, ClosesDownloadCloseFileErrors, ClosesDownloadCloseFileResponses, ClosesGetCloseData, ClosesGetCloseErrors, ClosesGetCloseResponses, ClosesListCloseFilesData, ClosesListCloseFilesErrors, ClosesListCloseFilesResponses, ClosesListClosesData, ClosesListClosesErrors, ClosesListClosesResponses, ClosesPutCloseData, ClosesPutCloseErrors, ClosesPutCloseResponses, ClosesReopenPeriodData, ClosesReopenPeriodErrors, ClosesReopenPeriodResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, DiscountsCreateDiscountData, DiscountsCreateDiscountErrors, DiscountsCreateDiscountResponses, DiscountsEndDiscountData, DiscountsEndDiscountErrors, DiscountsEndDiscountResponses, DiscountsListDiscountsData, DiscountsListDiscountsErrors, DiscountsListDiscountsResponses, ExportsFocusExportData, ExportsFocusExportErrors, ExportsFocusExportResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, RecommendationsActOnRecommendationData, RecommendationsActOnRecommendationErrors, RecommendationsActOnRecommendationResponses, RecommendationsDecideRecommendationsData, RecommendationsDecideRecommendationsErrors, RecommendationsDecideRecommendationsResponses, RecommendationsGetRecommendationData, RecommendationsGetRecommendationErrors, RecommendationsGetRecommendationResponses, RecommendationsImportRecommendationsData, RecommendationsImportRecommendationsErrors, RecommendationsImportRecommendationsResponses, RecommendationsListRecommendationImportsData, RecommendationsListRecommendationImportsErrors, RecommendationsListRecommendationImportsResponses, RecommendationsListRecommendationsData, RecommendationsListRecommendationsErrors, RecommendationsListRecommendationsResponses, RecommendationsTopRecommendationsData, RecommendationsTopRecommendationsErrors, RecommendationsTopRecommendationsResponses, ReportsApprovedSpendingFileData, ReportsApprovedSpendingFileErrors, ReportsApprovedSpendingFileResponses, ReportsVarianceReportData, ReportsVarianceReportErrors, ReportsVarianceReportResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesGetVarianceData, SchedulesGetVarianceErrors, SchedulesGetVarianceResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -774,6 +774,107 @@ export const schedulesMarkNotificationRead = <ThrowOnError extends boolean = fal
 });
 
 /**
+ * List Recommendations
+ *
+ * The recommendations the caller sees (finance: all; Cloud Engineers: their accounts',
+ * all when unmapped; owners: those mapped to their budgets, read-only). Without `status`,
+ * those still in the export; `status=resolved` lists those gone. Totals per status.
+ */
+export const recommendationsListRecommendations = <ThrowOnError extends boolean = false>(options?: Options<RecommendationsListRecommendationsData, ThrowOnError>) => (options?.client ?? client).get<RecommendationsListRecommendationsResponses, RecommendationsListRecommendationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/recommendations',
+    ...options
+});
+
+/**
+ * Decide Recommendations
+ *
+ * One action on several recommendations (bulk approve or ignore), all or nothing: any
+ * refusal (a stale version, a wrong state, a missing comment) refuses them all.
+ */
+export const recommendationsDecideRecommendations = <ThrowOnError extends boolean = false>(options: Options<RecommendationsDecideRecommendationsData, ThrowOnError>) => (options.client ?? client).post<RecommendationsDecideRecommendationsResponses, RecommendationsDecideRecommendationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/recommendations/decisions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Recommendation Imports
+ *
+ * Past imports, newest first: where from, what each changed, who ran it.
+ */
+export const recommendationsListRecommendationImports = <ThrowOnError extends boolean = false>(options?: Options<RecommendationsListRecommendationImportsData, ThrowOnError>) => (options?.client ?? client).get<RecommendationsListRecommendationImportsResponses, RecommendationsListRecommendationImportsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/recommendations/imports',
+    ...options
+});
+
+/**
+ * Import Recommendations
+ *
+ * Import an AWS Data Exports "Cost Optimization Recommendations" file, all or nothing:
+ * upsert by stable key (decisions kept), resolve those gone, un-resolve those back, map
+ * each to budgets. A missing required column or a bad value answers 422 naming it (row,
+ * column) and changes nothing.
+ */
+export const recommendationsImportRecommendations = <ThrowOnError extends boolean = false>(options: Options<RecommendationsImportRecommendationsData, ThrowOnError>) => (options.client ?? client).post<RecommendationsImportRecommendationsResponses, RecommendationsImportRecommendationsErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/recommendations/imports',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
+});
+
+/**
+ * Top Recommendations
+ *
+ * The open recommendations (New or Approved) with the largest monthly savings, for the
+ * summary page.
+ */
+export const recommendationsTopRecommendations = <ThrowOnError extends boolean = false>(options?: Options<RecommendationsTopRecommendationsData, ThrowOnError>) => (options?.client ?? client).get<RecommendationsTopRecommendationsResponses, RecommendationsTopRecommendationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/recommendations/top',
+    ...options
+});
+
+/**
+ * Get Recommendation
+ *
+ * One recommendation with its budgets, its history of decisions and, once Implemented,
+ * its realized savings: the resource's cost in the whole month before the implementation
+ * month against the whole month after it.
+ */
+export const recommendationsGetRecommendation = <ThrowOnError extends boolean = false>(options: Options<RecommendationsGetRecommendationData, ThrowOnError>) => (options.client ?? client).get<RecommendationsGetRecommendationResponses, RecommendationsGetRecommendationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/recommendations/{recommendation_id}',
+    ...options
+});
+
+/**
+ * Act On Recommendation
+ *
+ * `approve`, `ignore` (comment required) or `reopen` an Ignored one (Financial Admin,
+ * Vendor Manager, Admin); `implement` an Approved one (Cloud Engineer). A wrong state, a
+ * resolved recommendation or a stale version answer 409; the wrong role 403.
+ */
+export const recommendationsActOnRecommendation = <ThrowOnError extends boolean = false>(options: Options<RecommendationsActOnRecommendationData, ThrowOnError>) => (options.client ?? client).post<RecommendationsActOnRecommendationResponses, RecommendationsActOnRecommendationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/recommendations/{recommendation_id}/{action}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Approved Spending File
  *
  * The FP&A "approved spending by budget" file (`approved-spending-YYYY-MM.csv`): per
@@ -874,8 +975,9 @@ export const spendCardsActOnSpendCard = <ThrowOnError extends boolean = false>(o
  * List Tasks
  *
  * The decisions waiting on the caller: schedules to approve or reject, reschedule
- * requests to grant or decline, (for Product Owners) rejected schedules to fix, and the
- * spend cards waiting on them.
+ * requests to grant or decline, (for Product Owners) rejected schedules to fix, the
+ * spend cards waiting on them, and (for Cloud Engineers) approved recommendations to
+ * implement.
  */
 export const schedulesListTasks = <ThrowOnError extends boolean = false>(options?: Options<SchedulesListTasksData, ThrowOnError>) => (options?.client ?? client).get<SchedulesListTasksResponses, SchedulesListTasksErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

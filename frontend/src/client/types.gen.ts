@@ -364,6 +364,18 @@ export type BodyBudgetsImportChartOfAccounts = {
 };
 
 /**
+ * Body_recommendations-import_recommendations
+ */
+export type BodyRecommendationsImportRecommendations = {
+    /**
+     * File
+     *
+     * a Cost Optimization Recommendations export (parquet/CSV)
+     */
+    file: Blob | File;
+};
+
+/**
  * Body_users-import_users
  */
 export type BodyUsersImportUsers = {
@@ -597,6 +609,30 @@ export type BudgetRead = {
      * Year
      */
     year: number;
+};
+
+/**
+ * BudgetShareRead
+ */
+export type BudgetShareRead = {
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Name
+     *
+     * the product budget's name
+     */
+    name: string | null;
+    /**
+     * Percent
+     */
+    percent: string;
+    /**
+     * Via
+     */
+    via: 'claim' | 'split';
 };
 
 /**
@@ -1434,6 +1470,20 @@ export type CurEventRead = {
 };
 
 /**
+ * DecisionItem
+ */
+export type DecisionItem = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
  * DiscountCreate
  */
 export type DiscountCreate = {
@@ -1694,6 +1744,38 @@ export type HierarchyRead = {
 };
 
 /**
+ * HistoryRead
+ */
+export type HistoryRead = {
+    /**
+     * Action
+     *
+     * approve, ignore, implement, reopen; resolve or reappear (import)
+     */
+    action: string;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * By
+     *
+     * the user; null for an import
+     */
+    by: number | null;
+    /**
+     * By Email
+     */
+    by_email: string;
+    /**
+     * Comment
+     */
+    comment: string | null;
+    from_status: RecommendationStatus;
+    to_status: RecommendationStatus;
+};
+
+/**
  * ImportRead
  */
 export type ImportRead = {
@@ -1847,6 +1929,11 @@ export type MeRead = {
     permissions: Array<Permission>;
     role: Role;
 };
+
+/**
+ * Measure
+ */
+export type Measure = 'measured' | 'waiting' | 'not_in_cur';
 
 /**
  * MonthBasis
@@ -2236,6 +2323,501 @@ export type ReadinessRead = {
 };
 
 /**
+ * RealizedSavingsRead
+ */
+export type RealizedSavingsRead = {
+    /**
+     * After Cost
+     */
+    after_cost: string | null;
+    /**
+     * After Month
+     *
+     * the whole month after the implementation month
+     */
+    after_month: string;
+    /**
+     * Before Cost
+     */
+    before_cost: string | null;
+    /**
+     * Before Month
+     *
+     * the whole month before the implementation month
+     */
+    before_month: string;
+    /**
+     * Implemented On
+     */
+    implemented_on: string;
+    /**
+     * Realized
+     *
+     * before - after; negative when it grew
+     */
+    realized: string | null;
+    /**
+     * measured; waiting (after month not over); not_in_cur
+     */
+    state: Measure;
+};
+
+/**
+ * RecommendationAction
+ */
+export type RecommendationAction = 'approve' | 'ignore' | 'implement' | 'reopen';
+
+/**
+ * RecommendationBulkDecision
+ */
+export type RecommendationBulkDecision = {
+    action: RecommendationAction;
+    /**
+     * Comment
+     */
+    comment?: string | null;
+    /**
+     * Items
+     */
+    items: Array<DecisionItem>;
+};
+
+/**
+ * RecommendationDecision
+ */
+export type RecommendationDecision = {
+    /**
+     * Comment
+     */
+    comment?: string | null;
+    /**
+     * Version
+     *
+     * the version you read
+     */
+    version: number;
+};
+
+/**
+ * RecommendationDetail
+ */
+export type RecommendationDetail = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Account Name
+     */
+    account_name: string | null;
+    /**
+     * Action Type
+     */
+    action_type: string;
+    /**
+     * Actions
+     *
+     * what the caller may do now
+     */
+    actions: Array<RecommendationAction>;
+    /**
+     * Budgets
+     */
+    budgets: Array<BudgetShareRead>;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Current Resource Details
+     */
+    current_resource_details: string | null;
+    /**
+     * Current Resource Summary
+     */
+    current_resource_summary: string | null;
+    /**
+     * Current Resource Type
+     */
+    current_resource_type: string | null;
+    /**
+     * First Seen At
+     */
+    first_seen_at: string;
+    /**
+     * History
+     */
+    history: Array<HistoryRead>;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Implementation Effort
+     */
+    implementation_effort: string | null;
+    /**
+     * In Cur
+     *
+     * the CUR shows this resource in this account
+     */
+    in_cur: boolean;
+    /**
+     * Known Action Type
+     *
+     * false: a type Cost Optimization Hub does not document
+     */
+    known_action_type: boolean;
+    /**
+     * Last Refresh
+     */
+    last_refresh: string | null;
+    /**
+     * Last Seen At
+     */
+    last_seen_at: string;
+    /**
+     * Lookback Days
+     */
+    lookback_days: number | null;
+    /**
+     * Monthly Cost
+     *
+     * current monthly cost, before discounts
+     */
+    monthly_cost: string | null;
+    /**
+     * Monthly Savings
+     *
+     * estimated, after discounts; null: no estimate
+     */
+    monthly_savings: string | null;
+    /**
+     * Implemented only: the resource's monthly cost before vs after
+     */
+    realized_savings: RealizedSavingsRead | null;
+    /**
+     * Recommendation Id
+     *
+     * the export's id when last seen (it rotates)
+     */
+    recommendation_id: string;
+    /**
+     * Recommended Resource Details
+     */
+    recommended_resource_details: string | null;
+    /**
+     * Recommended Resource Summary
+     */
+    recommended_resource_summary: string | null;
+    /**
+     * Recommended Resource Type
+     */
+    recommended_resource_type: string | null;
+    /**
+     * Region
+     */
+    region: string | null;
+    /**
+     * Resolved
+     *
+     * gone from the latest export: read-only
+     */
+    resolved: boolean;
+    /**
+     * Resolved At
+     */
+    resolved_at: string | null;
+    /**
+     * Resource Arn
+     */
+    resource_arn: string;
+    /**
+     * Resource Id
+     *
+     * the resource as the CUR names it
+     */
+    resource_id: string;
+    /**
+     * Restart Needed
+     */
+    restart_needed: boolean | null;
+    /**
+     * Rollback Possible
+     */
+    rollback_possible: boolean | null;
+    /**
+     * Savings Percentage
+     */
+    savings_percentage: string | null;
+    /**
+     * Source
+     */
+    source: string | null;
+    status: RecommendationStatus;
+    /**
+     * Status Changed At
+     */
+    status_changed_at: string | null;
+    /**
+     * Tags
+     */
+    tags: string | null;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * RecommendationImportRead
+ */
+export type RecommendationImportRead = {
+    /**
+     * Created
+     */
+    created: number;
+    /**
+     * Duplicates
+     *
+     * rows dropped as duplicates of a kept row
+     */
+    duplicates: number;
+    /**
+     * File Format
+     */
+    file_format: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Imported At
+     */
+    imported_at: string;
+    /**
+     * Imported By
+     */
+    imported_by: string;
+    /**
+     * Location
+     */
+    location: string | null;
+    /**
+     * Not In Cur
+     *
+     * recommendations whose resource the CUR does not show
+     */
+    not_in_cur: number;
+    /**
+     * Reappeared
+     */
+    reappeared: number;
+    /**
+     * Resolved
+     */
+    resolved: number;
+    /**
+     * Rows Read
+     */
+    rows_read: number;
+    /**
+     * Source
+     */
+    source: string;
+    /**
+     * Unchanged
+     */
+    unchanged: number;
+    /**
+     * Unknown Action Types
+     */
+    unknown_action_types: Array<string>;
+    /**
+     * Updated
+     */
+    updated: number;
+};
+
+/**
+ * RecommendationList
+ */
+export type RecommendationList = {
+    /**
+     * By Status
+     *
+     * per status over the same filter without its status
+     */
+    by_status: Array<StatusTotalRead>;
+    /**
+     * Items
+     */
+    items: Array<RecommendationRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Open Savings
+     *
+     * monthly savings of the New and Approved ones
+     */
+    open_savings: string;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * RecommendationRead
+ */
+export type RecommendationRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Account Name
+     */
+    account_name: string | null;
+    /**
+     * Action Type
+     */
+    action_type: string;
+    /**
+     * Actions
+     *
+     * what the caller may do now
+     */
+    actions: Array<RecommendationAction>;
+    /**
+     * Budgets
+     */
+    budgets: Array<BudgetShareRead>;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Current Resource Summary
+     */
+    current_resource_summary: string | null;
+    /**
+     * Current Resource Type
+     */
+    current_resource_type: string | null;
+    /**
+     * First Seen At
+     */
+    first_seen_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Implementation Effort
+     */
+    implementation_effort: string | null;
+    /**
+     * In Cur
+     *
+     * the CUR shows this resource in this account
+     */
+    in_cur: boolean;
+    /**
+     * Known Action Type
+     *
+     * false: a type Cost Optimization Hub does not document
+     */
+    known_action_type: boolean;
+    /**
+     * Last Seen At
+     */
+    last_seen_at: string;
+    /**
+     * Monthly Cost
+     *
+     * current monthly cost, before discounts
+     */
+    monthly_cost: string | null;
+    /**
+     * Monthly Savings
+     *
+     * estimated, after discounts; null: no estimate
+     */
+    monthly_savings: string | null;
+    /**
+     * Recommendation Id
+     *
+     * the export's id when last seen (it rotates)
+     */
+    recommendation_id: string;
+    /**
+     * Recommended Resource Summary
+     */
+    recommended_resource_summary: string | null;
+    /**
+     * Recommended Resource Type
+     */
+    recommended_resource_type: string | null;
+    /**
+     * Region
+     */
+    region: string | null;
+    /**
+     * Resolved
+     *
+     * gone from the latest export: read-only
+     */
+    resolved: boolean;
+    /**
+     * Resolved At
+     */
+    resolved_at: string | null;
+    /**
+     * Resource Arn
+     */
+    resource_arn: string;
+    /**
+     * Resource Id
+     *
+     * the resource as the CUR names it
+     */
+    resource_id: string;
+    /**
+     * Restart Needed
+     */
+    restart_needed: boolean | null;
+    /**
+     * Rollback Possible
+     */
+    rollback_possible: boolean | null;
+    /**
+     * Savings Percentage
+     */
+    savings_percentage: string | null;
+    status: RecommendationStatus;
+    /**
+     * Status Changed At
+     */
+    status_changed_at: string | null;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * RecommendationStatus
+ */
+export type RecommendationStatus = 'new' | 'approved' | 'ignored' | 'implemented';
+
+/**
  * RefreshRead
  */
 export type RefreshRead = {
@@ -2575,6 +3157,11 @@ export type ScopeUpdate = {
  * Side
  */
 export type Side = 'owner' | 'decider';
+
+/**
+ * Sort
+ */
+export type Sort = 'savings' | 'newest' | 'account';
 
 /**
  * SpendCardAction
@@ -2924,6 +3511,28 @@ export type SpreadWrite = {
 };
 
 /**
+ * StatusFilter
+ *
+ * A status of the recommendations still in the export, or `resolved` for those gone.
+ */
+export type StatusFilter = 'new' | 'approved' | 'ignored' | 'implemented' | 'resolved';
+
+/**
+ * StatusTotalRead
+ */
+export type StatusTotalRead = {
+    /**
+     * Count
+     */
+    count: number;
+    /**
+     * Monthly Savings
+     */
+    monthly_savings: string;
+    status: StatusFilter;
+};
+
+/**
  * TaskRead
  */
 export type TaskRead = {
@@ -2934,7 +3543,7 @@ export type TaskRead = {
     /**
      * Budget Id
      */
-    budget_id: number;
+    budget_id: number | null;
     /**
      * Card Id
      */
@@ -2952,9 +3561,13 @@ export type TaskRead = {
      */
     reason?: string | null;
     /**
+     * Recommendation Id
+     */
+    recommendation_id?: number | null;
+    /**
      * Status
      */
-    status: ScheduleStatus | CardStatus;
+    status: ScheduleStatus | CardStatus | RecommendationStatus;
     /**
      * Title
      */
@@ -6643,6 +7256,428 @@ export type SchedulesMarkNotificationReadResponses = {
 };
 
 export type SchedulesMarkNotificationReadResponse = SchedulesMarkNotificationReadResponses[keyof SchedulesMarkNotificationReadResponses];
+
+export type RecommendationsListRecommendationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Status
+         */
+        status?: StatusFilter | null;
+        /**
+         * Action Type
+         */
+        action_type?: string | null;
+        /**
+         * Account Id
+         */
+        account_id?: string | null;
+        /**
+         * Budget Id
+         */
+        budget_id?: number | null;
+        sort?: Sort;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/recommendations';
+};
+
+export type RecommendationsListRecommendationsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type RecommendationsListRecommendationsError = RecommendationsListRecommendationsErrors[keyof RecommendationsListRecommendationsErrors];
+
+export type RecommendationsListRecommendationsResponses = {
+    /**
+     * Successful Response
+     */
+    200: RecommendationList;
+};
+
+export type RecommendationsListRecommendationsResponse = RecommendationsListRecommendationsResponses[keyof RecommendationsListRecommendationsResponses];
+
+export type RecommendationsDecideRecommendationsData = {
+    body: RecommendationBulkDecision;
+    path?: never;
+    query?: never;
+    url: '/api/v1/recommendations/decisions';
+};
+
+export type RecommendationsDecideRecommendationsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type RecommendationsDecideRecommendationsError = RecommendationsDecideRecommendationsErrors[keyof RecommendationsDecideRecommendationsErrors];
+
+export type RecommendationsDecideRecommendationsResponses = {
+    /**
+     * Response Recommendations-Decide Recommendations
+     *
+     * Successful Response
+     */
+    200: Array<RecommendationRead>;
+};
+
+export type RecommendationsDecideRecommendationsResponse = RecommendationsDecideRecommendationsResponses[keyof RecommendationsDecideRecommendationsResponses];
+
+export type RecommendationsListRecommendationImportsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+    };
+    url: '/api/v1/recommendations/imports';
+};
+
+export type RecommendationsListRecommendationImportsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type RecommendationsListRecommendationImportsError = RecommendationsListRecommendationImportsErrors[keyof RecommendationsListRecommendationImportsErrors];
+
+export type RecommendationsListRecommendationImportsResponses = {
+    /**
+     * Response Recommendations-List Recommendation Imports
+     *
+     * Successful Response
+     */
+    200: Array<RecommendationImportRead>;
+};
+
+export type RecommendationsListRecommendationImportsResponse = RecommendationsListRecommendationImportsResponses[keyof RecommendationsListRecommendationImportsResponses];
+
+export type RecommendationsImportRecommendationsData = {
+    body: BodyRecommendationsImportRecommendations;
+    path?: never;
+    query?: never;
+    url: '/api/v1/recommendations/imports';
+};
+
+export type RecommendationsImportRecommendationsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type RecommendationsImportRecommendationsError = RecommendationsImportRecommendationsErrors[keyof RecommendationsImportRecommendationsErrors];
+
+export type RecommendationsImportRecommendationsResponses = {
+    /**
+     * Successful Response
+     */
+    201: RecommendationImportRead;
+};
+
+export type RecommendationsImportRecommendationsResponse = RecommendationsImportRecommendationsResponses[keyof RecommendationsImportRecommendationsResponses];
+
+export type RecommendationsTopRecommendationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+    };
+    url: '/api/v1/recommendations/top';
+};
+
+export type RecommendationsTopRecommendationsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type RecommendationsTopRecommendationsError = RecommendationsTopRecommendationsErrors[keyof RecommendationsTopRecommendationsErrors];
+
+export type RecommendationsTopRecommendationsResponses = {
+    /**
+     * Successful Response
+     */
+    200: RecommendationList;
+};
+
+export type RecommendationsTopRecommendationsResponse = RecommendationsTopRecommendationsResponses[keyof RecommendationsTopRecommendationsResponses];
+
+export type RecommendationsGetRecommendationData = {
+    body?: never;
+    path: {
+        /**
+         * Recommendation Id
+         */
+        recommendation_id: number;
+    };
+    query?: never;
+    url: '/api/v1/recommendations/{recommendation_id}';
+};
+
+export type RecommendationsGetRecommendationErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type RecommendationsGetRecommendationError = RecommendationsGetRecommendationErrors[keyof RecommendationsGetRecommendationErrors];
+
+export type RecommendationsGetRecommendationResponses = {
+    /**
+     * Successful Response
+     */
+    200: RecommendationDetail;
+};
+
+export type RecommendationsGetRecommendationResponse = RecommendationsGetRecommendationResponses[keyof RecommendationsGetRecommendationResponses];
+
+export type RecommendationsActOnRecommendationData = {
+    body: RecommendationDecision;
+    path: {
+        /**
+         * Recommendation Id
+         */
+        recommendation_id: number;
+        action: RecommendationAction;
+    };
+    query?: never;
+    url: '/api/v1/recommendations/{recommendation_id}/{action}';
+};
+
+export type RecommendationsActOnRecommendationErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type RecommendationsActOnRecommendationError = RecommendationsActOnRecommendationErrors[keyof RecommendationsActOnRecommendationErrors];
+
+export type RecommendationsActOnRecommendationResponses = {
+    /**
+     * Successful Response
+     */
+    200: RecommendationDetail;
+};
+
+export type RecommendationsActOnRecommendationResponse = RecommendationsActOnRecommendationResponses[keyof RecommendationsActOnRecommendationResponses];
 
 export type ReportsApprovedSpendingFileData = {
     body?: never;

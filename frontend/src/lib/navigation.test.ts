@@ -39,6 +39,7 @@ describe('navigation by role', () => {
       'Spend cards',
       'Credits',
       'Variance report',
+      'Recommendations',
       'Accounts',
       'Resources',
       'Billing periods',
@@ -59,6 +60,7 @@ describe('navigation by role', () => {
         'Spend cards',
         'Credits',
         'Variance report',
+        'Recommendations',
         'Accounts',
         'Resources',
         'Billing periods',
@@ -70,14 +72,21 @@ describe('navigation by role', () => {
   );
 
   it.each(['business_unit_owner', 'department_owner', 'portfolio_owner'] as const)(
-    'gives %s Summary, Budgets, the spend cards and the variance report to monitor',
+    'gives %s Summary, Budgets, the spend cards, the variance report and recommendations to monitor',
     (role) => {
-      expect(labels(role)).toEqual(['Summary', 'Budgets', 'Spend cards', 'Credits', 'Variance report']);
+      expect(labels(role)).toEqual([
+        'Summary',
+        'Budgets',
+        'Spend cards',
+        'Credits',
+        'Variance report',
+        'Recommendations',
+      ]);
     },
   );
 
-  it('gives the Cloud Engineer Summary, Budgets and Credits (no spend cards to answer)', () => {
-    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets', 'Credits']);
+  it('gives the Cloud Engineer credits and the recommendations to implement (no spend cards)', () => {
+    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets', 'Credits', 'Recommendations']);
   });
 
   it('gives the Product Owner the spend cards to answer and the resources to claim', () => {
@@ -87,6 +96,7 @@ describe('navigation by role', () => {
       'Spend cards',
       'Credits',
       'Variance report',
+      'Recommendations',
       'Resources',
     ]);
   });

@@ -17,6 +17,12 @@ export const SPEND_CARD_PERMISSIONS: readonly Permission[] = [
 
 /** Who reads the variance report: whoever monitors spend (each in their scope). */
 export const REPORT_PERMISSIONS: readonly Permission[] = ['monitor', 'view_all_spend'];
+/** Who opens the recommendations: finance decides, Cloud Engineers implement, owners read. */
+export const RECOMMENDATION_PERMISSIONS: readonly Permission[] = [
+  'decide_recommendations',
+  'implement_recommendations',
+  'monitor',
+];
 
 // The menu is built from `GET /me` permissions, never from role names: the server's role
 // table is the only place that says what a role may do.
@@ -31,6 +37,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // Every role sees the credits of the budgets in its scope; only finance records them.
   { to: '/credits', label: 'Credits', anyOf: null },
   { to: '/reports/variance', label: 'Variance report', anyOf: REPORT_PERMISSIONS },
+  { to: '/recommendations', label: 'Recommendations', anyOf: RECOMMENDATION_PERMISSIONS },
   { to: '/accounts', label: 'Accounts', anyOf: ['manage_accounts'] },
   { to: '/resources', label: 'Resources', anyOf: ['claim_any', 'claim_own'] },
   { to: '/billing-periods', label: 'Billing periods', anyOf: ['view_all_spend'] },

@@ -4,6 +4,7 @@ import { AllocationPanel } from './summary/AllocationPanel';
 import { NotificationsPanel } from './summary/NotificationsPanel';
 import { SpendPanel } from './summary/SpendPanel';
 import { TasksPanel } from './summary/TasksPanel';
+import { TopSavingsPanel } from './summary/TopSavingsPanel';
 
 /** What waits for the caller, what changed, and where the money goes (SPEC 9). Every panel
  * reads the server's answer for the caller's scope. */
@@ -19,6 +20,7 @@ export function SummaryPage() {
         <NotificationsPanel />
         <SpendPanel />
         <AllocationPanel />
+        <TopSavingsPanel />
       </div>
     </section>
   );

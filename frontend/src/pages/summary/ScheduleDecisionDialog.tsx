@@ -40,7 +40,9 @@ export function ScheduleDecisionDialog({
   onDone: (message: string) => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const schedule = useSchedule(task.budget_id);
+  // schedule tasks always name their budget (only recommendation tasks have none)
+  const budgetId = task.budget_id ?? 0;
+  const schedule = useSchedule(budgetId);
   const act = useScheduleAction();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
@@ -56,7 +58,7 @@ export function ScheduleDecisionDialog({
   function decide(action: Action, why?: string) {
     if (!s) return;
     act.mutate(
-      { budgetId: task.budget_id, action, version: s.version, reason: why },
+      { budgetId, action, version: s.version, reason: why },
       { onSuccess: () => onDone(`${subject}: ${DECISION_DONE[action] ?? action}.`) },
     );
   }

@@ -14,7 +14,7 @@ import { scheduleStatusLabel } from '../../lib/schedule';
 const CSV_COLUMNS: CsvColumn<TaskRead>[] = [
   { header: 'kind', value: (t) => t.kind },
   { header: 'title', value: (t) => t.title },
-  { header: 'budget_id', value: (t) => t.budget_id },
+  { header: 'budget_id', value: (t) => t.budget_id ?? '' },
   { header: 'status', value: (t) => scheduleStatusLabel(t.status) },
   { header: 'reason', value: (t) => t.reason ?? '' },
   { header: 'actions', value: (t) => t.actions.join(' ') },
@@ -53,6 +53,8 @@ export function TasksPanel() {
           {tasks.data.map((task) =>
             task.card_id != null ? (
               <CardTaskItem key={`card-${task.card_id}`} task={task} />
+            ) : task.recommendation_id != null ? (
+              <RecommendationTaskItem key={`rec-${task.recommendation_id}`} task={task} />
             ) : (
               <TaskItem key={`${task.kind}-${task.budget_id}`} task={task} onDone={setDone} />
             ),
@@ -78,6 +80,22 @@ function CardTaskItem({ task }: { task: TaskRead }) {
           Open spend card
         </Link>
         <span className="muted">{task.actions.map((a) => actionLabel(a as CardAction)).join(' or ')}</span>
+      </div>
+    </li>
+  );
+}
+
+/** An approved recommendation waiting on a Cloud Engineer: marked implemented on its page. */
+function RecommendationTaskItem({ task }: { task: TaskRead }) {
+  return (
+    <li className="task" data-recommendation-id={task.recommendation_id ?? undefined}>
+      <div className="task-head">
+        <span className="task-title">{task.title}</span>
+      </div>
+      <div className="actions">
+        <Link className="button-link" to={task.link}>
+          Open recommendation
+        </Link>
       </div>
     </li>
   );

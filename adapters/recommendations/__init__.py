@@ -1,0 +1,1 @@
+"""Cost Optimization Hub exports: reading them (DuckDB) and a synthetic sample."""

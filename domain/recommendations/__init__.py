@@ -1,0 +1,1 @@
+"""Cost Optimization Hub recommendations (SPEC section 7)."""
