@@ -104,8 +104,8 @@ def demo_load() -> None:
     _migrate(settings)
     logins = asyncio.run(load_demo(settings))
     typer.echo(f"demo log-ins (password for all: {logins.password}):")
-    for role, email in logins.users:
-        typer.echo(f"  {role:<20} {email}")
+    for login in logins.users:
+        typer.echo(f"  {login.role:<20} {login.email:<24} {login.name:<16} sees {login.sees}")
 
 
 @demo_app.command("generate-cur")
