@@ -79,5 +79,7 @@ class CurSpendStore:
                 account_ids=search.account_ids,
                 only_keys=search.only,
                 exclude_keys=search.exclude,
+                order=search.order,
+                offset=search.offset,
             )
         )

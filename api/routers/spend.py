@@ -26,9 +26,10 @@ from domain.errors import ErrorDetail, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.periods import is_billing_period
+from domain.scope import ResolvedScope, sees_all_resources
 from domain.spend import queries
 from domain.spend import service as spend_service
-from domain.spend.ports import ResourceSearch
+from domain.spend.ports import ResourceOrder, ResourceSearch
 
 log = logging.getLogger("finops.spend")
 
@@ -118,7 +119,7 @@ async def cur_delivery_webhook(
 
 @router.get("/resources", response_model=ResourcePageRead)
 async def list_resources(
-    _user: CurrentUser,
+    user: CurrentUser,
     uow: UoW,
     scope: ScopeFilter,
     container: AppContainer,
@@ -128,17 +129,21 @@ async def list_resources(
     account_id: str | None = None,
     period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
     status: Annotated[str, Query(pattern="^(open|claimed|all)$")] = "open",
+    sort: Annotated[str, Query(pattern="^(cost|resource)$")] = "cost",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
     cursor: str | None = None,
 ) -> ResourcePageRead:
-    """Resources of a billing period (default the latest) with their cost: open to claim
-    (default), claimed (with the workload, budget, who and when) or all; searchable by service,
-    resource id or tag; cursor-paginated. Finance roles see every account; owners the accounts
-    whose spend reaches their scope. A page may hold fewer than `limit` items."""
+    """Resources of a billing period (default the last full month: the newest final one) with
+    their cost in it: open to claim (default), claimed (with the workload, budget, who and
+    when) or all; searchable by service, resource id or tag. Sorted by that cost, highest first
+    (default), or by resource id; paged by `offset` (with `total`) or by `cursor` (not both).
+    Finance roles see every account; owners the accounts whose spend reaches their scope; a
+    Cloud Engineer mapped to no budget every account. A page may hold fewer than `limit`."""
     listing = await queries.resources(
         uow,
         container.spend,
-        scope,
+        ResolvedScope.everything() if sees_all_resources(user.role, scope) else scope,
         ResourceSearch(
             q=q,
             service=service,
@@ -147,12 +152,17 @@ async def list_resources(
             period=period,
             limit=limit,
             cursor=cursor,
+            order=cast(ResourceOrder, sort),
+            offset=offset,
         ),
         status=cast(queries.ResourceStatus, status),
     )
     return ResourcePageRead(
         items=[ResourceRead.of(line.resource, line.claim) for line in listing.items],
         next_cursor=listing.next_cursor,
+        total=listing.total,
+        offset=offset,
+        period=listing.period,
     )
 
 

@@ -100,6 +100,9 @@ class ResourceRead(Schema):
 class ResourcePageRead(Schema):
     items: list[ResourceRead]
     next_cursor: str | None
+    total: int = Field(description="resources matching the search, on every page")
+    offset: int
+    period: str | None = Field(description="the billing period listed")
 
 
 class CurEventRead(Schema):

@@ -44,10 +44,12 @@ class ResourceRow:
 
 @dataclass(frozen=True)
 class ResourcePage:
-    """One page of resources; `next_cursor` is None on the last page."""
+    """One page of resources; `next_cursor` is None on the last page; `total` counts every
+    resource the search matches (None when not counted)."""
 
     items: tuple[ResourceRow, ...]
     next_cursor: str | None = None
+    total: int | None = None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ class SpendSum:
     amount: Decimal
 
 
+ResourceOrder = Literal["resource", "cost"]
+
+
 @dataclass(frozen=True)
 class ResourceSearch:
     """A resource search of one billing period (None: the latest). Resources are keyed by
@@ -51,6 +54,9 @@ class ResourceSearch:
     account_ids: frozenset[str] | None = None
     only: frozenset[ResourceKey] | None = None
     exclude: frozenset[ResourceKey] | None = None
+    # "cost": the period's cost, highest first; "resource": by resource id
+    order: ResourceOrder = "resource"
+    offset: int = 0
 
 
 @dataclass(frozen=True)

@@ -487,10 +487,12 @@ export const schedulesMarkNotificationRead = <ThrowOnError extends boolean = fal
 /**
  * List Resources
  *
- * Resources of a billing period (default the latest) with their cost: open to claim
- * (default), claimed (with the workload, budget, who and when) or all; searchable by service,
- * resource id or tag; cursor-paginated. Finance roles see every account; owners the accounts
- * whose spend reaches their scope. A page may hold fewer than `limit` items.
+ * Resources of a billing period (default the last full month: the newest final one) with
+ * their cost in it: open to claim (default), claimed (with the workload, budget, who and
+ * when) or all; searchable by service, resource id or tag. Sorted by that cost, highest first
+ * (default), or by resource id; paged by `offset` (with `total`) or by `cursor` (not both).
+ * Finance roles see every account; owners the accounts whose spend reaches their scope; a
+ * Cloud Engineer mapped to no budget every account. A page may hold fewer than `limit`.
  */
 export const spendListResources = <ThrowOnError extends boolean = false>(options?: Options<SpendListResourcesData, ThrowOnError>) => (options?.client ?? client).get<SpendListResourcesResponses, SpendListResourcesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -1442,6 +1442,22 @@ export type ResourcePageRead = {
      * Next Cursor
      */
     next_cursor: string | null;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Period
+     *
+     * the billing period listed
+     */
+    period: string | null;
+    /**
+     * Total
+     *
+     * resources matching the search, on every page
+     */
+    total: number;
 };
 
 /**
@@ -4387,9 +4403,17 @@ export type SpendListResourcesData = {
          */
         status?: string;
         /**
+         * Sort
+         */
+        sort?: string;
+        /**
          * Limit
          */
         limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
         /**
          * Cursor
          */
