@@ -750,7 +750,8 @@ export const allocationClaimResources = <ThrowOnError extends boolean = false>(o
 /**
  * List Years
  *
- * Fiscal years and their level labels.
+ * Fiscal years and their level labels; `default` marks the one the pages open on (the
+ * year that contains today by the server's clock, else the newest before today).
  */
 export const budgetsListYears = <ThrowOnError extends boolean = false>(options?: Options<BudgetsListYearsData, ThrowOnError>) => (options?.client ?? client).get<BudgetsListYearsResponses, BudgetsListYearsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -2408,6 +2408,12 @@ export type YearCreate = {
  */
 export type YearRead = {
     /**
+     * Default
+     *
+     * the year the pages open on: the one containing today (server clock), else the newest before today
+     */
+    default?: boolean;
+    /**
      * Labels
      */
     labels: Array<string>;
