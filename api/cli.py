@@ -158,6 +158,8 @@ def cur_refresh(
             task = bar.add_task("reading", total=None)
 
             def report(stage: str, done: int, total: int) -> None:
+                if stage == "rows":  # a running count, not a step
+                    return
                 bar.update(task, description=stage, completed=done, total=total or None)
 
             periods = store.refresh(where, periods=period or None, progress=report)

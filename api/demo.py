@@ -31,6 +31,7 @@ from domain.schedules import service as schedules
 from domain.schedules.machine import Action
 from domain.schedules.months import schedule_months, spread
 from domain.scope import ResolvedScope
+from domain.spend import service as spend_service
 from domain.spend_cards.machine import CardAction, actionable
 from domain.spend_cards.machine import Who as CardWho
 from domain.spend_cards.model import decide
@@ -223,7 +224,18 @@ async def _load_spend(container: Container, actor: Actor) -> None:
         monthly_spend=plan.monthly_spend,
         spikes=plan.spikes,
     )
-    await asyncio.to_thread(container.cur.refresh, str(cur_dir))
+    async with container.sessionmaker() as session:
+        # through the refresh service, so the billing periods page shows the last refresh
+        uow = UnitOfWork(session)
+        await spend_service.refresh_now(
+            uow,
+            container.spend,
+            container.clock,
+            container.refresh_board,
+            source=str(cur_dir),
+            by="finops demo load",
+        )
+        await uow.commit()
     seen = await asyncio.to_thread(container.cur.accounts_seen)
     async with container.sessionmaker() as session:
         uow = UnitOfWork(session)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, cast
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from adapters.logging import request_id_var
@@ -17,6 +17,7 @@ from api.schemas.spend import (
     BillingPeriodRead,
     CurEventRead,
     RefreshRead,
+    RefreshStatusRead,
     ResourcePageRead,
     ResourceRead,
     SpendRead,
@@ -54,12 +55,37 @@ async def list_billing_periods(
 
 
 @router.post("/cur/refresh", response_model=RefreshRead)
-async def refresh_cur(_user: Refresher, container: AppContainer, uow: UoW) -> RefreshRead:
+async def refresh_cur(user: Refresher, container: AppContainer, uow: UoW) -> RefreshRead:
     """Read the configured CUR now and replace every period it holds, all or nothing.
-    A file that cannot be read answers 422 naming it, and the store stays as it was."""
+    A file that cannot be read answers 422 naming it, and the store stays as it was. While it
+    runs, `GET /cur/refresh/status` tells how far it is."""
     source = container.settings.resolved_cur_path()
-    periods = await spend_service.refresh_now(uow, container.spend, container.clock, source=source)
+    periods = await spend_service.refresh_now(
+        uow,
+        container.spend,
+        container.clock,
+        container.refresh_board,
+        source=source,
+        by=user.name or user.email,
+    )
     return RefreshRead(source=source, periods=[BillingPeriodRead.of(p) for p in periods])
+
+
+@router.get(
+    "/cur/refresh/status",
+    response_model=RefreshStatusRead,
+    responses={204: {"description": "no refresh has run yet"}},
+)
+async def cur_refresh_status(
+    _user: AllSpend, container: AppContainer
+) -> RefreshStatusRead | Response:
+    """The running CUR refresh (stage, files or periods done of total, CUR rows read so far)
+    or, once over, the last one: who or which delivery started it, when, the periods and rows,
+    how long it took and its outcome. 204 when no refresh has run on this data folder."""
+    status = spend_service.refresh_status(container.refresh_board)
+    if status is None:
+        return Response(status_code=204)
+    return RefreshStatusRead.of(status)
 
 
 @router.get("/cur/events", response_model=list[CurEventRead])
