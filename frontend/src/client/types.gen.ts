@@ -1379,6 +1379,78 @@ export type RefreshRead = {
 };
 
 /**
+ * RefreshStatusRead
+ */
+export type RefreshStatusRead = {
+    /**
+     * By
+     *
+     * who started it, or which CUR delivery
+     */
+    by: string;
+    /**
+     * Done
+     *
+     * files (or units) of the stage done
+     */
+    done: number;
+    /**
+     * Duration Seconds
+     */
+    duration_seconds: number | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Periods
+     */
+    periods: Array<string>;
+    /**
+     * Periods Done
+     */
+    periods_done: number;
+    /**
+     * Periods Total
+     */
+    periods_total: number;
+    /**
+     * Rows Read
+     *
+     * CUR line items read so far
+     */
+    rows_read: number;
+    /**
+     * Source
+     */
+    source: string;
+    /**
+     * Stage
+     *
+     * probe / download / aggregate (files), accounts (periods)
+     */
+    stage: string;
+    /**
+     * Started At
+     */
+    started_at: string;
+    /**
+     * State
+     *
+     * running, done or failed
+     */
+    state: string;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * ReleaseWrite
  */
 export type ReleaseWrite = {
@@ -4130,6 +4202,63 @@ export type SpendRefreshCurResponses = {
 };
 
 export type SpendRefreshCurResponse = SpendRefreshCurResponses[keyof SpendRefreshCurResponses];
+
+export type SpendCurRefreshStatusData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/cur/refresh/status';
+};
+
+export type SpendCurRefreshStatusErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendCurRefreshStatusError = SpendCurRefreshStatusErrors[keyof SpendCurRefreshStatusErrors];
+
+export type SpendCurRefreshStatusResponses = {
+    /**
+     * Successful Response
+     */
+    200: RefreshStatusRead;
+    /**
+     * no refresh has run yet
+     */
+    204: void;
+};
+
+export type SpendCurRefreshStatusResponse = SpendCurRefreshStatusResponses[keyof SpendCurRefreshStatusResponses];
 
 export type HealthHealthData = {
     body?: never;
