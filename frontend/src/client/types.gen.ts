@@ -138,6 +138,12 @@ export type AuditEventRead = {
      */
     actor_id: number | null;
     /**
+     * Actor Name
+     *
+     * the actor's name today
+     */
+    actor_name?: string | null;
+    /**
      * After
      */
     after: {
@@ -159,6 +165,12 @@ export type AuditEventRead = {
      * Entity Id
      */
     entity_id: string;
+    /**
+     * Entity Name
+     *
+     * the object's name (user, product, account, workload, card)
+     */
+    entity_name?: string | null;
     /**
      * Entity Type
      */
