@@ -18,7 +18,9 @@ const STAGES: Record<string, string> = {
 /** "Reading the CUR: 3 of 12 · periods 2 of 9 · 1,234,567 rows read". */
 export function describeProgress(status: RefreshStatusRead): string {
   const stage = STAGES[status.stage] ?? status.stage;
-  const parts = [status.total > 0 && status.stage !== 'accounts' ? `${stage}: ${status.done} of ${status.total}` : stage];
+  const parts = [
+    status.total > 0 && status.stage !== 'accounts' ? `${stage}: ${status.done} of ${status.total}` : stage,
+  ];
   if (status.periods_total > 0) parts.push(`periods ${status.periods_done} of ${status.periods_total}`);
   parts.push(`${formatCount(status.rows_read)} rows read`);
   return parts.join(' · ');

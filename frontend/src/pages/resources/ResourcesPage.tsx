@@ -209,8 +209,8 @@ function OpenResources({
                 <tr>
                   <td colSpan={7} className="empty">
                     {Object.keys(filters).length > 1
-                        ? 'No resources match these filters.'
-                        : 'No resources: the Cost and Usage Report has not been loaded, or none of its accounts is in your scope.'}
+                      ? 'No resources match these filters.'
+                      : 'No resources: the Cost and Usage Report has not been loaded, or none of its accounts is in your scope.'}
                   </td>
                 </tr>
               ) : (

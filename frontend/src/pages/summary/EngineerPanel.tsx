@@ -17,9 +17,8 @@ export function EngineerPanel() {
     <section className="card summary-card" aria-labelledby="engineer-title">
       <h2 id="engineer-title">Your work as Cloud Engineer</h2>
       <p>
-        Cost-optimisation recommendations (from the AWS Cost Optimization Hub) that finance approves will
-        be listed here for you to implement and mark <strong>Implemented</strong>. None has been imported
-        yet.
+        Cost-optimisation recommendations (from the AWS Cost Optimization Hub) that finance approves will be
+        listed here for you to implement and mark <strong>Implemented</strong>. None has been imported yet.
       </p>
       <p className="muted">
         Meanwhile, the resources that cost most{period ? ` in ${formatMonth(`${period}-01`)}` : ''}, where
