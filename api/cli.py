@@ -108,8 +108,8 @@ def demo_load() -> None:
     _migrate(settings)
     logins = asyncio.run(load_demo(settings))
     typer.echo(f"demo log-ins (password for all: {logins.password}):")
-    for role, email in logins.users:
-        typer.echo(f"  {role:<20} {email}")
+    for login in logins.users:
+        typer.echo(f"  {login.role:<20} {login.email:<24} {login.name:<16} sees {login.sees}")
 
 
 @demo_app.command("generate-cur")
@@ -162,6 +162,8 @@ def cur_refresh(
             task = bar.add_task("reading", total=None)
 
             def report(stage: str, done: int, total: int) -> None:
+                if stage == "rows":  # a running count, not a step
+                    return
                 bar.update(task, description=stage, completed=done, total=total or None)
 
             periods = store.refresh(where, periods=period or None, progress=report)

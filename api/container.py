@@ -19,6 +19,7 @@ from adapters.aws.organizations import list_organization_accounts
 from adapters.clock import SystemClock
 from adapters.config import Settings
 from adapters.cur.lookup import CurResourceDirectory
+from adapters.cur.refresh_board import FileRefreshBoard
 from adapters.cur.store import CurStore
 from adapters.db.base import build_engine, build_sessionmaker
 from adapters.objectstore import object_store_from_url
@@ -65,6 +66,12 @@ class Container:
     def resources(self) -> ResourceDirectory:
         """Which accounts a CUR resource shows under (claims check it)."""
         return CurResourceDirectory(self.cur)
+
+    @property
+    def refresh_board(self) -> FileRefreshBoard:
+        """Where a CUR refresh posts its progress (a file shared by the server processes); one
+        refresh keeps the board it started on."""
+        return FileRefreshBoard(self.settings.data_dir / "cur-refresh.json")
 
     @property
     def spend(self) -> CurSpendStore:

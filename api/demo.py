@@ -13,7 +13,7 @@ from pathlib import Path
 from adapters.allocation.card_spend import AllocatedCardSpend
 from adapters.clock import FixedClock
 from adapters.config import Settings
-from adapters.cur.generator import generate_cur
+from adapters.cur.generator import account_ids, generate_cur
 from adapters.db.uow import UnitOfWork
 from adapters.files.csv_codec import csv_bytes
 from adapters.recommendations.export import DuckDbExportReader
@@ -47,6 +47,7 @@ from domain.schedules import service as schedules
 from domain.schedules.machine import Action
 from domain.schedules.months import schedule_months, spread
 from domain.scope import ResolvedScope
+from domain.spend import service as spend_service
 from domain.spend_cards.machine import CardAction, actionable
 from domain.spend_cards.machine import Who as CardWho
 from domain.spend_cards.model import decide
@@ -65,6 +66,13 @@ DEMO_USERS: tuple[tuple[Role, str, str], ...] = (
     (Role.PORTFOLIO_OWNER, "portfolio@demo.finops", "Pia Portfolio"),
     (Role.PRODUCT_OWNER, "product@demo.finops", "Paul Product"),
     (Role.CLOUD_ENGINEER, "engineer@demo.finops", "Cleo Cloud"),
+    # every product with a schedule has a Product Owner and a Portfolio Owner who can act on it
+    (Role.PRODUCT_OWNER, "catalog@demo.finops", "Cora Catalog"),
+    (Role.PRODUCT_OWNER, "search@demo.finops", "Sid Search"),
+    (Role.PORTFOLIO_OWNER, "mobile@demo.finops", "Mo Mobile"),
+    (Role.PRODUCT_OWNER, "apps@demo.finops", "Ava Apps"),
+    (Role.PORTFOLIO_OWNER, "platform@demo.finops", "Pat Platform"),
+    (Role.PRODUCT_OWNER, "kube@demo.finops", "Kim Kubernetes"),
 )
 
 # (business unit, department, portfolio, product, annual amount, cost centre)
@@ -96,12 +104,21 @@ DEMO_CHART: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("Platform", "Data", "Data Platform", "ML Training", "540000.00", "CC-3202"),
 )
 
-# Which node each demo owner is mapped to (a path from the top, at the level of the role).
-DEMO_SCOPES: dict[str, tuple[str, ...]] = {
-    "bu@demo.finops": ("Retail",),
-    "dept@demo.finops": ("Retail", "Digital Commerce"),
-    "portfolio@demo.finops": ("Retail", "Digital Commerce", "Web Storefront"),
-    "product@demo.finops": ("Retail", "Digital Commerce", "Web Storefront", "Checkout"),
+# Which nodes each demo owner is mapped to (paths from the top, at the level of the role).
+_STOREFRONT = ("Retail", "Digital Commerce", "Web Storefront")
+_MOBILE = ("Retail", "Digital Commerce", "Mobile")
+_SHARED = ("Platform", "Cloud Engineering", "Shared Services")
+DEMO_SCOPES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "bu@demo.finops": (("Retail",),),
+    "dept@demo.finops": (("Retail", "Digital Commerce"),),
+    "portfolio@demo.finops": (_STOREFRONT,),
+    "product@demo.finops": ((*_STOREFRONT, "Checkout"),),
+    "catalog@demo.finops": ((*_STOREFRONT, "Catalog Service"),),
+    "search@demo.finops": ((*_STOREFRONT, "Search"),),
+    "mobile@demo.finops": (_MOBILE,),
+    "apps@demo.finops": ((*_MOBILE, "iOS App Backend"), (*_MOBILE, "Push Notifications")),
+    "platform@demo.finops": (_SHARED,),
+    "kube@demo.finops": ((*_SHARED, "Kubernetes Platform"), (*_SHARED, "Observability")),
 }
 
 
@@ -114,9 +131,32 @@ DEMO_CUR_RESOURCES = 900
 
 
 @dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    name: str
+    sees: str
+
+
+@dataclass(frozen=True)
 class DemoLogins:
     password: str
-    users: list[tuple[str, str]]
+    users: list[DemoLogin]
+
+
+def demo_logins() -> DemoLogins:
+    """Every demo log-in with what it sees: printed at `finops demo load` (and `make run`)."""
+    users = []
+    for role, email, name in DEMO_USERS:
+        paths = DEMO_SCOPES.get(email)
+        if paths:
+            sees = "; ".join(" › ".join(p) for p in paths)
+        elif role is Role.CLOUD_ENGINEER:
+            sees = "resources of every account (recommendations later)"
+        else:
+            sees = "everything"
+        users.append(DemoLogin(role.value, email, name, sees))
+    return DemoLogins(DEMO_PASSWORD, users)
 
 
 def demo_chart_csv() -> bytes:
@@ -125,8 +165,11 @@ def demo_chart_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-async def load_demo(settings: Settings) -> DemoLogins:
+async def load_demo(settings: Settings, clock: Clock | None = None) -> DemoLogins:
+    """Load the demo organisation as of today (`clock`: the system clock by default)."""
     container = build_container(settings)
+    if clock is not None:
+        container.clock = clock
     actor = Actor.system("demo")
     try:
         async with container.sessionmaker() as session:
@@ -158,7 +201,7 @@ async def load_demo(settings: Settings) -> DemoLogins:
         await _load_spend(container, actor)
     finally:
         await container.close()
-    return DemoLogins(DEMO_PASSWORD, [(r.value, e) for r, e, _ in DEMO_USERS])
+    return demo_logins()
 
 
 async def _map_scopes(uow: UnitOfWork, actor: Actor) -> None:
@@ -170,33 +213,48 @@ async def _map_scopes(uow: UnitOfWork, actor: Actor) -> None:
         return (*path_of(node.parent_id), node.name) if node.parent_id else (node.name,)
 
     by_path = {path_of(n.id): n.id for n in nodes}
-    for email, path in DEMO_SCOPES.items():
+    for email, paths in DEMO_SCOPES.items():
         user = await uow.users.get_by_email(email)
         if user is not None:
             await scope_service.set_user_scope(
-                uow, actor, user_id=user.id, node_ids=[by_path[path]]
+                uow, actor, user_id=user.id, node_ids=[by_path[p] for p in paths]
             )
 
 
 async def _load_spend(container: Container, actor: Actor) -> None:
-    """A CUR for the demo year up to this month, its accounts, splits, workloads, claims and
+    """A CUR for the demo year up to yesterday, its accounts, splits, workloads, claims and
     schedules in every state: only on the first load (the CUR folder does not exist yet)."""
     settings = container.settings
     cur_dir = Path(settings.resolved_cur_path())
     if settings.cur_path or cur_dir.exists():
         return
     today = container.clock.now().date()
-    months = today.month if today.year == DEMO_YEAR else 12
+    plan = demo_spend_plan(today)
     await asyncio.to_thread(
         generate_cur,
         cur_dir,
         rows=DEMO_CUR_ROWS,
         accounts=DEMO_CUR_ACCOUNTS,
         resources=DEMO_CUR_RESOURCES,
-        months=months,
+        months=plan.months,
         start=f"{DEMO_YEAR}-01",
+        final_months=plan.final_months,
+        until=plan.until,
+        monthly_spend=plan.monthly_spend,
+        spikes=plan.spikes,
     )
-    await asyncio.to_thread(container.cur.refresh, str(cur_dir))
+    async with container.sessionmaker() as session:
+        # through the refresh service, so the billing periods page shows the last refresh
+        uow = UnitOfWork(session)
+        await spend_service.refresh_now(
+            uow,
+            container.spend,
+            container.clock,
+            container.refresh_board,
+            source=str(cur_dir),
+            by="finops demo load",
+        )
+        await uow.commit()
     seen = await asyncio.to_thread(container.cur.accounts_seen)
     async with container.sessionmaker() as session:
         uow = UnitOfWork(session)
@@ -213,8 +271,7 @@ async def _load_spend(container: Container, actor: Actor) -> None:
             for b in await uow.budgets.list_budgets(ResolvedScope(prefixes=None), year=DEMO_YEAR)
         }
         ids = sorted(a.account_id for a in seen)
-        plan = _demo_splits(list(budgets))
-        for account_id, (kind, shares) in zip(ids, plan, strict=False):
+        for account_id, (kind, shares) in zip(ids, plan.splits, strict=False):
             await accounts_service.update_account(
                 uow,
                 actor,
@@ -229,49 +286,7 @@ async def _load_spend(container: Container, actor: Actor) -> None:
                 shares=[(budgets[name].id, pct) for name, pct in shares],
                 effective_from=date(DEMO_YEAR, 1, 1),
             )
-        # The workloads and claims are the Admin's: their rules depend on who acts.
-        admin = await uow.users.get_by_email(DEMO_USERS[0][1])
-        assert admin is not None
-        everything = ResolvedScope.everything()
-        checkout = budgets["Checkout"]
-        workload = await workload_service.create_workload(
-            uow,
-            admin,
-            everything,
-            budget_id=checkout.id,
-            account_id=ids[0],
-            data=workload_service.WorkloadInput(
-                "Checkout API",
-                "https://calculator.aws/#/estimate?id=demo-checkout-api",
-                "18000.00",
-                f"{DEMO_YEAR}-01",
-                None,
-            ),
-        )
-        await workload_service.create_workload(
-            uow,
-            admin,
-            everything,
-            budget_id=checkout.id,
-            account_id=ids[0],
-            data=workload_service.WorkloadInput(
-                "Fraud scoring",
-                "https://calculator.aws/#/estimate?id=demo-fraud",
-                "6500.00",
-                f"{DEMO_YEAR}-06",
-                f"{DEMO_YEAR}-12",
-            ),
-        )
-        page = await asyncio.to_thread(container.cur.resources, account_id=ids[0], limit=5)
-        await workload_service.claim(
-            uow,
-            container.clock,
-            admin,
-            everything,
-            container.resources,
-            claims=[(workload.id, [r.resource_id for r in page.items])],
-            effective_from=date(DEMO_YEAR, 3, 1),
-        )
+        await _demo_workloads(container, uow, budgets, ids[0])
         # the demo's schedules were decided at the start of the year, so its cards run from
         # January
         start = datetime(DEMO_YEAR, 1, 2, 9, tzinfo=UTC)
@@ -281,6 +296,177 @@ async def _load_spend(container: Container, actor: Actor) -> None:
     await _demo_credits(container, today)
     await _demo_closes(container)
     await _demo_recommendations(container, ids)
+
+
+async def _demo_workloads(
+    container: Container, uow: UnitOfWork, budgets: dict[str, BudgetRecord], account_id: str
+) -> None:
+    """Checkout's workloads: its API, claimed from March, and a new one (fraud scoring),
+    launched in June with resources claimed from then: steps a spend chart shows."""
+    # The workloads and claims are the Admin's: their rules depend on who acts.
+    admin = await uow.users.get_by_email(DEMO_USERS[0][1])
+    assert admin is not None
+    everything = ResolvedScope.everything()
+    checkout = budgets["Checkout"]
+    created = []
+    for name, estimate, launch, end in (
+        ("Checkout API", "18000.00", f"{DEMO_YEAR}-01", None),
+        ("Fraud scoring", "6500.00", f"{DEMO_YEAR}-06", f"{DEMO_YEAR}-12"),
+    ):
+        slug = "checkout-api" if name == "Checkout API" else "fraud"
+        created.append(
+            await workload_service.create_workload(
+                uow,
+                admin,
+                everything,
+                budget_id=checkout.id,
+                account_id=account_id,
+                data=workload_service.WorkloadInput(
+                    name,
+                    f"https://calculator.aws/#/estimate?id=demo-{slug}",
+                    estimate,
+                    launch,
+                    end,
+                ),
+            )
+        )
+    api, fraud = created
+    page = await asyncio.to_thread(
+        container.cur.resources, account_id=account_id, period=f"{DEMO_YEAR}-01", limit=8
+    )
+    ids = [r.resource_id for r in page.items]
+    for workload, claimed, since in (
+        (api, ids[:5], date(DEMO_YEAR, 3, 1)),
+        (fraud, ids[5:8], date(DEMO_YEAR, 6, 1)),
+    ):
+        if claimed and since <= container.clock.now().date():
+            await workload_service.claim(
+                uow,
+                container.clock,
+                admin,
+                everything,
+                container.resources,
+                claims=[(workload.id, claimed)],
+                effective_from=since,
+            )
+
+
+# ---------------------------------------------------------------------------- the demo's spend
+
+# Budget spend ÷ scheduled amount each product is given (its colour in the demo year, with
+# ColourBands' defaults): within ±2 % black, under by more green, over by up to 10 % orange,
+# over by more red. Checkout also gets its workloads' claims (moving spend to it from Catalog
+# Service) and a load-test spike, so it lands well into red.
+DEMO_SPEND_RATIOS: dict[str, Decimal] = {
+    "Checkout": Decimal("1.15"),
+    "Catalog Service": Decimal("0.95"),
+    "Search": Decimal("0.90"),
+    "Kubernetes Platform": Decimal("1.00"),  # black
+    "Observability": Decimal("0.80"),  # green
+    "ML Training": Decimal("0.85"),
+    "Streaming Ingest": Decimal("0.95"),
+    "iOS App Backend": Decimal("1.06"),  # orange
+    "Push Notifications": Decimal("1.30"),  # red
+    "General Ledger": Decimal("0.90"),
+    "Accounts Payable": Decimal("0.90"),
+    "FinOps Data Lake": Decimal("0.90"),
+    "Demand Forecasting": Decimal("0.90"),
+    "Identity & Access": Decimal("0.95"),
+}
+# The products of each demo account, in account id order (the last account is not split:
+# its spend stays Unallocated).
+_DEMO_ACCOUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Production", ("Checkout", "Catalog Service")),
+    ("Production", ("Search",)),
+    ("Shared", ("Kubernetes Platform", "Observability")),
+    ("Production", ("ML Training", "Streaming Ingest")),
+    ("Pre-Production", ("iOS App Backend", "Push Notifications")),
+    ("Production", ("General Ledger", "Accounts Payable", "FinOps Data Lake")),
+    ("Development", ("Demand Forecasting",)),
+    ("Sandbox", ("Identity & Access",)),
+)
+DEMO_UNALLOCATED_PER_MONTH = Decimal("3000")
+# The year grows: month m's weight is 100 + 6 (m - 1) (December 66 % above January). The
+# schedules plan that growth and the spend follows it.
+DEMO_GROWTH: dict[str, Decimal] = {
+    f"{DEMO_YEAR}-{m:02d}": Decimal(100 + 6 * (m - 1)) for m in range(1, 13)
+}
+# The load test of the 12th: Checkout's account spends 30,000 more on 12 August (a normal day
+# is about 2,500).
+DEMO_SPIKE = (date(DEMO_YEAR, 8, 12), 30000.0)
+
+
+@dataclass(frozen=True)
+class DemoSpendPlan:
+    """What the demo CUR holds (usage from January to `until`; the months before `until`'s
+    month final) and how its accounts are split."""
+
+    months: int
+    final_months: int
+    until: date
+    monthly_spend: dict[tuple[str, str], float]
+    spikes: dict[tuple[str, date], float]
+    splits: list[tuple[str, list[tuple[str, str]]]]
+
+
+def _annual(product: str) -> Decimal:
+    return next(Decimal(row[4]) for row in DEMO_CHART if row[3] == product)
+
+
+def _percentages(weights: list[Decimal]) -> list[Decimal]:
+    """Percentages with 2 decimals in proportion to `weights`, totalling exactly 100.00
+    (largest remainder)."""
+    total = sum(weights, Decimal(0))
+    raw = [w * 10000 / total for w in weights]
+    floors = [int(r) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - floors[i], reverse=True)
+    for i in order[: 10000 - sum(floors)]:
+        floors[i] += 1
+    return [Decimal(f) / 100 for f in floors]
+
+
+def demo_spend_plan(today: date) -> DemoSpendPlan:
+    """The demo CUR stops yesterday (by the clock at load): the current month is partial and
+    not final, past months are final. Run after the demo year, the year is whole and final.
+    Each account spends, month by month, what its products' ratios ask of their growing
+    schedules; the split percentages follow the same ratios."""
+    yesterday = today - timedelta(days=1)
+    until = yesterday if yesterday.year == DEMO_YEAR else date(DEMO_YEAR, 12, 31)
+    months = until.month
+    month_ends = (until + timedelta(days=1)).day == 1
+    ids = sorted(account_ids(DEMO_CUR_ACCOUNTS))
+    total_weight = sum(DEMO_GROWTH.values(), Decimal(0))
+    spend: dict[tuple[str, str], float] = {}
+    splits: list[tuple[str, list[tuple[str, str]]]] = []
+    for index, account_id in enumerate(ids):
+        if index < len(_DEMO_ACCOUNTS):
+            kind, products = _DEMO_ACCOUNTS[index]
+            wanted = [DEMO_SPEND_RATIOS[p] * _annual(p) for p in products]
+            pcts = _percentages(wanted)
+            splits.append(
+                (kind, [(p, f"{pct:.2f}") for p, pct in zip(products, pcts, strict=True)])
+            )
+            yearly = sum(wanted, Decimal(0))
+        else:
+            yearly = DEMO_UNALLOCATED_PER_MONTH * 12
+        for m in range(1, months + 1):
+            period = f"{DEMO_YEAR}-{m:02d}"
+            amount = yearly * DEMO_GROWTH[period] / total_weight
+            if m == months and not month_ends:
+                first = date(DEMO_YEAR, m, 1)
+                days = (date(DEMO_YEAR + m // 12, m % 12 + 1, 1) - first).days
+                amount = amount * until.day / days
+            spend[(account_id, period)] = float(amount)
+    spike_day, extra = DEMO_SPIKE
+    spikes = {(ids[0], spike_day): extra} if spike_day <= until else {}
+    return DemoSpendPlan(
+        months=months,
+        final_months=months if month_ends else months - 1,
+        until=until,
+        monthly_spend=spend,
+        spikes=spikes,
+        splits=splits,
+    )
 
 
 # The states the demo's cards are put in: each story is (action, by the Portfolio Owner?,
@@ -325,8 +511,11 @@ async def _demo_cards(container: Container, today: date) -> None:
         po = CardWho(owner.id, owner_side=True, decider_side=False)
         pf = CardWho(decider.id, owner_side=False, decider_side=True)
         records = await uow.spend_cards.records(ResolvedScope(prefixes=None), CardFilter())
+        # the stories are Checkout's (its owners are the ones the browser tests log in as);
+        # the other products' cards wait on their owners
+        checkout = {r.card.budget_id for r in records if r.budget_path[-1] == "Checkout"}
         undecided = sorted(
-            (r.card for r in records if not r.card.decided),
+            (r.card for r in records if not r.card.decided and r.card.budget_id in checkout),
             key=lambda c: (c.period_end, c.budget_id),
         )
         window = [c for c in undecided if actionable(c.period_end, today)]
@@ -431,45 +620,33 @@ async def _demo_recommendations(container: Container, account_ids: list[str]) ->
         await uow.commit()
 
 
-def _demo_splits(products: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(account type, [(product, percent)]) for each demo account, in account id order."""
-    return [
-        ("Production", [("Checkout", "60.00"), ("Catalog Service", "40.00")]),
-        ("Production", [("Search", "100.00")]),
-        ("Shared", [("Kubernetes Platform", "70.00"), ("Observability", "30.00")]),
-        ("Production", [("ML Training", "55.00"), ("Streaming Ingest", "45.00")]),
-        ("Pre-Production", [("iOS App Backend", "50.00"), ("Push Notifications", "50.00")]),
-        (
-            "Production",
-            [
-                ("General Ledger", "50.00"),
-                ("Accounts Payable", "25.00"),
-                ("FinOps Data Lake", "25.00"),
-            ],
-        ),
-        ("Development", [("Demand Forecasting", "100.00")]),
-        ("Sandbox", [("Identity & Access", "100.00")]),
-    ][: max(0, len(products))]
+# Each schedule's state, its Product Owner and the Portfolio Owner who decides it.
+DEMO_SCHEDULES: dict[str, tuple[str, str, str]] = {
+    "Checkout": ("approved", "product@demo.finops", "portfolio@demo.finops"),
+    "Catalog Service": ("pending", "catalog@demo.finops", "portfolio@demo.finops"),
+    "Search": ("rejected", "search@demo.finops", "portfolio@demo.finops"),
+    "iOS App Backend": ("approved", "apps@demo.finops", "mobile@demo.finops"),
+    # approved, then its amount raised from December: it needs a reschedule
+    "Push Notifications": ("needs_reschedule", "apps@demo.finops", "mobile@demo.finops"),
+    "Kubernetes Platform": ("approved", "kube@demo.finops", "platform@demo.finops"),
+    "Observability": ("approved", "kube@demo.finops", "platform@demo.finops"),
+}
 
 
 async def _demo_schedules(uow: UnitOfWork, clock: Clock, budgets: dict[str, BudgetRecord]) -> None:
     """Approved, pending and rejected schedules, so every view has something to show: made
-    by the demo Product Owner and Portfolio Owner through the schedule service."""
-    owner = await uow.users.get_by_email("product@demo.finops")
-    decider = await uow.users.get_by_email("portfolio@demo.finops")
-    assert owner is not None
-    assert decider is not None
+    by each product's Product Owner and decided by its Portfolio Owner through the schedule
+    service. They plan the year's growth (`DEMO_GROWTH`)."""
     everything = ResolvedScope(prefixes=None)
-    plan = {
-        "Checkout": "approved",
-        "Catalog Service": "pending",
-        "Search": "rejected",
-        # approved, then its amount raised from December: it needs a reschedule
-        "iOS App Backend": "needs_reschedule",
-    }
-    for name, target in plan.items():
+    for name, (target, owner_email, decider_email) in DEMO_SCHEDULES.items():
+        owner = await uow.users.get_by_email(owner_email)
+        decider = await uow.users.get_by_email(decider_email)
+        assert owner is not None
+        assert decider is not None
         budget = budgets[name]
-        amounts = spread(schedule_months(budget.start_date), amount=budget.annual_amount)
+        amounts = spread(
+            schedule_months(budget.start_date), amount=budget.annual_amount, weights=DEMO_GROWTH
+        )
         state = await uow.schedules.get(budget.id)
         view = await schedules.save_draft(
             uow,

@@ -48,16 +48,24 @@ async def refresh_cur(container: Container, event_row_id: int, periods: list[str
     """Read the configured CUR for `periods` (all when None) and record the outcome on the
     delivery event; then reallocate what the new delivery made stale."""
     status, message, finalized = "done", "", False
+    source = container.settings.resolved_cur_path()
+    board = container.refresh_board
+    board.start(by=f"CUR delivery (event #{event_row_id})", source=source, at=container.clock.now())
+    names: list[str] = []
     try:
-        done = await container.spend.refresh(container.settings.resolved_cur_path(), periods)
-        message = f"{len(done)} period(s): " + ", ".join(p.period for p in done)
+        done = await container.spend.refresh(source, periods, board.report)
+        names = [p.period for p in done]
+        message = f"{len(done)} period(s): " + ", ".join(names)
         finalized = any(p.finalized for p in done)
     except DomainError as exc:
         status = "failed"
-        message = "; ".join([exc.message, *(e.message for e in exc.errors)])
+        message = spend_service.problem_text(exc)
     except Exception as exc:
         log.exception("CUR refresh failed")
         status, message = "failed", f"{exc.__class__.__name__}: {exc}"
+    board.finish(
+        at=container.clock.now(), failed=status == "failed", periods=names, message=message[:1000]
+    )
     async with container.sessionmaker() as session:
         uow = UnitOfWork(session)
         await uow.cur_events.finish(

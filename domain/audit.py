@@ -45,6 +45,10 @@ class AuditRecord:
     after: dict[str, Any] | None
     details: dict[str, Any] | None
     request_id: str | None
+    # read back with names a person recognises: the actor's name and the object's (a user's
+    # name, a budget's product, an account's or a workload's name) when it still exists
+    actor_name: str | None = None
+    entity_name: str | None = None
 
 
 @dataclass(frozen=True)

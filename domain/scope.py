@@ -55,3 +55,9 @@ class ResolvedScope:
 
     def covers(self, path: str) -> bool:
         return self.prefixes is None or any(path.startswith(p) for p in self.prefixes)
+
+
+def sees_all_resources(role: Role, scope: ResolvedScope) -> bool:
+    """A Cloud Engineer mapped to no budget works on every account's resources (SPEC 1:
+    "in scope, or all when unscoped"); everyone else sees the resources of their scope."""
+    return role is Role.CLOUD_ENGINEER and scope.prefixes == ()

@@ -12,7 +12,13 @@ from adapters.allocation.materialized import AllocatedSpend
 from adapters.cur.store import CurStore
 from domain.allocation.rules import AllocationRules
 from domain.spend.models import BillingPeriod, ResourcePage
-from domain.spend.ports import AllocationIssue, ResourceSearch, SpendGrouping, SpendSum
+from domain.spend.ports import (
+    AllocationIssue,
+    RefreshProgress,
+    ResourceSearch,
+    SpendGrouping,
+    SpendSum,
+)
 
 
 class CurSpendStore:
@@ -63,8 +69,13 @@ class CurSpendStore:
         met = self.allocated.problem
         return None if met is None else AllocationIssue(correlation_id=met.correlation_id)
 
-    async def refresh(self, source: str, periods: Sequence[str] | None) -> list[BillingPeriod]:
-        return await asyncio.to_thread(self.cur.refresh, source, periods=periods)
+    async def refresh(
+        self,
+        source: str,
+        periods: Sequence[str] | None,
+        progress: RefreshProgress | None = None,
+    ) -> list[BillingPeriod]:
+        return await asyncio.to_thread(self.cur.refresh, source, periods=periods, progress=progress)
 
     async def resources(self, search: ResourceSearch) -> ResourcePage:
         return await asyncio.to_thread(
@@ -79,5 +90,7 @@ class CurSpendStore:
                 account_ids=search.account_ids,
                 only_keys=search.only,
                 exclude_keys=search.exclude,
+                order=search.order,
+                offset=search.offset,
             )
         )

@@ -6,11 +6,17 @@ columns, costs as DOUBLE, account ids as 12-digit text (some with leading zeros)
 `resource_tags` / `product` / `cost_category` as MAP(VARCHAR, VARCHAR), and the Data Exports
 layout `data/BILLING_PERIOD=YYYY-MM/part-N.parquet`. The invoice id is only set on finalized
 months, as AWS does.
+
+For a demo the spend can be shaped: usage can stop on a given day (`until`: the last month is
+then partial), each account's monthly budget spend can be set (`monthly_spend`: the month's
+rows of the account are scaled so that their unblended cost, credits and refunds aside, sums
+to it) and single days can spike (`spikes`: an amount an account spends on a day, on top).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -121,21 +127,39 @@ def generate_cur(
     final_months: int | None = None,
     rows_per_file: int = 2_000_000,
     threads: int | None = None,
+    until: date | None = None,
+    monthly_spend: Mapping[tuple[str, str], float] | None = None,
+    spikes: Mapping[tuple[str, date], float] | None = None,
 ) -> list[Path]:
     """Write `rows` CUR 2.0 line items spread evenly over `months` months from `start`.
 
     `final_months` is how many of the first months carry an invoice id (finalized); by default
     every month but the last. Returns the parquet files written, in period and part order.
     `threads` bounds how many files are written at once (default: the CPU count).
+
+    `until` is the last usage day (in the last month; default its last day): the last month
+    then holds usage of its first days only, and the rows are spread over the days covered.
+    `monthly_spend` maps (account id, 'YYYY-MM') to the budget spend the account shows that
+    month (unblended, credits and refunds aside); `spikes` maps (account id, usage day) to an
+    extra amount spent that day, on top of the month's spend.
     """
     if rows < 0 or accounts < 1 or resources < 1 or months < 1:
         raise ValueError("rows >= 0, accounts >= 1, resources >= 1 and months >= 1 are required")
     finals = months - 1 if final_months is None else final_months
     out_dir = Path(out_dir)
+    starts = _month_starts(start, months)
+    covered = [(_next_month(m) - m).days for m in starts]
+    if until is not None:
+        if not starts[-1] <= until < _next_month(starts[-1]):
+            raise ValueError(f"until must fall in the last month, {starts[-1]:%Y-%m}")
+        covered[-1] = until.day
     con = duckdb.connect()
     try:
         _create_dimensions(con, accounts=accounts, resources=resources, seed=seed)
         _create_line_item_types(con)
+        shaped = monthly_spend is not None or spikes is not None
+        if shaped:
+            _create_shaping(con, monthly_spend or {}, spikes or {})
         payer_row = con.execute(
             "SELECT account_id FROM gen_accounts WHERE account_idx = 0"
         ).fetchone()
@@ -143,8 +167,20 @@ def generate_cur(
         payer = str(payer_row[0])
         jobs: list[tuple[Path, str]] = []
         offset = 0
-        for index, month_start in enumerate(_month_starts(start, months)):
-            month_rows = rows // months + (1 if index < rows % months else 0)
+        for index, (month_start, month_rows) in enumerate(
+            zip(starts, _rows_per_month(rows, covered, even=until is None), strict=True)
+        ):
+            days = covered[index]
+            if shaped:
+                _scale_month(
+                    con,
+                    first=offset,
+                    last=offset + month_rows,
+                    seed=seed,
+                    resources=resources,
+                    month_start=month_start,
+                    days=days,
+                )
             folder = out_dir / "data" / f"BILLING_PERIOD={month_start:%Y-%m}"
             folder.mkdir(parents=True, exist_ok=True)
             invoice = ""
@@ -159,6 +195,8 @@ def generate_cur(
                     month_start=month_start,
                     payer=payer,
                     invoice=invoice,
+                    days=days,
+                    shaped=shaped,
                 )
                 jobs.append((folder / f"part-{part}.parquet", sql))
             offset += month_rows
@@ -179,6 +217,98 @@ def generate_cur(
             return list(pool.map(write, jobs))
     finally:
         con.close()
+
+
+def _rows_per_month(rows: int, covered: list[int], *, even: bool) -> list[int]:
+    """The rows of each month: evenly, or in proportion to the days each covers."""
+    weights = [1] * len(covered) if even else covered
+    total = sum(weights)
+    out = [rows * w // total for w in weights]
+    for i in range(rows - sum(out)):
+        out[i % len(out)] += 1
+    return out
+
+
+def account_ids(accounts: int, seed: int = 42) -> list[str]:
+    """The usage account ids `generate_cur` gives `accounts` accounts with `seed`, in index
+    order (so a caller can shape the spend of each)."""
+    con = duckdb.connect()
+    try:
+        _create_dimensions(con, accounts=accounts, resources=1, seed=seed)
+        rows = con.execute("SELECT account_id FROM gen_accounts ORDER BY account_idx").fetchall()
+        return [str(r[0]) for r in rows]
+    finally:
+        con.close()
+
+
+def _create_shaping(
+    con: duckdb.DuckDBPyConnection,
+    monthly_spend: Mapping[tuple[str, str], float],
+    spikes: Mapping[tuple[str, date], float],
+) -> None:
+    """The wanted spend per account and month, the spikes, and (filled month by month) the
+    factor that scales each account-month's rows to its wanted spend."""
+    con.execute("CREATE TABLE gen_wanted (account_id VARCHAR, period VARCHAR, spend DOUBLE)")
+    con.execute(
+        "CREATE TABLE gen_spikes (account_id VARCHAR, day DATE, extra DOUBLE, factor DOUBLE)"
+    )
+    con.execute("CREATE TABLE gen_factors (account_id VARCHAR, period VARCHAR, factor DOUBLE)")
+    if monthly_spend:
+        con.executemany(
+            "INSERT INTO gen_wanted VALUES (?, ?, ?)",
+            [[a, p, float(v)] for (a, p), v in monthly_spend.items()],
+        )
+    if spikes:
+        con.executemany(
+            "INSERT INTO gen_spikes VALUES (?, ?, ?, 1.0)",
+            [[a, d, float(v)] for (a, d), v in spikes.items()],
+        )
+
+
+def _scale_month(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    first: int,
+    last: int,
+    seed: int,
+    resources: int,
+    month_start: date,
+    days: int,
+) -> None:
+    """One pass over a month's rows before they are written: the factor per account that makes
+    its budget spend (unblended, credits and refunds aside) the wanted one, and the factor on a
+    spike day's rows that adds the spike's amount."""
+    costed = _costed_sql(
+        first=first, last=last, seed=seed, resources=resources, month_start=month_start, days=days
+    )
+    period = f"{month_start:%Y-%m}"
+    con.execute(
+        f"""
+        INSERT INTO gen_factors
+        WITH {costed}, raw AS (
+            SELECT account_id, SUM(base * f_unblended) AS spend
+            FROM costed WHERE name NOT IN ('Credit', 'Refund') GROUP BY account_id
+        )
+        SELECT raw.account_id, '{period}', w.spend / raw.spend
+        FROM raw JOIN gen_wanted w ON w.account_id = raw.account_id AND w.period = '{period}'
+        WHERE raw.spend <> 0
+        """
+    )
+    con.execute(
+        f"""
+        UPDATE gen_spikes SET factor = 1 + gen_spikes.extra / d.spend
+        FROM (
+            WITH {costed}
+            SELECT c.account_id, CAST(c.usage_start AS DATE) AS day,
+                   SUM(c.base * c.f_unblended * COALESCE(f.factor, 1.0)) AS spend
+            FROM costed c
+            LEFT JOIN gen_factors f ON f.account_id = c.account_id AND f.period = '{period}'
+            WHERE c.name NOT IN ('Credit', 'Refund')
+            GROUP BY ALL
+        ) d
+        WHERE d.account_id = gen_spikes.account_id AND d.day = gen_spikes.day AND d.spend > 0
+        """
+    )
 
 
 def _q(path: Path) -> str:
@@ -276,6 +406,37 @@ def _create_line_item_types(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _costed_sql(
+    *, first: int, last: int, seed: int, resources: int, month_start: date, days: int
+) -> str:
+    """The `li` and `costed` CTEs: each row's resource, line item type, day and base cost."""
+    s = int(seed)
+    month = f"TIMESTAMP '{month_start}'"
+    return f"""
+    li AS (
+        -- rows come in hourly series, as in a real CUR: the 24 hours of one day of one
+        -- resource's usage of one line item type share everything but the hour and the cost
+        SELECT i,
+               (hash({s}, i // 24, 'res') % {int(resources)})::BIGINT AS resource_idx,
+               (hash({s}, i // 24, 'type') % 1000)::BIGINT AS k,
+               hash({s}, i // 24, 'no-rid') % 100 < 8 AS no_rid,
+               (hash({s}, i // 24, 'day') % {int(days)})::INTEGER AS day,
+               (i % 24)::INTEGER AS hour,
+               (hash({s}, i, 'u') % 1000000007) / 1000000007.0 AS u
+        FROM range({int(first)}, {int(last)}) t(i)
+    ), costed AS (
+        SELECT li.i, li.u, li.day, t.*, r.account_id, r.account_name, r.service, r.region,
+               r.resource_id, r.resource_tags, r.product,
+               r.scale * (0.05 + li.u * li.u) AS base,
+               CASE WHEN t.at_month_start THEN {month}
+                    ELSE {month} + to_days(li.day) + to_hours(li.hour) END AS usage_start,
+               t.has_resource AND NOT (t.name = 'Usage' AND li.no_rid) AS with_resource
+        FROM li
+        JOIN gen_types t USING (k)
+        JOIN gen_resources r USING (resource_idx)
+    )"""
+
+
 def _rows_sql(
     *,
     first: int,
@@ -285,33 +446,27 @@ def _rows_sql(
     month_start: date,
     invoice: str,
     payer: str,
+    days: int,
+    shaped: bool = False,
 ) -> str:
     s = int(seed)
-    days = (_next_month(month_start) - month_start).days
     month = f"TIMESTAMP '{month_start}'"
-    return f"""
-    WITH li AS (
-        -- rows come in hourly series, as in a real CUR: the 24 hours of one day of one
-        -- resource's usage of one line item type share everything but the hour and the cost
-        SELECT i,
-               (hash({s}, i // 24, 'res') % {int(resources)})::BIGINT AS resource_idx,
-               (hash({s}, i // 24, 'type') % 1000)::BIGINT AS k,
-               hash({s}, i // 24, 'no-rid') % 100 < 8 AS no_rid,
-               (hash({s}, i // 24, 'day') % {days})::INTEGER AS day,
-               (i % 24)::INTEGER AS hour,
-               (hash({s}, i, 'u') % 1000000007) / 1000000007.0 AS u
-        FROM range({int(first)}, {int(last)}) t(i)
-    ), costed AS (
-        SELECT li.i, li.u, t.*, r.account_id, r.account_name, r.service, r.region,
-               r.resource_id, r.resource_tags, r.product,
-               r.scale * (0.05 + li.u * li.u) AS base,
-               CASE WHEN t.at_month_start THEN {month}
-                    ELSE {month} + to_days(li.day) + to_hours(li.hour) END AS usage_start,
-               t.has_resource AND NOT (t.name = 'Usage' AND li.no_rid) AS with_resource
-        FROM li
-        JOIN gen_types t USING (k)
-        JOIN gen_resources r USING (resource_idx)
+    costed = _costed_sql(
+        first=first, last=last, seed=seed, resources=resources, month_start=month_start, days=days
     )
+    source = "costed"
+    if shaped:
+        # the account-month's factor, times the spike of the row's usage day
+        source = f"""(
+        SELECT c.* REPLACE (
+                   c.base * COALESCE(f.factor, 1.0) * COALESCE(x.factor, 1.0) AS base)
+        FROM costed c
+        LEFT JOIN gen_factors f ON f.account_id = c.account_id AND f.period = '{month_start:%Y-%m}'
+        LEFT JOIN gen_spikes x ON x.account_id = c.account_id
+             AND x.day = CAST(c.usage_start AS DATE)
+    )"""
+    return f"""
+    WITH {costed}
     SELECT
         printf('%016x', hash({s}, i, 'id')) AS identity_line_item_id,
         '{invoice}' AS bill_invoice_id,
@@ -344,5 +499,5 @@ def _rows_sql(
         CASE WHEN with_resource THEN resource_tags ELSE MAP {{}}::MAP(VARCHAR, VARCHAR) END
             AS resource_tags,
         MAP {{}}::MAP(VARCHAR, VARCHAR) AS cost_category
-    FROM costed
+    FROM {source}
     """

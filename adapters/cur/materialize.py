@@ -54,6 +54,9 @@ def materialize(
         for i, unit in enumerate(units, start=1):
             _aggregate(con, unit, wanted)
             report("aggregate", i, len(units))
+            # the CUR rows read so far (the merged rows count the line items behind them)
+            read = con.execute(f"SELECT COALESCE(SUM(line_items), 0) FROM {ROWS}").fetchone()
+            report("rows", int(read[0]) if read else 0, 0)
         found = _periods_found(con, source, strict=wanted is None)
         if wanted is not None:
             missing = sorted(wanted - set(found))

@@ -8,8 +8,9 @@ import binascii
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
@@ -22,6 +23,12 @@ from domain.periods import is_billing_period
 from domain.spend.models import ResourcePage, ResourceRow
 
 MAX_PAGE = 1000
+ResourceOrder = Literal["resource", "cost"]
+_ORDER_BY: dict[str, str] = {
+    "resource": "resource_id, account_id",
+    # the biggest spenders first; ties by key, so pages never overlap
+    "cost": "unblended_cost DESC, resource_id, account_id",
+}
 
 
 @dataclass(frozen=True)
@@ -34,21 +41,35 @@ class ResourceQuery:
     params: tuple[Any, ...]
     # id lists become one-column tables on the read's own cursor (semi / anti joins)
     id_tables: dict[str, pa.Table]
+    order: ResourceOrder = "resource"
+    offset: int = 0
+    # the cursor's condition, apart from `where`: the total counts every match
+    after: tuple[str, tuple[Any, ...]] | None = None
 
     def page(self, store: Path, manifest: Manifest, con: duckdb.DuckDBPyConnection) -> ResourcePage:
         chosen = self.period or manifest.latest()
         if chosen is None or chosen not in manifest.periods:
-            return ResourcePage(items=(), next_cursor=None)
+            return ResourcePage(items=(), next_cursor=None, total=0)
         path = store / manifest.periods[chosen].folder / "resources.parquet"
         for name, table in self.id_tables.items():
             con.register(name, table)
+        source = f"FROM read_parquet({literal(str(path))}) "
+        where = list(self.where)
+        params = list(self.params)
+        count_sql = "SELECT count(*) " + source + (f"WHERE {' AND '.join(where)} " if where else "")
+        counted = con.execute(count_sql, params).fetchone()
+        total = int(counted[0]) if counted else 0
+        if self.after is not None:
+            where.append(self.after[0])
+            params += list(self.after[1])
         sql = (
             "SELECT resource_id, service, account_id, region, tags, unblended_cost "
-            f"FROM read_parquet({literal(str(path))}) "
-            + (f"WHERE {' AND '.join(self.where)} " if self.where else "")
-            + f"ORDER BY resource_id, account_id LIMIT {int(self.limit) + 1}"
+            + source
+            + (f"WHERE {' AND '.join(where)} " if where else "")
+            + f"ORDER BY {_ORDER_BY[self.order]} LIMIT {int(self.limit) + 1} "
+            + f"OFFSET {int(self.offset)}"
         )
-        rows = con.execute(sql, list(self.params)).fetchall()
+        rows = con.execute(sql, params).fetchall()
         items = tuple(
             ResourceRow(
                 resource_id=r[0],
@@ -64,8 +85,9 @@ class ResourceQuery:
         next_cursor = None
         if len(rows) > self.limit:
             last = items[-1]
-            next_cursor = _encode_cursor(last.resource_id, last.account_id)
-        return ResourcePage(items=items, next_cursor=next_cursor)
+            keys = [last.resource_id, last.account_id]
+            next_cursor = _encode_cursor([str(last.cost), *keys] if self.order == "cost" else keys)
+        return ResourcePage(items=items, next_cursor=next_cursor, total=total)
 
 
 def resource_query(
@@ -82,6 +104,8 @@ def resource_query(
     exclude_resource_ids: Collection[str] | None,
     only_keys: Collection[ResourceKey] | None = None,
     exclude_keys: Collection[ResourceKey] | None = None,
+    order: ResourceOrder = "resource",
+    offset: int = 0,
 ) -> ResourceQuery | None:
     """The search `CurStore.resources` describes; None when it can match nothing (an empty
     `account_ids`, `only_resource_ids` or `only_keys`). Raises RuleViolation on a bad limit,
@@ -96,7 +120,21 @@ def resource_query(
             "period must look like YYYY-MM",
             errors=[ErrorDetail(message="YYYY-MM expected", field="period")],
         )
-    after = _decode_cursor(cursor) if cursor else None
+    if order not in _ORDER_BY:
+        raise RuleViolation(
+            "order must be resource or cost",
+            errors=[ErrorDetail(message="resource or cost", field="sort")],
+        )
+    if offset < 0:
+        raise RuleViolation(
+            "offset must be 0 or more", errors=[ErrorDetail(message=">= 0", field="offset")]
+        )
+    if cursor and offset:
+        raise RuleViolation(
+            "give a cursor or an offset, not both",
+            errors=[ErrorDetail(message="not with a cursor", field="offset")],
+        )
+    after = _decode_cursor(cursor, 3 if order == "cost" else 2) if cursor else None
     where: list[str] = []
     params: list[Any] = []
     id_tables: dict[str, pa.Table] = {}
@@ -137,15 +175,28 @@ def resource_query(
         else:
             where.append(f"{lookup} IS NOT NULL")
             params += [key, key]
-    if after:
-        where.append("(resource_id > ? OR (resource_id = ? AND account_id > ?))")
-        params += [after[0], after[0], after[1]]
+    keyset: tuple[str, tuple[Any, ...]] | None = None
+    if after and order == "cost":
+        cost, rid, aid = after
+        keyset = (
+            "(unblended_cost < ? OR (unblended_cost = ? AND (resource_id > ? "
+            "OR (resource_id = ? AND account_id > ?))))",
+            (_cost(cost), _cost(cost), rid, rid, aid),
+        )
+    elif after:
+        keyset = (
+            "(resource_id > ? OR (resource_id = ? AND account_id > ?))",
+            (after[0], after[0], after[1]),
+        )
     return ResourceQuery(
         period=period,
         limit=limit,
         where=tuple(where),
         params=tuple(params),
         id_tables=id_tables,
+        order=order,
+        offset=offset,
+        after=keyset,
     )
 
 
@@ -165,17 +216,33 @@ def _id_list(values: Collection[str]) -> list[str]:
     return sorted({str(v) for v in values if v is not None})
 
 
-def _encode_cursor(resource_id: str, account_id: str) -> str:
-    raw = json.dumps([resource_id, account_id], separators=(",", ":")).encode()
+def _encode_cursor(keys: list[str]) -> str:
+    raw = json.dumps(keys, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[str, str]:
+def _cost(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise RuleViolation(
+            "invalid cursor",
+            errors=[ErrorDetail(message="not a cursor of this list", field="cursor")],
+        ) from None
+
+
+def _decode_cursor(cursor: str, size: int) -> list[str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value = json.loads(raw)
-        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
-            return value[0], value[1]
+        if (
+            isinstance(value, list)
+            and len(value) == size
+            and all(isinstance(v, str) for v in value)
+        ):
+            if size == 3:
+                _cost(value[0])
+            return value
     except (binascii.Error, ValueError, UnicodeDecodeError):
         pass
     raise RuleViolation(

@@ -37,7 +37,7 @@ from adapters.cur.refresh import (
     unchanged_periods,
     wanted_periods,
 )
-from adapters.cur.resources import resource_query
+from adapters.cur.resources import ResourceOrder, resource_query
 from adapters.cur.s3 import fetch, survey
 from domain.allocation.workloads import ResourceKey
 from domain.spend.models import BillingPeriod, DailyCostSource, ResourcePage, SeenAccount
@@ -135,8 +135,12 @@ class CurStore:
         exclude_resource_ids: Collection[str] | None = None,
         only_keys: Collection[ResourceKey] | None = None,
         exclude_keys: Collection[ResourceKey] | None = None,
+        order: ResourceOrder = "resource",
+        offset: int = 0,
     ) -> ResourcePage:
-        """Resources of one billing period (default: the latest), ordered by resource id.
+        """Resources of one billing period (default: the latest), ordered by resource id (or
+        `order="cost"`: the period's cost, highest first), paged by `cursor` or `offset`, with
+        the total count of matches.
 
         `q` matches a part of the resource id or of any tag value (case-insensitive); `tag` is
         `key` (the tag is set) or `key=value`; a key also matches with its `user_` prefix.
@@ -159,9 +163,11 @@ class CurStore:
             exclude_resource_ids=exclude_resource_ids,
             only_keys=only_keys,
             exclude_keys=exclude_keys,
+            order=order,
+            offset=offset,
         )
         if query is None:
-            return ResourcePage(items=(), next_cursor=None)
+            return ResourcePage(items=(), next_cursor=None, total=0)
         return self._read(lambda manifest, con: query.page(self._dir, manifest, con))
 
     # ------------------------------------------------------------------ refresh

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
-from adapters.db.models import AuditEventRow
+from adapters.db.models import (
+    AccountRow,
+    AuditEventRow,
+    BudgetRow,
+    NodeRow,
+    SpendCardRow,
+    UserRow,
+    WorkloadRow,
+)
 from adapters.db.repository import Repository
 from domain.audit import AuditEntry, AuditFilter, AuditRecord
 
@@ -57,7 +67,60 @@ class AuditRepository(Repository[AuditEventRow]):
         stmt = self._filtered(f)
         total = await self.count(stmt)
         rows = await self.all(stmt.order_by(AuditEventRow.id.desc()).limit(limit).offset(offset))
-        return [_record(r) for r in rows], total
+        actors = await self._names(UserRow, {r.actor_id for r in rows if r.actor_id is not None})
+        objects = await self._object_names(rows)
+        return [
+            replace(
+                _record(r),
+                actor_name=actors.get(r.actor_id) if r.actor_id is not None else None,
+                entity_name=objects.get((r.entity_type, r.entity_id)),
+            )
+            for r in rows
+        ], total
+
+    async def _names(self, model: Any, ids: set[Any], key: str = "id") -> dict[Any, str]:
+        if not ids:
+            return {}
+        column = getattr(model, key)
+        found = await self.session.execute(select(column, model.name).where(column.in_(ids)))
+        return dict(found.tuples().all())
+
+    async def _object_names(self, rows: Sequence[AuditEventRow]) -> dict[tuple[str, str], str]:
+        """The names of the objects of a page of events, a query per kind (not per event)."""
+
+        def ids(kind: str, numeric: bool = True) -> set[Any]:
+            wanted = {r.entity_id for r in rows if r.entity_type == kind}
+            return {int(i) for i in wanted if i.isdigit()} if numeric else wanted
+
+        names: dict[tuple[str, str], str] = {}
+        for kind, model in (("user", UserRow), ("workload", WorkloadRow)):
+            for i, name in (await self._names(model, ids(kind))).items():
+                names[(kind, str(i))] = name
+        for i, name in (
+            await self._names(AccountRow, ids("account", numeric=False), key="account_id")
+        ).items():
+            names[("account", str(i))] = name
+        budgets = ids("budget") | ids("schedule")
+        if budgets:
+            found = await self.session.execute(
+                select(BudgetRow.id, NodeRow.name)
+                .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+                .where(BudgetRow.id.in_(budgets))
+            )
+            for i, name in found.tuples().all():
+                names[("budget", str(i))] = name
+                names[("schedule", str(i))] = name
+        cards = ids("spend_card")
+        if cards:
+            weeks = await self.session.execute(
+                select(SpendCardRow.id, NodeRow.name, SpendCardRow.period_start)
+                .join(BudgetRow, BudgetRow.id == SpendCardRow.budget_id)
+                .join(NodeRow, NodeRow.id == BudgetRow.node_id)
+                .where(SpendCardRow.id.in_(cards))
+            )
+            for i, name, start in weeks.tuples().all():
+                names[("spend_card", str(i))] = f"{name}, week of {start:%d %b %Y}"
+        return names
 
 
 def _record(row: AuditEventRow) -> AuditRecord:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +16,9 @@ class CurEventRepository(Repository[CurEventRow]):
     async def find(self, event_id: str) -> CurEventRow | None:
         return await self.first(self.select().where(CurEventRow.event_id == event_id))
 
-    async def add(self, *, event_id: str, kind: str, payload: dict[str, Any]) -> int:
+    async def add(self, *, event_id: str, kind: str, payload: Mapping[str, Any]) -> int:
         row = await self.add_row(
-            CurEventRow(event_id=event_id, kind=kind, payload=payload, status="received")
+            CurEventRow(event_id=event_id, kind=kind, payload=dict(payload), status="received")
         )
         return row.id
 

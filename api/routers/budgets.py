@@ -8,7 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
-from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW, actor_of
+from api.deps import (
+    AppClock,
+    AppContainer,
+    CurrentUser,
+    RequirePermission,
+    ScopeFilter,
+    UoW,
+    actor_of,
+)
 from api.params import Id, YearFilter
 from api.schemas.budgets import (
     BudgetCreate,
@@ -32,7 +40,7 @@ from api.tables import CSV_RESPONSES, CsvWanted, table
 from api.uploads import read_upload
 from domain.budgets import scope_service, service
 from domain.budgets.filename import LoadOptionOverrides, safe_filename
-from domain.budgets.model import HierarchyLabels
+from domain.budgets.model import HierarchyLabels, default_year
 from domain.budgets.rollup import HierarchyNode, RollupNode, build_rollup_tree
 from domain.errors import ErrorDetail, NotFound, RuleViolation
 from domain.identity.roles import Permission
@@ -47,10 +55,13 @@ Admin = Annotated[User, RequirePermission(Permission.MANAGE_USERS)]
 
 
 @router.get("/years", response_model=list[YearRead])
-async def list_years(_user: CurrentUser, uow: UoW) -> list[YearRead]:
-    """Fiscal years and their level labels."""
+async def list_years(_user: CurrentUser, uow: UoW, clock: AppClock) -> list[YearRead]:
+    """Fiscal years and their level labels; `default` marks the one the pages open on (the
+    year that contains today by the server's clock, else the newest before today)."""
+    years = await uow.budgets.years()
+    opened = default_year([y for y, _ in years], clock.today())
     return [
-        YearRead(year=y, labels=list(labels.as_tuple())) for y, labels in await uow.budgets.years()
+        YearRead(year=y, labels=list(labels.as_tuple()), default=y == opened) for y, labels in years
     ]
 
 

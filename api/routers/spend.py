@@ -17,6 +17,7 @@ from api.schemas.spend import (
     BillingPeriodRead,
     CurEventRead,
     RefreshRead,
+    RefreshStatusRead,
     ResourcePageRead,
     ResourceRead,
     SpendRead,
@@ -28,9 +29,10 @@ from domain.errors import ErrorDetail, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
 from domain.periods import is_billing_period
+from domain.scope import ResolvedScope, sees_all_resources
 from domain.spend import queries
 from domain.spend import service as spend_service
-from domain.spend.ports import ResourceSearch
+from domain.spend.ports import ResourceOrder, ResourceSearch
 
 log = logging.getLogger("finops.spend")
 
@@ -56,12 +58,37 @@ async def list_billing_periods(
 
 
 @router.post("/cur/refresh", response_model=RefreshRead)
-async def refresh_cur(_user: Refresher, container: AppContainer, uow: UoW) -> RefreshRead:
+async def refresh_cur(user: Refresher, container: AppContainer, uow: UoW) -> RefreshRead:
     """Read the configured CUR now and replace every period it holds, all or nothing.
-    A file that cannot be read answers 422 naming it, and the store stays as it was."""
+    A file that cannot be read answers 422 naming it, and the store stays as it was. While it
+    runs, `GET /cur/refresh/status` tells how far it is."""
     source = container.settings.resolved_cur_path()
-    periods = await spend_service.refresh_now(uow, container.spend, container.clock, source=source)
+    periods = await spend_service.refresh_now(
+        uow,
+        container.spend,
+        container.clock,
+        container.refresh_board,
+        source=source,
+        by=user.name or user.email,
+    )
     return RefreshRead(source=source, periods=[BillingPeriodRead.of(p) for p in periods])
+
+
+@router.get(
+    "/cur/refresh/status",
+    response_model=RefreshStatusRead,
+    responses={204: {"description": "no refresh has run yet"}},
+)
+async def cur_refresh_status(
+    _user: AllSpend, container: AppContainer
+) -> RefreshStatusRead | Response:
+    """The running CUR refresh (stage, files or periods done of total, CUR rows read so far)
+    or, once over, the last one: who or which delivery started it, when, the periods and rows,
+    how long it took and its outcome. 204 when no refresh has run on this data folder."""
+    status = spend_service.refresh_status(container.refresh_board)
+    if status is None:
+        return Response(status_code=204)
+    return RefreshStatusRead.of(status)
 
 
 @router.get("/cur/events", response_model=list[CurEventRead])
@@ -121,7 +148,7 @@ async def cur_delivery_webhook(
 
 @router.get("/resources", response_model=ResourcePageRead, responses=CSV_RESPONSES)
 async def list_resources(
-    _user: CurrentUser,
+    user: CurrentUser,
     want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
@@ -132,17 +159,21 @@ async def list_resources(
     account_id: str | None = None,
     period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
     status: Annotated[str, Query(pattern="^(open|claimed|all)$")] = "open",
+    sort: Annotated[str, Query(pattern="^(cost|resource)$")] = "cost",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
     cursor: str | None = None,
 ) -> ResourcePageRead | Response:
-    """Resources of a billing period (default the latest) with their cost: open to claim
-    (default), claimed (with the workload, budget, who and when) or all; searchable by service,
-    resource id or tag; cursor-paginated. Finance roles see every account; owners the accounts
-    whose spend reaches their scope. A page may hold fewer than `limit` items."""
+    """Resources of a billing period (default the last full month: the newest final one) with
+    their cost in it: open to claim (default), claimed (with the workload, budget, who and
+    when) or all; searchable by service, resource id or tag. Sorted by that cost, highest first
+    (default), or by resource id; paged by `offset` (with `total`) or by `cursor` (not both).
+    Finance roles see every account; owners the accounts whose spend reaches their scope; a
+    Cloud Engineer mapped to no budget every account. A page may hold fewer than `limit`."""
     listing = await queries.resources(
         uow,
         container.spend,
-        scope,
+        ResolvedScope.everything() if sees_all_resources(user.role, scope) else scope,
         ResourceSearch(
             q=q,
             service=service,
@@ -151,11 +182,19 @@ async def list_resources(
             period=period,
             limit=limit,
             cursor=cursor,
+            order=cast(ResourceOrder, sort),
+            offset=offset,
         ),
         status=cast(queries.ResourceStatus, status),
     )
     items = [ResourceRead.of(line.resource, line.claim) for line in listing.items]
-    page = ResourcePageRead(items=items, next_cursor=listing.next_cursor)
+    page = ResourcePageRead(
+        items=items,
+        next_cursor=listing.next_cursor,
+        total=listing.total,
+        offset=offset,
+        period=listing.period,
+    )
     return table(want, page, items, ResourceRead, "resources")
 
 

@@ -28,6 +28,11 @@ class YearCreate(Schema):
 class YearRead(Schema):
     year: int
     labels: list[str]
+    default: bool = Field(
+        default=False,
+        description="the year the pages open on: the one containing today (server clock), "
+        "else the newest before today",
+    )
 
 
 class BudgetCreate(Schema):

@@ -8,7 +8,7 @@ from pydantic import Field, PlainSerializer
 
 from api.schemas.common import Schema
 from domain.allocation.workloads import Claim
-from domain.spend.models import BillingPeriod, ResourceRow
+from domain.spend.models import BillingPeriod, RefreshStatus, ResourceRow
 
 # Spend keeps its stored precision in the API (decimal string); files round to cents.
 Amount = Annotated[
@@ -50,6 +50,42 @@ class BillingPeriodRead(Schema):
 class RefreshRead(Schema):
     source: str
     periods: list[BillingPeriodRead]
+
+
+class RefreshStatusRead(Schema):
+    state: str = Field(description="running, done or failed")
+    by: str = Field(description="who started it, or which CUR delivery")
+    source: str
+    started_at: datetime
+    finished_at: datetime | None
+    duration_seconds: float | None
+    stage: str = Field(description="probe / download / aggregate (files), accounts (periods)")
+    done: int = Field(description="files (or units) of the stage done")
+    total: int
+    periods_done: int
+    periods_total: int
+    rows_read: int = Field(description="CUR line items read so far")
+    periods: list[str]
+    message: str | None
+
+    @classmethod
+    def of(cls, status: RefreshStatus) -> RefreshStatusRead:
+        return cls(
+            state=status.state,
+            by=status.by,
+            source=status.source,
+            started_at=status.started_at,
+            finished_at=status.finished_at,
+            duration_seconds=status.duration_seconds,
+            stage=status.stage,
+            done=status.done,
+            total=status.total,
+            periods_done=status.periods_done,
+            periods_total=status.periods_total,
+            rows_read=status.rows_read,
+            periods=list(status.periods),
+            message=status.message,
+        )
 
 
 class ResourceClaim(Schema):
@@ -100,6 +136,9 @@ class ResourceRead(Schema):
 class ResourcePageRead(Schema):
     items: list[ResourceRead]
     next_cursor: str | None
+    total: int = Field(description="resources matching the search, on every page")
+    offset: int
+    period: str | None = Field(description="the billing period listed")
 
 
 class CurEventRead(Schema):

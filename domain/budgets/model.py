@@ -8,6 +8,7 @@ budget. Level labels come from the chart-of-accounts header. A billing period is
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -86,3 +87,16 @@ def months_from(start: date, *, until: date | None = None) -> list[str]:
         out.append(period_key(date(year, month, 1)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
+
+
+def default_year(years: Iterable[int], today: date) -> int | None:
+    """The fiscal year the pages open on: the one that contains today (fiscal years are
+    calendar years), else the newest before today, else the earliest; None when no year is
+    defined. A chart loaded for next year does not move everyone onto it."""
+    defined = sorted(set(years))
+    if not defined:
+        return None
+    if today.year in defined:
+        return today.year
+    past = [y for y in defined if y < today.year]
+    return past[-1] if past else defined[0]

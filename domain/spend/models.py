@@ -44,10 +44,12 @@ class ResourceRow:
 
 @dataclass(frozen=True)
 class ResourcePage:
-    """One page of resources; `next_cursor` is None on the last page."""
+    """One page of resources; `next_cursor` is None on the last page; `total` counts every
+    resource the search matches (None when not counted)."""
 
     items: tuple[ResourceRow, ...]
     next_cursor: str | None = None
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,30 @@ class DailyCostSource:
     daily_paths: tuple[str, ...]
     line_item_paths: tuple[str, ...] = field(default_factory=tuple)
     tag_columns: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class RefreshStatus:
+    """The last (or the running) CUR refresh, as the refresh button polls it: who or which
+    delivery started it, where it stands (`stage`: files read, periods written, with `done`
+    of `total`), the CUR rows read so far, and the outcome once finished."""
+
+    state: str  # running | done | failed
+    by: str
+    source: str
+    started_at: datetime
+    stage: str = "starting"
+    done: int = 0
+    total: int = 0
+    periods_done: int = 0
+    periods_total: int = 0
+    rows_read: int = 0
+    finished_at: datetime | None = None
+    periods: tuple[str, ...] = ()
+    message: str | None = None
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 3)

@@ -3,11 +3,11 @@ their sums) and the unit of work of the spend services."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as date_
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from domain.ports import AllocationStore, BudgetStore, UnitOfWork
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from domain.allocation.workloads import Claim, ResourceKey
     from domain.budgets.records import BudgetRecord, NodeRecord
     from domain.scope import ResolvedScope
-    from domain.spend.models import BillingPeriod, ResourcePage
+    from domain.spend.models import BillingPeriod, RefreshStatus, ResourcePage
 
 
 SpendGrouping = Literal["budget", "account", "service", "day"]
@@ -32,6 +32,25 @@ class SpendSum:
 
     key: SpendKey
     amount: Decimal
+
+
+ResourceOrder = Literal["resource", "cost"]
+RefreshProgress = Callable[[str, int, int], None]
+
+
+class RefreshBoard(Protocol):
+    """Where the running (and the last) CUR refresh posts its progress and outcome, readable
+    by every server process while it runs (the button polls it)."""
+
+    def start(self, *, by: str, source: str, at: datetime) -> None: ...
+
+    def report(self, stage: str, done: int, total: int) -> None: ...
+
+    def finish(
+        self, *, at: datetime, failed: bool, periods: Sequence[str], message: str | None
+    ) -> RefreshStatus | None: ...
+
+    def read(self) -> RefreshStatus | None: ...
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,9 @@ class ResourceSearch:
     account_ids: frozenset[str] | None = None
     only: frozenset[ResourceKey] | None = None
     exclude: frozenset[ResourceKey] | None = None
+    # "cost": the period's cost, highest first; "resource": by resource id
+    order: ResourceOrder = "resource"
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,8 +127,14 @@ class SpendStore(Protocol):
         """The rules problem the last allocation met, None while the rules are sound."""
         ...
 
-    async def refresh(self, source: str, periods: Sequence[str] | None) -> list[BillingPeriod]:
-        """Read the CUR at `source` for `periods` (None: all), all or nothing."""
+    async def refresh(
+        self,
+        source: str,
+        periods: Sequence[str] | None,
+        progress: RefreshProgress | None = None,
+    ) -> list[BillingPeriod]:
+        """Read the CUR at `source` for `periods` (None: all), all or nothing; `progress` is
+        told each step (stage, done, total), from another thread."""
         ...
 
     async def resources(self, search: ResourceSearch) -> ResourcePage: ...
@@ -144,7 +172,7 @@ class CurEventLog(Protocol):
         status, received_at, finished_at, message)."""
         ...
 
-    async def add(self, *, event_id: str, kind: str, payload: dict[str, str | None]) -> int: ...
+    async def add(self, *, event_id: str, kind: str, payload: Mapping[str, Any]) -> int: ...
 
     async def finish(
         self, row_id: int, *, status: str, message: str | None, at: datetime

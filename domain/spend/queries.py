@@ -218,6 +218,17 @@ class ResourceLine:
 class ResourceListing:
     items: tuple[ResourceLine, ...]
     next_cursor: str | None
+    total: int
+    period: str | None
+
+
+def last_full_period(available: Sequence[BillingPeriod]) -> str | None:
+    """The billing period a resource list shows by default: the newest final one (the last
+    full month), else the newest."""
+    final = [p.period for p in available if p.finalized]
+    if final:
+        return max(final)
+    return max((p.period for p in available), default=None)
 
 
 async def resources(
@@ -228,9 +239,11 @@ async def resources(
     *,
     status: ResourceStatus = "open",
 ) -> ResourceListing:
-    """Resources of a billing period with their cost: open to claim (no open claim of that
-    (account, resource) anywhere), claimed in the caller's scope, or all; resources of the
-    accounts whose spend reaches the scope (every account for finance roles)."""
+    """Resources of a billing period (default: the last full month) with their cost: open to
+    claim (no open claim of that (account, resource) anywhere), claimed in the caller's scope,
+    or all; resources of the accounts whose spend reaches the scope (every account for finance
+    roles). In `search.order`, with the total count of matches."""
+    period = search.period or last_full_period(await store.billing_periods())
     accounts = None if scope.prefixes is None else await uow.allocation.account_ids_in(scope)
     everyone = ResolvedScope(prefixes=None)
     open_claims = {c.key: c for c in await uow.allocation.claims(everyone, status="open")}
@@ -245,12 +258,14 @@ async def resources(
             service=search.service,
             tag=search.tag,
             account_id=search.account_id,
-            period=search.period,
+            period=period,
             limit=search.limit,
             cursor=search.cursor,
             account_ids=None if accounts is None else frozenset(accounts),
             only=frozenset(visible) if status == "claimed" else None,
             exclude=frozenset(open_claims) if status == "open" else None,
+            order=search.order,
+            offset=search.offset,
         )
     )
     return ResourceListing(
@@ -258,6 +273,8 @@ async def resources(
             ResourceLine(r, visible.get((r.account_id, r.resource_id))) for r in page.items
         ),
         next_cursor=page.next_cursor,
+        total=len(page.items) if page.total is None else page.total,
+        period=period,
     )
 
 

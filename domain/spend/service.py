@@ -6,28 +6,60 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from domain.errors import DomainError
 from domain.events import CurDeliveryRecorded
 from domain.ports import Clock
-from domain.spend.models import BillingPeriod
-from domain.spend.ports import SpendStore, SpendUnitOfWork
+from domain.spend.models import BillingPeriod, RefreshStatus
+from domain.spend.ports import RefreshBoard, SpendStore, SpendUnitOfWork
 from domain.spend.queries import ensure_allocated
 
 
 async def refresh_now(
-    uow: SpendUnitOfWork, store: SpendStore, clock: Clock, *, source: str
+    uow: SpendUnitOfWork,
+    store: SpendStore,
+    clock: Clock,
+    board: RefreshBoard,
+    *,
+    source: str,
+    by: str,
 ) -> list[BillingPeriod]:
     """Read the CUR at `source` now, replacing every period it holds (all or nothing: a file
-    that cannot be read raises RuleViolation naming it), and record the refresh."""
-    periods = await store.refresh(source, None)
+    that cannot be read raises RuleViolation naming it), posting its progress on the board
+    (periods done of total, rows read) and the outcome; record the refresh (who, rows,
+    duration)."""
+    started = clock.now()
+    board.start(by=by, source=source, at=started)
+    try:
+        periods = await store.refresh(source, None, board.report)
+    except DomainError as exc:
+        board.finish(at=clock.now(), failed=True, periods=(), message=problem_text(exc))
+        raise
+    except BaseException:
+        board.finish(at=clock.now(), failed=True, periods=(), message="the refresh failed")
+        raise
+    finished = clock.now()
+    names = [p.period for p in periods]
+    message = f"{len(periods)} period(s): {', '.join(names)}" if names else "0 period(s)"
+    board.finish(at=finished, failed=False, periods=names, message=message)
     row_id = await uow.cur_events.add(
-        event_id=f"manual-{clock.now():%Y%m%dT%H%M%S.%f}",
+        event_id=f"manual-{started:%Y%m%dT%H%M%S.%f}",
         kind="manual",
-        payload={"source": source},
+        payload={
+            "source": source,
+            "by": by,
+            "rows": sum(p.rows for p in periods),
+            "periods": names,
+            "started_at": started.isoformat(),
+            "duration_seconds": round((finished - started).total_seconds(), 3),
+        },
     )
-    await uow.cur_events.finish(
-        row_id, status="done", message=f"{len(periods)} period(s)", at=clock.now()
-    )
+    await uow.cur_events.finish(row_id, status="done", message=message, at=finished)
     return periods
+
+
+def problem_text(exc: DomainError) -> str:
+    """A refused refresh in one line: the reason and each error."""
+    return "; ".join([exc.message, *(e.message for e in exc.errors)])[:1000]
 
 
 @dataclass(frozen=True)
@@ -64,3 +96,8 @@ async def reallocate(uow: SpendUnitOfWork, store: SpendStore) -> None:
     """Recompute the stale materialized allocations of every period, so the next dashboard
     read answers from fresh summaries (nothing is loaded when nothing is stale)."""
     await ensure_allocated(uow, store, await store.billing_periods())
+
+
+def refresh_status(board: RefreshBoard) -> RefreshStatus | None:
+    """The running CUR refresh, or the last one: None when none ran on this data folder."""
+    return board.read()

@@ -76,7 +76,7 @@ test('add an account, change its type, remap its split and read the history', as
   );
   await expect(history.locator('tbody tr')).toHaveCount(1);
 
-  // The remap: 60/40 from this week. The form starts from the current split; the running
+  // The remap: 60/40 from this week. The form starts from the newest split; the running
   // total and the date are checked before anything is sent.
   await expect(remapForm.getByLabel('Effective from')).toHaveValue(remap);
   await expect(remapForm.getByLabel('Percent 1')).toHaveValue('100.00');
@@ -101,6 +101,9 @@ test('add an account, change its type, remap its split and read the history', as
   await expect(page.getByRole('status').filter({ hasText: 'New split' })).toContainText(
     'Payments 60.00%, Identity 40.00%. The previous split ends',
   );
+  // After the save the form shows the new split, not the old one.
+  await expect(remapForm.getByLabel('Percent 1')).toHaveValue('60.00');
+  await expect(remapForm.getByLabel('Percent 2')).toHaveValue('40.00');
 
   // Both versions stay; the new one is current and the old one ends the day before.
   const rows = history.locator('tbody tr');

@@ -66,6 +66,30 @@ class TestAudit:
         assert events[0]["actor_email"] == me["email"]
         assert events[0]["after"]["email"] == "audited@corp.com"
         assert events[0]["request_id"]
+        # named as a person reads them: the actor's name and the object's
+        assert events[0]["actor_name"] == me["name"]
+        assert events[0]["entity_name"] == "Aud"
+
+    async def test_budget_events_name_their_product(self, client, container):
+        headers = await auth_headers(client, container)
+        labels = ["Business Unit", "Department", "Portfolio", "Product"]
+        await client.post("/api/v1/years", headers=headers, json={"year": 2026, "labels": labels})
+        r = await client.post(
+            "/api/v1/budgets",
+            headers=headers,
+            json={
+                "year": 2026,
+                "path": ["Retail", "Web", "Shop", "Checkout"],
+                "annual_amount": "12",
+            },
+        )
+        assert r.status_code == 201, r.text
+        budget_id = r.json()["id"]
+        events = (
+            await client.get("/api/v1/audit", headers=headers, params={"entity_id": str(budget_id)})
+        ).json()["items"]
+        named = {(e["entity_type"], e["entity_name"]) for e in events}
+        assert ("budget", "Checkout") in named
 
     async def test_a_refused_request_writes_no_audit_row(self, client, container):
         headers = await auth_headers(client, container)

@@ -1,9 +1,26 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
-from api.demo import DEMO_CHART, DEMO_PASSWORD, DEMO_USERS, load_demo
+import pytest
+
+from adapters.clock import FixedClock
+from api.demo import (
+    DEMO_CHART,
+    DEMO_PASSWORD,
+    DEMO_SCHEDULES,
+    DEMO_SCOPES,
+    DEMO_USERS,
+    demo_logins,
+    demo_spend_plan,
+    load_demo,
+)
+from domain.spend_cards.figures import DEFAULT_BANDS, Colour
 from tests.factories import token_for
+
+# a day in the demo year after the spike of 12 August, mid-month
+DEMO_DAY = date(2026, 9, 16)
 
 
 async def login(client, email):
@@ -33,7 +50,8 @@ class TestDemo:
         assert len(accounts) == 9
         summary = (await client.get("/api/v1/allocation-summary", headers=fin)).json()
         assert sum(len(v) for v in summary.values()) == 8
-        assert len((await client.get("/api/v1/claims", headers=fin)).json()) == 5
+        claims = (await client.get("/api/v1/claims", headers=fin)).json()
+        assert len(claims) == 8  # Checkout API's 5 (from March), Fraud scoring's 3 (June)
         statuses = {
             b["product"]: b["schedule_status"]
             for b in (
@@ -46,7 +64,7 @@ class TestDemo:
             "rejected",
         )
         # approved, then raised from December: the amount in force left the schedule behind
-        assert statuses["iOS App Backend"] == "needs_reschedule"
+        assert statuses["Push Notifications"] == "needs_reschedule"
         pf = await login(client, "portfolio@demo.finops")
         tasks = (await client.get("/api/v1/tasks", headers=pf)).json()
         assert [t["kind"] for t in tasks if t["card_id"] is None] == ["schedule.approve"]
@@ -57,7 +75,8 @@ class TestDemo:
         cards = (await client.get("/api/v1/spend-cards", headers=fin)).json()
         checkout = [c for c in cards if c["budget_path"][-1] == "Checkout"]
         assert {c["period_start"][:7] for c in checkout} >= {"2026-01", "2026-02"}
-        assert {c["budget_path"][-1] for c in cards} == {"Checkout"}
+        approved = {name for name, (state, _, _) in DEMO_SCHEDULES.items() if state == "approved"}
+        assert {c["budget_path"][-1] for c in cards} == approved
         decided = {c["status"] for c in checkout} - {"open"}
         assert decided == {"accepted", "approved", "disputed", "rejected", "resolved"}
         pf = await login(client, "portfolio@demo.finops")
@@ -141,3 +160,127 @@ class TestDemoRecommendations:
         top = (await client.get("/api/v1/recommendations/top", headers=fin)).json()
         assert top["items"]
         assert {i["status"] for i in top["items"]} <= {"new", "approved"}
+
+
+class TestDemoDates:
+    """The demo CUR stops yesterday by the clock at load: the current month is partial and not
+    final, past months are final."""
+
+    @pytest.mark.parametrize(
+        ("today", "until", "months", "final"),
+        [
+            (date(2026, 12, 2), date(2026, 12, 1), 12, 11),
+            (date(2026, 9, 16), date(2026, 9, 15), 9, 8),
+            (date(2026, 7, 1), date(2026, 6, 30), 6, 6),  # June ended yesterday: final
+            (date(2027, 3, 4), date(2026, 12, 31), 12, 12),  # after the demo year: all final
+        ],
+    )
+    def test_the_plan_stops_yesterday(self, today, until, months, final):
+        plan = demo_spend_plan(today)
+        assert (plan.until, plan.months, plan.final_months) == (until, months, final)
+        assert max(p for _, p in plan.monthly_spend) == f"{until:%Y-%m}"
+
+    def test_splits_total_100_and_the_last_account_stays_unallocated(self):
+        plan = demo_spend_plan(DEMO_DAY)
+        for _, shares in plan.splits:
+            assert sum(Decimal(pct) for _, pct in shares) == Decimal("100.00")
+        accounts = {a for a, _ in plan.monthly_spend}
+        assert len(plan.splits) == len(accounts) - 1
+
+    async def test_the_loaded_cur_stops_yesterday(self, settings, client, container):
+        container.clock = FixedClock.on(DEMO_DAY)
+        await load_demo(settings, FixedClock.on(DEMO_DAY))
+        fin = await login(client, "fin@demo.finops")
+        periods = (await client.get("/api/v1/billing-periods", headers=fin)).json()
+        assert [p["period"] for p in periods] == [f"2026-{m:02d}" for m in range(1, 10)]
+        assert [p["finalized"] for p in periods] == [True] * 8 + [False]
+        assert all(p["invoice_ids"] for p in periods[:-1])
+        assert periods[-1]["invoice_ids"] == []
+        days = (
+            await client.get(
+                "/api/v1/spend", headers=fin, params={"period": "2026-09", "group_by": "day"}
+            )
+        ).json()["rows"]
+        assert max(r["day"] for r in days if Decimal(r["amount"]) != 0) == str(
+            DEMO_DAY - timedelta(days=1)
+        )
+
+
+class TestDemoSpend:
+    async def test_budgets_fall_in_every_colour_band_with_a_trend(
+        self, settings, client, container
+    ):
+        """Year to date (the final months), each approved budget's spend against its approved
+        schedule lands in a colour band, and every band is taken."""
+        container.clock = FixedClock.on(DEMO_DAY)
+        await load_demo(settings, FixedClock.on(DEMO_DAY))
+        fin = await login(client, "fin@demo.finops")
+        final = [
+            p["period"]
+            for p in (await client.get("/api/v1/billing-periods", headers=fin)).json()
+            if p["finalized"]
+        ]
+        budgets = (
+            await client.get("/api/v1/budgets", headers=fin, params={"year": 2026, "limit": 100})
+        ).json()["items"]
+        by_name = {b["product"]: b for b in budgets}
+        monthly: dict[str, dict[str, Decimal]] = {}
+        for period in final:
+            rows = (
+                await client.get(
+                    "/api/v1/spend", headers=fin, params={"period": period, "group_by": "budget"}
+                )
+            ).json()["rows"]
+            for row in rows:
+                if row["budget_id"] is not None:
+                    monthly.setdefault(period, {})[row["budget_id"]] = Decimal(row["amount"])
+        colours: dict[str, Colour] = {}
+        for name, (state, _, _) in DEMO_SCHEDULES.items():
+            if state != "approved":
+                continue
+            budget = by_name[name]
+            schedule = (
+                await client.get(f"/api/v1/budgets/{budget['id']}/schedule", headers=fin)
+            ).json()
+            assert schedule["status"] == "approved"
+            planned = sum(
+                (Decimal(m["amount"]) for m in schedule["months"] if m["month"] in final),
+                Decimal(0),
+            )
+            spent = sum((monthly[p].get(budget["id"], Decimal(0)) for p in final), Decimal(0))
+            colours[name] = DEFAULT_BANDS.colour(spent.quantize(Decimal("0.01")), planned)
+        assert set(colours.values()) == set(Colour), colours
+        assert colours["Kubernetes Platform"] is Colour.BLACK
+        assert colours["Observability"] is Colour.GREEN
+        assert colours["iOS App Backend"] is Colour.ORANGE
+        assert colours["Checkout"] is Colour.RED
+        # a trend: spend grows over the year; Checkout's August holds the load-test spike
+        total = {p: sum(v.values(), Decimal(0)) for p, v in monthly.items()}
+        assert total["2026-08"] > total["2026-01"] * Decimal("1.3")
+        checkout = by_name["Checkout"]["id"]
+        days = (
+            await client.get(
+                "/api/v1/spend", headers=fin, params={"period": "2026-08", "group_by": "day"}
+            )
+        ).json()["rows"]
+        # the 1st carries the month's fees (tax, reservations): the spike is the other days' top
+        by_day = {r["day"]: Decimal(r["amount"]) for r in days if r["day"] != "2026-08-01"}
+        others = sorted(v for d, v in by_day.items() if d != "2026-08-12")
+        assert by_day["2026-08-12"] > 2 * others[-1]
+        assert monthly["2026-08"][checkout] > monthly["2026-07"][checkout] * Decimal("1.1")
+
+
+class TestDemoOwners:
+    def test_every_scheduled_product_has_a_product_and_a_portfolio_owner(self):
+        roles = {email: role.value for role, email, _ in DEMO_USERS}
+        for product, (_, owner, decider) in DEMO_SCHEDULES.items():
+            assert roles[owner] == "product_owner"
+            assert roles[decider] == "portfolio_owner"
+            assert any(p[-1] == product for p in DEMO_SCOPES[owner])
+            portfolio = next(p for p in DEMO_SCOPES[owner] if p[-1] == product)[:-1]
+            assert DEMO_SCOPES[decider] == (portfolio,)
+
+    def test_every_log_in_is_printed_with_what_it_sees(self):
+        printed = demo_logins()
+        assert [u.email for u in printed.users] == [e for _, e, _ in DEMO_USERS]
+        assert all(u.sees for u in printed.users)

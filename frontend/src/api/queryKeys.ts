@@ -66,6 +66,7 @@ export const queryKeys = {
   },
   billingPeriods: ['billing-periods'] as const,
   curEvents: ['cur-events'] as const,
+  refreshStatus: ['cur-refresh-status'] as const,
   // Allocated spend follows the CUR, the splits and the claims: each of those refreshes it.
   spend: {
     all: ['spend'] as const,

@@ -210,6 +210,12 @@ export type AuditEventRead = {
      */
     actor_id: number | null;
     /**
+     * Actor Name
+     *
+     * the actor's name today
+     */
+    actor_name?: string | null;
+    /**
      * After
      */
     after: {
@@ -231,6 +237,12 @@ export type AuditEventRead = {
      * Entity Id
      */
     entity_id: string;
+    /**
+     * Entity Name
+     *
+     * the object's name (user, product, account, workload, card)
+     */
+    entity_name?: string | null;
     /**
      * Entity Type
      */
@@ -2832,6 +2844,78 @@ export type RefreshRead = {
 };
 
 /**
+ * RefreshStatusRead
+ */
+export type RefreshStatusRead = {
+    /**
+     * By
+     *
+     * who started it, or which CUR delivery
+     */
+    by: string;
+    /**
+     * Done
+     *
+     * files (or units) of the stage done
+     */
+    done: number;
+    /**
+     * Duration Seconds
+     */
+    duration_seconds: number | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Periods
+     */
+    periods: Array<string>;
+    /**
+     * Periods Done
+     */
+    periods_done: number;
+    /**
+     * Periods Total
+     */
+    periods_total: number;
+    /**
+     * Rows Read
+     *
+     * CUR line items read so far
+     */
+    rows_read: number;
+    /**
+     * Source
+     */
+    source: string;
+    /**
+     * Stage
+     *
+     * probe / download / aggregate (files), accounts (periods)
+     */
+    stage: string;
+    /**
+     * Started At
+     */
+    started_at: string;
+    /**
+     * State
+     *
+     * running, done or failed
+     */
+    state: string;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * ReleaseWrite
  */
 export type ReleaseWrite = {
@@ -2905,6 +2989,22 @@ export type ResourcePageRead = {
      * Next Cursor
      */
     next_cursor: string | null;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Period
+     *
+     * the billing period listed
+     */
+    period: string | null;
+    /**
+     * Total
+     *
+     * resources matching the search, on every page
+     */
+    total: number;
 };
 
 /**
@@ -4055,6 +4155,12 @@ export type YearCreate = {
  * YearRead
  */
 export type YearRead = {
+    /**
+     * Default
+     *
+     * the year the pages open on: the one containing today (server clock), else the newest before today
+     */
+    default?: boolean;
     /**
      * Labels
      */
@@ -6769,6 +6875,63 @@ export type SpendRefreshCurResponses = {
 
 export type SpendRefreshCurResponse = SpendRefreshCurResponses[keyof SpendRefreshCurResponses];
 
+export type SpendCurRefreshStatusData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/cur/refresh/status';
+};
+
+export type SpendCurRefreshStatusErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type SpendCurRefreshStatusError = SpendCurRefreshStatusErrors[keyof SpendCurRefreshStatusErrors];
+
+export type SpendCurRefreshStatusResponses = {
+    /**
+     * Successful Response
+     */
+    200: RefreshStatusRead;
+    /**
+     * no refresh has run yet
+     */
+    204: void;
+};
+
+export type SpendCurRefreshStatusResponse = SpendCurRefreshStatusResponses[keyof SpendCurRefreshStatusResponses];
+
 export type DiscountsListDiscountsData = {
     body?: never;
     path?: never;
@@ -7844,9 +8007,17 @@ export type SpendListResourcesData = {
          */
         status?: string;
         /**
+         * Sort
+         */
+        sort?: string;
+        /**
          * Limit
          */
         limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
         /**
          * Cursor
          */

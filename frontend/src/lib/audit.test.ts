@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeChanges, entityLabel } from './audit';
+import { changeLines, describeAction, describeChanges, entityHref, entityLabel } from './audit';
 
 describe('entityLabel', () => {
   it('names the object by e-mail first, then by name', () => {
@@ -25,5 +25,35 @@ describe('describeChanges', () => {
 
   it('says nothing for events without snapshots', () => {
     expect(describeChanges(null, null)).toBe('');
+  });
+});
+
+describe('describeAction', () => {
+  it('reads as words, known or not', () => {
+    expect(describeAction('schedule.approve')).toBe('approved the schedule of');
+    expect(describeAction('credit.record_usage')).toBe('record usage (credit)');
+  });
+});
+
+describe('entityHref', () => {
+  it('links to the page of the object', () => {
+    expect(entityHref('schedule', '12', null, null)).toBe('/budgets/12');
+    expect(entityHref('account', '012345678901', null, null)).toBe('/accounts/012345678901');
+    expect(entityHref('workload', '3', null, { budget_id: 7 })).toBe('/budgets/7');
+    expect(entityHref('claim', '3', null, {})).toBeNull();
+  });
+});
+
+describe('changeLines', () => {
+  it('keeps only the changed fields, before and after', () => {
+    expect(changeLines({ role: 'a', name: 'N' }, { role: 'b', name: 'N' })).toEqual([
+      { field: 'role', before: 'a', after: 'b' },
+    ]);
+  });
+
+  it('shows every field of a created object with no before', () => {
+    expect(changeLines(null, { splits: [{ budget_id: 1, percent: '100.00' }] })).toEqual([
+      { field: 'splits', before: null, after: '[{"budget_id":1,"percent":"100.00"}]' },
+    ]);
   });
 });

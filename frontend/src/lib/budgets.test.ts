@@ -36,6 +36,13 @@ describe('years', () => {
     expect(chooseYear(years, null)).toBe(2027);
   });
 
+  it('opens on the year the server marks as default (the one containing today)', () => {
+    const marked = [{ year: 2027 }, { year: 2026, default: true }, { year: 2025 }];
+    expect(chooseYear(marked, null)).toBe(2026);
+    expect(chooseYear(marked, '2027')).toBe(2027);
+    expect(chooseYear(marked, '2030')).toBe(2026);
+  });
+
   it('follows the address when it names a defined year', () => {
     expect(chooseYear(years, '2025')).toBe(2025);
     expect(chooseYear(years, '2030')).toBe(2027);

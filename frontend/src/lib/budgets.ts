@@ -37,11 +37,21 @@ export function latestYear(years: readonly { year: number }[]): number | null {
   );
 }
 
-/** The year asked for in the address when it is one of the defined years, else the latest. */
-export function chooseYear(years: readonly { year: number }[], asked: string | null): number | null {
+/** The year the pages open on: the one the server marks `default` (the fiscal year that
+ * contains today by its clock, else the newest before today), else the latest. */
+export function defaultYear(years: readonly { year: number; default?: boolean }[]): number | null {
+  return years.find((y) => y.default)?.year ?? latestYear(years);
+}
+
+/** The year asked for in the address when it is one of the defined years, else the default
+ * year (see `defaultYear`). */
+export function chooseYear(
+  years: readonly { year: number; default?: boolean }[],
+  asked: string | null,
+): number | null {
   const wanted = asked !== null && /^\d{4}$/.test(asked) ? Number(asked) : null;
   if (wanted !== null && years.some((y) => y.year === wanted)) return wanted;
-  return latestYear(years);
+  return defaultYear(years);
 }
 
 /** The attribute columns of a list (e.g. "Cost Centre"), in first-seen order. */

@@ -9,6 +9,7 @@ import {
   splitCsvColumns,
   splitProblems,
   splitShareRows,
+  splitToEdit,
   splitTotal,
   toSplitWrite,
 } from './splits';
@@ -181,5 +182,17 @@ describe('nameBudgetIds', () => {
       'budget “North › Sales › Retail › Web Shop” belongs to 2025, the split starts in 2026',
     );
     expect(nameBudgetIds('budget 99 does not exist', paths)).toBe('budget 99 does not exist');
+  });
+});
+
+describe('splitToEdit', () => {
+  it('is the newest version, even one that starts after today', () => {
+    const history = [
+      { effective_from: '2026-01-01', current: false },
+      { effective_from: '2026-12-07', current: false },
+      { effective_from: '2026-06-01', current: true },
+    ];
+    expect(splitToEdit(history)?.effective_from).toBe('2026-12-07');
+    expect(splitToEdit([])).toBeUndefined();
   });
 });

@@ -85,7 +85,15 @@ export function toSplitWrite(shares: readonly ShareInput[], effectiveFrom: strin
   };
 }
 
-/** The shares of a version as editable lines (a remap usually starts from the current split). */
+/** The version a remap form starts from: the newest one (a split saved to start next Monday
+ * is not in force yet, but it is the one a new remap replaces), else none. */
+export function splitToEdit<V extends Pick<SplitVersionRead, 'effective_from'>>(
+  history: readonly V[],
+): V | undefined {
+  return [...history].sort((a, b) => a.effective_from.localeCompare(b.effective_from)).at(-1);
+}
+
+/** The shares of a version as editable lines (a remap starts from the newest split). */
 export function sharesOf(version: Pick<SplitVersionRead, 'splits'> | undefined): ShareInput[] {
   return version
     ? version.splits.map((s) => ({

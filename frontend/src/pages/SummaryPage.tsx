@@ -1,6 +1,7 @@
 import { useCurrentUser } from '../components/AppShell';
 import { usePageTitle } from '../lib/usePageTitle';
 import { AllocationPanel } from './summary/AllocationPanel';
+import { EngineerPanel } from './summary/EngineerPanel';
 import { NotificationsPanel } from './summary/NotificationsPanel';
 import { SpendPanel } from './summary/SpendPanel';
 import { TasksPanel } from './summary/TasksPanel';
@@ -16,6 +17,7 @@ export function SummaryPage() {
       <h1>Summary</h1>
       <p className="lead">Welcome, {me.name}.</p>
       <div className="summary-grid">
+        {me.role === 'cloud_engineer' ? <EngineerPanel /> : null}
         <TasksPanel />
         <NotificationsPanel />
         <SpendPanel />

@@ -22,9 +22,10 @@ class TestYears:
             json={"year": 2026, "labels": ["Segment", "Division", "Program", "Application"]},
         )
         years = (await client.get("/api/v1/years", headers=finance)).json()
-        assert years == [
-            {"year": 2026, "labels": ["Segment", "Division", "Program", "Application"]}
+        assert [(y["year"], y["labels"]) for y in years] == [
+            (2026, ["Segment", "Division", "Program", "Application"])
         ]
+        assert years[0]["default"]  # the only year is the one the pages open on
 
     @pytest.mark.parametrize(
         "labels", [["A", "B", "C"], ["A", "B", "C", "a"], ["A", "B", "C", "\x07"]]

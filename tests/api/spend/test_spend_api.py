@@ -190,7 +190,13 @@ class TestResources:
         await client.post("/api/v1/cur/refresh", headers=finance)
         owner = await auth_headers(client, container, role=Role.PRODUCT_OWNER)
         page = (await client.get("/api/v1/resources", headers=owner)).json()
-        assert page == {"items": [], "next_cursor": None}
+        assert page == {
+            "items": [],
+            "next_cursor": None,
+            "total": 0,
+            "offset": 0,
+            "period": "2026-09",
+        }
         assert cur_dir.exists()
 
 

@@ -230,12 +230,19 @@ class TestResources:
         seen: list[ResourceSearch] = []
 
         class Store:
+            async def billing_periods(self) -> list[object]:
+                return [
+                    SimpleNamespace(period="2026-10", finalized=True),
+                    SimpleNamespace(period="2026-11", finalized=False),
+                ]
+
             async def resources(self, search: ResourceSearch) -> object:
                 seen.append(search)
-                return SimpleNamespace(items=(), next_cursor=None)
+                return SimpleNamespace(items=(), next_cursor=None, total=0)
 
         uow = SimpleNamespace(allocation=FakeClaims([claim]))
         await queries.resources(uow, Store(), EVERYTHING, ResourceSearch(limit=5))  # type: ignore[arg-type]
         assert seen[0].exclude == frozenset({("111", "i-1")})
         assert seen[0].only is None
         assert seen[0].limit == 5
+        assert seen[0].period == "2026-10"  # the last full (final) month by default

@@ -12,6 +12,7 @@ import {
   nameBudgetIds,
   sharesOf,
   splitProblems,
+  splitToEdit,
   splitTotal,
   toSplitWrite,
   type ShareInput,
@@ -30,16 +31,16 @@ export function RemapForm({
   history: readonly SplitVersionRead[];
   onDone: (message: string) => void;
 }) {
-  const latest = history.length > 0 ? history[history.length - 1] : null;
-  const current = history.find((v) => v.current) ?? latest ?? undefined;
+  const latest = splitToEdit(history) ?? null;
   const [date, setDate] = useState(() => defaultRemapDate(localIsoDate(), latest?.effective_from ?? null));
   const year = Number((isIsoDate(date) ? date : localIsoDate()).slice(0, 4));
   const budgets = useBudgets(year, 'active');
   const options = sortBudgets(budgets.data?.items ?? []);
   const inYear = new Set(options.map((b) => b.id));
-  // Start from the current split when its budgets are of the same year.
+  // Start from the newest split (after a save: the one just saved, even when it starts next
+  // Monday) when its budgets are of the same year.
   const [shares, setShares] = useState<ShareInput[] | null>(null);
-  const initial = sharesOf(current);
+  const initial = sharesOf(latest ?? undefined);
   const lines: ShareInput[] =
     shares ??
     (budgets.data && initial.length > 0 && initial.every((s) => s.budgetId !== null && inYear.has(s.budgetId))
@@ -70,6 +71,7 @@ export function RemapForm({
             `New split from ${formatDate(date)}: ${parts.join(', ')}.` +
               (latest ? ` The previous split ends ${formatDate(addDays(date, -1))}.` : ''),
           );
+          // back to the history's newest split: the one just saved
           setShares(null);
           setAttempted(false);
         },

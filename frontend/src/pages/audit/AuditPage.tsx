@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
 import type { AuditEventRead } from '../../client';
 import { fetchAllAuditEvents, useAuditEvents } from './hooks';
 import type { AuditFilters } from '../../api/queryKeys';
@@ -6,7 +7,7 @@ import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FilterBar, TextField } from '../../components/Field';
 import { Pager } from '../../components/Pager';
-import { describeChanges, entityLabel } from '../../lib/audit';
+import { changeLines, describeAction, describeChanges, entityHref, entityLabel } from '../../lib/audit';
 import type { CsvColumn } from '../../lib/csv';
 import { formatDateTime } from '../../lib/format';
 import { usePageTitle } from '../../lib/usePageTitle';
@@ -17,10 +18,11 @@ const CSV_COLUMNS: CsvColumn<AuditEventRead>[] = [
   { header: 'id', value: (e) => e.id },
   { header: 'occurred_at', value: (e) => e.occurred_at },
   { header: 'actor_email', value: (e) => e.actor_email },
+  { header: 'actor_name', value: (e) => e.actor_name },
   { header: 'action', value: (e) => e.action },
   { header: 'entity_type', value: (e) => e.entity_type },
   { header: 'entity_id', value: (e) => e.entity_id },
-  { header: 'object', value: (e) => entityLabel(e.before, e.after) },
+  { header: 'object', value: (e) => e.entity_name ?? entityLabel(e.before, e.after) },
   { header: 'changes', value: (e) => describeChanges(e.before, e.after) },
   { header: 'before', value: (e) => (e.before ? JSON.stringify(e.before) : '') },
   { header: 'after', value: (e) => (e.after ? JSON.stringify(e.after) : '') },
@@ -105,36 +107,20 @@ export function AuditPage() {
                 <tr>
                   <th scope="col">When</th>
                   <th scope="col">Who</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Entity type</th>
-                  <th scope="col" className="num">
-                    Entity id
-                  </th>
+                  <th scope="col">What</th>
                   <th scope="col">Object</th>
-                  <th scope="col">Changes</th>
+                  <th scope="col">Change (before → after)</th>
                 </tr>
               </thead>
               <tbody>
                 {events.data.items.length === 0 ? (
                   <tr>
-                    <td colSpan={7} className="empty">
+                    <td colSpan={5} className="empty">
                       No events match these filters.
                     </td>
                   </tr>
                 ) : (
-                  events.data.items.map((event) => (
-                    <tr key={event.id}>
-                      <td className="nowrap">{formatDateTime(event.occurred_at)}</td>
-                      <td>{event.actor_email}</td>
-                      <td>
-                        <code>{event.action}</code>
-                      </td>
-                      <td>{event.entity_type}</td>
-                      <td className="num">{event.entity_id}</td>
-                      <td>{entityLabel(event.before, event.after)}</td>
-                      <td className="changes">{describeChanges(event.before, event.after)}</td>
-                    </tr>
-                  ))
+                  events.data.items.map((event) => <AuditRow key={event.id} event={event} />)
                 )}
               </tbody>
             </table>
@@ -151,5 +137,44 @@ export function AuditPage() {
         <p className="loading">Loading the audit log…</p>
       ) : null}
     </section>
+  );
+}
+
+/** One event: who (by name), what in words, the object by name with a link to its page, and
+ * the fields that changed, before → after. */
+function AuditRow({ event }: { event: AuditEventRead }) {
+  const label = entityLabel(event.before, event.after);
+  const name = event.entity_name ?? label ?? '';
+  const href = entityHref(event.entity_type, event.entity_id, event.before, event.after);
+  const title = name || `${event.entity_type.replace(/_/g, ' ')} #${event.entity_id}`;
+  const lines = changeLines(event.before, event.after);
+  return (
+    <tr>
+      <td className="nowrap">{formatDateTime(event.occurred_at)}</td>
+      <td title={event.actor_email}>{event.actor_name ?? event.actor_email}</td>
+      <td>
+        <span title={event.action}>{describeAction(event.action)}</span>
+      </td>
+      <td>
+        {href ? <Link to={href}>{title}</Link> : title}
+        {label && label !== name ? <span className="muted"> ({label})</span> : null}
+      </td>
+      <td className="audit-change">
+        {lines.length === 0 ? (
+          <span className="muted">—</span>
+        ) : (
+          <ul className="plain">
+            {lines.map((line) => (
+              <li key={line.field}>
+                <span className="field-name">{line.field}</span>:{' '}
+                {line.before !== null ? <del>{line.before}</del> : null}
+                {line.before !== null && line.after !== null ? ' → ' : null}
+                {line.after !== null ? <ins>{line.after}</ins> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+    </tr>
   );
 }

@@ -8,8 +8,9 @@ import { Amount } from '../../components/Amount';
 import { DownloadCsvButton } from '../../components/DownloadCsvButton';
 import { ErrorNotice, SuccessNotice } from '../../components/ErrorNotice';
 import { FilterBar, TextField } from '../../components/Field';
+import { Pager } from '../../components/Pager';
 import { BudgetName } from '../../components/ScheduleBadge';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
 import { CURRENCY } from '../../lib/money';
 import { formatDate, formatMonth } from '../../lib/months';
 import {
@@ -51,8 +52,9 @@ export function ResourcesPage() {
     <section>
       <h1>Resources</h1>
       <p className="hint">
-        Resources the Cost and Usage Report shows in the latest billing period. Claim them to a workload so
-        that their whole cost goes to its budget; release them to return them to the account split.
+        Resources the Cost and Usage Report shows in the last full month, the biggest spenders first. Claim
+        them to a workload so that their whole cost goes to its budget; release them to return them to the
+        account split.
         {me.permissions.includes('claim_any')
           ? ''
           : ' You see the resources of accounts allocated to your budgets.'}
@@ -116,13 +118,13 @@ export function ResourcesPage() {
         />
       ) : (
         <OpenResources
+          key={JSON.stringify([q, serviceQ, tagQ])}
           filters={{
             ...(q ? { q } : {}),
             ...(serviceQ ? { service: serviceQ } : {}),
             ...(tagQ ? { tag: tagQ } : {}),
             limit: PAGE_SIZE,
           }}
-          claimedIds={new Set((claims.data ?? []).map((c) => c.resource_id))}
           workloads={workloads.data ?? []}
           budgets={budgets}
           onDone={setDone}
@@ -134,26 +136,25 @@ export function ResourcesPage() {
 
 function OpenResources({
   filters,
-  claimedIds,
   workloads,
   budgets,
   onDone,
 }: {
   filters: ResourceFilters;
-  claimedIds: ReadonlySet<string>;
   workloads: WorkloadRead[];
   budgets: ReturnType<typeof useBudgetDirectory>;
   onDone: (message: string | null) => void;
 }) {
-  const resources = useResources(filters);
+  // One page at a time, from the server: the open pool (nobody's claim), biggest cost first.
+  // (A change of filters remounts this list: it starts again on the first page.)
+  const [offset, setOffset] = useState(0);
+  const resources = useResources({ ...filters, status: 'open', offset });
   const [claiming, setClaiming] = useState(false);
-  const all = resources.data?.pages.flatMap((p) => p.items) ?? [];
-  // The open pool: what nobody has claimed (the claims list says which are).
-  const open = all.filter((r) => !claimedIds.has(r.resource_id));
-  const hidden = all.length - open.length;
-  const selection = useSelection(open, (r) => r.resource_id);
+  const open = resources.data?.items ?? [];
+  const total = resources.data?.total ?? 0;
+  const selection = useSelection(open, (r) => `${r.account_id}/${r.resource_id}`);
   const chosen = selection.chosen;
-  const period = all[0]?.period;
+  const period = resources.data?.period;
 
   return (
     <>
@@ -199,7 +200,7 @@ function OpenResources({
                 <th scope="col">Region</th>
                 <th scope="col">Tags</th>
                 <th scope="col" className="num">
-                  Cost ({CURRENCY})
+                  Cost{period ? `, ${formatMonth(`${period}-01`)}` : ''} ({CURRENCY})
                 </th>
               </tr>
             </thead>
@@ -207,11 +208,9 @@ function OpenResources({
               {open.length === 0 ? (
                 <tr>
                   <td colSpan={7} className="empty">
-                    {all.length > 0
-                      ? 'Every resource shown is claimed: tick “Claimed” to see the claims.'
-                      : Object.keys(filters).length > 1
-                        ? 'No resources match these filters.'
-                        : 'No resources: the Cost and Usage Report has not been loaded, or none of its accounts is in your scope.'}
+                    {Object.keys(filters).length > 1
+                      ? 'No resources match these filters.'
+                      : 'No resources: the Cost and Usage Report has not been loaded, or none of its accounts is in your scope.'}
                   </td>
                 </tr>
               ) : (
@@ -228,21 +227,16 @@ function OpenResources({
           </table>
         </div>
       )}
-      <div className="pager">
-        <span>
-          {formatCount(open.length)} open resource{open.length === 1 ? '' : 's'} shown
-          {hidden > 0 ? ` (${formatCount(hidden)} claimed hidden)` : ''}
-        </span>
-        {resources.hasNextPage ? (
-          <button
-            type="button"
-            disabled={resources.isFetchingNextPage}
-            onClick={() => void resources.fetchNextPage()}
-          >
-            {resources.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </button>
-        ) : null}
-      </div>
+      <Pager
+        total={total}
+        limit={filters.limit ?? PAGE_SIZE}
+        offset={offset}
+        onOffset={(next) => {
+          selection.clear();
+          setOffset(next);
+        }}
+        label="open resources"
+      />
       {claiming ? (
         <ClaimDialog
           resources={chosen}
@@ -315,6 +309,12 @@ function ClaimsTable({
   onDone: (message: string | null) => void;
 }) {
   const release = useReleaseResources();
+  // The claimed resources' cost in the last full month, from the same list as the open pool.
+  const claimed = useResources({ status: 'claimed', limit: 500 }, claims.length > 0);
+  const costOf = new Map(
+    (claimed.data?.items ?? []).map((r) => [`${r.account_id}/${r.resource_id}`, r.cost]),
+  );
+  const costPeriod = claimed.data?.period;
   const selection = useSelection(claims, (c) => c.resource_id);
   const chosen = selection.chosen.map((c) => c.resource_id);
   const refused = refusedResources(release.error, [chosen]);
@@ -377,12 +377,15 @@ function ClaimsTable({
                 <th scope="col">Claimed</th>
                 <th scope="col">By</th>
                 <th scope="col">Effective from</th>
+                <th scope="col" className="num">
+                  Cost{costPeriod ? `, ${formatMonth(`${costPeriod}-01`)}` : ''} ({CURRENCY})
+                </th>
               </tr>
             </thead>
             <tbody>
               {claims.length === 0 ? (
                 <tr>
-                  <td colSpan={8} className="empty">
+                  <td colSpan={9} className="empty">
                     No resource is claimed.
                   </td>
                 </tr>
@@ -410,6 +413,15 @@ function ClaimsTable({
                     <td className="nowrap">{formatDateTime(c.claimed_at)}</td>
                     <td>{c.claimed_by}</td>
                     <td className="nowrap">{formatDate(c.effective_from)}</td>
+                    <td className="num">
+                      {costOf.has(`${c.account_id}/${c.resource_id}`) ? (
+                        <Amount value={costOf.get(`${c.account_id}/${c.resource_id}`)} />
+                      ) : (
+                        <span className="muted" title="No cost in that month">
+                          —
+                        </span>
+                      )}
+                    </td>
                   </tr>
                 ))
               )}

@@ -1,12 +1,6 @@
 // Resources and their claims to workloads.
 // Server state through TanStack Query; every call goes through the generated SDK.
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-} from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   allocationClaimResources,
   allocationListClaims,
@@ -15,20 +9,15 @@ import {
 } from '../../client';
 import { queryKeys, type ClaimFilters, type ResourceFilters } from '../../api/queryKeys';
 
-export function useResources(filters: ResourceFilters) {
-  return useInfiniteQuery({
+/** One page of resources (server-side: sorted by the last full month's cost by default,
+ * `offset`/`limit`, with the total). */
+export function useResources(filters: ResourceFilters, enabled = true) {
+  return useQuery({
     queryKey: queryKeys.resources.list(filters),
-    queryFn: async ({ pageParam, signal }) =>
-      (
-        await spendListResources({
-          query: { ...filters, ...(pageParam ? { cursor: pageParam } : {}) },
-          signal,
-          throwOnError: true,
-        })
-      ).data,
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next_cursor ?? null,
+    queryFn: async ({ signal }) =>
+      (await spendListResources({ query: filters, signal, throwOnError: true })).data,
     placeholderData: keepPreviousData,
+    enabled,
   });
 }
 
@@ -43,6 +32,7 @@ export function useClaims(filters: ClaimFilters, enabled = true) {
 
 function invalidateClaimChanges(queryClient: ReturnType<typeof useQueryClient>) {
   void queryClient.invalidateQueries({ queryKey: queryKeys.claims.all });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.resources.all });
   void queryClient.invalidateQueries({ queryKey: queryKeys.spend.all });
   void queryClient.invalidateQueries({ queryKey: queryKeys.audit.all });
 }

@@ -1,5 +1,5 @@
 import type { BillingPeriodRead, CurEventRead, RefreshRead } from '../../client';
-import { useBillingPeriods, useCurEvents, useRefreshCur } from './hooks';
+import { useBillingPeriods, useCurEvents, useRefreshCur, useRefreshStatus } from './hooks';
 import { useCurrentUser } from '../../components/AppShell';
 import { Amount } from '../../components/Amount';
 import { SectionHead } from '../../components/SectionHead';
@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { csvDecimal, type CsvColumn } from '../../lib/csv';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { formatMonth } from '../../lib/months';
+import { describeProgress, describeRefresh } from '../../lib/refresh';
 import { usePageTitle } from '../../lib/usePageTitle';
 
 const PERIOD_COLUMNS: CsvColumn<BillingPeriodRead>[] = [
@@ -39,6 +40,9 @@ export function BillingPeriodsPage() {
   const periods = useBillingPeriods();
   const events = useCurEvents(canRefresh);
   const refresh = useRefreshCur();
+  // While a refresh runs (ours, or one a delivery started), poll where it stands.
+  const status = useRefreshStatus(canRefresh, refresh.isPending);
+  const running = status.data?.state === 'running';
   const sorted = [...(periods.data ?? [])].sort((a, b) => b.period.localeCompare(a.period));
 
   return (
@@ -55,6 +59,22 @@ export function BillingPeriodsPage() {
         A period is final once the CUR carries its invoice id. A refresh reads the configured CUR again and
         replaces every period it holds.
       </p>
+      {canRefresh ? (
+        <p className="hint" aria-live="polite" aria-label="Last refresh">
+          {refresh.isPending || running ? (
+            <>
+              <strong>Refreshing:</strong>{' '}
+              {status.data && running ? describeProgress(status.data) : 'starting…'}
+            </>
+          ) : status.data ? (
+            <>
+              <strong>Last refresh:</strong> {describeRefresh(status.data)}
+            </>
+          ) : status.isPending ? null : (
+            'No refresh has run yet.'
+          )}
+        </p>
+      ) : null}
       <ErrorNotice error={refresh.error} prefix="The refresh failed" />
       {refresh.data ? <RefreshResult result={refresh.data} /> : null}
 
@@ -149,7 +169,9 @@ export function BillingPeriodsPage() {
                   {events.data.length === 0 ? (
                     <tr>
                       <td colSpan={6} className="empty">
-                        No CUR delivery or refresh yet.
+                        {status.data
+                          ? `No CUR delivery or refresh recorded here; last refresh: ${describeRefresh(status.data)}.`
+                          : 'No CUR delivery or refresh yet.'}
                       </td>
                     </tr>
                   ) : (

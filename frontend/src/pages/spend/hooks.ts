@@ -1,7 +1,13 @@
 // Spend data: billing periods, CUR refreshes and allocated spend.
 // Server state through TanStack Query; every call goes through the generated SDK.
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { spendGetSpend, spendListBillingPeriods, spendListCurEvents, spendRefreshCur } from '../../client';
+import {
+  spendCurRefreshStatus,
+  spendGetSpend,
+  spendListBillingPeriods,
+  spendListCurEvents,
+  spendRefreshCur,
+} from '../../client';
 import { queryKeys, type SpendQuery } from '../../api/queryKeys';
 
 export function useBillingPeriods(enabled = true) {
@@ -20,6 +26,20 @@ export function useCurEvents(enabled = true) {
   });
 }
 
+/** The running refresh (polled every half second while `polling`), else the last one;
+ * `null` when none has run (204). */
+export function useRefreshStatus(enabled: boolean, polling: boolean) {
+  return useQuery({
+    queryKey: queryKeys.refreshStatus,
+    queryFn: async ({ signal }) => {
+      const { data, response } = await spendCurRefreshStatus({ signal, throwOnError: true });
+      return response.status === 204 ? null : (data ?? null);
+    },
+    enabled,
+    refetchInterval: polling ? 500 : false,
+  });
+}
+
 export function useRefreshCur() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -27,6 +47,7 @@ export function useRefreshCur() {
     onSettled: () => {
       // A failed refresh is recorded as an event too.
       void queryClient.invalidateQueries({ queryKey: queryKeys.curEvents });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.refreshStatus });
     },
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.billingPeriods });

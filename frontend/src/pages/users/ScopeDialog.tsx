@@ -5,7 +5,7 @@ import { useSetUserScope, useUserScope } from './hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FieldErrors } from '../../components/FieldErrors';
 import { YearSelect } from '../../components/YearSelect';
-import { latestYear } from '../../lib/budgets';
+import { defaultYear } from '../../lib/budgets';
 import { fieldErrors, otherErrors } from '../../lib/problem';
 import { roleLabel, scopeLevel } from '../../lib/roles';
 import { nameNodeIds, nodesAtLevel, pathsById } from '../../lib/tree';
@@ -32,8 +32,8 @@ export function ScopeDialog({
   const [checked, setChecked] = useState<Set<number> | null>(null);
   const [filter, setFilter] = useState('');
 
-  // The year of the current scope, else the latest year.
-  const shownYear = year ?? scope.data?.nodes[0]?.year ?? (years.data ? latestYear(years.data) : null);
+  // The year of the current scope, else the year the pages open on.
+  const shownYear = year ?? scope.data?.nodes[0]?.year ?? (years.data ? defaultYear(years.data) : null);
   const hierarchy = useHierarchy(scope.isPending ? null : shownYear);
   const current = new Set(scope.data?.node_ids ?? []);
   const selected = checked ?? current;
