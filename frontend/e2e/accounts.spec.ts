@@ -44,7 +44,7 @@ test('add an account, change its type, remap its split and read the history', as
   await expect(form.getByRole('status')).toContainText(`Added account ${accountId}.`);
 
   // It is listed; its type changes to Production.
-  await page.getByLabel('Search').fill(accountId);
+  await page.getByLabel('Search', { exact: true }).fill(accountId);
   const list = page.getByRole('table', { name: 'All accounts' });
   const row = list.locator(`tr[data-account-id="${accountId}"]`);
   await expect(list.locator('tbody tr')).toHaveCount(1);

@@ -45,7 +45,7 @@ test('a portfolio owner mapped to one portfolio sees only its budgets', async ({
   await form.getByLabel('Password').fill(password);
   await form.getByRole('button', { name: 'Add user' }).click();
   await expect(form.getByRole('status')).toHaveText(`Added ${email} as Portfolio Owner.`);
-  await page.getByLabel('Search').fill(email);
+  await page.getByLabel('Search', { exact: true }).fill(email);
   const row = userRow(page, email);
   await expect(row).toHaveCount(1);
   const scopeCell = row.getByRole('cell').nth(3);

@@ -35,7 +35,7 @@ test('a deactivated user cannot log in', async ({ page }) => {
   // ...until the Admin deactivates them.
   await logIn(page, ADMIN.email, ADMIN.password);
   await page.getByRole('link', { name: 'Users' }).first().click();
-  await page.getByLabel('Search').fill(email);
+  await page.getByLabel('Search', { exact: true }).fill(email);
   await userRow(page, email).getByRole('button', { name: 'Deactivate' }).click();
   await expect(userRow(page, email).getByText('Inactive', { exact: true })).toBeVisible();
   await logOut(page);

@@ -151,7 +151,7 @@ test('billing periods and resources: empty without a CUR, then refresh, claim an
 
   // "Claimed" lists it with its budget, workload, date and who claimed it; then release it.
   await page.getByLabel('Claimed').check();
-  await page.getByLabel('Search').fill(mine.id);
+  await page.getByLabel('Search', { exact: true }).fill(mine.id);
   const claims = page.getByRole('table', { name: 'Claimed resources' });
   await expect(claims.locator('tbody tr')).toHaveCount(1);
   await expect(claims.locator('tbody tr td')).toContainText([mine.account, 'Cart', workload, ADMIN.email]);

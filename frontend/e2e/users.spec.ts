@@ -10,7 +10,7 @@ async function openUsers(page: Page) {
 }
 
 async function search(page: Page, text: string) {
-  await page.getByLabel('Search').fill(text);
+  await page.getByLabel('Search', { exact: true }).fill(text);
 }
 
 test.describe('user management', () => {

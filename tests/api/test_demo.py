@@ -28,10 +28,21 @@ async def login(client, email):
 
 
 class TestDemo:
-    async def test_demo_loads_once_and_shows_a_living_organisation(self, settings, client):
+    async def test_the_demo_loads_once_and_shows_every_capability(self, settings, client):
+        """One load (and a second that changes nothing) read by every check below: each
+        demo load is half a minute of the suite."""
         first = await load_demo(settings)
-        await load_demo(settings)  # idempotent: nothing doubles
+        await load_demo(settings)  # idempotent: nothing doubles, credits are not recorded twice
         assert len(first.users) == len(DEMO_USERS)
+        await self._living_organisation(client)
+        await self._spend_accounts_splits_claims_and_schedules(client)
+        await self._the_years_spend_cards_in_every_state(client)
+        await self._the_newest_cards_open_for_the_product_owner(client)
+        await self._credits_used_void_and_expiring_unused(client)
+        await self._a_closed_month_with_its_files_and_history(client)
+        await self._recommendations_in_every_state(client)
+
+    async def _living_organisation(self, client):
         fin = await login(client, "fin@demo.finops")
         budgets = (await client.get("/api/v1/budgets", headers=fin, params={"year": 2026})).json()
         assert budgets["total"] == len(DEMO_CHART)
@@ -40,8 +51,7 @@ class TestDemo:
         assert {b["portfolio"] for b in mine["items"]} == {"Web Storefront"}
         assert mine["total"] == 3
 
-    async def test_demo_has_spend_accounts_splits_claims_and_schedules(self, settings, client):
-        await load_demo(settings)
+    async def _spend_accounts_splits_claims_and_schedules(self, client):
         fin = await login(client, "fin@demo.finops")
         periods = (await client.get("/api/v1/billing-periods", headers=fin)).json()
         assert periods
@@ -69,8 +79,7 @@ class TestDemo:
         tasks = (await client.get("/api/v1/tasks", headers=pf)).json()
         assert [t["kind"] for t in tasks if t["card_id"] is None] == ["schedule.approve"]
 
-    async def test_demo_has_the_years_spend_cards_in_every_state(self, settings, client):
-        await load_demo(settings)
+    async def _the_years_spend_cards_in_every_state(self, client):
         fin = await login(client, "fin@demo.finops")
         cards = (await client.get("/api/v1/spend-cards", headers=fin)).json()
         checkout = [c for c in cards if c["budget_path"][-1] == "Checkout"]
@@ -84,18 +93,15 @@ class TestDemo:
         waiting = {t["status"] for t in tasks if t["card_id"] is not None}
         assert waiting == {"accepted", "disputed", "rejected"}
 
-    async def test_demo_leaves_the_newest_cards_open_for_the_product_owner(self, settings, client):
+    async def _the_newest_cards_open_for_the_product_owner(self, client):
         # the Product Owner always has cards to accept or dispute, even early in a month
-        await load_demo(settings)
         owner = await login(client, "product@demo.finops")
         tasks = (await client.get("/api/v1/tasks", headers=owner)).json()
         cards = [t for t in tasks if t["card_id"] is not None]
         assert len(cards) >= 2
         assert all(t["status"] == "open" and t["actions"] == ["accept", "dispute"] for t in cards)
 
-    async def test_demo_has_credits_used_void_and_expiring_unused(self, settings, client):
-        await load_demo(settings)
-        await load_demo(settings)  # idempotent: the credits are not recorded twice
+    async def _credits_used_void_and_expiring_unused(self, client):
         fin = await login(client, "fin@demo.finops")
         credits = (await client.get("/api/v1/credits", headers=fin)).json()
         by_ref = {c["reference"]: c for c in credits}
@@ -121,8 +127,7 @@ class TestDemo:
         mine = (await client.get("/api/v1/credits", headers=owner)).json()
         assert {c["budget_path"][-1] for c in mine} == {"Checkout"}
 
-    async def test_demo_has_a_closed_month_with_its_files_and_history(self, settings, client):
-        await load_demo(settings)
+    async def _a_closed_month_with_its_files_and_history(self, client):
         fin = await login(client, "fin@demo.finops")
         periods = (await client.get("/api/v1/closes", headers=fin)).json()
         closed = [p["period"] for p in periods if p["closed"]]
@@ -140,12 +145,8 @@ class TestDemo:
         assert feb["version"] == 1
         assert [m["field"] for m in feb["readiness"]["missing"]] == ["internal_memo"]
 
-
-class TestDemoRecommendations:
-    async def test_the_synthetic_export_is_imported_and_decided_into_every_state(
-        self, settings, client
-    ):
-        await load_demo(settings)
+    async def _recommendations_in_every_state(self, client):
+        # the synthetic export is imported and decided into every state
         fin = await login(client, "fin@demo.finops")
         listed = (
             await client.get("/api/v1/recommendations", headers=fin, params={"limit": 1000})
@@ -187,9 +188,9 @@ class TestDemoDates:
         accounts = {a for a, _ in plan.monthly_spend}
         assert len(plan.splits) == len(accounts) - 1
 
-    async def test_the_loaded_cur_stops_yesterday(self, settings, client, container):
-        container.clock = FixedClock.on(DEMO_DAY)
-        await load_demo(settings, FixedClock.on(DEMO_DAY))
+    @staticmethod
+    async def the_loaded_cur_stops_yesterday(client):
+        """Checked on the demo loaded on `DEMO_DAY` by `TestDemoSpend` (one load for both)."""
         fin = await login(client, "fin@demo.finops")
         periods = (await client.get("/api/v1/billing-periods", headers=fin)).json()
         assert [p["period"] for p in periods] == [f"2026-{m:02d}" for m in range(1, 10)]
@@ -214,6 +215,7 @@ class TestDemoSpend:
         schedule lands in a colour band, and every band is taken."""
         container.clock = FixedClock.on(DEMO_DAY)
         await load_demo(settings, FixedClock.on(DEMO_DAY))
+        await TestDemoDates.the_loaded_cur_stops_yesterday(client)
         fin = await login(client, "fin@demo.finops")
         final = [
             p["period"]
