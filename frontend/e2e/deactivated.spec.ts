@@ -25,6 +25,9 @@ test('a deactivated user cannot log in', async ({ page }) => {
     'Summary',
     'Budgets',
     'Spend cards',
+    'Credits',
+    'Variance report',
+    'Recommendations',
   ]);
   await expect(page.getByRole('banner')).toContainText('Department Owner');
   await shot(page, 'summary-department-owner');

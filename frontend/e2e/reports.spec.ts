@@ -12,14 +12,15 @@ test.describe('reports and discounts', () => {
     await form.getByLabel('Percent').fill('4.5');
     await form.getByLabel('First day').fill('2031-01-01');
     await form.getByRole('button', { name: 'Add discount' }).click();
-    await expect(form.getByRole('status')).toContainText('A 4.50% discount is configured');
+    await expect(form.getByRole('status')).toContainText('A 4.5% discount is configured');
     const table = page.getByRole('table', { name: 'Negotiated discounts' });
     await expect(table.locator('tbody tr').first()).toContainText('From 2031-01-01, open-ended');
 
     await form.getByLabel('Percent').fill('2');
     await form.getByLabel('First day').fill('2031-06-01');
     await form.getByRole('button', { name: 'Add discount' }).click();
-    await expect(form.getByRole('alert')).toContainText('overlaps discount');
+    await expect(form.getByRole('alert')).toContainText('The discount was refused');
+    await expect(form.locator('#discount-start-errors')).toContainText('overlaps discount');
     await shot(page, 'discounts');
 
     const end = page.getByRole('form', { name: 'End the 4.50% discount' });
