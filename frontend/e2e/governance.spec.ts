@@ -203,8 +203,8 @@ test('an amount change asks for a reschedule, decided from the summary with the 
   await expect(own.needs).toHaveCount(0);
 
   // The chart-import path to needs_reschedule is checked through HTTP
-  // (tests/api/schedules/test_governance.py); in this browser flow, after a reschedule was
-  // approved, an import from November did not flag the schedule: open on issue #12.
+  // (tests/api/schedules/test_governance.py). Not here: an import from November would not
+  // change the amount in force, since December's direct edit is the later version.
 });
 
 test.describe('the month in progress (demo server)', () => {
