@@ -188,8 +188,16 @@ class FakeAudit:
         self.entries.append(entry)
 
 
+class FakeDiscounts:
+    """No negotiated discount configured."""
+
+    async def list_all(self) -> list[object]:
+        return []
+
+
 class FakeUow:
     def __init__(self) -> None:
+        self.discounts = FakeDiscounts()
         self.closed: set[str] = set()
         self.closes = FakeCloses(self)
         self.budgets = FakeBudgets(self)
