@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
-import { ADMIN, DEMO_PORT, PORT } from './e2e/env';
+import { ADMIN, DEMO_PORT, JOURNEY_PORT, JOURNEY_WEBHOOK_SECRET, PORT } from './e2e/env';
 
 // The specs drive the built SPA served by the real backend (`npm run build` first). Each run
 // gets a fresh data folder, so a fresh database with only the first Admin in it.
@@ -14,6 +14,8 @@ process.env.FINOPS_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'finops-e2e-'));
 // The demo server's own folder: the demo organisation with its generated CUR and spend cards
 // in every state (the spend-card spec), apart from the specs that count on an empty start.
 process.env.FINOPS_E2E_DEMO_DIR ??= mkdtempSync(join(tmpdir(), 'finops-e2e-demo-'));
+// The journey server's folder: empty at start; the journey spec writes its CUR there.
+process.env.FINOPS_E2E_JOURNEY_DIR ??= mkdtempSync(join(tmpdir(), 'finops-e2e-journey-'));
 
 const SERVER_ENV = {
   FINOPS_DATABASE_URL: '',
@@ -95,6 +97,24 @@ export default defineConfig({
         ...withoutCurPath(),
         ...SERVER_ENV,
         FINOPS_DATA_DIR: process.env.FINOPS_E2E_DEMO_DIR,
+      },
+    },
+    {
+      // The journey: an empty organisation with only the first Admin, the CUR webhook on.
+      command: `../.venv/bin/finops serve --host 127.0.0.1 --port ${JOURNEY_PORT}`,
+      url: `http://127.0.0.1:${JOURNEY_PORT}/api/v1/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        ...withoutCurPath(),
+        ...SERVER_ENV,
+        FINOPS_DATA_DIR: process.env.FINOPS_E2E_JOURNEY_DIR,
+        FINOPS_CUR_PATH: join(process.env.FINOPS_E2E_JOURNEY_DIR, 'cur'),
+        FINOPS_ADMIN_EMAIL: ADMIN.email,
+        FINOPS_ADMIN_PASSWORD: ADMIN.password,
+        FINOPS_WEBHOOK_SECRET: JOURNEY_WEBHOOK_SECRET,
       },
     },
   ],

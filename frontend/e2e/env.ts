@@ -10,3 +10,7 @@ export const DEMO = {
   finance: 'fin@demo.finops',
   engineer: 'engineer@demo.finops',
 };
+/** The third server: empty at start, for the journey spec (the whole product in one story). */
+export const JOURNEY_PORT = 8767;
+/** The journey server's CUR webhook key (FINOPS_WEBHOOK_SECRET: at least 32 bytes). */
+export const JOURNEY_WEBHOOK_SECRET = 'e2e-only-webhook-secret-0123456789-abcdef';
