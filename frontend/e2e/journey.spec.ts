@@ -404,6 +404,7 @@ test('the whole product: chart, people, spend, allocation, schedule, cards, reco
   await finance.getByLabel('Internal memo').fill(`AWS ${lastMonth}, the journey`);
   await finance.getByLabel('Default business unit').fill(unit);
   await finance.getByRole('button', { name: 'Save checklist' }).click();
+  await expect(finance.getByText('Checklist saved.')).toBeVisible();
   await expect(finance.getByRole('status', { name: 'Readiness' })).toContainText('Checklist: complete');
   await finance.getByRole('button', { name: 'Close the month' }).click();
   await finance.getByRole('button', { name: `Yes, close ${lastMonth}` }).click();

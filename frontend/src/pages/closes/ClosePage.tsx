@@ -62,7 +62,9 @@ export function ClosePage() {
       {period && close.isPending ? <p className="loading">Loading {period}…</p> : null}
       <ErrorNotice error={close.error} prefix={`${period ?? 'The month'} could not be loaded`} />
       {close.data ? (
-        <CloseView key={`${close.data.period}-${close.data.version}`} close={close.data} />
+        // Not keyed by version: saving the checklist bumps it, and a remount would drop the
+        // "Checklist saved." the user is waiting for. Closing or reopening starts afresh.
+        <CloseView key={`${close.data.period}-${close.data.closed}`} close={close.data} />
       ) : null}
     </section>
   );
