@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # The in-process spend-card scheduler (each Monday, and a catch-up at start): on under
     # `finops serve`, off in tests and `create_app` unless asked.
     card_scheduler: bool = False
+    # How long a background job's lease (one CUR refresh, the card scheduler) outlives a
+    # worker that died holding it; holders renew it every third of this.
+    job_lease_seconds: int = Field(default=120, ge=1)
 
     @field_validator("database_url")
     @classmethod

@@ -368,7 +368,8 @@ def serve(
     none exists, then serve the API and the dashboard from `--workers` processes.
 
     Workers share the database and the data folder: CUR refreshes and allocation
-    recomputes take a lock file in it, so only one runs at a time across the workers."""
+    recomputes take a lock file in it, and the card scheduler and webhook refreshes a lease
+    in the database, so only one runs at a time across the workers (and servers)."""
     import uvicorn
 
     from adapters.logging import configure_logging
@@ -383,8 +384,8 @@ def serve(
         if created:
             typer.echo(f"created the first Admin: {created}", err=True)
     count = workers or default_workers()
-    # the workers inherit the environment: each runs the spend-card scheduler (the job lock
-    # makes every run but one a no-op)
+    # the workers inherit the environment: each runs the spend-card scheduler loop, and only
+    # the holder of its database lease generates (api/jobs.py)
     os.environ.setdefault("FINOPS_CARD_SCHEDULER", "true")
     typer.echo(f"FinOps Center on http://{host}:{port} ({count} worker(s))", err=True)
     uvicorn.run(

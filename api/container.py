@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -22,6 +23,7 @@ from adapters.cur.lookup import CurResourceDirectory
 from adapters.cur.refresh_board import FileRefreshBoard
 from adapters.cur.store import CurStore
 from adapters.db.base import build_engine, build_sessionmaker
+from adapters.db.job_lease import JobLease
 from adapters.objectstore import object_store_from_url
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.throttle import SharedFailureLimiter
@@ -96,6 +98,12 @@ class Container:
     def focus(self) -> FocusExport:
         """The FOCUS 1.2 exporter over the materialized allocations."""
         return FocusExport(self.allocated)
+
+    def lease(self, job: str) -> JobLease:
+        """A lease on `job` in the database: one holder at a time across every worker."""
+        return JobLease(
+            self.sessionmaker, job, ttl=timedelta(seconds=self.settings.job_lease_seconds)
+        )
 
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""

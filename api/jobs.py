@@ -5,11 +5,13 @@ its own unit of work; a failure is logged and recorded, never raised into a requ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 
 from adapters.allocation.card_spend import AllocatedCardSpend
+from adapters.db.job_lease import CARD_SCHEDULER, CUR_REFRESH
 from adapters.db.uow import UnitOfWork
 from api.container import Container
 from domain.allocation.service import current_rules
@@ -46,7 +48,18 @@ async def remap_recommendations(container: Container) -> None:
 
 async def refresh_cur(container: Container, event_row_id: int, periods: list[str] | None) -> None:
     """Read the configured CUR for `periods` (all when None) and record the outcome on the
-    delivery event; then reallocate what the new delivery made stale."""
+    delivery event; then reallocate what the new delivery made stale. One refresh runs at a
+    time across every worker and server (the database lease): a second delivery waits."""
+    async with container.lease(CUR_REFRESH).exclusive():
+        finalized = await _refresh_delivery(container, event_row_id, periods)
+    if finalized:
+        # a final month's last card waits for the invoice id; a redelivery refreshes Open cards
+        await run_card_generation(container)
+
+
+async def _refresh_delivery(
+    container: Container, event_row_id: int, periods: list[str] | None
+) -> bool:
     status, message, finalized = "done", "", False
     source = container.settings.resolved_cur_path()
     board = container.refresh_board
@@ -72,9 +85,7 @@ async def refresh_cur(container: Container, event_row_id: int, periods: list[str
             event_row_id, status=status, message=message[:1000], at=container.clock.now()
         )
         await uow.commit()
-    if finalized:
-        # a final month's last card waits for the invoice id; a redelivery refreshes Open cards
-        await run_card_generation(container)
+    return finalized
 
 
 async def generate_spend_cards(container: Container, as_of: date | None = None) -> GenerationResult:
@@ -115,12 +126,28 @@ def next_monday(now: datetime) -> datetime:
 
 
 async def card_scheduler(container: Container) -> None:
-    """The in-process scheduler: catch up at start, then run every Monday. Several servers
-    may each run it: the job lock makes the second run a no-op."""
-    while True:
-        await run_card_generation(container)
-        now = container.clock.now()
-        await asyncio.sleep(max((next_monday(now) - now).total_seconds(), 60))
+    """The in-process scheduler: catch up at start, then run every Monday. Every worker of
+    every server runs this loop, and only the holder of the scheduler's database lease
+    generates: the others check every third of the lease's time to live whether its holder
+    is gone (then the next one takes over and catches up)."""
+    lease = container.lease(CARD_SCHEDULER)
+    due: datetime | None = None  # None: catch up as soon as this worker leads
+    try:
+        while True:
+            try:
+                leads = await lease.hold()
+            except Exception:  # the database is away: try again at the next check
+                log.exception("the card scheduler could not check its lease")
+                leads = False
+            if not leads:
+                due = None
+            elif due is None or container.clock.now() >= due:
+                await run_card_generation(container)
+                due = next_monday(container.clock.now())
+            await asyncio.sleep(lease.ttl.total_seconds() / 3)
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(lease.release())
 
 
 def dispatcher(container: Container) -> Callable[[DomainEvent], Awaitable[None]]:

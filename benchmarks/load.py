@@ -119,13 +119,14 @@ def free_port() -> int:
 
 
 def start_server(
-    env: dict[str, str], port: int, workers: int, log: Path
+    env: dict[str, str], port: int, workers: int, log: Path, tree: Path = REPO
 ) -> subprocess.Popen[bytes]:
+    """`finops serve` of the source tree `tree` (this one, or another for a comparison)."""
     out = open(log, "ab")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        cwd=REPO,
+        env=env | {"PYTHONPATH": str(tree)},
+        cwd=tree,
         stdout=out,
         stderr=out,
     )
@@ -265,6 +266,12 @@ def main() -> None:
     parser.add_argument("--cur-rows", type=int, default=2_000_000)
     parser.add_argument("--only", help="run the endpoints whose name contains this")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and database")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another source tree (e.g. `git archive` of the commit before): its server on the "
+        "same database, each endpoint loaded on both in turn, figures side by side",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (or `make bench-load`)")
@@ -275,7 +282,7 @@ def main() -> None:
     database = f"finops_load_{uuid.uuid4().hex[:10]}"
     work = Path(tempfile.mkdtemp(prefix="finops-load-"))
     asyncio.run(pg_execute(f'CREATE DATABASE "{database}"'))
-    server: subprocess.Popen[bytes] | None = None
+    servers: dict[str, subprocess.Popen[bytes]] = {}
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FINOPS_")}
         env.update(
@@ -293,37 +300,48 @@ def main() -> None:
         say(f"database {database}, data folder {work}")
         asyncio.run(seed(settings, args.cur_rows, say))
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = start_server(env, port, args.workers, work / "server.log")
+        trees = {"after": REPO} | ({"before": args.compare.resolve()} if args.compare else {})
+        bases: dict[str, str] = {}
+        for label, tree in trees.items():
+            port = free_port()
+            bases[label] = f"http://127.0.0.1:{port}"
+            servers[label] = start_server(env, port, args.workers, work / f"{label}.log", tree)
+        base = bases["after"]
         tokens: dict[str, str] = {}
+        chosen = [e for e in endpoints() if not args.only or args.only in e.name]
         with httpx.Client(base_url=base, timeout=600) as http:
             for _, email in USERS:
                 r = http.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
                 r.raise_for_status()
                 tokens[email] = r.json()["access_token"]
-            chosen = [e for e in endpoints() if not args.only or args.only in e.name]
-            for e in chosen:  # warm: the first /spend materializes the year's allocations
-                started = time.perf_counter()
-                r = http.get(e.path, headers={"Authorization": f"Bearer {tokens[e.user]}"})
-                r.raise_for_status()
-                say(f"warm {e.name}: {r.status_code} in {time.perf_counter() - started:.2f} s")
+        for label, url in bases.items():
+            with httpx.Client(base_url=url, timeout=600) as http:
+                for e in chosen:  # warm: the first /spend materializes the year's allocations
+                    started = time.perf_counter()
+                    r = http.get(e.path, headers={"Authorization": f"Bearer {tokens[e.user]}"})
+                    r.raise_for_status()
+                    say(f"warm {label} {e.name}: {time.perf_counter() - started:.2f} s")
         results: dict[str, dict[str, Any]] = {}
+        compared: dict[str, dict[str, Any]] = {}
         say(f"{'endpoint':<42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
         for e in chosen:
-            figures = wrk(
-                base + e.path,
-                tokens[e.user],
-                connections=args.connections,
-                duration=args.duration,
-                work=work,
-            )
-            results[e.name] = figures
-            drain(base)
-            say(
-                f"{e.name:<42} {figures['requests_per_s']:>8} {figures['p50_ms']:>8} "
-                f"{figures['p99_ms']:>8} {figures['non2xx'] + figures['socket_errors']:>8}"
-            )
+            for label, url in reversed(bases.items()):  # before, then after
+                figures = wrk(
+                    url + e.path,
+                    tokens[e.user],
+                    connections=args.connections,
+                    duration=args.duration,
+                    work=work,
+                )
+                (results if label == "after" else compared)[e.name] = figures
+                drain(url)
+                say(
+                    f"{(e.name + ' ' + label if args.compare else e.name):<42} "
+                    f"{figures['requests_per_s']:>8} {figures['p50_ms']:>8} "
+                    f"{figures['p99_ms']:>8} {figures['non2xx'] + figures['socket_errors']:>8}"
+                )
+        if "before" in servers:
+            stop_server(servers.pop("before"))
         if not args.only or "webhook" in args.only:
             hook = asyncio.run(webhook_during_refresh(base, tokens["fin@load.bench"], 200))
             results["webhook during a refresh"] = hook
@@ -351,11 +369,12 @@ def main() -> None:
                     "cur_rows": args.cur_rows,
                     "endpoints": results,
                     "missed_targets": missed,
+                    **({"before": compared} if compared else {}),
                 }
             )
         )
     finally:
-        if server is not None:
+        for server in servers.values():
             stop_server(server)
         if not args.keep:
             asyncio.run(pg_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))

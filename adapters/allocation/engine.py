@@ -53,6 +53,8 @@ SpendKey = int | str | date | None
 
 ALLOCATED_FILE = "allocated.parquet"
 SUMMARY_FILE = "summary.parquet"
+# the summary with each row's number of lines: what an incremental run patches
+COUNTS_FILE = "summary_counts.parquet"
 DEFAULT_MEMORY_LIMIT = "1GB"
 _KEY_COLUMN: dict[str, str] = {
     "budget": "budget_id",
@@ -170,6 +172,7 @@ class DuckDBAllocationEngine:
         token = uuid.uuid4().hex[:12]
         allocated_tmp = out_dir / f".{ALLOCATED_FILE}.{token}.tmp"
         summary_tmp = out_dir / f".{SUMMARY_FILE}.{token}.tmp"
+        counts_tmp = out_dir / f".{COUNTS_FILE}.{token}.tmp"
         try:
             with self._connection(threads) as con:
                 # registered on this connection only: parallel runs do not see each other's
@@ -192,7 +195,7 @@ class DuckDBAllocationEngine:
                     )
                 else:
                     figures = _write_summary(
-                        con, f"({sql}) lines", daily_paths, basis, summary_tmp, token
+                        con, f"({sql}) lines", daily_paths, basis, summary_tmp, token, counts_tmp
                     )
             result = AllocationResult(
                 period=source.period,
@@ -207,10 +210,14 @@ class DuckDBAllocationEngine:
                     f"{result.allocated} + unallocated {result.unallocated} != total "
                     f"{result.total}"
                 )
-            written = (allocated_tmp, summary_tmp) if keep_lines else (summary_tmp,)
+            written = (allocated_tmp, summary_tmp) if keep_lines else (summary_tmp, counts_tmp)
             for tmp in written:
                 _fsync(tmp)
             os.replace(summary_tmp, result.summary_path)
+            if keep_lines:
+                (out_dir / COUNTS_FILE).unlink(missing_ok=True)
+            else:
+                os.replace(counts_tmp, out_dir / COUNTS_FILE)
             if result.path is not None:
                 os.replace(allocated_tmp, result.path)
             else:
@@ -218,7 +225,7 @@ class DuckDBAllocationEngine:
                 (out_dir / ALLOCATED_FILE).unlink(missing_ok=True)
             _fsync(out_dir)
         finally:
-            for tmp in (allocated_tmp, summary_tmp):
+            for tmp in (allocated_tmp, summary_tmp, counts_tmp):
                 tmp.unlink(missing_ok=True)
         return result
 
@@ -340,6 +347,7 @@ def _write_summary(
     basis: CostBasis,
     summary: Path,
     token: str,
+    counts: Path | None = None,
 ) -> dict[str, Any]:
     """Aggregate `lines` (the written file, or the allocation query itself: then no line is
     materialized) into a small temporary table, with the number of lines per row, write the
@@ -353,6 +361,8 @@ def _write_summary(
             f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} ORDER BY {SUMMARY_ORDER}) "
             f"TO {literal(str(summary))} (FORMAT parquet)"
         )
+        if counts is not None:
+            con.execute(f"COPY {table} TO {literal(str(counts))} (FORMAT parquet)")
         return _figures(con, daily_paths, basis, table)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from adapters.allocation import incremental
 from adapters.allocation.engine import DuckDBAllocationEngine
 from adapters.clock import utc_now
 from adapters.cur.store import CurStore
@@ -66,6 +67,9 @@ class AllocatedSpend:
         (root / ".tmp").mkdir(parents=True, exist_ok=True)
         self.engine = DuckDBAllocationEngine(temp_dir=root / ".tmp")
         self._lock = threading.Lock()
+        # per period, the key and the rules of the allocation this process last wrote: the
+        # next rule change patches it incrementally while the folder still holds that one
+        self._applied: dict[str, tuple[dict[str, str], AllocationRules]] = {}
         # the inconsistency the last allocation met, None while the rules are sound
         self.problem: AllocationProblem | None = None
 
@@ -144,14 +148,48 @@ class AllocatedSpend:
                             ) from None
             for period in stale:
                 folder = self.root / period
-                self.engine.allocate(
-                    self.cur.daily_costs(period), rules, basis=self.basis, out_dir=folder
-                )
+                key = self._key(delivered[period], rules_version)
+                if not self._patched(period, folder, key, rules):
+                    self.engine.allocate(
+                        self.cur.daily_costs(period), rules, basis=self.basis, out_dir=folder
+                    )
                 meta = folder / "meta.json"
                 tmp = folder / ".meta.json.tmp"
-                tmp.write_text(json.dumps(self._key(delivered[period], rules_version)))
+                tmp.write_text(json.dumps(key))
                 tmp.replace(meta)
+                self._applied[period] = (key, rules)
         return [Materialized(p, self.root / p) for p in periods]
+
+    def _patched(
+        self, period: str, folder: Path, key: dict[str, str], rules: AllocationRules
+    ) -> bool:
+        """Reallocate `period` incrementally when the folder holds what this process last
+        wrote there and only the rules changed since (same delivery and cost basis); False
+        when a full run is needed: after a restart, another worker's run, a new delivery, a
+        change of the discounts, or a failure (logged)."""
+        applied = self._applied.pop(period, None)
+        if applied is None:
+            return False
+        before, old_rules = applied
+        meta = folder / "meta.json"
+        unchanged = {k: v for k, v in key.items() if k != "rules_version"}
+        if {k: v for k, v in before.items() if k != "rules_version"} != unchanged:
+            return False
+        try:
+            if not meta.is_file() or json.loads(meta.read_text()) != before:
+                return False
+            done = incremental.reallocate(
+                self.engine,
+                self.cur.daily_costs(period),
+                old_rules,
+                rules,
+                basis=self.basis,
+                out_dir=folder,
+            )
+        except Exception:
+            log.exception("incremental reallocation of %s failed; allocating in full", period)
+            return False
+        return done is not None
 
     def _record(self, exc: RuleViolation, rules_version: int, correlation_id: str | None) -> None:
         if self.problem is not None and self.problem.rules_version == rules_version:

@@ -136,15 +136,22 @@ def allocation_sql(
     basis: CostBasis,
     with_discounts: bool,
     method: SplitMethod = "arrays",
+    period_source: str | None = None,
 ) -> str:
     """The allocated lines of one period (`OUTPUT_COLUMNS`), in no particular order.
 
     `source` is a relation of the period's daily cost rows (the daily parquet columns) plus
     `src_id`, a BIGINT unique per row (the `window` method partitions by it; `arrays` needs no
-    row identity and may pass a constant); the rule tables are in scope.
+    row identity and may pass a constant); the rule tables are in scope. When `source` is only
+    some of the period's rows (an incremental run), `period_source` is a relation of all of
+    them: whether the period carries a CUR discount line is a property of the whole period.
     """
     front = _ruled_sql(
-        source, basis=basis, with_discounts=with_discounts, arrays=method == "arrays"
+        source,
+        basis=basis,
+        with_discounts=with_discounts,
+        arrays=method == "arrays",
+        period_source=period_source,
     )
     split = _arrays_sql() if method == "arrays" else _window_sql()
     return f"""
@@ -172,7 +179,14 @@ def allocation_sql(
     """
 
 
-def _ruled_sql(source: str, *, basis: CostBasis, with_discounts: bool, arrays: bool) -> str:
+def _ruled_sql(
+    source: str,
+    *,
+    basis: CostBasis,
+    with_discounts: bool,
+    arrays: bool,
+    period_source: str | None = None,
+) -> str:
     """CTEs `daily`, `charges` (budget spend rows, negotiated discount lines added) and `ruled`
     (each charge with its claim, else its split version)."""
     negotiated = ""
@@ -189,7 +203,8 @@ def _ruled_sql(source: str, *, basis: CostBasis, with_discounts: bool, arrays: b
         WHERE d.cost <> 0
           AND d.line_item_type IN ({in_list(DISCOUNTED_TYPES)})
           AND NOT EXISTS (
-              SELECT 1 FROM daily x WHERE x.line_item_type IN ({in_list(CUR_DISCOUNT_TYPES)})
+              SELECT 1 FROM {period_source or "daily"} x
+              WHERE x.line_item_type IN ({in_list(CUR_DISCOUNT_TYPES)})
           )"""
     version_columns = "v.version_id, v.line_count, v.sole_budget"
     if arrays:

@@ -60,6 +60,16 @@ def _claim(row: ClaimRow) -> Claim:
     )
 
 
+_SPLIT_COLUMNS = select(
+    SplitVersionRow.id,
+    SplitVersionRow.account_id,
+    SplitVersionRow.effective_from,
+    SplitVersionRow.effective_to,
+    SplitVersionRow.created_by,
+    SplitVersionRow.created_at,
+)
+
+
 class AllocationRepository(Repository[SplitVersionRow]):
     model = SplitVersionRow
 
@@ -110,44 +120,44 @@ class AllocationRepository(Repository[SplitVersionRow]):
         return BudgetRef(row.id, row.year, row.status == "active") if row else None
 
     # --- splits ----------------------------------------------------------------------------
-    async def _versions(self, stmt: object) -> list[SplitVersion]:
-        rows = list((await self.session.scalars(stmt)).all())  # type: ignore[call-overload]
+    async def _versions(self, *where: Any) -> list[SplitVersion]:
+        """The split versions matching `where` (by account, then start) with their shares,
+        read as columns: the allocation summary reads every version on each request."""
+        rows = (
+            await self.session.execute(
+                _SPLIT_COLUMNS.where(*where).order_by(
+                    SplitVersionRow.account_id, SplitVersionRow.effective_from
+                )
+            )
+        ).all()
         lines: dict[int, list[SplitShare]] = defaultdict(list)
-        ids = [r.id for r in rows]
+        ids = [r[0] for r in rows]
         for start in range(0, len(ids), 1000):
-            found = await self.session.scalars(
-                select(SplitLineRow)
+            found = await self.session.execute(
+                select(SplitLineRow.version_id, SplitLineRow.budget_id, SplitLineRow.percent)
                 .where(SplitLineRow.version_id.in_(ids[start : start + 1000]))
                 .order_by(SplitLineRow.budget_id)
             )
-            for line in found:
-                lines[line.version_id].append(SplitShare(line.budget_id, Decimal(line.percent)))
+            for version_id, budget_id, percent in found:
+                lines[version_id].append(SplitShare(budget_id, Decimal(percent)))
         return [
             SplitVersion(
-                r.id,
-                r.account_id,
-                r.effective_from,
-                r.effective_to,
-                tuple(lines[r.id]),
-                r.created_by,
-                r.created_at,
+                version_id,
+                account_id,
+                effective_from,
+                effective_to,
+                tuple(lines[version_id]),
+                created_by,
+                created_at,
             )
-            for r in rows
+            for version_id, account_id, effective_from, effective_to, created_by, created_at in rows
         ]
 
     async def splits_of(self, account_id: str) -> list[SplitVersion]:
-        return await self._versions(
-            select(SplitVersionRow)
-            .where(SplitVersionRow.account_id == account_id)
-            .order_by(SplitVersionRow.effective_from)
-        )
+        return await self._versions(SplitVersionRow.account_id == account_id)
 
     async def all_splits(self) -> list[SplitVersion]:
-        return await self._versions(
-            select(SplitVersionRow).order_by(
-                SplitVersionRow.account_id, SplitVersionRow.effective_from
-            )
-        )
+        return await self._versions()
 
     async def splits_in(
         self, scope: ResolvedScope, *, account_id: str | None = None

@@ -123,6 +123,9 @@ def _build_budget_select() -> tuple[Any, Any]:
 
 
 _BUDGET_SELECT, _LEAF = _build_budget_select()
+_NODE_COLUMNS: Any = select(
+    NodeRow.id, NodeRow.year, NodeRow.level, NodeRow.parent_id, NodeRow.name, NodeRow.path
+)
 
 
 class BudgetRepository(Repository[BudgetRow]):
@@ -152,11 +155,13 @@ class BudgetRepository(Repository[BudgetRow]):
 
     # --- nodes -----------------------------------------------------------------------------
     async def nodes(self, year: int, scope: ResolvedScope | None = None) -> list[NodeRecord]:
-        stmt = select(NodeRow).where(NodeRow.year == year)
+        # columns, not ORM objects: a year holds thousands of nodes and the hierarchy reads
+        # them all on every request (identity-map bookkeeping was most of the read's cost)
+        stmt = _NODE_COLUMNS.where(NodeRow.year == year)
         if scope is not None:
             stmt = apply_scope(stmt, scope, NodeRow.path)
-        rows = await self.session.scalars(stmt.order_by(NodeRow.level, NodeRow.name_key))
-        return [_node(r) for r in rows]
+        rows = await self.session.execute(stmt.order_by(NodeRow.level, NodeRow.name_key))
+        return [NodeRecord(*r) for r in rows]
 
     async def nodes_by_id(self, ids: Iterable[int]) -> dict[int, NodeRecord]:
         wanted = list(set(ids))

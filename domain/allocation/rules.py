@@ -154,6 +154,9 @@ class AllocationRules:
     _versions: tuple[AccountSplit, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _claim_set: frozenset[ClaimSpan] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __init__(
         self,
@@ -166,6 +169,7 @@ class AllocationRules:
         object.__setattr__(self, "discounts", tuple(discounts))
         object.__setattr__(self, "_valid", False)
         object.__setattr__(self, "_versions", None)
+        object.__setattr__(self, "_claim_set", None)
 
     # ------------------------------------------------------------------ validation
 
@@ -205,6 +209,12 @@ class AllocationRules:
             object.__setattr__(self, "_versions", versions)
             return versions
         return self._versions
+
+    def claim_set(self) -> frozenset[ClaimSpan]:
+        """The claim spans as a set, built once (comparing two rule sets hashes every span)."""
+        if self._claim_set is None:
+            object.__setattr__(self, "_claim_set", frozenset(self.claims))
+        return self._claim_set  # type: ignore[return-value]
 
 
 def _by_budget(share: Share) -> int:

@@ -171,7 +171,11 @@ def build_rollup_tree(
         else:
             tops.append(node_id)
 
+    label_of = {level: labels.for_level(level) for level in LEVELS}
+
     def order(ids: list[int]) -> list[int]:
+        if len(ids) < 2:  # most nodes are leaves
+            return ids
         return sorted(ids, key=lambda i: (by_id[i].name.casefold(), i))
 
     def build(node_id: int) -> RollupNode:
@@ -180,7 +184,7 @@ def build_rollup_tree(
             id=node.id,
             name=node.name,
             level=node.level,
-            label=labels.for_level(node.level),
+            label=label_of[node.level],
             annual_amount=totals[node_id].annual_amount,
             months=totals[node_id].months,
             children=tuple(build(c) for c in order(children[node_id])),

@@ -14,6 +14,7 @@ import pytest
 
 from adapters.allocation.engine import (
     ALLOCATED_FILE,
+    COUNTS_FILE,
     SUMMARY_FILE,
     AllocationResult,
     DuckDBAllocationEngine,
@@ -229,7 +230,10 @@ class TestWithoutLines:
             summary = engine.allocate(source, rules, out_dir=tmp_path / "summary")
         assert summary.path is None
         assert summary.summary_path == tmp_path / "summary" / SUMMARY_FILE
-        assert [p.name for p in (tmp_path / "summary").iterdir()] == [SUMMARY_FILE]
+        # the summary, and its line counts for incremental runs
+        assert sorted(p.name for p in (tmp_path / "summary").iterdir()) == sorted(
+            [COUNTS_FILE, SUMMARY_FILE]
+        )
         assert summary.summary_path.read_bytes() == lines.summary_path.read_bytes()
         assert summary.negotiated_discount != 0
         assert summary.rows == len(lines_of(lines))
@@ -243,7 +247,7 @@ class TestWithoutLines:
         first = allocate(engine, source, out)
         before = first.summary_path.read_bytes()
         again = allocate(engine, source, out, keep_lines=False)
-        assert sorted(p.name for p in out.iterdir()) == [SUMMARY_FILE]
+        assert sorted(p.name for p in out.iterdir()) == sorted([COUNTS_FILE, SUMMARY_FILE])
         assert again.summary_path.read_bytes() == before
         assert engine.spend([out], group_by="budget") == engine.spend(
             [again.summary_path], group_by="budget"

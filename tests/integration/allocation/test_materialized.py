@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.cur.generator import generate_cur
 from adapters.cur.store import CurStore
-from domain.allocation.rules import AllocationRules
+from domain.allocation.rules import AllocationRules, SplitLine
 
 
 @pytest.fixture
@@ -57,3 +59,44 @@ class TestRecomputeAcrossWorkers:
         assert (done[0].folder / "meta.json").is_file()
         assert not held_by_another_process(allocated.root / ".lock")
         assert allocated.fresh(["2026-03"], rules_version=1) == []
+
+
+class TestIncrementalAfterARuleChange:
+    """A rule change patches the summary this process wrote; a restart recomputes in full."""
+
+    def test_a_remap_is_patched_then_a_restart_recomputes(
+        self, allocated: AllocatedSpend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        full_runs: list[int] = []
+        allocate = allocated.engine.allocate
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            full_runs.append(1)
+            return allocate(*args, **kwargs)
+
+        monkeypatch.setattr(allocated.engine, "allocate", counted)
+        [first] = allocated.ensure(["2026-03"], AllocationRules((), ()), rules_version=1)
+        spend = allocated.engine.spend([first.folder], group_by="account", include_unallocated=True)
+        account = str(spend[0][0])
+        remapped = AllocationRules([SplitLine(account, 7, Decimal("100.00"), date(2026, 3, 9))], ())
+        [patched] = allocated.ensure(["2026-03"], remapped, rules_version=2)
+
+        assert len(full_runs) == 1  # the remap was patched, not recomputed
+        by_budget = dict(allocated.engine.spend([patched.folder], group_by="budget"))
+        assert by_budget[7] > 0
+        fresh = AllocatedSpend(allocated.cur, tmp_path / "elsewhere")
+        try:
+            [full] = fresh.ensure(["2026-03"], remapped, rules_version=2)
+        finally:
+            fresh.close()
+        assert (full.folder / "summary.parquet").read_bytes() == (
+            patched.folder / "summary.parquet"
+        ).read_bytes()
+
+        restarted = AllocatedSpend(allocated.cur, allocated.root)
+        try:
+            monkeypatch.setattr(restarted.engine, "allocate", counted)
+            restarted.ensure(["2026-03"], AllocationRules((), ()), rules_version=3)
+        finally:
+            restarted.close()
+        assert len(full_runs) == 2  # nothing known of the folder's rules: in full

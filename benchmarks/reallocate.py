@@ -1,0 +1,229 @@
+"""Incremental re-allocation benchmark: one synthetic CUR 2.0 month allocated in full, then three
+rule changes each applied incrementally and by a full recompute, in the same run.
+
+    .venv/bin/python benchmarks/reallocate.py [--rows N] [--repeat 3] [--work DIR]
+
+The month, its 5,000 split versions and 50,000 claim spans are those of
+`benchmarks/allocation.py` (same options and seed). The changes, applied in a chain:
+(a) remap one account from a Monday mid-month, (b) claim 100 resources that had no claim from
+the next day, (c) release them a week later. For each, `adapters.allocation.incremental`
+patches the summary left by the previous step and `DuckDBAllocationEngine.allocate` recomputes
+the period in full (the two interleaved `--repeat` times, medians), and the patched summary
+must equal the full one to the byte (and its line counts row for row). The last line printed
+is one JSON object: rows, full_seconds, incremental_seconds, ratio, equal_to_full (the worst
+change of the three), and the figures of each change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from allocation import _mondays, _rule_inputs, build_rules
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from adapters.allocation import incremental  # noqa: E402
+from adapters.allocation.engine import (  # noqa: E402
+    COUNTS_FILE,
+    SUMMARY_FILE,
+    DuckDBAllocationEngine,
+)
+from adapters.cur.store import CurStore  # noqa: E402
+from domain.allocation.rules import (  # noqa: E402
+    AllocationRules,
+    ClaimSpan,
+    CostBasis,
+    SplitLine,
+)
+
+TARGET_RATIO = 0.2
+
+
+def remap(
+    rules: AllocationRules, account: str, day: date, budgets: tuple[int, int]
+) -> AllocationRules:
+    """`account` split 60/40 onto `budgets` from `day`; its versions end the day before."""
+    kept = []
+    for line in rules.splits:
+        if line.account_id != account or (line.end is not None and line.end < day):
+            kept.append(line)
+        elif line.start < day:
+            kept.append(dataclasses.replace(line, end=day - timedelta(days=1)))
+    kept += [
+        SplitLine(account, budgets[0], Decimal("60.00"), day, None),
+        SplitLine(account, budgets[1], Decimal("40.00"), day, None),
+    ]
+    return AllocationRules(kept, rules.claims, rules.discounts)
+
+
+def claim(rules: AllocationRules, resources: list[tuple[str, str]], day: date) -> AllocationRules:
+    budget = rules.splits[0].budget_id
+    spans = [ClaimSpan(a, r, 900_000 + i, budget, day, None) for i, (a, r) in enumerate(resources)]
+    return AllocationRules(rules.splits, [*rules.claims, *spans], rules.discounts)
+
+
+def release(rules: AllocationRules, resources: list[tuple[str, str]], day: date) -> AllocationRules:
+    chosen = set(resources)
+    return AllocationRules(
+        rules.splits,
+        [
+            dataclasses.replace(c, end=day)
+            if (c.account_id, c.resource_id) in chosen and c.end is None
+            else c
+            for c in rules.claims
+        ],
+        rules.discounts,
+    )
+
+
+def counts_of(path: Path) -> list[tuple[object, ...]]:
+    return sorted(duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall(), key=repr)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--accounts", type=int, default=2_000)
+    parser.add_argument("--resources", type=int, default=200_000)
+    parser.add_argument("--versions", type=int, default=5_000)
+    parser.add_argument("--claims", type=int, default=50_000)
+    parser.add_argument("--memory-limit", default="1GB")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--period", default="2026-01")
+    parser.add_argument("--work", type=Path, help="keep (and reuse) data and store here")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="finops-reallocate-bench-") as tmp:
+        work = args.work or Path(tmp)
+        shared = [
+            f"--rows={args.rows}",
+            f"--threads={args.threads}",
+            f"--accounts={args.accounts}",
+            f"--resources={args.resources}",
+            f"--seed={args.seed}",
+            f"--period={args.period}",
+            f"--memory-limit={args.memory_limit}",
+        ]
+        allocation = str(Path(__file__).with_name("allocation.py"))
+        subprocess.run(
+            [sys.executable, allocation, *shared, "--prepare-only", "--work", str(work)],
+            check=True,
+        )
+        os.sync()
+        store = CurStore(work / f"store-{args.rows}", threads=args.threads)
+        try:
+            source = store.daily_costs(args.period)
+        finally:
+            store.close()
+        accounts, resources = _rule_inputs(source, args.threads)
+        first = date.fromisoformat(f"{args.period}-01")
+        rules0 = build_rules(
+            accounts,
+            resources,
+            first=first,
+            seed=args.seed,
+            versions=args.versions,
+            claims=args.claims,
+        ).validate()
+        mid = _mondays(first)[len(_mondays(first)) // 2]
+        claimed = {(c.account_id, c.resource_id) for c in rules0.claims}
+        free = [r for r in resources if r not in claimed][:100]
+        account = rules0.splits[len(rules0.splits) // 2].account_id
+        budgets = sorted({s.budget_id for s in rules0.splits})[:2]
+        rules0.account_splits()  # applied before: derived once
+        rules1 = remap(rules0, account, mid, (budgets[0], budgets[1])).validate()
+        rules2 = claim(rules1, free, mid + timedelta(days=1)).validate()
+        rules3 = release(rules2, free, mid + timedelta(days=8)).validate()
+        for applied in (rules1, rules2):
+            # applied incrementally before: its versions and claim set derived then (rules0
+            # was applied by a full run: the first change derives its claim set, timed)
+            applied.account_splits()
+            applied.claim_set()
+        steps = [
+            ("remap one account", rules0, rules1),
+            ("claim 100 resources", rules1, rules2),
+            ("release them", rules2, rules3),
+        ]
+
+        engine = DuckDBAllocationEngine(threads=args.threads, memory_limit=args.memory_limit)
+        out = Path(tmp) / "out"
+        patched_dir, full_dir, before_dir = out / "patched", out / "full", out / "before"
+        engine.allocate(source, rules0, out_dir=before_dir)  # warm, and the first state
+        results = []
+        try:
+            for name, old, new in steps:
+                full_runs, inc_runs = [], []
+                for _ in range(args.repeat):
+                    shutil.rmtree(patched_dir, ignore_errors=True)
+                    shutil.copytree(before_dir, patched_dir)
+                    # the rules as the service has them: the applied set (its versions
+                    # derived) and a new set just read and validated (not timed: both ways do)
+                    fresh = AllocationRules(new.splits, new.claims, new.discounts).validate()
+                    started = time.perf_counter()
+                    done = incremental.reallocate(
+                        engine, source, old, fresh, basis=CostBasis.UNBLENDED, out_dir=patched_dir
+                    )
+                    inc_runs.append(time.perf_counter() - started)
+                    assert done is not None, "the change fell back to a full run"
+                    fresh = AllocationRules(new.splits, new.claims, new.discounts).validate()
+                    started = time.perf_counter()
+                    engine.allocate(source, fresh, out_dir=full_dir)
+                    full_runs.append(time.perf_counter() - started)
+                equal = (patched_dir / SUMMARY_FILE).read_bytes() == (
+                    full_dir / SUMMARY_FILE
+                ).read_bytes() and counts_of(patched_dir / COUNTS_FILE) == counts_of(
+                    full_dir / COUNTS_FILE
+                )
+                full_s, inc_s = statistics.median(full_runs), statistics.median(inc_runs)
+                figures = {
+                    "change": name,
+                    "full_seconds": round(full_s, 3),
+                    "incremental_seconds": round(inc_s, 3),
+                    "ratio": round(inc_s / full_s, 3),
+                    "equal_to_full": equal,
+                }
+                results.append(figures)
+                print(
+                    f"{name:<22} full {full_s:.3f} s, incremental {inc_s:.3f} s: "
+                    f"ratio {inc_s / full_s:.3f}; equal to full: {equal}",
+                    flush=True,
+                )
+                shutil.rmtree(before_dir)
+                shutil.copytree(patched_dir, before_dir)
+        finally:
+            engine.close()
+        worst = max(results, key=lambda r: r["ratio"])
+        print(
+            json.dumps(
+                {
+                    "rows": args.rows,
+                    "full_seconds": worst["full_seconds"],
+                    "incremental_seconds": worst["incremental_seconds"],
+                    "ratio": worst["ratio"],
+                    "equal_to_full": all(r["equal_to_full"] for r in results),
+                    "target_ratio": TARGET_RATIO,
+                    "changes": results,
+                }
+            )
+        )
+        return 0 if all(r["equal_to_full"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
