@@ -270,6 +270,15 @@ class DuckDBAllocationEngine:
 
     # ------------------------------------------------------------------ reads
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query over result files, on the engine's shared connection (a
+        fresh connection costs more than a small query)."""
+        cursor = self._database().cursor()
+        try:
+            return cursor.execute(sql, list(params)).fetchall()
+        finally:
+            cursor.close()
+
     def spend(
         self,
         paths: Sequence[str | Path],
