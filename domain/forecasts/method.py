@@ -112,12 +112,21 @@ def quantile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def trimmed(series: Sequence[float], first: date) -> tuple[Sequence[float], date]:
+    """`series` from its first day with spend (the days before it are no history: a budget
+    whose spend starts in September has no zero weeks to average)."""
+    start = next((i for i, amount in enumerate(series) if amount != 0), len(series))
+    return series[start:], first + timedelta(days=start)
+
+
 def backtest(series: Sequence[float], first: date, *, method: Method = weekday_profile) -> Backtest:
     """Forecast each whole month of `series` (from `first`) that has `MIN_HISTORY_DAYS` of
-    history before it from that history alone, against its actual spend."""
+    history (from the first day with spend) before it from that history alone, against its
+    actual spend."""
+    last = first + timedelta(days=len(series) - 1)
+    series, first = trimmed(series, first)
     apes: list[float] = []
     ratios: list[float] = []
-    last = first + timedelta(days=len(series) - 1)
     month = date(first.year, first.month, 1)
     while month <= last:
         end = month_end(month)
@@ -156,7 +165,7 @@ def forecast(series: Sequence[float], first: date, *, year_end: date) -> Forecas
     """Forecast the spend of `series` (daily from `first`, its last element the last day with
     data) to the end of that day's month and to `year_end`."""
     last = first + timedelta(days=len(series) - 1)
-    profile = weekday_profile(series, first)
+    profile = weekday_profile(*trimmed(series, first))
     tested = backtest(series, first)
     month_start = date(last.year, last.month, 1)
     to_date_month = sum(series[max(0, (month_start - first).days) :])
