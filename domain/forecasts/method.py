@@ -45,9 +45,10 @@ def weekday_profile(history: Sequence[float], first: date) -> Profile:
         return (0.0,) * 7
     overall = sum(window) / len(window)
     means = [overall] * 7
+    weekday = start.weekday()
     for offset in range(min(7, len(window))):
         days = window[offset::7]
-        means[(start + timedelta(days=offset)).weekday()] = sum(days) / len(days)
+        means[(weekday + offset) % 7] = sum(days) / len(days)
     return (means[0], means[1], means[2], means[3], means[4], means[5], means[6])
 
 
@@ -69,10 +70,8 @@ def project(profile: Profile, start: date, end: date) -> float:
     if days <= 0:
         return 0.0
     weeks, rest = divmod(days, 7)
-    total = weeks * sum(profile)
-    for offset in range(rest):
-        total += profile[(start + timedelta(days=offset)).weekday()]
-    return total
+    weekday = start.weekday()
+    return weeks * sum(profile) + sum(profile[(weekday + i) % 7] for i in range(rest))
 
 
 def month_end(day: date) -> date:

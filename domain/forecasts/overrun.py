@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import accumulate
 from typing import Literal
 
 from domain.forecasts.method import Profile, month_end
@@ -26,6 +27,11 @@ class Overrun:
     already: bool
 
 
+def _crossing(values: Sequence[float], limit: float) -> int | None:
+    """The index where the running total of `values` first exceeds `limit`, None if never."""
+    return next((i for i, total in enumerate(accumulate(values)) if total > limit), None)
+
+
 def overruns(
     series: Sequence[float],
     first: date,
@@ -37,35 +43,29 @@ def overruns(
     """The month overrun (the first month, from the one in progress on, whose spend passes its
     schedule) and the year overrun, each when there is one. `series` is the daily spend from
     `first` (its last element the last day with data); later days spend `profile`."""
+    if not schedule:
+        return []
     last = first + timedelta(days=len(series) - 1)
+    ahead = (year_end - last).days
+    weekday = last.weekday()
+    days = list(series) + [profile[(weekday + 1 + i) % 7] for i in range(max(ahead, 0))]
     found: list[Overrun] = []
-
-    def spent(day: date) -> float:
-        return series[(day - first).days] if day <= last else profile[day.weekday()]
-
-    current = date((last + timedelta(days=1)).year, (last + timedelta(days=1)).month, 1)
-    if current > year_end:
-        current = date(last.year, last.month, 1)
-    month = current
-    while month <= year_end and not found:
+    nxt = last + timedelta(days=1)
+    month = date(nxt.year, nxt.month, 1) if nxt <= year_end else date(last.year, last.month, 1)
+    while month <= year_end:
         amount = schedule.get(period_key(month))
+        start = max((month - first).days, 0)
+        end = (month_end(month) - first).days + 1
         if amount is not None:
-            total = 0.0
-            day = max(month, first)
-            while day <= month_end(month):
-                total += spent(day)
-                if total > float(amount):
-                    found.append(Overrun("month", period_key(month), day, amount, day <= last))
-                    break
-                day += timedelta(days=1)
-        month = month_end(month) + timedelta(days=1)
-    if schedule:
-        annual = sum(schedule.values(), Decimal("0"))
-        total, day = 0.0, first
-        while day <= year_end:
-            total += spent(day)
-            if total > float(annual):
-                found.append(Overrun("year", None, day, annual, day <= last))
+            at = _crossing(days[start:end], float(amount))
+            if at is not None:
+                day = first + timedelta(days=start + at)
+                found.append(Overrun("month", period_key(month), day, amount, day <= last))
                 break
-            day += timedelta(days=1)
+        month = month_end(month) + timedelta(days=1)
+    annual = sum(schedule.values(), Decimal("0"))
+    at = _crossing(days, float(annual))
+    if at is not None:
+        day = first + timedelta(days=at)
+        found.append(Overrun("year", None, day, annual, day <= last))
     return found

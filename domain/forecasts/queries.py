@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from domain.budgets.records import BudgetRecord
 from domain.errors import ErrorDetail, NotFound, RuleViolation
@@ -90,6 +91,19 @@ async def _inputs(
     return min(last, date(year, 12, 31)), series, exact, schedules
 
 
+@lru_cache(maxsize=20_000)
+def _figures(
+    series: tuple[float, ...], first: date, schedule: tuple[tuple[str, Decimal], ...]
+) -> tuple[Forecast, tuple[Overrun, ...]]:
+    """The forecast and overruns of one daily series: pure, so memoized — the same spend gives
+    the same answer until a refresh or a rule change moves it (a list of 2,000 budgets is then
+    answered without recomputing their back-tests)."""
+    year_end = date(first.year, 12, 31)
+    made = forecast(series, first, year_end=year_end)
+    found = overruns(series, first, made.profile, dict(schedule), year_end=year_end)
+    return made, tuple(found)
+
+
 def _row(
     budget: BudgetRecord,
     series: list[float] | None,
@@ -99,10 +113,8 @@ def _row(
 ) -> BudgetForecast:
     if not series:
         return BudgetForecast(budget, exact, None, schedule, ())
-    year_end = date(first.year, 12, 31)
-    made = forecast(series, first, year_end=year_end)
-    found = overruns(series, first, made.profile, schedule, year_end=year_end) if schedule else []
-    return BudgetForecast(budget, exact, made, schedule, tuple(found))
+    made, found = _figures(tuple(series), first, tuple(sorted(schedule.items())))
+    return BudgetForecast(budget, exact, made, schedule, found)
 
 
 async def forecasts(
