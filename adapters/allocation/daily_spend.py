@@ -50,13 +50,17 @@ class AllocatedDailySpend:
                            INTERVAL 1 DAY)
             ),
             budgets AS (SELECT DISTINCT budget_id FROM spend)
-            SELECT b.budget_id, list(COALESCE(s.amount, 0.0) ORDER BY d.usage_date)
+            SELECT b.budget_id, COALESCE(s.amount, 0.0)
             FROM budgets b CROSS JOIN days d
             LEFT JOIN spend s ON s.budget_id = b.budget_id AND s.usage_date = d.usage_date
-            GROUP BY b.budget_id
+            ORDER BY b.budget_id, d.usage_date
         """
-        rows = self.allocated.engine.query(sql, [*params, first, last])
-        return {int(b): list(amounts) for b, amounts in rows}
+        found = self.allocated.engine.columns(sql, [*params, first, last])
+        if not found:
+            return {}
+        ids, amounts = found
+        days = (last - first).days + 1
+        return {int(ids[i]): amounts[i : i + days] for i in range(0, len(ids), days)}
 
     async def daily(
         self, periods: Sequence[str], budget_ids: frozenset[int] | None, first: date, last: date
