@@ -30,6 +30,7 @@ from api.middleware import (
 from api.routers import (
     accounts,
     allocation,
+    anomalies,
     audit,
     auth,
     budgets,
@@ -37,6 +38,7 @@ from api.routers import (
     credits,
     discounts,
     exports,
+    forecasts,
     health,
     recommendations,
     reports,
@@ -65,6 +67,8 @@ ROUTERS = (
     reports.router,
     exports.router,
     audit.router,
+    forecasts.router,
+    anomalies.router,
 )
 
 # Routes that take a multipart file: their bodies may be as large as FINOPS_UPLOAD_LIMIT_MB.

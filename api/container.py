@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.allocation.close_figures import ClosePeriodFigures
 from adapters.allocation.credit_spend import AllocatedMonthlySpend
+from adapters.allocation.daily_spend import AllocatedDailySpend
 from adapters.allocation.focus import FocusExport
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
@@ -29,7 +30,7 @@ from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.throttle import SharedFailureLimiter
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from domain.accounts.model import DiscoveredAccount
-from domain.allocation.rules import CostBasis
+from domain.allocation.rules import AllocationRules, CostBasis
 from domain.audit import Actor
 from domain.close.ports import ClosePeriodReader, CreditLedger
 from domain.credits.service import CloseLedger
@@ -84,6 +85,10 @@ class Container:
     def credit_spend(self, uow: SpendUnitOfWork) -> AllocatedMonthlySpend:
         """The credits' reader of budgets' monthly spend, for one unit of work."""
         return AllocatedMonthlySpend(self.spend, uow)
+
+    def daily_spend(self, rules: AllocationRules | None = None) -> AllocatedDailySpend:
+        """Budgets' daily spend for forecasts and anomalies (with `rules`, also their lines)."""
+        return AllocatedDailySpend(self.allocated, rules)
 
     @property
     def close_figures(self) -> ClosePeriodReader:

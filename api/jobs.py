@@ -16,7 +16,9 @@ from adapters.db.uow import UnitOfWork
 from api.container import Container
 from domain.allocation.service import current_rules
 from domain.errors import DomainError
-from domain.events import AllocationRulesChanged, CurDeliveryRecorded, DomainEvent
+from domain.events import AllocationRulesChanged, CurDeliveryRecorded, DomainEvent, SpendRefreshed
+from domain.forecasts.service import DetectionResult
+from domain.forecasts.service import detect_anomalies as detect
 from domain.spend import service as spend_service
 from domain.spend_cards.service import GenerationResult, generate_cards
 
@@ -51,7 +53,9 @@ async def refresh_cur(container: Container, event_row_id: int, periods: list[str
     delivery event; then reallocate what the new delivery made stale. One refresh runs at a
     time across every worker and server (the database lease): a second delivery waits."""
     async with container.lease(CUR_REFRESH).exclusive():
-        finalized = await _refresh_delivery(container, event_row_id, periods)
+        refreshed, finalized = await _refresh_delivery(container, event_row_id, periods)
+    if refreshed:
+        await run_anomaly_detection(container)
     if finalized:
         # a final month's last card waits for the invoice id; a redelivery refreshes Open cards
         await run_card_generation(container)
@@ -59,7 +63,8 @@ async def refresh_cur(container: Container, event_row_id: int, periods: list[str
 
 async def _refresh_delivery(
     container: Container, event_row_id: int, periods: list[str] | None
-) -> bool:
+) -> tuple[bool, bool]:
+    """Whether the refresh succeeded, and whether it brought a final month."""
     status, message, finalized = "done", "", False
     source = container.settings.resolved_cur_path()
     board = container.refresh_board
@@ -85,7 +90,7 @@ async def _refresh_delivery(
             event_row_id, status=status, message=message[:1000], at=container.clock.now()
         )
         await uow.commit()
-    return finalized
+    return status == "done", finalized
 
 
 async def generate_spend_cards(container: Container, as_of: date | None = None) -> GenerationResult:
@@ -116,6 +121,33 @@ async def run_card_generation(container: Container) -> None:
         await generate_spend_cards(container)
     except Exception:
         log.exception("spend card generation failed")
+
+
+async def detect_anomalies(container: Container) -> DetectionResult:
+    """One detection run over every budget's daily spend, in its own unit of work; raises."""
+    async with container.sessionmaker() as session:
+        uow = UnitOfWork(session)
+        try:
+            rules, _ = await current_rules(uow)
+            result = await detect(
+                uow, container.clock, container.spend, container.daily_spend(rules)
+            )
+            await uow.commit()
+        except BaseException:
+            await uow.rollback()
+            raise
+    log.info(
+        "anomalies: %s added, %s updated, %s removed", result.added, result.updated, result.removed
+    )
+    return result
+
+
+async def run_anomaly_detection(container: Container) -> None:
+    """Anomaly detection after a CUR refresh: a failure is logged, never raised."""
+    try:
+        await detect_anomalies(container)
+    except Exception:
+        log.exception("anomaly detection failed")
 
 
 def next_monday(now: datetime) -> datetime:
@@ -161,6 +193,8 @@ def dispatcher(container: Container) -> Callable[[DomainEvent], Awaitable[None]]
         elif isinstance(event, CurDeliveryRecorded):
             periods = list(event.periods) if event.periods is not None else None
             container.spawn(refresh_cur(container, event.event_row_id, periods))
+        elif isinstance(event, SpendRefreshed):
+            container.spawn(run_anomaly_detection(container))
         else:
             log.warning("no handler for %s", type(event).__name__)
 

@@ -24,3 +24,11 @@ class CurDeliveryRecorded(DomainEvent):
 
     event_row_id: int
     periods: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class SpendRefreshed(DomainEvent):
+    """A CUR refresh by hand replaced `periods` in the spend store (anomalies are detected
+    again)."""
+
+    periods: tuple[str, ...]

@@ -39,7 +39,7 @@ class _Row:
     amount: Decimal
 
 
-def _month_rows(allocated: AllocatedSpend, rules: AllocationRules, period: str) -> list[_Row]:
+def month_rows(allocated: AllocatedSpend, rules: AllocationRules, period: str) -> list[_Row]:
     """Allocate `period` with its lines kept and aggregate them (synchronous: run in a
     thread)."""
     (allocated.root / ".tmp").mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,7 @@ class AllocatedCardSpend:
         if period not in self._months:
             if period in await self._known_periods():
                 self._months[period] = await asyncio.to_thread(
-                    _month_rows, self.allocated, self.rules, period
+                    month_rows, self.allocated, self.rules, period
                 )
             else:
                 self._months[period] = []

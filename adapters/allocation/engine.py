@@ -277,6 +277,25 @@ class DuckDBAllocationEngine:
 
     # ------------------------------------------------------------------ reads
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query over result files, on the engine's shared connection (a
+        fresh connection costs more than a small query)."""
+        cursor = self._database().cursor()
+        try:
+            return cursor.execute(sql, list(params)).fetchall()
+        finally:
+            cursor.close()
+
+    def columns(self, sql: str, params: Sequence[Any] = ()) -> list[list[Any]]:
+        """The columns of a read-only query's answer as Python lists (through Arrow: a
+        long answer is not built row by row)."""
+        cursor = self._database().cursor()
+        try:
+            table = cursor.execute(sql, list(params)).to_arrow_table()
+        finally:
+            cursor.close()
+        return [] if table is None else [column.to_pylist() for column in table.columns]
+
     def spend(
         self,
         paths: Sequence[str | Path],

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.accounts import AccountRepository
 from adapters.db.allocation import AllocationRepository
+from adapters.db.anomalies import AnomalyRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
 from adapters.db.closes import CloseRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
         self.recommendations = RecommendationRepository(session)
         self.cur_events = CurEventRepository(session)
         self.discounts = DiscountRepository(session)
+        self.anomalies = AnomalyRepository(session)
         self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []
         self._events: list[DomainEvent] = []

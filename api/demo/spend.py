@@ -12,6 +12,7 @@ from adapters.clock import FixedClock
 from adapters.cur.generator import account_ids, generate_cur
 from adapters.db.uow import UnitOfWork
 from api.container import Container
+from api.demo.anomalies import demo_anomalies
 from api.demo.cards import demo_cards
 from api.demo.closes import demo_closes
 from api.demo.credits import demo_credits
@@ -107,6 +108,7 @@ async def load_spend(container: Container, actor: Actor) -> None:
     await demo_credits(container, today)
     await demo_closes(container)
     await demo_recommendations(container, ids)
+    await demo_anomalies(container)
 
 
 async def _demo_workloads(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from domain.errors import DomainError
-from domain.events import CurDeliveryRecorded
+from domain.events import CurDeliveryRecorded, SpendRefreshed
 from domain.ports import Clock
 from domain.spend.models import BillingPeriod, RefreshStatus
 from domain.spend.ports import RefreshBoard, SpendStore, SpendUnitOfWork
@@ -54,6 +54,7 @@ async def refresh_now(
         },
     )
     await uow.cur_events.finish(row_id, status="done", message=message, at=finished)
+    uow.publish(SpendRefreshed(tuple(names)))
     return periods
 
 

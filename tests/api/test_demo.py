@@ -41,6 +41,14 @@ class TestDemo:
         await self._credits_used_void_and_expiring_unused(client)
         await self._a_closed_month_with_its_files_and_history(client)
         await self._recommendations_in_every_state(client)
+        await self._the_load_test_is_an_anomaly(client)
+
+    async def _the_load_test_is_an_anomaly(self, client):
+        po = await login(client, "product@demo.finops")
+        found = (await client.get("/api/v1/anomalies", headers=po)).json()["items"]
+        assert {(a["name"], a["day"]) for a in found} == {("Checkout", "2026-08-12")}
+        notices = (await client.get("/api/v1/notifications", headers=po)).json()
+        assert any(n["kind"] == "anomaly" and "2026-08-12" in n["message"] for n in notices)
 
     async def _living_organisation(self, client):
         fin = await login(client, "fin@demo.finops")

@@ -16,6 +16,7 @@ from adapters.db.models.accounts import (
     SplitVersionRow,
     WorkloadRow,
 )
+from adapters.db.models.anomalies import AnomalyRow
 from adapters.db.models.close import (
     CloseEventRow,
     CloseFileRow,
@@ -93,4 +94,5 @@ __all__ = [
     "RecommendationHistoryRow",
     "RecommendationBudgetRow",
     "RecommendationImportRow",
+    "AnomalyRow",
 ]

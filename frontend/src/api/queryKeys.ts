@@ -1,6 +1,7 @@
 // Query keys in one table, so a mutation invalidates exactly the lists it changes.
 import type {
   AccountsListAccountsData,
+  AnomaliesListAnomaliesData,
   AllocationListClaimsData,
   AllocationListWorkloadsData,
   AuditListAuditEventsData,
@@ -26,6 +27,7 @@ export type CreditFilters = NonNullable<CreditsListCreditsData['query']>;
 export type RecommendationFilters = NonNullable<RecommendationsListRecommendationsData['query']>;
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
 export type VarianceQuery = NonNullable<ReportsVarianceReportData['query']>;
+export type AnomalyFilters = NonNullable<AnomaliesListAnomaliesData['query']>;
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -129,5 +131,12 @@ export const queryKeys = {
   notifications: {
     all: ['notifications'] as const,
     list: (unread: boolean) => ['notifications', unread] as const,
+  },
+  // Forecasts and anomalies are read from the spend: spend invalidations reach them.
+  forecasts: {
+    list: (year: number | null) => ['spend', 'forecasts', year] as const,
+    cumulative: (budgetId: number, year: number) =>
+      ['spend', 'forecasts', 'cumulative', budgetId, year] as const,
+    anomalies: (filters: AnomalyFilters) => ['spend', 'anomalies', filters] as const,
   },
 };

@@ -122,6 +122,98 @@ export type AllocationSummaryRead = {
 };
 
 /**
+ * AnomalyListRead
+ */
+export type AnomalyListRead = {
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Items
+     */
+    items: Array<AnomalyRead>;
+};
+
+/**
+ * AnomalyRead
+ */
+export type AnomalyRead = {
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * Detected At
+     */
+    detected_at: string;
+    /**
+     * Excess
+     */
+    excess: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Median
+     *
+     * the budget's median day over the trailing window
+     */
+    median: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Resources
+     */
+    resources: Array<AnomalyResourceRead>;
+    /**
+     * Service
+     */
+    service: string;
+    /**
+     * Service Amount
+     */
+    service_amount: string;
+    /**
+     * Service Median
+     */
+    service_median: string;
+    /**
+     * Total
+     *
+     * the budget's spend that day
+     */
+    total: string;
+};
+
+/**
+ * AnomalyResourceRead
+ */
+export type AnomalyResourceRead = {
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Excess
+     *
+     * the day's spend above the resource's trailing median
+     */
+    excess: string;
+    /**
+     * Resource Id
+     */
+    resource_id: string;
+};
+
+/**
  * ApplicationRead
  */
 export type ApplicationRead = {
@@ -505,6 +597,90 @@ export type BudgetDetail = {
      * Year
      */
     year: number;
+};
+
+/**
+ * BudgetForecastRead
+ */
+export type BudgetForecastRead = {
+    /**
+     * Actual To Date
+     *
+     * allocated spend of the year so far (exact)
+     */
+    actual_to_date: string;
+    /**
+     * Backtest Months
+     */
+    backtest_months: number;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Mape
+     *
+     * back-test mean absolute percentage error, %
+     */
+    mape: string | null;
+    /**
+     * Median Ape
+     *
+     * back-test median APE, %
+     */
+    median_ape: string | null;
+    /**
+     * Month
+     *
+     * the month of the last day with spend
+     */
+    month: string | null;
+    /**
+     * Month End
+     *
+     * forecast spend of that month (actual + rest)
+     */
+    month_end: string | null;
+    /**
+     * Month End High
+     */
+    month_end_high: string | null;
+    /**
+     * Month End Low
+     */
+    month_end_low: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Overruns
+     */
+    overruns: Array<OverrunRead>;
+    /**
+     * Path
+     */
+    path: Array<string>;
+    /**
+     * Scheduled Total
+     *
+     * the approved schedule's total
+     */
+    scheduled_total: string | null;
+    /**
+     * Year End
+     *
+     * forecast spend of the year (actual + rest)
+     */
+    year_end: string | null;
+    /**
+     * Year End High
+     */
+    year_end_high: string | null;
+    /**
+     * Year End Low
+     */
+    year_end_low: string | null;
 };
 
 /**
@@ -1442,6 +1618,47 @@ export type CreditVoid = {
 };
 
 /**
+ * CumulativeRead
+ */
+export type CumulativeRead = {
+    /**
+     * Actual
+     */
+    actual: Array<DayPointRead>;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Estimates
+     *
+     * the workloads' monthly estimates
+     */
+    estimates: Array<MonthPointRead>;
+    forecast: BudgetForecastRead;
+    /**
+     * Last Day
+     */
+    last_day: string | null;
+    /**
+     * Projected
+     *
+     * forecast days with the band
+     */
+    projected: Array<DayPointRead>;
+    /**
+     * Schedule
+     *
+     * the approved schedule (empty: none)
+     */
+    schedule: Array<MonthPointRead>;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
  * CurEventRead
  */
 export type CurEventRead = {
@@ -1479,6 +1696,30 @@ export type CurEventRead = {
      * Status
      */
     status: string;
+};
+
+/**
+ * DayPointRead
+ */
+export type DayPointRead = {
+    /**
+     * Amount
+     *
+     * cumulative spend of the year up to this day
+     */
+    amount: string;
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * High
+     */
+    high?: string | null;
+    /**
+     * Low
+     */
+    low?: string | null;
 };
 
 /**
@@ -1627,6 +1868,30 @@ export type ErrorItem = {
  * EventKind
  */
 export type EventKind = 'close' | 'reopen';
+
+/**
+ * ForecastListRead
+ */
+export type ForecastListRead = {
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Items
+     */
+    items: Array<BudgetForecastRead>;
+    /**
+     * Last Day
+     *
+     * the last day with spend: forecasts start after it
+     */
+    last_day: string | null;
+    /**
+     * Year
+     */
+    year: number;
+};
 
 /**
  * ForecastRead
@@ -1956,6 +2221,24 @@ export type Measure = 'measured' | 'waiting' | 'not_in_cur';
 export type MonthBasis = 'full' | 'pro_rated';
 
 /**
+ * MonthPointRead
+ */
+export type MonthPointRead = {
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Cumulative
+     */
+    cumulative: string;
+    /**
+     * Month
+     */
+    month: string;
+};
+
+/**
  * MonthVarianceRead
  */
 export type MonthVarianceRead = {
@@ -2133,6 +2416,40 @@ export type NotificationRead = {
      * Read At
      */
     read_at: string | null;
+};
+
+/**
+ * OverrunRead
+ */
+export type OverrunRead = {
+    /**
+     * Already
+     *
+     * the actual spend has passed it (not only the forecast)
+     */
+    already: boolean;
+    /**
+     * Day
+     *
+     * the first day the cumulative spend passes the schedule
+     */
+    day: string;
+    /**
+     * Kind
+     */
+    kind: 'month' | 'year';
+    /**
+     * Month
+     *
+     * the month whose schedule is exceeded (kind month)
+     */
+    month: string | null;
+    /**
+     * Scheduled
+     *
+     * the month's scheduled amount, or the year's total
+     */
+    scheduled: string;
 };
 
 /**
@@ -4700,6 +5017,86 @@ export type AllocationAllocationSummaryResponses = {
 
 export type AllocationAllocationSummaryResponse = AllocationAllocationSummaryResponses[keyof AllocationAllocationSummaryResponses];
 
+export type AnomaliesListAnomaliesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Budget Id
+         */
+        budget_id?: number | null;
+        /**
+         * Since
+         */
+        since?: string | null;
+        /**
+         * Until
+         */
+        until?: string | null;
+        /**
+         * Service
+         */
+        service?: string | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
+    url: '/api/v1/anomalies';
+};
+
+export type AnomaliesListAnomaliesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type AnomaliesListAnomaliesError = AnomaliesListAnomaliesErrors[keyof AnomaliesListAnomaliesErrors];
+
+export type AnomaliesListAnomaliesResponses = {
+    /**
+     * JSON, or CSV
+     */
+    200: AnomalyListRead;
+};
+
+export type AnomaliesListAnomaliesResponse = AnomaliesListAnomaliesResponses[keyof AnomaliesListAnomaliesResponses];
+
 export type AuditListAuditEventsData = {
     body?: never;
     path?: never;
@@ -6931,6 +7328,137 @@ export type SpendCurRefreshStatusResponses = {
 };
 
 export type SpendCurRefreshStatusResponse = SpendCurRefreshStatusResponses[keyof SpendCurRefreshStatusResponses];
+
+export type ForecastsBudgetCumulativeData = {
+    body?: never;
+    path: {
+        /**
+         * Budget Id
+         */
+        budget_id: number;
+    };
+    query?: {
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/dashboard/budgets/{budget_id}/cumulative';
+};
+
+export type ForecastsBudgetCumulativeErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ForecastsBudgetCumulativeError = ForecastsBudgetCumulativeErrors[keyof ForecastsBudgetCumulativeErrors];
+
+export type ForecastsBudgetCumulativeResponses = {
+    /**
+     * Successful Response
+     */
+    200: CumulativeRead;
+};
+
+export type ForecastsBudgetCumulativeResponse = ForecastsBudgetCumulativeResponses[keyof ForecastsBudgetCumulativeResponses];
+
+export type ForecastsListForecastsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
+    url: '/api/v1/dashboard/forecasts';
+};
+
+export type ForecastsListForecastsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ForecastsListForecastsError = ForecastsListForecastsErrors[keyof ForecastsListForecastsErrors];
+
+export type ForecastsListForecastsResponses = {
+    /**
+     * JSON, or CSV
+     */
+    200: ForecastListRead;
+};
+
+export type ForecastsListForecastsResponse = ForecastsListForecastsResponses[keyof ForecastsListForecastsResponses];
 
 export type DiscountsListDiscountsData = {
     body?: never;

@@ -1,8 +1,10 @@
 import { useCurrentUser } from '../components/AppShell';
 import { usePageTitle } from '../lib/usePageTitle';
 import { AllocationPanel } from './summary/AllocationPanel';
+import { AnomaliesPanel } from './summary/AnomaliesPanel';
 import { EngineerPanel } from './summary/EngineerPanel';
 import { NotificationsPanel } from './summary/NotificationsPanel';
+import { OverrunPanel } from './summary/OverrunPanel';
 import { SpendPanel } from './summary/SpendPanel';
 import { TasksPanel } from './summary/TasksPanel';
 import { TopSavingsPanel } from './summary/TopSavingsPanel';
@@ -21,6 +23,8 @@ export function SummaryPage() {
         <TasksPanel />
         <NotificationsPanel />
         <SpendPanel />
+        <OverrunPanel />
+        <AnomaliesPanel />
         <AllocationPanel />
         <TopSavingsPanel />
       </div>

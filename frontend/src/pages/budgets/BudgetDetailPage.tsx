@@ -14,6 +14,7 @@ import { formatDate, formatMonth } from '../../lib/months';
 import { ApiError } from '../../lib/problem';
 import { usePageTitle } from '../../lib/usePageTitle';
 import { ScheduleBadge } from '../../components/ScheduleBadge';
+import { BudgetForecast } from './BudgetForecast';
 import { BudgetSpend } from './BudgetSpend';
 import { ChangeAmountForm } from './ChangeAmountForm';
 import { ScheduleEditor } from './ScheduleEditor';
@@ -131,6 +132,7 @@ function BudgetDetail({ budgetId }: { budgetId: number }) {
       <ScheduleEditor budget={b} />
       <WorkloadsSection budget={b} />
       <BudgetSpend budget={b} />
+      <BudgetForecast budget={b} />
 
       <SectionHead
         id="versions-title"

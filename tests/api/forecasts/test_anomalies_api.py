@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from tests.api.forecasts.conftest import SPIKE_DAY
+
+
+async def refresh(client, container, world):
+    """A CUR refresh by hand (a minute later than the last): detection runs after it, in
+    the background."""
+    container.clock.at += timedelta(minutes=1)
+    r = await client.post("/api/v1/cur/refresh", headers=world["fin"])
+    assert r.status_code == 200, r.text
+    await container.idle()
+
+
+async def listed(client, headers, **params):
+    r = await client.get("/api/v1/anomalies", headers=headers, params=params)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+class TestDetection:
+    async def test_the_load_test_is_detected_after_a_refresh_with_its_causes(
+        self, client, container, world
+    ):
+        assert await listed(client, world["fin"]) == []  # the first refresh had no splits
+        await refresh(client, container, world)
+        items = await listed(client, world["fin"])
+        spike = [a for a in items if a["day"] == SPIKE_DAY.isoformat()]
+        assert spike, items
+        assert {a["budget_id"] for a in spike} == {world["budget"]}
+        head = spike[0]
+        assert head["name"] == "Checkout"
+        assert Decimal(head["total"]) > Decimal("15000")
+        assert Decimal(head["excess"]) == Decimal(head["total"]) - Decimal(head["median"])
+        excess = Decimal(head["excess"])
+        for a in spike:  # each service carries at least a quarter of the excess
+            assert Decimal(a["service_amount"]) - Decimal(a["service_median"]) >= excess / 4
+            assert 0 < len(a["resources"]) <= 5
+
+    async def test_detection_is_idempotent_and_tells_the_owners_once(
+        self, client, container, world
+    ):
+        await refresh(client, container, world)
+        first = await listed(client, world["fin"])
+        await refresh(client, container, world)
+        assert await listed(client, world["fin"]) == first
+        for who in ("po", "pf"):
+            r = await client.get("/api/v1/notifications", headers=world[who])
+            notices = [n for n in r.json() if n["kind"] == "anomaly"]
+            days = [n for n in notices if SPIKE_DAY.isoformat() in n["message"]]
+            assert len(days) == 1, notices
+            assert days[0]["link"] == f"/budgets/{world['budget']}"
+        r = await client.get("/api/v1/notifications", headers=world["other_pf"])
+        assert [n for n in r.json() if n["kind"] == "anomaly"] == []
+
+
+class TestList:
+    async def test_scope_filters_and_csv(self, client, container, world):
+        await refresh(client, container, world)
+        mine = await listed(client, world["po"])
+        assert mine
+        assert {a["budget_id"] for a in mine} == {world["budget"]}
+        assert await listed(client, world["other_pf"]) == []
+        day = SPIKE_DAY.isoformat()
+        assert {a["day"] for a in await listed(client, world["fin"], since=day, until=day)} == {day}
+        assert await listed(client, world["fin"], budget_id=world["ledger"]) == []
+        r = await client.get("/api/v1/anomalies", headers=world["po"], params={"format": "csv"})
+        assert r.status_code == 200
+        assert r.text.splitlines()[0].startswith("id,budget_id,name,day,service")
+
+    async def test_bad_filters_answer_422_naming_the_field(self, client, world):
+        r = await client.get(
+            "/api/v1/anomalies",
+            headers=world["fin"],
+            params={"since": "2026-11-20", "until": "2026-11-01"},
+        )
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["field"] == "since"
+        r = await client.get("/api/v1/anomalies", headers=world["fin"], params={"limit": 0})
+        assert r.status_code == 422
