@@ -276,6 +276,12 @@ export type BillingPeriodRead = {
      */
     currency: string;
     /**
+     * Engine
+     *
+     * the spend engine that materialized the period's files (duckdb, spark)
+     */
+    engine?: string;
+    /**
      * Finalized
      */
     finalized: boolean;
@@ -1690,9 +1696,21 @@ export type HealthRead = {
      */
     allocation?: string;
     /**
+     * Allocation Engine
+     *
+     * the engine that allocates spend (`FINOPS_SPEND_ENGINE`: duckdb or spark)
+     */
+    allocation_engine?: string;
+    /**
      * Database
      */
     database: string;
+    /**
+     * Refresh Engine
+     *
+     * the engine that refreshes the CUR into the spend store (each billing period names the engine that materialized it)
+     */
+    refresh_engine?: string;
     /**
      * Status
      */
