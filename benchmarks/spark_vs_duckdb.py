@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         versions=args.versions,
         claims=args.claims,
     )
-    daily_rows = duckdb.read_parquet(list(source.daily_paths)).aggregate("count(*)").fetchone()
+    [daily_rows] = duckdb.read_parquet(list(source.daily_paths)).aggregate("count(*)").fetchall()
     config = SparkConfig(remote=args.remote, master=args.master, conf=parse_conf(args.conf))
     times: dict[str, list[float]] = {"duckdb": [], "spark": []}
     results: dict[str, AllocationResult] = {}
