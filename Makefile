@@ -8,14 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.* frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: install run test lint typecheck pytest frontend-check e2e browser openapi clean bench-load
+.PHONY: install run test lint typecheck pytest frontend-check e2e browser java openapi clean bench-load
 
 install: $(VENV)/.installed frontend/node_modules/.installed frontend/dist/index.html
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	touch $@
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
@@ -37,6 +37,14 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Spark (the exact-match tests of the Spark engine, docs/spark.md) runs on Java 17 or later.
+java:
+	@command -v java >/dev/null || { \
+	  echo "installing Debian's Java 17 runtime for the Spark engine's tests"; \
+	  echo "(elsewhere: any Java 17+ on PATH, e.g. apt-get install openjdk-17-jre-headless," \
+	  echo " brew install openjdk@17, or https://adoptium.net)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
 openapi: $(VENV)/.installed
 	$(BIN)/finops openapi --out frontend/openapi.json
 
@@ -48,8 +56,9 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test: make treats that as a failure, as it should.
-pytest: $(VENV)/.installed
-	$(BIN)/pytest -q -n 2
+# --dist loadgroup keeps the Spark tests (xdist group "spark") on one worker: one JVM.
+pytest: $(VENV)/.installed java
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 frontend-check: install openapi
 	npm --prefix frontend run check-client
@@ -59,7 +68,7 @@ frontend-check: install openapi
 e2e: install browser
 	npm --prefix frontend run e2e
 
-test: install browser lint typecheck pytest frontend-check e2e
+test: install browser java lint typecheck pytest frontend-check e2e
 
 # The API under load (benchmarks/load.py, README "Performance"): needs PostgreSQL on
 # 127.0.0.1:5432 and wrk, installed from Debian's packages when missing. Not part of `make test`.

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.spark.session import SparkConfig, parse_conf
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FINOPS_", extra="ignore")
@@ -46,6 +48,14 @@ class Settings(BaseSettings):
     # worker that died holding it; holders renew it every third of this.
     job_lease_seconds: int = Field(default=120, ge=1)
 
+    # The spend engine of the allocation (docs/spark.md): DuckDB in process, or Apache Spark
+    # (Spark Connect at `spark_remote`, else the master URL `spark_master`) with `spark_conf`
+    # settings as k=v,k=v.
+    spend_engine: Literal["duckdb", "spark"] = "duckdb"
+    spark_remote: str = ""
+    spark_master: str = "local[2]"
+    spark_conf: str = ""
+
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
@@ -66,6 +76,24 @@ class Settings(BaseSettings):
                 "generate one with: openssl rand -hex 32"
             )
         return value
+
+    @field_validator("spark_conf")
+    @classmethod
+    def _spark_settings(cls, value: str) -> str:
+        parse_conf(value)
+        return value
+
+    @field_validator("spark_remote")
+    @classmethod
+    def _spark_connect_url(cls, value: str) -> str:
+        if value and not value.startswith("sc://"):
+            raise ValueError("must be a Spark Connect URL such as sc://spark-host:15002")
+        return value
+
+    def spark_config(self) -> SparkConfig:
+        return SparkConfig(
+            remote=self.spark_remote, master=self.spark_master, conf=parse_conf(self.spark_conf)
+        )
 
     @field_validator("currency")
     @classmethod

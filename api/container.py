@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.allocation.close_figures import ClosePeriodFigures
 from adapters.allocation.credit_spend import AllocatedMonthlySpend
 from adapters.allocation.daily_spend import AllocatedDailySpend
+from adapters.allocation.engines import build_allocation_engine
 from adapters.allocation.focus import FocusExport
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
@@ -162,7 +163,14 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
         objects=object_store_from_url(settings.object_store_url, settings.data_dir),
         cur=cur,
         allocated=AllocatedSpend(
-            cur, settings.data_dir / "allocations", basis=CostBasis(settings.cost_basis)
+            cur,
+            settings.data_dir / "allocations",
+            basis=CostBasis(settings.cost_basis),
+            engine=build_allocation_engine(
+                settings.spend_engine,
+                spark=settings.spark_config(),
+                temp_dir=settings.data_dir / "allocations" / ".tmp",
+            ),
         ),
         organizations=list_organization_accounts if settings.aws_organizations else None,
     )

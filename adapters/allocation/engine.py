@@ -125,6 +125,10 @@ class DuckDBAllocationEngine:
         self._tables: tuple[weakref.ref[AllocationRules], dict[str, pa.Table]] | None = None
         self._lock = threading.Lock()
 
+    @property
+    def name(self) -> str:
+        return "duckdb"
+
     def close(self) -> None:
         with self._lock:
             release, self._release, self._shared = self._release, None, None

@@ -41,6 +41,9 @@ class PeriodEntry:
     # a local file's mtime, an S3 object's ETag and LastModified); () when unknown, or when
     # the refresh also read files that do not name their billing period
     sources: tuple[tuple[str, int, str], ...] = ()
+    # the spend engine that materialized the period's files (manifests written before the
+    # engine was recorded: DuckDB, the only engine then)
+    engine: str = "duckdb"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +60,7 @@ class PeriodEntry:
             "line_item_files": list(self.line_item_files),
             "source": self.source,
             "sources": [list(f) for f in self.sources],
+            "engine": self.engine,
         }
 
     @classmethod
@@ -75,6 +79,7 @@ class PeriodEntry:
             line_item_files=tuple(raw["line_item_files"]),
             source=raw["source"],
             sources=tuple((str(r), int(n), str(v)) for r, n, v in raw.get("sources", [])),
+            engine=str(raw.get("engine", "duckdb")),
         )
 
     def as_billing_period(self) -> BillingPeriod:
@@ -87,6 +92,7 @@ class PeriodEntry:
             refreshed_at=self.refreshed_at,
             currency=self.currency,
             format=self.format,
+            engine=self.engine,
         )
 
 

@@ -18,6 +18,15 @@ class HealthRead(Schema):
         description="`degraded` while the allocation rules are inconsistent and spend is "
         "served from the last consistent allocation (details on the billing periods)",
     )
+    allocation_engine: str = Field(
+        default="duckdb",
+        description="the engine that allocates spend (`FINOPS_SPEND_ENGINE`: duckdb or spark)",
+    )
+    refresh_engine: str = Field(
+        default="duckdb",
+        description="the engine that refreshes the CUR into the spend store (each billing "
+        "period names the engine that materialized it)",
+    )
 
 
 @router.get("/health", response_model=HealthRead)
@@ -28,7 +37,12 @@ async def health(container: AppContainer) -> HealthRead:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(text("SELECT 1"))
     allocation = "ok" if container.allocated.problem is None else "degraded"
-    return HealthRead(status="ok", database="ok", allocation=allocation)
+    return HealthRead(
+        status="ok",
+        database="ok",
+        allocation=allocation,
+        allocation_engine=container.allocated.engine.name,
+    )
 
 
 class ConfigRead(Schema):

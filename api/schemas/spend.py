@@ -26,6 +26,10 @@ class BillingPeriodRead(Schema):
     currency: str
     format: str
     refreshed_at: datetime
+    engine: str = Field(
+        default="duckdb",
+        description="the spend engine that materialized the period's files (duckdb, spark)",
+    )
     allocation_problem: str | None = Field(
         default=None,
         description="set when the allocation rules are inconsistent: spend is then served "
@@ -43,6 +47,7 @@ class BillingPeriodRead(Schema):
             currency=p.currency,
             format=p.format,
             refreshed_at=p.refreshed_at,
+            engine=p.engine,
             allocation_problem=allocation_problem,
         )
 

@@ -27,6 +27,8 @@ class BillingPeriod:
     refreshed_at: datetime
     currency: str
     format: str
+    # the spend engine that materialized the period (`duckdb`, `spark`)
+    engine: str = "duckdb"
 
 
 @dataclass(frozen=True)

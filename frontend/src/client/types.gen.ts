@@ -368,6 +368,12 @@ export type BillingPeriodRead = {
      */
     currency: string;
     /**
+     * Engine
+     *
+     * the spend engine that materialized the period's files (duckdb, spark)
+     */
+    engine?: string;
+    /**
      * Finalized
      */
     finalized: boolean;
@@ -1955,9 +1961,21 @@ export type HealthRead = {
      */
     allocation?: string;
     /**
+     * Allocation Engine
+     *
+     * the engine that allocates spend (`FINOPS_SPEND_ENGINE`: duckdb or spark)
+     */
+    allocation_engine?: string;
+    /**
      * Database
      */
     database: string;
+    /**
+     * Refresh Engine
+     *
+     * the engine that refreshes the CUR into the spend store (each billing period names the engine that materialized it)
+     */
+    refresh_engine?: string;
     /**
      * Status
      */

@@ -62,6 +62,10 @@ class TestRefreshAndPeriods:
             assert p["total_unblended_cost"] == format(total.normalize(), "f")
         assert [p["finalized"] for p in periods] == [True, False]
         assert periods[0]["invoice_ids"]
+        # which spend engine materialized each period (the manifest records it)
+        assert {p["engine"] for p in periods} == {"duckdb"}
+        health = (await client.get("/api/v1/health")).json()
+        assert (health["refresh_engine"], health["allocation_engine"]) == ("duckdb", "duckdb")
 
     async def test_owners_cannot_see_company_totals(self, client, container, cur_dir):
         owner = await auth_headers(client, container, role=Role.PORTFOLIO_OWNER)
