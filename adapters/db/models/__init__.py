@@ -37,6 +37,11 @@ from adapters.db.models.identity import (
     UserRow,
     UserScopeRow,
 )
+from adapters.db.models.integrations import (
+    ApiTokenRow,
+    WebhookDeliveryRow,
+    WebhookSubscriptionRow,
+)
 from adapters.db.models.recommendations import (
     RecommendationBudgetRow,
     RecommendationHistoryRow,
@@ -56,6 +61,9 @@ from adapters.db.models.spend_cards import (
 )
 
 __all__ = [
+    "ApiTokenRow",
+    "WebhookDeliveryRow",
+    "WebhookSubscriptionRow",
     "Base",
     "UTCDateTime",
     "utcnow",
