@@ -41,6 +41,21 @@ class TestDemo:
         await self._credits_used_void_and_expiring_unused(client)
         await self._a_closed_month_with_its_files_and_history(client)
         await self._recommendations_in_every_state(client)
+        await self._a_service_account_and_a_webhook_subscription(client)
+
+    async def _a_service_account_and_a_webhook_subscription(self, client):
+        admin = await login(client, "admin@demo.finops")
+        accounts = (await client.get("/api/v1/service-accounts", headers=admin)).json()
+        assert [a["name"] for a in accounts["items"]] == ["Nightly FP&A export"]
+        tokens = (
+            await client.get(
+                f"/api/v1/service-accounts/{accounts['items'][0]['id']}/tokens", headers=admin
+            )
+        ).json()
+        assert sorted(t["status"] for t in tokens) == ["active", "revoked"]
+        [sub] = (await client.get("/api/v1/webhook-subscriptions", headers=admin)).json()
+        assert sub["url"].startswith("https://")
+        assert sub["is_active"] is False
 
     async def _living_organisation(self, client):
         fin = await login(client, "fin@demo.finops")
