@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     login_failures_per_account: int = Field(default=5, ge=1)
     login_failures_per_address: int = Field(default=20, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
+    # API tokens of service accounts: requests per token and minute (429 beyond)
+    token_requests_per_minute: int = Field(default=600, ge=1)
+    # outbound webhooks may reach http URLs and loopback/private addresses (tests, labs)
+    webhook_allow_private: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     frontend_dir: Path | None = None
     # The in-process spend-card scheduler (each Monday, and a catch-up at start): on under

@@ -43,9 +43,11 @@ from api.routers import (
     recommendations,
     reports,
     schedules,
+    service_accounts,
     spend,
     spend_cards,
     users,
+    webhook_subscriptions,
 )
 
 log = logging.getLogger("finops.api")
@@ -54,6 +56,8 @@ ROUTERS = (
     health.router,
     auth.router,
     users.router,
+    service_accounts.router,
+    webhook_subscriptions.router,
     budgets.router,
     accounts.router,
     allocation.router,
@@ -130,9 +134,17 @@ def create_app(
             if settings.card_scheduler
             else None
         )
+        # outbound webhooks: retries and what a stopped worker left (the lease keeps two
+        # workers from sending one delivery twice)
+        deliverer = asyncio.get_running_loop().create_task(
+            app.state.container.webhooks.poll_forever()
+        )
         try:
             yield
         finally:
+            deliverer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await deliverer
             if scheduler is not None:
                 scheduler.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

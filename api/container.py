@@ -30,6 +30,8 @@ from adapters.objectstore import object_store_from_url
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.throttle import SharedFailureLimiter
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
+from adapters.webhooks.deliverer import WebhookDeliverer
+from adapters.webhooks.sender import DnsResolver, HttpWebhookSender
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import AllocationRules, CostBasis
 from domain.audit import Actor
@@ -56,7 +58,10 @@ class Container:
     allocated: AllocatedSpend
     # "Check for new accounts" in AWS Organizations; None when not enabled.
     organizations: Callable[[], list[DiscoveredAccount]] | None
+    # requests per service-account token and minute, shared by the workers like the above
+    token_requests: SharedFailureLimiter | None = None
     clock: Clock = field(default_factory=SystemClock)
+    resolver: DnsResolver = field(default_factory=DnsResolver)
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # The handlers of domain events (api/jobs.py), wired by the app factory.
     dispatch: Callable[[DomainEvent], Awaitable[None]] | None = None
@@ -111,6 +116,14 @@ class Container:
             self.sessionmaker, job, ttl=timedelta(seconds=self.settings.job_lease_seconds)
         )
 
+    @property
+    def webhooks(self) -> WebhookDeliverer:
+        """The outbound webhooks' deliverer (on the current clock, so tests can pin it)."""
+        sender = HttpWebhookSender(
+            allow_private=self.settings.webhook_allow_private, resolver=self.resolver
+        )
+        return WebhookDeliverer(self.sessionmaker, self.clock, sender)
+
     def spawn(self, job: Coroutine[Any, Any, None]) -> None:
         """Run a job in the background, keeping a reference until it ends."""
         task = asyncio.get_running_loop().create_task(job)
@@ -129,6 +142,8 @@ class Container:
         self.cur.close()
         self.account_failures.close()
         self.address_failures.close()
+        if self.token_requests is not None:
+            self.token_requests.close()
 
 
 def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = None) -> Container:
@@ -159,6 +174,9 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
         address_failures=SharedFailureLimiter(
             settings.data_dir / "login-failures.db",
             Limit(settings.login_failures_per_address, window),
+        ),
+        token_requests=SharedFailureLimiter(
+            settings.data_dir / "token-requests.db", Limit(settings.token_requests_per_minute, 60)
         ),
         objects=object_store_from_url(settings.object_store_url, settings.data_dir),
         cur=cur,

@@ -14,8 +14,10 @@ from adapters.db.uow import UnitOfWork
 from adapters.logging import request_id_var
 from api.container import Container
 from domain.audit import Actor
-from domain.errors import Forbidden, Unauthenticated
+from domain.errors import Forbidden, TooManyRequests, Unauthenticated
+from domain.identity import service_accounts
 from domain.identity.roles import Permission, can
+from domain.identity.service_accounts import looks_like_api_token
 from domain.identity.users import User
 from domain.ports import Clock
 from domain.scope import ResolvedScope, Scope
@@ -77,6 +79,8 @@ async def get_current_user(
 ) -> User:
     if not token:
         raise Unauthenticated("not authenticated: send a bearer token")
+    if looks_like_api_token(token):
+        return await _service_account(container, uow, token)
     subject = await container.tokens.verify(token)
     if subject.user_id is not None:
         user = await uow.users.get(subject.user_id)
@@ -88,6 +92,22 @@ async def get_current_user(
     # A password, role or activity change since the token was issued ends its session.
     if subject.token_version is not None and subject.token_version != user.token_version:
         raise Unauthenticated("invalid or expired token")
+    return user
+
+
+async def _service_account(container: Container, uow: UnitOfWork, token: str) -> User:
+    """A service account's API token: looked up on every request (a revoked token or a
+    deactivated account stops at once) and throttled per token."""
+    user, api_token = await service_accounts.authenticate(uow, container.clock, token)
+    limiter = container.token_requests
+    if limiter is not None:
+        key = f"token:{api_token.id}"
+        wait = limiter.retry_after(key)
+        if wait is not None:
+            raise TooManyRequests(
+                "too many requests with this API token; slow down", retry_after=wait
+            )
+        limiter.record_failure(key)  # counts a request, whatever its outcome
     return user
 
 

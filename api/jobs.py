@@ -16,7 +16,14 @@ from adapters.db.uow import UnitOfWork
 from api.container import Container
 from domain.allocation.service import current_rules
 from domain.errors import DomainError
-from domain.events import AllocationRulesChanged, CurDeliveryRecorded, DomainEvent, SpendRefreshed
+from domain.events import (
+    AllocationRulesChanged,
+    CurDeliveryRecorded,
+    DomainEvent,
+    OutboundEvent,
+    SpendRefreshed,
+    WebhookDeliveriesQueued,
+)
 from domain.forecasts.service import DetectionResult
 from domain.forecasts.service import detect_anomalies as detect
 from domain.spend import service as spend_service
@@ -70,11 +77,13 @@ async def _refresh_delivery(
     board = container.refresh_board
     board.start(by=f"CUR delivery (event #{event_row_id})", source=source, at=container.clock.now())
     names: list[str] = []
+    final: list[str] = []
     try:
         done = await container.spend.refresh(source, periods, board.report)
         names = [p.period for p in done]
         message = f"{len(done)} period(s): " + ", ".join(names)
-        finalized = any(p.finalized for p in done)
+        final = [p.period for p in done if p.finalized]
+        finalized = bool(final)
     except DomainError as exc:
         status = "failed"
         message = spend_service.problem_text(exc)
@@ -85,10 +94,21 @@ async def _refresh_delivery(
         at=container.clock.now(), failed=status == "failed", periods=names, message=message[:1000]
     )
     async with container.sessionmaker() as session:
-        uow = UnitOfWork(session)
+        uow = UnitOfWork(session, dispatch=container.dispatch)
         await uow.cur_events.finish(
             event_row_id, status=status, message=message[:1000], at=container.clock.now()
         )
+        for period in final:
+            uow.publish(
+                OutboundEvent(
+                    type="cur.period_final",
+                    object_type="billing_period",
+                    object_id=period,
+                    actor_id=None,
+                    actor_email=f"CUR delivery (event #{event_row_id})",
+                    data={"period": period, "cur_event_id": event_row_id},
+                )
+            )
         await uow.commit()
     return status == "done", finalized
 
@@ -195,6 +215,9 @@ def dispatcher(container: Container) -> Callable[[DomainEvent], Awaitable[None]]
             container.spawn(refresh_cur(container, event.event_row_id, periods))
         elif isinstance(event, SpendRefreshed):
             container.spawn(run_anomaly_detection(container))
+
+        elif isinstance(event, WebhookDeliveriesQueued):
+            container.spawn(container.webhooks.run_logged())
         else:
             log.warning("no handler for %s", type(event).__name__)
 

@@ -4,7 +4,8 @@ outbound webhooks), so a refused or rolled-back request triggers nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -32,3 +33,22 @@ class SpendRefreshed(DomainEvent):
     again)."""
 
     periods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OutboundEvent(DomainEvent):
+    """A fact told to the outbound webhook subscribers of `type` (`domain/webhooks/model.py`
+    lists the types). The unit of work writes one delivery per subscription into the outbox
+    in the same transaction, so a rolled-back request sends nothing."""
+
+    type: str
+    object_type: str
+    object_id: str
+    actor_id: int | None
+    actor_email: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WebhookDeliveriesQueued(DomainEvent):
+    """Deliveries were written to the outbox: send them now (the poller retries the rest)."""

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -26,9 +26,16 @@ class AuditRepository(Repository[AuditEventRow]):
 
     model = AuditEventRow
 
-    def __init__(self, session: Any, request_id: str | None = None) -> None:
+    def __init__(
+        self,
+        session: Any,
+        request_id: str | None = None,
+        observe: Callable[[AuditEntry], None] | None = None,
+    ) -> None:
         super().__init__(session)
         self.request_id = request_id
+        # told of every entry recorded (the unit of work raises outbound events from them)
+        self._observe = observe
 
     async def record(self, entry: AuditEntry) -> None:
         await self.add_row(
@@ -44,6 +51,8 @@ class AuditRepository(Repository[AuditEventRow]):
                 request_id=self.request_id,
             )
         )
+        if self._observe is not None:
+            self._observe(entry)
 
     def _filtered(self, f: AuditFilter) -> Select[tuple[AuditEventRow]]:
         stmt = self.select()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.accounts import AccountRepository
 from adapters.db.allocation import AllocationRepository
 from adapters.db.anomalies import AnomalyRepository
+from adapters.db.api_tokens import ApiTokenRepository
 from adapters.db.audit import AuditRepository
 from adapters.db.budgets import BudgetRepository
 from adapters.db.closes import CloseRepository
@@ -21,7 +22,10 @@ from adapters.db.recommendations import RecommendationRepository
 from adapters.db.schedules import ScheduleRepository
 from adapters.db.spend_cards import SpendCardRepository
 from adapters.db.users import UserRepository
-from domain.events import DomainEvent
+from adapters.db.webhooks import WebhookRepository
+from domain.audit import AuditEntry
+from domain.events import DomainEvent, OutboundEvent, WebhookDeliveriesQueued
+from domain.webhooks.model import outbound_event_of
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,7 @@ class UnitOfWork:
     ) -> None:
         self.session = session
         self.users = UserRepository(session)
-        self.audit = AuditRepository(session, request_id)
+        self.audit = AuditRepository(session, request_id, observe=self._observe)
         self.budgets = BudgetRepository(session)
         self.accounts = AccountRepository(session)
         self.allocation = AllocationRepository(session)
@@ -52,6 +56,9 @@ class UnitOfWork:
         self.cur_events = CurEventRepository(session)
         self.discounts = DiscountRepository(session)
         self.anomalies = AnomalyRepository(session)
+
+        self.api_tokens = ApiTokenRepository(session)
+        self.webhooks = WebhookRepository(session)
         self._dispatch = dispatch
         self._after_commit: list[SideEffect] = []
         self._events: list[DomainEvent] = []
@@ -62,11 +69,22 @@ class UnitOfWork:
         if event not in self._events:
             self._events.append(event)
 
+    def _observe(self, entry: AuditEntry) -> None:
+        event = outbound_event_of(entry)
+        if event is not None:
+            self.publish(event)
+
     def after_commit(self, effect: SideEffect) -> None:
         """Queue a side effect (notification, background refresh) for after a successful commit."""
         self._after_commit.append(effect)
 
     async def commit(self) -> None:
+        # the outbox rows go in this transaction: committed with the change, or not at all
+        outbound = [e for e in self._events if isinstance(e, OutboundEvent)]
+        if outbound:
+            self._events = [e for e in self._events if not isinstance(e, OutboundEvent)]
+            if await self.webhooks.enqueue(outbound):
+                self.publish(WebhookDeliveriesQueued())
         await self.session.commit()
         effects, self._after_commit = self._after_commit, []
         events, self._events = self._events, []

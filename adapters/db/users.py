@@ -21,6 +21,7 @@ def to_user(row: UserRow) -> User:
         created_at=row.created_at,
         password_hash=row.password_hash,
         token_version=row.token_version,
+        kind=row.kind,
     )
 
 
@@ -52,6 +53,7 @@ class UserRepository(Repository[UserRow]):
                 role=new.role.value,
                 password_hash=new.password_hash,
                 is_active=True,
+                kind=new.kind,
             )
         )
         return to_user(row)
@@ -74,6 +76,7 @@ class UserRepository(Repository[UserRow]):
         q: str | None = None,
         role: str | None = None,
         active: bool | None = None,
+        kind: str | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> tuple[list[User], int]:
@@ -89,6 +92,8 @@ class UserRepository(Repository[UserRow]):
             stmt = stmt.where(UserRow.role == role)
         if active is not None:
             stmt = stmt.where(UserRow.is_active == active)
+        if kind is not None:
+            stmt = stmt.where(UserRow.kind == kind)
         total = await self.count(stmt)
         rows = await self.all(stmt.order_by(UserRow.email_key).limit(limit).offset(offset))
         return [to_user(r) for r in rows], total

@@ -5,6 +5,7 @@ from __future__ import annotations
 from adapters.config import Settings
 from adapters.db.uow import UnitOfWork
 from api.container import build_container
+from api.demo.integrations import demo_integrations
 from api.demo.org import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -56,6 +57,7 @@ async def load_demo(settings: Settings, clock: Clock | None = None) -> DemoLogin
                 await map_scopes(uow, actor)
             await uow.commit()
         await load_spend(container, actor)
+        await demo_integrations(container)
     finally:
         await container.close()
     return demo_logins()

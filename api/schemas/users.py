@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -38,6 +39,9 @@ class UserRead(Schema):
     role: Role
     is_active: bool
     created_at: datetime
+    kind: Literal["person", "service"] = Field(
+        default="person", description="a person, or a service account (API tokens only)"
+    )
 
     @classmethod
     def of(cls, user: User) -> UserRead:
@@ -48,6 +52,7 @@ class UserRead(Schema):
             role=user.role,
             is_active=user.is_active,
             created_at=user.created_at,
+            kind="service" if user.is_service else "person",
         )
 
 

@@ -18,6 +18,7 @@ from domain.identity.roles import Role, parse_role
 from domain.ports import PasswordHasher, UnitOfWork
 
 MIN_PASSWORD_LENGTH = 10
+SERVICE_KIND = "service"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,12 @@ class User:
     password_hash: str | None = None
     #: Bumped by a password, role or activity change: tokens issued before it are refused.
     token_version: int = 0
+    #: "person", or "service" for a service account (API tokens, never a password).
+    kind: str = "person"
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == SERVICE_KIND
 
     def audit_view(self) -> dict[str, Any]:
         return {
@@ -47,6 +54,7 @@ class NewUser:
     name: str
     role: Role
     password_hash: str | None
+    kind: str = "person"
 
 
 @dataclass(frozen=True)
@@ -280,7 +288,14 @@ async def _update(
             updated = replace(updated, role=role)
     if changes.is_active is not None:
         updated = replace(updated, is_active=changes.is_active)
-    if changes.password is not None:
+    if changes.password is not None and user.is_service:
+        errors.append(
+            ErrorDetail(
+                message="a service account has no password: it authenticates with API tokens",
+                field="password",
+            )
+        )
+    elif changes.password is not None:
         if len(changes.password) < MIN_PASSWORD_LENGTH:
             errors.append(
                 ErrorDetail(

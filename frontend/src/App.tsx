@@ -31,6 +31,7 @@ import { DiscountsPage } from './pages/discounts/DiscountsPage';
 import { BillingPeriodsPage } from './pages/spend/BillingPeriodsPage';
 import { SummaryPage } from './pages/SummaryPage';
 import { UsersPage } from './pages/users/UsersPage';
+import { IntegrationsPage } from './pages/integrations/IntegrationsPage';
 
 export function useToken(): string | null {
   return useSyncExternalStore(subscribe, getToken, () => null);
@@ -189,6 +190,14 @@ export function App() {
             element={
               <RequirePermission permission="manage_users">
                 <UsersPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="users/integrations"
+            element={
+              <RequirePermission permission="manage_users">
+                <IntegrationsPage />
               </RequirePermission>
             }
           />

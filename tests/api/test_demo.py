@@ -42,6 +42,7 @@ class TestDemo:
         await self._a_closed_month_with_its_files_and_history(client)
         await self._recommendations_in_every_state(client)
         await self._the_load_test_is_an_anomaly(client)
+        await self._a_service_account_and_a_webhook_subscription(client)
 
     async def _the_load_test_is_an_anomaly(self, client):
         po = await login(client, "product@demo.finops")
@@ -49,6 +50,20 @@ class TestDemo:
         assert {(a["name"], a["day"]) for a in found} == {("Checkout", "2026-08-12")}
         notices = (await client.get("/api/v1/notifications", headers=po)).json()
         assert any(n["kind"] == "anomaly" and "2026-08-12" in n["message"] for n in notices)
+
+    async def _a_service_account_and_a_webhook_subscription(self, client):
+        admin = await login(client, "admin@demo.finops")
+        accounts = (await client.get("/api/v1/service-accounts", headers=admin)).json()
+        assert [a["name"] for a in accounts["items"]] == ["Nightly FP&A export"]
+        tokens = (
+            await client.get(
+                f"/api/v1/service-accounts/{accounts['items'][0]['id']}/tokens", headers=admin
+            )
+        ).json()
+        assert sorted(t["status"] for t in tokens) == ["active", "revoked"]
+        [sub] = (await client.get("/api/v1/webhook-subscriptions", headers=admin)).json()
+        assert sub["url"].startswith("https://")
+        assert sub["is_active"] is False
 
     async def _living_organisation(self, client):
         fin = await login(client, "fin@demo.finops")

@@ -38,6 +38,11 @@ from adapters.db.models.identity import (
     UserRow,
     UserScopeRow,
 )
+from adapters.db.models.integrations import (
+    ApiTokenRow,
+    WebhookDeliveryRow,
+    WebhookSubscriptionRow,
+)
 from adapters.db.models.recommendations import (
     RecommendationBudgetRow,
     RecommendationHistoryRow,
@@ -57,6 +62,9 @@ from adapters.db.models.spend_cards import (
 )
 
 __all__ = [
+    "ApiTokenRow",
+    "WebhookDeliveryRow",
+    "WebhookSubscriptionRow",
     "Base",
     "UTCDateTime",
     "utcnow",

@@ -27,6 +27,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(32))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "person", or "service" for a service account (no password; API tokens only)
+    kind: Mapped[str] = mapped_column(String(16), default="person", server_default="person")
     # Bumped by a password, role or activity change; a token carrying an older one is refused.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -35,6 +35,15 @@ export const queryKeys = {
     all: ['users'] as const,
     list: (filters: UserFilters) => ['users', 'list', filters] as const,
   },
+  // Service accounts with their tokens, webhook subscriptions with their deliveries.
+  integrations: {
+    all: ['integrations'] as const,
+    serviceAccounts: ['integrations', 'service-accounts'] as const,
+    tokens: (accountId: number) => ['integrations', 'tokens', accountId] as const,
+    subscriptions: ['integrations', 'webhook-subscriptions'] as const,
+    events: ['integrations', 'webhook-events'] as const,
+    deliveries: (subscriptionId: number) => ['integrations', 'deliveries', subscriptionId] as const,
+  },
   years: ['years'] as const,
   // Lists, details and the hierarchy share one prefix: any budget change refreshes them all.
   budgets: {

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AnomaliesListAnomaliesData, AnomaliesListAnomaliesErrors, AnomaliesListAnomaliesResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, ClosesClosePeriodData, ClosesClosePeriodErrors, ClosesClosePeriodResponses, ClosesDownloadCloseFileData, ClosesDownloadCloseFileErrors, ClosesDownloadCloseFileResponses, ClosesGetCloseData, ClosesGetCloseErrors, ClosesGetCloseResponses, ClosesListCloseFilesData, ClosesListCloseFilesErrors, ClosesListCloseFilesResponses, ClosesListClosesData, ClosesListClosesErrors, ClosesListClosesResponses, ClosesPutCloseData, ClosesPutCloseErrors, ClosesPutCloseResponses, ClosesReopenPeriodData, ClosesReopenPeriodErrors, ClosesReopenPeriodResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, DiscountsCreateDiscountData, DiscountsCreateDiscountErrors, DiscountsCreateDiscountResponses, DiscountsEndDiscountData, DiscountsEndDiscountErrors, DiscountsEndDiscountResponses, DiscountsListDiscountsData, DiscountsListDiscountsErrors, DiscountsListDiscountsResponses, ExportsFocusExportData, ExportsFocusExportErrors, ExportsFocusExportResponses, ForecastsBudgetCumulativeData, ForecastsBudgetCumulativeErrors, ForecastsBudgetCumulativeResponses, ForecastsListForecastsData, ForecastsListForecastsErrors, ForecastsListForecastsResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, RecommendationsActOnRecommendationData, RecommendationsActOnRecommendationErrors, RecommendationsActOnRecommendationResponses, RecommendationsDecideRecommendationsData, RecommendationsDecideRecommendationsErrors, RecommendationsDecideRecommendationsResponses, RecommendationsGetRecommendationData, RecommendationsGetRecommendationErrors, RecommendationsGetRecommendationResponses, RecommendationsImportRecommendationsData, RecommendationsImportRecommendationsErrors, RecommendationsImportRecommendationsResponses, RecommendationsListRecommendationImportsData, RecommendationsListRecommendationImportsErrors, RecommendationsListRecommendationImportsResponses, RecommendationsListRecommendationsData, RecommendationsListRecommendationsErrors, RecommendationsListRecommendationsResponses, RecommendationsTopRecommendationsData, RecommendationsTopRecommendationsErrors, RecommendationsTopRecommendationsResponses, ReportsApprovedSpendingFileData, ReportsApprovedSpendingFileErrors, ReportsApprovedSpendingFileResponses, ReportsVarianceReportData, ReportsVarianceReportErrors, ReportsVarianceReportResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesGetVarianceData, SchedulesGetVarianceErrors, SchedulesGetVarianceResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendCurRefreshStatusData, SpendCurRefreshStatusErrors, SpendCurRefreshStatusResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AccountsCreateAccountData, AccountsCreateAccountErrors, AccountsCreateAccountResponses, AccountsDiscoverAccountsData, AccountsDiscoverAccountsErrors, AccountsDiscoverAccountsResponses, AccountsGetAccountData, AccountsGetAccountErrors, AccountsGetAccountResponses, AccountsListAccountsData, AccountsListAccountsErrors, AccountsListAccountsResponses, AccountsUpdateAccountData, AccountsUpdateAccountErrors, AccountsUpdateAccountResponses, AllocationAllocationSummaryData, AllocationAllocationSummaryErrors, AllocationAllocationSummaryResponses, AllocationCarryForwardData, AllocationCarryForwardErrors, AllocationCarryForwardResponses, AllocationClaimAcrossWorkloadsData, AllocationClaimAcrossWorkloadsErrors, AllocationClaimAcrossWorkloadsResponses, AllocationClaimResourcesData, AllocationClaimResourcesErrors, AllocationClaimResourcesResponses, AllocationCreateWorkloadData, AllocationCreateWorkloadErrors, AllocationCreateWorkloadResponses, AllocationGetAccountAllocationData, AllocationGetAccountAllocationErrors, AllocationGetAccountAllocationResponses, AllocationGetWorkloadData, AllocationGetWorkloadErrors, AllocationGetWorkloadResponses, AllocationListClaimsData, AllocationListClaimsErrors, AllocationListClaimsResponses, AllocationListWorkloadsData, AllocationListWorkloadsErrors, AllocationListWorkloadsResponses, AllocationReleaseResourcesData, AllocationReleaseResourcesErrors, AllocationReleaseResourcesResponses, AllocationSetAccountAllocationData, AllocationSetAccountAllocationErrors, AllocationSetAccountAllocationResponses, AllocationUpdateWorkloadData, AllocationUpdateWorkloadErrors, AllocationUpdateWorkloadResponses, AnomaliesListAnomaliesData, AnomaliesListAnomaliesErrors, AnomaliesListAnomaliesResponses, AuditListAuditEventsData, AuditListAuditEventsErrors, AuditListAuditEventsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthReadMeData, AuthReadMeErrors, AuthReadMeResponses, BudgetsCreateBudgetData, BudgetsCreateBudgetErrors, BudgetsCreateBudgetResponses, BudgetsDefineYearData, BudgetsDefineYearErrors, BudgetsDefineYearResponses, BudgetsDownloadBudgetImportFileData, BudgetsDownloadBudgetImportFileErrors, BudgetsDownloadBudgetImportFileResponses, BudgetsGetBudgetData, BudgetsGetBudgetErrors, BudgetsGetBudgetResponses, BudgetsGetHierarchyData, BudgetsGetHierarchyErrors, BudgetsGetHierarchyResponses, BudgetsGetUserScopeData, BudgetsGetUserScopeErrors, BudgetsGetUserScopeResponses, BudgetsImportChartOfAccountsData, BudgetsImportChartOfAccountsErrors, BudgetsImportChartOfAccountsResponses, BudgetsListBudgetImportsData, BudgetsListBudgetImportsErrors, BudgetsListBudgetImportsResponses, BudgetsListBudgetsData, BudgetsListBudgetsErrors, BudgetsListBudgetsResponses, BudgetsListClosedPeriodsData, BudgetsListClosedPeriodsErrors, BudgetsListClosedPeriodsResponses, BudgetsListYearsData, BudgetsListYearsErrors, BudgetsListYearsResponses, BudgetsSetUserScopeData, BudgetsSetUserScopeErrors, BudgetsSetUserScopeResponses, BudgetsUpdateBudgetData, BudgetsUpdateBudgetErrors, BudgetsUpdateBudgetResponses, ClosesClosePeriodData, ClosesClosePeriodErrors, ClosesClosePeriodResponses, ClosesDownloadCloseFileData, ClosesDownloadCloseFileErrors, ClosesDownloadCloseFileResponses, ClosesGetCloseData, ClosesGetCloseErrors, ClosesGetCloseResponses, ClosesListCloseFilesData, ClosesListCloseFilesErrors, ClosesListCloseFilesResponses, ClosesListClosesData, ClosesListClosesErrors, ClosesListClosesResponses, ClosesPutCloseData, ClosesPutCloseErrors, ClosesPutCloseResponses, ClosesReopenPeriodData, ClosesReopenPeriodErrors, ClosesReopenPeriodResponses, CreditsApplyCreditsData, CreditsApplyCreditsErrors, CreditsApplyCreditsResponses, CreditsCreateCreditData, CreditsCreateCreditErrors, CreditsCreateCreditResponses, CreditsCreditForecastData, CreditsCreditForecastErrors, CreditsCreditForecastResponses, CreditsEditCreditData, CreditsEditCreditErrors, CreditsEditCreditResponses, CreditsGetCreditData, CreditsGetCreditErrors, CreditsGetCreditResponses, CreditsListCreditsData, CreditsListCreditsErrors, CreditsListCreditsResponses, CreditsPreviewCreditsData, CreditsPreviewCreditsErrors, CreditsPreviewCreditsResponses, CreditsVoidCreditData, CreditsVoidCreditErrors, CreditsVoidCreditResponses, DiscountsCreateDiscountData, DiscountsCreateDiscountErrors, DiscountsCreateDiscountResponses, DiscountsEndDiscountData, DiscountsEndDiscountErrors, DiscountsEndDiscountResponses, DiscountsListDiscountsData, DiscountsListDiscountsErrors, DiscountsListDiscountsResponses, ExportsFocusExportData, ExportsFocusExportErrors, ExportsFocusExportResponses, ForecastsBudgetCumulativeData, ForecastsBudgetCumulativeErrors, ForecastsBudgetCumulativeResponses, ForecastsListForecastsData, ForecastsListForecastsErrors, ForecastsListForecastsResponses, HealthHealthData, HealthHealthResponses, HealthReadConfigData, HealthReadConfigResponses, RecommendationsActOnRecommendationData, RecommendationsActOnRecommendationErrors, RecommendationsActOnRecommendationResponses, RecommendationsDecideRecommendationsData, RecommendationsDecideRecommendationsErrors, RecommendationsDecideRecommendationsResponses, RecommendationsGetRecommendationData, RecommendationsGetRecommendationErrors, RecommendationsGetRecommendationResponses, RecommendationsImportRecommendationsData, RecommendationsImportRecommendationsErrors, RecommendationsImportRecommendationsResponses, RecommendationsListRecommendationImportsData, RecommendationsListRecommendationImportsErrors, RecommendationsListRecommendationImportsResponses, RecommendationsListRecommendationsData, RecommendationsListRecommendationsErrors, RecommendationsListRecommendationsResponses, RecommendationsTopRecommendationsData, RecommendationsTopRecommendationsErrors, RecommendationsTopRecommendationsResponses, ReportsApprovedSpendingFileData, ReportsApprovedSpendingFileErrors, ReportsApprovedSpendingFileResponses, ReportsVarianceReportData, ReportsVarianceReportErrors, ReportsVarianceReportResponses, SchedulesActOnScheduleData, SchedulesActOnScheduleErrors, SchedulesActOnScheduleResponses, SchedulesGetScheduleData, SchedulesGetScheduleErrors, SchedulesGetScheduleResponses, SchedulesGetVarianceData, SchedulesGetVarianceErrors, SchedulesGetVarianceResponses, SchedulesListNotificationsData, SchedulesListNotificationsErrors, SchedulesListNotificationsResponses, SchedulesListTasksData, SchedulesListTasksErrors, SchedulesListTasksResponses, SchedulesMarkNotificationReadData, SchedulesMarkNotificationReadErrors, SchedulesMarkNotificationReadResponses, SchedulesSaveScheduleData, SchedulesSaveScheduleErrors, SchedulesSaveScheduleResponses, SchedulesSpreadScheduleData, SchedulesSpreadScheduleErrors, SchedulesSpreadScheduleResponses, ServiceAccountsCreateServiceAccountData, ServiceAccountsCreateServiceAccountErrors, ServiceAccountsCreateServiceAccountResponses, ServiceAccountsCreateTokenData, ServiceAccountsCreateTokenErrors, ServiceAccountsCreateTokenResponses, ServiceAccountsDeactivateServiceAccountData, ServiceAccountsDeactivateServiceAccountErrors, ServiceAccountsDeactivateServiceAccountResponses, ServiceAccountsGetServiceAccountData, ServiceAccountsGetServiceAccountErrors, ServiceAccountsGetServiceAccountResponses, ServiceAccountsListServiceAccountsData, ServiceAccountsListServiceAccountsErrors, ServiceAccountsListServiceAccountsResponses, ServiceAccountsListTokensData, ServiceAccountsListTokensErrors, ServiceAccountsListTokensResponses, ServiceAccountsRevokeTokenData, ServiceAccountsRevokeTokenErrors, ServiceAccountsRevokeTokenResponses, SpendCardsActOnSpendCardData, SpendCardsActOnSpendCardErrors, SpendCardsActOnSpendCardResponses, SpendCardsGetSpendCardData, SpendCardsGetSpendCardErrors, SpendCardsGetSpendCardResponses, SpendCardsListSpendCardsData, SpendCardsListSpendCardsErrors, SpendCardsListSpendCardsResponses, SpendCurDeliveryWebhookData, SpendCurDeliveryWebhookErrors, SpendCurDeliveryWebhookResponses, SpendCurRefreshStatusData, SpendCurRefreshStatusErrors, SpendCurRefreshStatusResponses, SpendGetSpendData, SpendGetSpendErrors, SpendGetSpendResponses, SpendListBillingPeriodsData, SpendListBillingPeriodsErrors, SpendListBillingPeriodsResponses, SpendListCurEventsData, SpendListCurEventsErrors, SpendListCurEventsResponses, SpendListResourcesData, SpendListResourcesErrors, SpendListResourcesResponses, SpendRefreshCurData, SpendRefreshCurErrors, SpendRefreshCurResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersImportUsersData, UsersImportUsersErrors, UsersImportUsersResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses, WebhooksCreateWebhookSubscriptionData, WebhooksCreateWebhookSubscriptionErrors, WebhooksCreateWebhookSubscriptionResponses, WebhooksGetWebhookSubscriptionData, WebhooksGetWebhookSubscriptionErrors, WebhooksGetWebhookSubscriptionResponses, WebhooksListWebhookDeliveriesData, WebhooksListWebhookDeliveriesErrors, WebhooksListWebhookDeliveriesResponses, WebhooksListWebhookEventsData, WebhooksListWebhookEventsErrors, WebhooksListWebhookEventsResponses, WebhooksListWebhookSubscriptionsData, WebhooksListWebhookSubscriptionsErrors, WebhooksListWebhookSubscriptionsResponses, WebhooksRedeliverWebhookData, WebhooksRedeliverWebhookErrors, WebhooksRedeliverWebhookResponses, WebhooksUpdateWebhookSubscriptionData, WebhooksUpdateWebhookSubscriptionErrors, WebhooksUpdateWebhookSubscriptionResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -971,6 +971,93 @@ export const spendListResources = <ThrowOnError extends boolean = false>(options
 });
 
 /**
+ * List Service Accounts
+ *
+ * The service accounts.
+ */
+export const serviceAccountsListServiceAccounts = <ThrowOnError extends boolean = false>(options?: Options<ServiceAccountsListServiceAccountsData, ThrowOnError>) => (options?.client ?? client).get<ServiceAccountsListServiceAccountsResponses, ServiceAccountsListServiceAccountsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/service-accounts',
+    ...options
+});
+
+/**
+ * Create Service Account
+ *
+ * A service account: a role and a financial scope like a person's, no password. Issue it
+ * tokens with `POST /service-accounts/{id}/tokens`.
+ */
+export const serviceAccountsCreateServiceAccount = <ThrowOnError extends boolean = false>(options: Options<ServiceAccountsCreateServiceAccountData, ThrowOnError>) => (options.client ?? client).post<ServiceAccountsCreateServiceAccountResponses, ServiceAccountsCreateServiceAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/service-accounts',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Service Account
+ *
+ * One service account.
+ */
+export const serviceAccountsGetServiceAccount = <ThrowOnError extends boolean = false>(options: Options<ServiceAccountsGetServiceAccountData, ThrowOnError>) => (options.client ?? client).get<ServiceAccountsGetServiceAccountResponses, ServiceAccountsGetServiceAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/service-accounts/{account_id}',
+    ...options
+});
+
+/**
+ * Deactivate Service Account
+ *
+ * Deactivate: every token of the account is refused from the next request on.
+ */
+export const serviceAccountsDeactivateServiceAccount = <ThrowOnError extends boolean = false>(options: Options<ServiceAccountsDeactivateServiceAccountData, ThrowOnError>) => (options.client ?? client).post<ServiceAccountsDeactivateServiceAccountResponses, ServiceAccountsDeactivateServiceAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/service-accounts/{account_id}/deactivate',
+    ...options
+});
+
+/**
+ * List Tokens
+ *
+ * The account's tokens, newest first: prefix, created, expires, last used, status.
+ */
+export const serviceAccountsListTokens = <ThrowOnError extends boolean = false>(options: Options<ServiceAccountsListTokensData, ThrowOnError>) => (options.client ?? client).get<ServiceAccountsListTokensResponses, ServiceAccountsListTokensErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/service-accounts/{account_id}/tokens',
+    ...options
+});
+
+/**
+ * Create Token
+ *
+ * Issue a token. The answer carries the token itself, the only time it is shown: only
+ * its SHA-256 is kept.
+ */
+export const serviceAccountsCreateToken = <ThrowOnError extends boolean = false>(options: Options<ServiceAccountsCreateTokenData, ThrowOnError>) => (options.client ?? client).post<ServiceAccountsCreateTokenResponses, ServiceAccountsCreateTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/service-accounts/{account_id}/tokens',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke Token
+ *
+ * Revoke a token: refused from the next request on.
+ */
+export const serviceAccountsRevokeToken = <ThrowOnError extends boolean = false>(options: Options<ServiceAccountsRevokeTokenData, ThrowOnError>) => (options.client ?? client).delete<ServiceAccountsRevokeTokenResponses, ServiceAccountsRevokeTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/service-accounts/{account_id}/tokens/{token_id}',
+    ...options
+});
+
+/**
  * Get Spend
  *
  * Allocated spend in the caller's scope for a billing period (or `from`..`to`), by
@@ -1137,6 +1224,94 @@ export const budgetsSetUserScope = <ThrowOnError extends boolean = false>(option
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List Webhook Events
+ *
+ * The event types a subscription may name.
+ */
+export const webhooksListWebhookEvents = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListWebhookEventsData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListWebhookEventsResponses, WebhooksListWebhookEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhook-events',
+    ...options
+});
+
+/**
+ * List Webhook Subscriptions
+ *
+ * Every subscription.
+ */
+export const webhooksListWebhookSubscriptions = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListWebhookSubscriptionsData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListWebhookSubscriptionsResponses, WebhooksListWebhookSubscriptionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhook-subscriptions',
+    ...options
+});
+
+/**
+ * Create Webhook Subscription
+ *
+ * Subscribe a URL to events. Deliveries are POSTed after the change commits, signed with
+ * HMAC-SHA256 over `timestamp.body` (`X-Finops-Timestamp`, `X-Finops-Signature`), and tried
+ * again with backoff. Only https URLs outside loopback, private and link-local ranges,
+ * unless `FINOPS_WEBHOOK_ALLOW_PRIVATE=true`. The secret is shown only in this answer.
+ */
+export const webhooksCreateWebhookSubscription = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateWebhookSubscriptionData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateWebhookSubscriptionResponses, WebhooksCreateWebhookSubscriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhook-subscriptions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Webhook Subscription
+ *
+ * One subscription.
+ */
+export const webhooksGetWebhookSubscription = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetWebhookSubscriptionData, ThrowOnError>) => (options.client ?? client).get<WebhooksGetWebhookSubscriptionResponses, WebhooksGetWebhookSubscriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhook-subscriptions/{subscription_id}',
+    ...options
+});
+
+/**
+ * Update Webhook Subscription
+ *
+ * Pause (`is_active: false`) or resume a subscription.
+ */
+export const webhooksUpdateWebhookSubscription = <ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateWebhookSubscriptionData, ThrowOnError>) => (options.client ?? client).patch<WebhooksUpdateWebhookSubscriptionResponses, WebhooksUpdateWebhookSubscriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhook-subscriptions/{subscription_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Webhook Deliveries
+ *
+ * The subscription's deliveries, newest first, with status, attempts and last error.
+ */
+export const webhooksListWebhookDeliveries = <ThrowOnError extends boolean = false>(options: Options<WebhooksListWebhookDeliveriesData, ThrowOnError>) => (options.client ?? client).get<WebhooksListWebhookDeliveriesResponses, WebhooksListWebhookDeliveriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhook-subscriptions/{subscription_id}/deliveries',
+    ...options
+});
+
+/**
+ * Redeliver Webhook
+ *
+ * Send a delivery again: the same body, a fresh signature and a fresh set of attempts.
+ */
+export const webhooksRedeliverWebhook = <ThrowOnError extends boolean = false>(options: Options<WebhooksRedeliverWebhookData, ThrowOnError>) => (options.client ?? client).post<WebhooksRedeliverWebhookResponses, WebhooksRedeliverWebhookErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/redeliver',
+    ...options
 });
 
 /**

@@ -214,6 +214,120 @@ export type AnomalyResourceRead = {
 };
 
 /**
+ * ApiTokenCreate
+ */
+export type ApiTokenCreate = {
+    /**
+     * Expires In Days
+     *
+     * null: the token never expires
+     */
+    expires_in_days?: number | null;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * ApiTokenCreated
+ */
+export type ApiTokenCreated = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Expires At
+     */
+    expires_at: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Last Used At
+     *
+     * to the minute
+     */
+    last_used_at: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Prefix
+     *
+     * the token's first characters, to recognise it
+     */
+    prefix: string;
+    /**
+     * Revoked At
+     */
+    revoked_at: string | null;
+    /**
+     * Status
+     */
+    status: 'active' | 'expired' | 'revoked';
+    /**
+     * Token
+     *
+     * send as `Authorization: Bearer <token>`; shown only now
+     */
+    token: string;
+};
+
+/**
+ * ApiTokenRead
+ */
+export type ApiTokenRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Expires At
+     */
+    expires_at: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Last Used At
+     *
+     * to the minute
+     */
+    last_used_at: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Prefix
+     *
+     * the token's first characters, to recognise it
+     */
+    prefix: string;
+    /**
+     * Revoked At
+     */
+    revoked_at: string | null;
+    /**
+     * Status
+     */
+    status: 'active' | 'expired' | 'revoked';
+};
+
+/**
  * ApplicationRead
  */
 export type ApplicationRead = {
@@ -2215,6 +2329,12 @@ export type MeRead = {
      */
     is_active: boolean;
     /**
+     * Kind
+     *
+     * a person, or a service account (API tokens only)
+     */
+    kind?: 'person' | 'service';
+    /**
      * Name
      */
     name: string;
@@ -2493,6 +2613,28 @@ export type PageAuditEventRead = {
 };
 
 /**
+ * Page[ServiceAccountRead]
+ */
+export type PageServiceAccountRead = {
+    /**
+     * Items
+     */
+    items: Array<ServiceAccountRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[UserRead]
  */
 export type PageUserRead = {
@@ -2500,6 +2642,28 @@ export type PageUserRead = {
      * Items
      */
     items: Array<UserRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[WebhookDeliveryRead]
+ */
+export type PageWebhookDeliveryRead = {
+    /**
+     * Items
+     */
+    items: Array<WebhookDeliveryRead>;
     /**
      * Limit
      */
@@ -3589,6 +3753,52 @@ export type ScopeUpdate = {
 };
 
 /**
+ * ServiceAccountCreate
+ */
+export type ServiceAccountCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Node Ids
+     *
+     * the financial scope (owner roles), by the same rules as a person's
+     */
+    node_ids?: Array<number>;
+    role: Role;
+};
+
+/**
+ * ServiceAccountRead
+ */
+export type ServiceAccountRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Email
+     *
+     * made up under .invalid: it cannot receive mail or log in
+     */
+    email: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Is Active
+     */
+    is_active: boolean;
+    /**
+     * Name
+     */
+    name: string;
+    role: Role;
+};
+
+/**
  * Side
  */
 export type Side = 'owner' | 'decider';
@@ -4087,6 +4297,12 @@ export type UserRead = {
      */
     is_active: boolean;
     /**
+     * Kind
+     *
+     * a person, or a service account (API tokens only)
+     */
+    kind?: 'person' | 'service';
+    /**
      * Name
      */
     name: string;
@@ -4304,6 +4520,166 @@ export type WebhookAck = {
      * accepted, or duplicate for a redelivered event
      */
     status: string;
+};
+
+/**
+ * WebhookDeliveryRead
+ */
+export type WebhookDeliveryRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Delivered At
+     */
+    delivered_at: string | null;
+    /**
+     * Event Id
+     */
+    event_id: string;
+    /**
+     * Event Type
+     */
+    event_type: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Last Attempt At
+     */
+    last_attempt_at: string | null;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Last Status Code
+     */
+    last_status_code: number | null;
+    /**
+     * Next Attempt At
+     */
+    next_attempt_at: string | null;
+    /**
+     * Status
+     */
+    status: 'pending' | 'delivered' | 'dead';
+};
+
+/**
+ * WebhookEventRead
+ */
+export type WebhookEventRead = {
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Type
+     */
+    type: string;
+};
+
+/**
+ * WebhookSubscriptionCreate
+ */
+export type WebhookSubscriptionCreate = {
+    /**
+     * Events
+     */
+    events: Array<string>;
+    /**
+     * Secret
+     *
+     * the HMAC-SHA256 key deliveries are signed with; omit to have one generated
+     */
+    secret?: string | null;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
+ * WebhookSubscriptionCreated
+ */
+export type WebhookSubscriptionCreated = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Events
+     */
+    events: Array<string>;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Is Active
+     */
+    is_active: boolean;
+    /**
+     * Secret
+     *
+     * the signing secret; shown only now
+     */
+    secret: string;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
+ * WebhookSubscriptionRead
+ */
+export type WebhookSubscriptionRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string;
+    /**
+     * Events
+     */
+    events: Array<string>;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Is Active
+     */
+    is_active: boolean;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
+ * WebhookSubscriptionUpdate
+ */
+export type WebhookSubscriptionUpdate = {
+    /**
+     * Is Active
+     */
+    is_active: boolean;
 };
 
 /**
@@ -8624,6 +9000,427 @@ export type SpendListResourcesResponses = {
 
 export type SpendListResourcesResponse = SpendListResourcesResponses[keyof SpendListResourcesResponses];
 
+export type ServiceAccountsListServiceAccountsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Active
+         */
+        active?: boolean | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
+    url: '/api/v1/service-accounts';
+};
+
+export type ServiceAccountsListServiceAccountsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ServiceAccountsListServiceAccountsError = ServiceAccountsListServiceAccountsErrors[keyof ServiceAccountsListServiceAccountsErrors];
+
+export type ServiceAccountsListServiceAccountsResponses = {
+    /**
+     * JSON, or CSV
+     */
+    200: PageServiceAccountRead;
+};
+
+export type ServiceAccountsListServiceAccountsResponse = ServiceAccountsListServiceAccountsResponses[keyof ServiceAccountsListServiceAccountsResponses];
+
+export type ServiceAccountsCreateServiceAccountData = {
+    body: ServiceAccountCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/service-accounts';
+};
+
+export type ServiceAccountsCreateServiceAccountErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ServiceAccountsCreateServiceAccountError = ServiceAccountsCreateServiceAccountErrors[keyof ServiceAccountsCreateServiceAccountErrors];
+
+export type ServiceAccountsCreateServiceAccountResponses = {
+    /**
+     * Successful Response
+     */
+    201: ServiceAccountRead;
+};
+
+export type ServiceAccountsCreateServiceAccountResponse = ServiceAccountsCreateServiceAccountResponses[keyof ServiceAccountsCreateServiceAccountResponses];
+
+export type ServiceAccountsGetServiceAccountData = {
+    body?: never;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: number;
+    };
+    query?: never;
+    url: '/api/v1/service-accounts/{account_id}';
+};
+
+export type ServiceAccountsGetServiceAccountErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ServiceAccountsGetServiceAccountError = ServiceAccountsGetServiceAccountErrors[keyof ServiceAccountsGetServiceAccountErrors];
+
+export type ServiceAccountsGetServiceAccountResponses = {
+    /**
+     * Successful Response
+     */
+    200: ServiceAccountRead;
+};
+
+export type ServiceAccountsGetServiceAccountResponse = ServiceAccountsGetServiceAccountResponses[keyof ServiceAccountsGetServiceAccountResponses];
+
+export type ServiceAccountsDeactivateServiceAccountData = {
+    body?: never;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: number;
+    };
+    query?: never;
+    url: '/api/v1/service-accounts/{account_id}/deactivate';
+};
+
+export type ServiceAccountsDeactivateServiceAccountErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ServiceAccountsDeactivateServiceAccountError = ServiceAccountsDeactivateServiceAccountErrors[keyof ServiceAccountsDeactivateServiceAccountErrors];
+
+export type ServiceAccountsDeactivateServiceAccountResponses = {
+    /**
+     * Successful Response
+     */
+    200: ServiceAccountRead;
+};
+
+export type ServiceAccountsDeactivateServiceAccountResponse = ServiceAccountsDeactivateServiceAccountResponses[keyof ServiceAccountsDeactivateServiceAccountResponses];
+
+export type ServiceAccountsListTokensData = {
+    body?: never;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: number;
+    };
+    query?: never;
+    url: '/api/v1/service-accounts/{account_id}/tokens';
+};
+
+export type ServiceAccountsListTokensErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ServiceAccountsListTokensError = ServiceAccountsListTokensErrors[keyof ServiceAccountsListTokensErrors];
+
+export type ServiceAccountsListTokensResponses = {
+    /**
+     * Response Service-Accounts-List Tokens
+     *
+     * Successful Response
+     */
+    200: Array<ApiTokenRead>;
+};
+
+export type ServiceAccountsListTokensResponse = ServiceAccountsListTokensResponses[keyof ServiceAccountsListTokensResponses];
+
+export type ServiceAccountsCreateTokenData = {
+    body: ApiTokenCreate;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: number;
+    };
+    query?: never;
+    url: '/api/v1/service-accounts/{account_id}/tokens';
+};
+
+export type ServiceAccountsCreateTokenErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ServiceAccountsCreateTokenError = ServiceAccountsCreateTokenErrors[keyof ServiceAccountsCreateTokenErrors];
+
+export type ServiceAccountsCreateTokenResponses = {
+    /**
+     * Successful Response
+     */
+    201: ApiTokenCreated;
+};
+
+export type ServiceAccountsCreateTokenResponse = ServiceAccountsCreateTokenResponses[keyof ServiceAccountsCreateTokenResponses];
+
+export type ServiceAccountsRevokeTokenData = {
+    body?: never;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: number;
+        /**
+         * Token Id
+         */
+        token_id: number;
+    };
+    query?: never;
+    url: '/api/v1/service-accounts/{account_id}/tokens/{token_id}';
+};
+
+export type ServiceAccountsRevokeTokenErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type ServiceAccountsRevokeTokenError = ServiceAccountsRevokeTokenErrors[keyof ServiceAccountsRevokeTokenErrors];
+
+export type ServiceAccountsRevokeTokenResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ServiceAccountsRevokeTokenResponse = ServiceAccountsRevokeTokenResponses[keyof ServiceAccountsRevokeTokenResponses];
+
 export type SpendGetSpendData = {
     body?: never;
     path?: never;
@@ -9378,6 +10175,418 @@ export type BudgetsSetUserScopeResponses = {
 };
 
 export type BudgetsSetUserScopeResponse = BudgetsSetUserScopeResponses[keyof BudgetsSetUserScopeResponses];
+
+export type WebhooksListWebhookEventsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhook-events';
+};
+
+export type WebhooksListWebhookEventsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type WebhooksListWebhookEventsError = WebhooksListWebhookEventsErrors[keyof WebhooksListWebhookEventsErrors];
+
+export type WebhooksListWebhookEventsResponses = {
+    /**
+     * Response Webhooks-List Webhook Events
+     *
+     * Successful Response
+     */
+    200: Array<WebhookEventRead>;
+};
+
+export type WebhooksListWebhookEventsResponse = WebhooksListWebhookEventsResponses[keyof WebhooksListWebhookEventsResponses];
+
+export type WebhooksListWebhookSubscriptionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhook-subscriptions';
+};
+
+export type WebhooksListWebhookSubscriptionsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type WebhooksListWebhookSubscriptionsError = WebhooksListWebhookSubscriptionsErrors[keyof WebhooksListWebhookSubscriptionsErrors];
+
+export type WebhooksListWebhookSubscriptionsResponses = {
+    /**
+     * Response Webhooks-List Webhook Subscriptions
+     *
+     * Successful Response
+     */
+    200: Array<WebhookSubscriptionRead>;
+};
+
+export type WebhooksListWebhookSubscriptionsResponse = WebhooksListWebhookSubscriptionsResponses[keyof WebhooksListWebhookSubscriptionsResponses];
+
+export type WebhooksCreateWebhookSubscriptionData = {
+    body: WebhookSubscriptionCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhook-subscriptions';
+};
+
+export type WebhooksCreateWebhookSubscriptionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type WebhooksCreateWebhookSubscriptionError = WebhooksCreateWebhookSubscriptionErrors[keyof WebhooksCreateWebhookSubscriptionErrors];
+
+export type WebhooksCreateWebhookSubscriptionResponses = {
+    /**
+     * Successful Response
+     */
+    201: WebhookSubscriptionCreated;
+};
+
+export type WebhooksCreateWebhookSubscriptionResponse = WebhooksCreateWebhookSubscriptionResponses[keyof WebhooksCreateWebhookSubscriptionResponses];
+
+export type WebhooksGetWebhookSubscriptionData = {
+    body?: never;
+    path: {
+        /**
+         * Subscription Id
+         */
+        subscription_id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhook-subscriptions/{subscription_id}';
+};
+
+export type WebhooksGetWebhookSubscriptionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type WebhooksGetWebhookSubscriptionError = WebhooksGetWebhookSubscriptionErrors[keyof WebhooksGetWebhookSubscriptionErrors];
+
+export type WebhooksGetWebhookSubscriptionResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookSubscriptionRead;
+};
+
+export type WebhooksGetWebhookSubscriptionResponse = WebhooksGetWebhookSubscriptionResponses[keyof WebhooksGetWebhookSubscriptionResponses];
+
+export type WebhooksUpdateWebhookSubscriptionData = {
+    body: WebhookSubscriptionUpdate;
+    path: {
+        /**
+         * Subscription Id
+         */
+        subscription_id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhook-subscriptions/{subscription_id}';
+};
+
+export type WebhooksUpdateWebhookSubscriptionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type WebhooksUpdateWebhookSubscriptionError = WebhooksUpdateWebhookSubscriptionErrors[keyof WebhooksUpdateWebhookSubscriptionErrors];
+
+export type WebhooksUpdateWebhookSubscriptionResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookSubscriptionRead;
+};
+
+export type WebhooksUpdateWebhookSubscriptionResponse = WebhooksUpdateWebhookSubscriptionResponses[keyof WebhooksUpdateWebhookSubscriptionResponses];
+
+export type WebhooksListWebhookDeliveriesData = {
+    body?: never;
+    path: {
+        /**
+         * Subscription Id
+         */
+        subscription_id: number;
+    };
+    query?: {
+        /**
+         * Status
+         */
+        status?: 'pending' | 'delivered' | 'dead' | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/webhook-subscriptions/{subscription_id}/deliveries';
+};
+
+export type WebhooksListWebhookDeliveriesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type WebhooksListWebhookDeliveriesError = WebhooksListWebhookDeliveriesErrors[keyof WebhooksListWebhookDeliveriesErrors];
+
+export type WebhooksListWebhookDeliveriesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageWebhookDeliveryRead;
+};
+
+export type WebhooksListWebhookDeliveriesResponse = WebhooksListWebhookDeliveriesResponses[keyof WebhooksListWebhookDeliveriesResponses];
+
+export type WebhooksRedeliverWebhookData = {
+    body?: never;
+    path: {
+        /**
+         * Subscription Id
+         */
+        subscription_id: number;
+        /**
+         * Delivery Id
+         */
+        delivery_id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/redeliver';
+};
+
+export type WebhooksRedeliverWebhookErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type WebhooksRedeliverWebhookError = WebhooksRedeliverWebhookErrors[keyof WebhooksRedeliverWebhookErrors];
+
+export type WebhooksRedeliverWebhookResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookDeliveryRead;
+};
+
+export type WebhooksRedeliverWebhookResponse = WebhooksRedeliverWebhookResponses[keyof WebhooksRedeliverWebhookResponses];
 
 export type SpendCurDeliveryWebhookData = {
     body?: never;

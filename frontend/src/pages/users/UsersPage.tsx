@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { UserRead } from '../../client';
 import { fetchAllUsers, useUpdateUser, useUserScope, useUsers } from './hooks';
 import type { UserFilters } from '../../api/queryKeys';
@@ -52,6 +53,9 @@ export function UsersPage() {
   return (
     <section>
       <h1>Users</h1>
+      <p>
+        <Link to="/users/integrations">Service accounts, API tokens and webhooks</Link>
+      </p>
       <div className="grid-2">
         <AddUserForm />
         <ImportUsersForm />
