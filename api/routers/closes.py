@@ -19,6 +19,7 @@ from api.schemas.closes import (
 )
 from api.schemas.common import PROBLEM_RESPONSES
 from domain.close import service
+from domain.close.fpa import close_files
 from domain.close.model import Checklist
 from domain.close.service import CloseSettings
 
@@ -110,6 +111,7 @@ async def close_period(
         csv_bytes,
         _settings(container),
         period=period,
+        builders=close_files(container.spend, today=clock.today()),
         version=body.version,
     )
     return CloseRead.of(detail)
