@@ -5860,7 +5860,14 @@ export type BudgetsListClosedPeriodsResponse = BudgetsListClosedPeriodsResponses
 export type ClosesListClosesData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/closes';
 };
 
@@ -5905,7 +5912,7 @@ export type ClosesListClosesResponses = {
     /**
      * Response Closes-List Closes
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<PeriodStatusRead>;
 };
@@ -6102,7 +6109,14 @@ export type ClosesListCloseFilesData = {
          */
         period: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/closes/{period}/files';
 };
 
@@ -6147,7 +6161,7 @@ export type ClosesListCloseFilesResponses = {
     /**
      * Response Closes-List Close Files
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<CloseFileRead>;
 };
@@ -6317,6 +6331,12 @@ export type CreditsListCreditsData = {
          * Status
          */
         status?: CreditStatus | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/credits';
 };
@@ -6362,7 +6382,7 @@ export type CreditsListCreditsResponses = {
     /**
      * Response Credits-List Credits
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<CreditRead>;
 };
@@ -6483,6 +6503,12 @@ export type CreditsCreditForecastData = {
          * Unused Only
          */
         unused_only?: boolean;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/credits/forecast';
 };
@@ -6528,7 +6554,7 @@ export type CreditsCreditForecastResponses = {
     /**
      * Response Credits-Credit Forecast
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<ForecastRead>;
 };
@@ -6770,7 +6796,14 @@ export type CreditsVoidCreditResponse = CreditsVoidCreditResponses[keyof Credits
 export type SpendListCurEventsData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/cur/events';
 };
 
@@ -6815,7 +6848,7 @@ export type SpendListCurEventsResponses = {
     /**
      * Response Spend-List Cur Events
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<CurEventRead>;
 };
@@ -7449,6 +7482,12 @@ export type RecommendationsListRecommendationsData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/recommendations';
 };
@@ -7492,7 +7531,7 @@ export type RecommendationsListRecommendationsError = RecommendationsListRecomme
 
 export type RecommendationsListRecommendationsResponses = {
     /**
-     * Successful Response
+     * JSON, or CSV
      */
     200: RecommendationList;
 };
@@ -7562,6 +7601,12 @@ export type RecommendationsListRecommendationImportsData = {
          * Limit
          */
         limit?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/recommendations/imports';
 };
@@ -7607,7 +7652,7 @@ export type RecommendationsListRecommendationImportsResponses = {
     /**
      * Response Recommendations-List Recommendation Imports
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<RecommendationImportRead>;
 };
