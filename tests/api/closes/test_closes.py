@@ -12,7 +12,8 @@ import duckdb
 
 from domain.identity.roles import Role
 from tests.api.closes.conftest import CHECKLIST, DEFAULT_UNIT, fill
-from tests.api.spend_cards.conftest import approve_schedule, mapped
+from tests.api.orgs import mapped
+from tests.api.spend_cards.conftest import approve_schedule
 
 OCT = "/api/v1/closes/2026-10"
 
