@@ -8,6 +8,7 @@ from api.container import Container
 from api.demo.org import DEMO_DEFAULT_BUSINESS_UNIT, DEMO_USERS, DEMO_YEAR
 from domain.audit import Actor
 from domain.close import service as closes
+from domain.close.fpa import close_files
 from domain.close.model import Checklist
 from domain.close.service import CloseSettings
 
@@ -53,6 +54,7 @@ async def demo_closes(container: Container) -> None:
                 csv_bytes,
                 settings,
                 period=first.period,
+                builders=close_files(container.spend, today=container.clock.today()),
             )
 
         await close()

@@ -18,7 +18,9 @@ from api.schemas.closes import (
     ReopenAction,
 )
 from api.schemas.common import PROBLEM_RESPONSES
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.close import service
+from domain.close.fpa import close_files
 from domain.close.model import Checklist
 from domain.close.service import CloseSettings
 
@@ -35,14 +37,15 @@ def _settings(container: AppContainer) -> CloseSettings:
     return CloseSettings(default_business_unit=s.default_business_unit or None, currency=s.currency)
 
 
-@router.get("/closes", response_model=list[PeriodStatusRead])
+@router.get("/closes", response_model=list[PeriodStatusRead], responses=CSV_RESPONSES)
 async def list_closes(
-    user: CurrentUser, uow: UoW, container: AppContainer
-) -> list[PeriodStatusRead]:
+    user: CurrentUser, uow: UoW, container: AppContainer, want: CsvWanted
+) -> list[PeriodStatusRead] | Response:
     """Billing periods, newest first: final in the CUR or not, closed or not (finance roles and
     Admins)."""
     found = await service.list_periods(uow, user, container.close_figures)
-    return [PeriodStatusRead.of(p) for p in found]
+    items = [PeriodStatusRead.of(p) for p in found]
+    return table(want, items, items, PeriodStatusRead, "closes")
 
 
 @router.get("/closes/{period}", response_model=CloseRead)
@@ -110,6 +113,7 @@ async def close_period(
         csv_bytes,
         _settings(container),
         period=period,
+        builders=close_files(container.spend, today=clock.today()),
         version=body.version,
     )
     return CloseRead.of(detail)
@@ -133,10 +137,13 @@ async def reopen_period(
     return CloseRead.of(detail)
 
 
-@router.get("/closes/{period}/files", response_model=list[CloseFileRead])
-async def list_close_files(period: Period, user: CurrentUser, uow: UoW) -> list[CloseFileRead]:
+@router.get("/closes/{period}/files", response_model=list[CloseFileRead], responses=CSV_RESPONSES)
+async def list_close_files(
+    period: Period, user: CurrentUser, uow: UoW, want: CsvWanted
+) -> list[CloseFileRead] | Response:
     """The files of the period's current close (empty while it is open)."""
-    return [CloseFileRead.of(f) for f in await service.close_files(uow, user, period=period)]
+    items = [CloseFileRead.of(f) for f in await service.close_files(uow, user, period=period)]
+    return table(want, items, items, CloseFileRead, f"close-files-{period}")
 
 
 @router.get(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import (
     AppClock,
@@ -34,6 +34,7 @@ from api.schemas.credits import (
     LedgerEntryRead,
     PreviewCreditRead,
 )
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.budgets.money import AmountError, parse_amount
 from domain.credits import service
 from domain.credits.model import CreditChanges, CreditFields, CreditStatus
@@ -100,17 +101,19 @@ def _detail(record: CreditRecord, ledger: list[LedgerEntry]) -> CreditDetail:
     )
 
 
-@router.get("/credits", response_model=list[CreditRead])
+@router.get("/credits", response_model=list[CreditRead], responses=CSV_RESPONSES)
 async def list_credits(
     uow: UoW,
     scope: ScopeFilter,
+    want: CsvWanted,
     budget_id: IdFilter = None,
     status: CreditStatus | None = None,
-) -> list[CreditRead]:
+) -> list[CreditRead] | Response:
     """The credits of the budgets in the caller's scope, soonest expiry first, each with what
     it has applied and its balance."""
     found = await service.list_credits(uow, scope, CreditFilter(budget_id=budget_id, status=status))
-    return [_read(r) for r in found]
+    items = [_read(r) for r in found]
+    return table(want, items, items, CreditRead, "credits")
 
 
 @router.post("/credits", response_model=CreditDetail, status_code=201)
@@ -173,20 +176,21 @@ async def preview_credits(
     )
 
 
-@router.get("/credits/forecast", response_model=list[ForecastRead])
+@router.get("/credits/forecast", response_model=list[ForecastRead], responses=CSV_RESPONSES)
 async def credit_forecast(
     uow: UoW,
     scope: ScopeFilter,
     clock: AppClock,
     container: AppContainer,
+    want: CsvWanted,
     unused_only: bool = False,
-) -> list[ForecastRead]:
+) -> list[ForecastRead] | Response:
     """The active credits in scope with a balance, soonest expiry first: what each will apply
     by its expiry and what it will leave unused if its budget keeps its burn rate (the average
     allocated spend of the last three full months the CUR holds). `unused_only` keeps those
     expiring with money left."""
     found = await service.expiry_forecast(uow, clock, scope, container.credit_spend(uow))
-    return [
+    items = [
         ForecastRead(
             credit_id=line.record.credit.id,
             budget_id=line.record.credit.budget_id,
@@ -203,6 +207,7 @@ async def credit_forecast(
         for line in found
         if not unused_only or line.forecast.unused_at_expiry > 0
     ]
+    return table(want, items, items, ForecastRead, "credit-forecast")
 
 
 @router.post("/credits/apply", response_model=ApplyResultRead)

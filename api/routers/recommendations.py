@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from adapters.recommendations.costs import CurResourceCosts
 from adapters.recommendations.export import DuckDbExportReader
@@ -25,6 +25,7 @@ from api.schemas.recommendations import (
     StatusTotalRead,
 )
 from api.schemas.schedules import TaskRead
+from api.tables import CSV_RESPONSES, CsvWanted, table
 from api.uploads import read_upload
 from domain.identity.roles import Permission
 from domain.identity.users import User
@@ -177,19 +178,25 @@ async def import_recommendations(
     return _import_read(record)
 
 
-@router.get("/recommendations/imports", response_model=list[RecommendationImportRead])
+@router.get(
+    "/recommendations/imports",
+    response_model=list[RecommendationImportRead],
+    responses=CSV_RESPONSES,
+)
 async def list_recommendation_imports(
-    _user: Importer, uow: UoW, limit: Limit = 50
-) -> list[RecommendationImportRead]:
+    _user: Importer, uow: UoW, want: CsvWanted, limit: Limit = 50
+) -> list[RecommendationImportRead] | Response:
     """Past imports, newest first: where from, what each changed, who ran it."""
-    return [_import_read(r) for r in await uow.recommendations.imports(limit)]
+    items = [_import_read(r) for r in await uow.recommendations.imports(limit)]
+    return table(want, items, items, RecommendationImportRead, "recommendation-imports")
 
 
-@router.get("/recommendations", response_model=RecommendationList)
+@router.get("/recommendations", response_model=RecommendationList, responses=CSV_RESPONSES)
 async def list_recommendations(
     user: CurrentUser,
     uow: UoW,
     scope: ScopeFilter,
+    want: CsvWanted,
     status: StatusFilter | None = None,
     action_type: Annotated[str | None, Query(max_length=200)] = None,
     account_id: Annotated[str | None, Query(pattern=r"^\d{12}$")] = None,
@@ -197,7 +204,7 @@ async def list_recommendations(
     sort: Sort = Sort.SAVINGS,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> RecommendationList:
+) -> RecommendationList | Response:
     """The recommendations the caller sees (finance: all; Cloud Engineers: their accounts',
     all when unmapped; owners: those mapped to their budgets, read-only). Without `status`,
     those still in the export; `status=resolved` lists those gone. Totals per status."""
@@ -215,7 +222,8 @@ async def list_recommendations(
         limit=limit,
         offset=offset,
     )
-    return _list(page, user, limit, offset)
+    body = _list(page, user, limit, offset)
+    return table(want, body, body.items, RecommendationRead, "recommendations")
 
 
 @router.get("/recommendations/top", response_model=RecommendationList)

@@ -91,10 +91,13 @@ async def cur_refresh_status(
     return RefreshStatusRead.of(status)
 
 
-@router.get("/cur/events", response_model=list[CurEventRead])
-async def list_cur_events(_user: Refresher, uow: UoW) -> list[CurEventRead]:
+@router.get("/cur/events", response_model=list[CurEventRead], responses=CSV_RESPONSES)
+async def list_cur_events(
+    _user: Refresher, uow: UoW, want: CsvWanted
+) -> list[CurEventRead] | Response:
     """Recent CUR deliveries and refreshes, newest first."""
-    return [CurEventRead.model_validate(e) for e in await queries.cur_events(uow)]
+    items = [CurEventRead.model_validate(e) for e in await queries.cur_events(uow)]
+    return table(want, items, items, CurEventRead, "cur-events")
 
 
 class CurDelivery(BaseModel):

@@ -16,7 +16,7 @@ from domain.close.book import CloseBook
 from domain.close.rounding import split_cents, to_cents
 
 if TYPE_CHECKING:
-    from domain.ports import UnitOfWork
+    from domain.spend.ports import SpendUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,10 @@ class CsvTable:
     rows: tuple[tuple[object, ...], ...]
 
 
-Gather = Callable[["UnitOfWork", CloseBook], Awaitable[Mapping[str, Any]]]
+Gather = Callable[["SpendUnitOfWork", CloseBook], Awaitable[Mapping[str, Any]]]
 
 
-async def _nothing(uow: UnitOfWork, book: CloseBook) -> Mapping[str, Any]:  # noqa: ARG001
+async def _nothing(uow: SpendUnitOfWork, book: CloseBook) -> Mapping[str, Any]:  # noqa: ARG001
     return {}
 
 
@@ -124,5 +124,5 @@ def accruals(book: CloseBook) -> CsvTable:
 ACCOUNTS_PAYABLE = FileBuilder("accounts-payable", accounts_payable)
 ACCRUALS = FileBuilder("accruals", accruals)
 
-#: Every file a close writes, in this order.
+#: The files built from the close book alone (`domain.close.fpa.close_files` adds the FP&A one).
 CLOSE_FILES: Sequence[FileBuilder] = (ACCOUNTS_PAYABLE, ACCRUALS)

@@ -23,7 +23,8 @@ from domain.close.book import (
     budget_code,
     build_book,
 )
-from domain.close.files import CLOSE_FILES, FileBuilder
+from domain.close.files import FileBuilder
+from domain.close.fpa import ALL_FILES
 from domain.close.model import (
     MAX_INVOICE_NUMBERS,
     Checklist,
@@ -41,6 +42,7 @@ from domain.periods import parse_period
 from domain.ports import Clock, UnitOfWork
 from domain.scope import ResolvedScope
 from domain.spend.models import BillingPeriod
+from domain.spend.ports import SpendUnitOfWork
 from domain.spend_cards.periods import month_end
 
 EVERYTHING = ResolvedScope(prefixes=None)
@@ -306,7 +308,7 @@ def encode_file(builder: FileBuilder, book: CloseBook, encode: CsvEncoder) -> tu
 
 
 async def close_period(
-    uow: UnitOfWork,
+    uow: SpendUnitOfWork,
     clock: Clock,
     user: User,
     reader: ClosePeriodReader,
@@ -315,12 +317,13 @@ async def close_period(
     settings: CloseSettings,
     *,
     period: str,
+    builders: Sequence[FileBuilder],
     version: int | None = None,
-    builders: Sequence[FileBuilder] = CLOSE_FILES,
 ) -> CloseDetail:
     """Close `period`: refused (422, every missing item listed) until the CUR shows it final
     and the checklist is complete; 409 when it is closed already. Applies the FinOps credits,
-    freezes the close book, writes the files and locks the period, all in this transaction."""
+    freezes the close book, writes the files of `builders` (`domain.close.fpa.close_files`: the
+    accounts-payable, accrual and FP&A files) and locks the period, all in this transaction."""
     _may_close(user)
     _period(period)
     stored = await uow.closes.get(period, lock=True)
@@ -437,7 +440,7 @@ async def file_content(
     name: str,
     close_id: int | None = None,
     regenerate: bool = False,
-    builders: Sequence[FileBuilder] = CLOSE_FILES,
+    builders: Sequence[FileBuilder] = ALL_FILES,
 ) -> FileContent:
     """A stored file's bytes; `regenerate` builds it again from the frozen close book instead
     (Conflict should the bytes differ from the stored ones: a file is immutable)."""

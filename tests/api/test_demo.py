@@ -160,7 +160,9 @@ class TestDemo:
         assert [f["name"] for f in body["files"]] == [
             "accounts-payable-2026-01.csv",
             "accruals-2026-01.csv",
+            "approved-spending-2026-01.csv",
         ]
+        assert all(f["rows"] > 0 for f in body["files"])  # the FP&A file too: schedules approved
         assert [f["sha256"] for f in body["history"][0]["files"]] == [
             f["sha256"] for f in body["files"]
         ]

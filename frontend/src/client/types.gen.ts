@@ -6651,7 +6651,14 @@ export type BudgetsListClosedPeriodsResponse = BudgetsListClosedPeriodsResponses
 export type ClosesListClosesData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/closes';
 };
 
@@ -6696,7 +6703,7 @@ export type ClosesListClosesResponses = {
     /**
      * Response Closes-List Closes
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<PeriodStatusRead>;
 };
@@ -6893,7 +6900,14 @@ export type ClosesListCloseFilesData = {
          */
         period: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/closes/{period}/files';
 };
 
@@ -6938,7 +6952,7 @@ export type ClosesListCloseFilesResponses = {
     /**
      * Response Closes-List Close Files
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<CloseFileRead>;
 };
@@ -7108,6 +7122,12 @@ export type CreditsListCreditsData = {
          * Status
          */
         status?: CreditStatus | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/credits';
 };
@@ -7153,7 +7173,7 @@ export type CreditsListCreditsResponses = {
     /**
      * Response Credits-List Credits
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<CreditRead>;
 };
@@ -7274,6 +7294,12 @@ export type CreditsCreditForecastData = {
          * Unused Only
          */
         unused_only?: boolean;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/credits/forecast';
 };
@@ -7319,7 +7345,7 @@ export type CreditsCreditForecastResponses = {
     /**
      * Response Credits-Credit Forecast
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<ForecastRead>;
 };
@@ -7561,7 +7587,14 @@ export type CreditsVoidCreditResponse = CreditsVoidCreditResponses[keyof Credits
 export type SpendListCurEventsData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
+    };
     url: '/api/v1/cur/events';
 };
 
@@ -7606,7 +7639,7 @@ export type SpendListCurEventsResponses = {
     /**
      * Response Spend-List Cur Events
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<CurEventRead>;
 };
@@ -8371,6 +8404,12 @@ export type RecommendationsListRecommendationsData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/recommendations';
 };
@@ -8414,7 +8453,7 @@ export type RecommendationsListRecommendationsError = RecommendationsListRecomme
 
 export type RecommendationsListRecommendationsResponses = {
     /**
-     * Successful Response
+     * JSON, or CSV
      */
     200: RecommendationList;
 };
@@ -8484,6 +8523,12 @@ export type RecommendationsListRecommendationImportsData = {
          * Limit
          */
         limit?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV download (same as `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/recommendations/imports';
 };
@@ -8529,7 +8574,7 @@ export type RecommendationsListRecommendationImportsResponses = {
     /**
      * Response Recommendations-List Recommendation Imports
      *
-     * Successful Response
+     * JSON, or CSV
      */
     200: Array<RecommendationImportRead>;
 };

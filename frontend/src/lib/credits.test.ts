@@ -9,6 +9,7 @@ import {
   expiryState,
   finishedMonths,
   normaliseAmount,
+  productName,
   unusedAtExpiry,
   usedShare,
 } from './credits';
@@ -116,5 +117,12 @@ describe('the add form', () => {
 
   it('offers the finished months, newest first, across a year end', () => {
     expect(finishedMonths('2026-02-10', 3)).toEqual(['2026-01', '2025-12', '2025-11']);
+  });
+});
+
+describe('productName', () => {
+  it('is the last step of a budget path, "?" for none', () => {
+    expect(productName(['Retail', 'Digital', 'Web', 'Checkout'])).toBe('Checkout');
+    expect(productName([])).toBe('?');
   });
 });

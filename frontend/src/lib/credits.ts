@@ -146,3 +146,8 @@ export function finishedMonths(today: string, count: number): string[] {
   }
   return out;
 }
+
+/** The product a budget path ends with ('?' for an empty path). */
+export function productName(path: readonly string[]): string {
+  return path[path.length - 1] ?? '?';
+}

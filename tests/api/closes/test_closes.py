@@ -10,7 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 
+from domain.identity.roles import Role
 from tests.api.closes.conftest import CHECKLIST, DEFAULT_UNIT, fill
+from tests.api.orgs import mapped
+from tests.api.spend_cards.conftest import approve_schedule
 
 OCT = "/api/v1/closes/2026-10"
 
@@ -134,7 +137,11 @@ class TestClose:
             "2026-10"
         ]
         names = [f["name"] for f in body["files"]]
-        assert names == ["accounts-payable-2026-10.csv", "accruals-2026-10.csv"]
+        assert names == [
+            "accounts-payable-2026-10.csv",
+            "accruals-2026-10.csv",
+            "approved-spending-2026-10.csv",
+        ]
         listed = (await client.get(f"{OCT}/files", headers=month["fin"])).json()
         assert listed == body["files"]
         got = await download(client, month["fin"], "accounts-payable-2026-10.csv")
@@ -363,3 +370,54 @@ class TestCreditsAtClose:
         assert "closed" in r.text
         r = await client.post("/api/v1/credits/apply", headers=fin, json={"period": "2026-10"})
         assert r.status_code == 409, r.text
+
+
+class TestApprovedSpendingFile:
+    FPA = "approved-spending-2026-10.csv"
+
+    async def approve_checkout(self, client, container, month):
+        """Checkout's schedule approved (100.00 a month) by the owner of its portfolio."""
+        tree = (
+            await client.get("/api/v1/hierarchy", headers=month["fin"], params={"year": 2026})
+        ).json()
+        retail = next(n for n in tree["nodes"] if n["name"] == "Retail")
+        web = retail["children"][0]["children"][0]
+        _, pf = await mapped(client, container, month["admin"], Role.PORTFOLIO_OWNER, web["id"])
+        await approve_schedule(client, {**month, "pf": pf}, month["budgets"]["Checkout"])
+
+    async def test_it_is_the_fpa_report_of_the_month_frozen_at_close(
+        self, client, container, month
+    ):
+        await self.approve_checkout(client, container, month)
+        report = await client.get(
+            "/api/v1/reports/approved-spending", headers=month["fin"], params={"period": "2026-10"}
+        )
+        assert report.status_code == 200, report.text
+        await fill(client, month["fin"])
+        body = (await close(client, month["fin"])).json()
+        listed = (await client.get(f"{OCT}/files", headers=month["fin"])).json()
+        (entry,) = [f for f in listed if f["name"] == self.FPA]
+        got = await download(client, month["fin"], self.FPA)
+        assert got.status_code == 200
+        assert got.content == report.content
+        assert hashlib.sha256(got.content).hexdigest() == entry["sha256"]
+        lines = rows_of(got.content)
+        assert entry["rows"] == len(lines) == 40  # 10 months × (BU, department, portfolio, product)
+        # months without spend are under budget: the variance is a negative number, not text
+        january = [x for x in lines if x["month"] == "2026-01"]
+        assert {x["variance"] for x in january} == {"-100.00"}
+        # regenerated from the rows the close froze: the same bytes
+        again = await download(client, month["fin"], self.FPA, regenerate="true")
+        assert again.status_code == 200
+        assert again.content == got.content
+        # reopened and closed again: the first file is superseded, still readable by its close
+        first_id = body["history"][0]["id"]
+        r = await client.post(f"{OCT}/reopen", headers=month["admin"], json={"reason": "check"})
+        assert r.status_code == 200, r.text
+        assert self.FPA in [f["name"] for f in r.json()["history"][0]["files"]]
+        assert all(f["superseded"] for f in r.json()["history"][0]["files"])
+        second = (await close(client, month["fin"])).json()
+        assert self.FPA in [f["name"] for f in second["files"]]
+        old = await download(client, month["fin"], self.FPA, close_id=first_id)
+        assert old.status_code == 200
+        assert old.content == got.content

@@ -5,27 +5,10 @@ from datetime import date
 
 import pytest
 
-from adapters.clock import FixedClock
 from adapters.cur.generator import generate_cur
 from adapters.recommendations.sample import SampleResource, sample_export, write_csv
 from domain.identity.roles import Role
-from tests.factories import auth_headers, make_user, token_for
-
-CHART = (
-    "BU,Dept,Portfolio,Product,Amount\n"
-    "Retail,Digital,Web,Checkout,1200.00\n"
-    "Retail,Digital,Web,Search,600.00\n"
-    "Corporate,Finance,ERP,Ledger,1200\n"
-)
-
-
-async def mapped(client, container, admin, role, node_id):
-    user = await make_user(container, role=role)
-    r = await client.put(
-        f"/api/v1/users/{user.id}/scope", headers=admin, json={"node_ids": [node_id]}
-    )
-    assert r.status_code == 200, r.text
-    return user, {"Authorization": f"Bearer {await token_for(client, user.email)}"}
+from tests.api.orgs import build_org, member, split
 
 
 async def upload(client, headers, path, name=None):
@@ -58,47 +41,28 @@ async def org(client, container, settings, tmp_path):
     Checkout, the second 50/50 to Search and Ledger; one EC2 instance of the first account is
     claimed by a Ledger workload. Users: finance, a Cloud Engineer, owners of Checkout and of
     Ledger. The clock stands on 15 November 2026."""
-    container.clock = FixedClock.on(date(2026, 11, 15))
-    out = tmp_path / "cur"
-    generate_cur(out, rows=4_500, accounts=2, resources=24, months=3, start="2026-09", seed=7)
-    settings.cur_path = str(out)
-    admin = await auth_headers(client, container, role=Role.ADMIN)
-    fin = await auth_headers(client, container, role=Role.FINANCIAL_ADMIN)
-    vendor = await auth_headers(client, container, role=Role.VENDOR_MANAGER)
-    engineer = await auth_headers(client, container, role=Role.CLOUD_ENGINEER)
-    r = await client.post(
-        "/api/v1/budget-imports",
-        headers=fin,
-        files={"file": ("C_2026_true_2026-01-01_false_Budget_v1.csv", CHART.encode(), "text/csv")},
+    o = await build_org(
+        client,
+        container,
+        settings,
+        today=date(2026, 11, 15),
+        cur=tmp_path / "cur",
+        write_cur=lambda out: generate_cur(
+            out, rows=4_500, accounts=2, resources=24, months=3, start="2026-09", seed=7
+        ),
+        roles=(Role.VENDOR_MANAGER, Role.CLOUD_ENGINEER),
     )
-    assert r.status_code == 201, r.text
-    assert (await client.post("/api/v1/cur/refresh", headers=fin)).status_code == 200
-    await client.post("/api/v1/accounts/discover", headers=fin)
-    tree = (await client.get("/api/v1/hierarchy", headers=fin, params={"year": 2026})).json()
-    retail = next(n for n in tree["nodes"] if n["name"] == "Retail")
-    web = retail["children"][0]["children"][0]
-    checkout = next(c for c in web["children"] if c["name"] == "Checkout")
-    search = next(c for c in web["children"] if c["name"] == "Search")
-    corporate = next(n for n in tree["nodes"] if n["name"] == "Corporate")
-    ledger = corporate["children"][0]["children"][0]["children"][0]
-    accounts = sorted(
-        a["account_id"] for a in (await client.get("/api/v1/accounts", headers=fin)).json()
-    )
+    fin, accounts = o.fin, list(o.accounts)
     assert len(accounts) == 2
-    splits = {
-        accounts[0]: [{"budget_id": checkout["budget_id"], "percent": "100"}],
-        accounts[1]: [
-            {"budget_id": search["budget_id"], "percent": "50"},
-            {"budget_id": ledger["budget_id"], "percent": "50"},
-        ],
-    }
-    for account, shares in splits.items():
-        r = await client.put(
-            f"/api/v1/accounts/{account}/allocation",
-            headers=fin,
-            json={"effective_from": "2026-10-01", "splits": shares},
-        )
-        assert r.status_code == 200, r.text
+    checkout, search, ledger = o.nodes["Checkout"], o.nodes["Search"], o.nodes["Ledger"]
+    await split(
+        client,
+        o,
+        {
+            accounts[0]: {checkout["budget_id"]: "100"},
+            accounts[1]: {search["budget_id"]: "50", ledger["budget_id"]: "50"},
+        },
+    )
     resources = await cur_resources(container, accounts)
     claimed = next(
         r for r in resources if r.account_id == accounts[0] and r.resource_id.startswith("i-")
@@ -122,14 +86,14 @@ async def org(client, container, settings, tmp_path):
         json={"resource_ids": [claimed.resource_id], "effective_from": "2026-10-01"},
     )
     assert r.status_code == 201, r.text
-    _, po = await mapped(client, container, admin, Role.PRODUCT_OWNER, checkout["id"])
-    _, ledger_po = await mapped(client, container, admin, Role.PRODUCT_OWNER, ledger["id"])
+    _, po = await member(client, container, o, Role.PRODUCT_OWNER, "Checkout")
+    _, ledger_po = await member(client, container, o, Role.PRODUCT_OWNER, "Ledger")
     export = write_csv(tmp_path / "export" / "recs.csv", sample_export(resources))
     return {
-        "admin": admin,
+        "admin": o.admin,
         "fin": fin,
-        "vendor": vendor,
-        "engineer": engineer,
+        "vendor": o.roles[Role.VENDOR_MANAGER],
+        "engineer": o.roles[Role.CLOUD_ENGINEER],
         "po": po,
         "ledger_po": ledger_po,
         "accounts": accounts,

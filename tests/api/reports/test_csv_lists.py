@@ -68,6 +68,13 @@ class TestCsvLists:
             "/api/v1/discounts",
             "/api/v1/notifications",
             "/api/v1/budget-imports",
+            "/api/v1/credits",
+            "/api/v1/credits/forecast",
+            "/api/v1/recommendations",
+            "/api/v1/recommendations/imports",
+            "/api/v1/closes",
+            "/api/v1/closes/2026-10/files",
+            "/api/v1/cur/events",
         ],
     )
     async def test_every_list_has_a_header_even_when_empty(self, client, fin, path):

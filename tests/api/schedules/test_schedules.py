@@ -7,23 +7,8 @@ from sqlalchemy import insert
 
 from adapters.db.models import ClosedPeriodRow
 from domain.identity.roles import Role
-from tests.factories import auth_headers, make_user, token_for
-
-CHART = (
-    "BU,Dept,Portfolio,Product,Amount\n"
-    "Retail,Digital,Web,Checkout,1200.00\n"
-    "Retail,Digital,Web,Search,600.00\n"
-    "Corporate,Finance,ERP,Ledger,1200\n"
-)
-
-
-async def mapped(client, container, admin, role, node_id):
-    user = await make_user(container, role=role)
-    r = await client.put(
-        f"/api/v1/users/{user.id}/scope", headers=admin, json={"node_ids": [node_id]}
-    )
-    assert r.status_code == 200, r.text
-    return user, {"Authorization": f"Bearer {await token_for(client, user.email)}"}
+from tests.api.orgs import CHART, mapped
+from tests.factories import auth_headers
 
 
 @pytest.fixture

@@ -103,7 +103,8 @@ class TestGeneration:
         self, client, container, org
     ):
         from domain.identity.roles import Role
-        from tests.api.spend_cards.conftest import approve_schedule, mapped
+        from tests.api.orgs import mapped
+        from tests.api.spend_cards.conftest import approve_schedule
 
         tree = (
             await client.get("/api/v1/hierarchy", headers=org["fin"], params={"year": 2026})

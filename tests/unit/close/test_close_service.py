@@ -17,6 +17,7 @@ from domain.budgets.model import BudgetStatus
 from domain.budgets.records import BudgetRecord
 from domain.close import service
 from domain.close.book import AccountShare, BudgetShare, InvoiceAmount, PeriodFigures
+from domain.close.files import CLOSE_FILES
 from domain.close.model import Checklist, CloseEvent, CloseState, EventKind, StoredFile
 from domain.close.service import CloseSettings
 from domain.errors import Conflict, Forbidden, RuleViolation
@@ -215,6 +216,7 @@ async def close(uow, *, role=Role.FINANCIAL_ADMIN, reader=None, ledger=None):
         csv_bytes,
         SETTINGS,
         period="2026-10",
+        builders=CLOSE_FILES,
     )
 
 
