@@ -35,6 +35,7 @@ from api.routers import (
     budgets,
     closes,
     credits,
+    dashboard,
     discounts,
     exports,
     health,
@@ -63,6 +64,7 @@ ROUTERS = (
     recommendations.router,
     spend.router,
     reports.router,
+    dashboard.router,
     exports.router,
     audit.router,
 )

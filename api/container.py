@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.allocation.close_figures import ClosePeriodFigures
 from adapters.allocation.credit_spend import AllocatedMonthlySpend
+from adapters.allocation.dashboard_spend import AllocatedDashboardSpend
 from adapters.allocation.focus import FocusExport
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
@@ -82,6 +83,10 @@ class Container:
     def credit_spend(self, uow: SpendUnitOfWork) -> AllocatedMonthlySpend:
         """The credits' reader of budgets' monthly spend, for one unit of work."""
         return AllocatedMonthlySpend(self.spend, uow)
+
+    def dashboard_spend(self, uow: SpendUnitOfWork) -> AllocatedDashboardSpend:
+        """The dashboard's reader of spend per budget and month, for one unit of work."""
+        return AllocatedDashboardSpend(self.spend, uow)
 
     @property
     def close_figures(self) -> ClosePeriodReader:

@@ -24,6 +24,7 @@ from domain.spend.models import BillingPeriod
 
 log = logging.getLogger("finops.allocation")
 
+SUMMARY_LAYOUT = "2"
 _CLAIM_FIELD = re.compile(r"^claims\[(\d+)\]")
 
 
@@ -89,6 +90,9 @@ class AllocatedSpend:
             "refreshed_at": delivered.refreshed_at.isoformat(),
             "rules_version": str(rules_version),
             "basis": self.basis.value,
+            # the summary's layout: a summary written before `account_service` rows existed
+            # is allocated again once
+            "summary": SUMMARY_LAYOUT,
         }
 
     def fresh(self, periods: Sequence[str], rules_version: int) -> list[str]:
