@@ -5,6 +5,7 @@ import type {
   AllocationListWorkloadsData,
   AuditListAuditEventsData,
   CreditsListCreditsData,
+  DashboardHeatmapData,
   ReportsVarianceReportData,
   RecommendationsListRecommendationsData,
   SpendCardsListSpendCardsData,
@@ -26,6 +27,7 @@ export type CreditFilters = NonNullable<CreditsListCreditsData['query']>;
 export type RecommendationFilters = NonNullable<RecommendationsListRecommendationsData['query']>;
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
 export type VarianceQuery = NonNullable<ReportsVarianceReportData['query']>;
+export type HeatmapQuery = NonNullable<DashboardHeatmapData['query']>;
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -123,6 +125,12 @@ export const queryKeys = {
   // The variance report reads spend and schedules: spend invalidations reach it (same prefix).
   reports: {
     variance: (query: VarianceQuery) => ['spend', 'variance', query] as const,
+  },
+  // Under the `spend` prefix: whatever reallocates the spend refreshes the dashboard too.
+  dashboard: {
+    heatmap: (query: HeatmapQuery) => ['spend', 'dashboard', 'heatmap', query] as const,
+    monthly: (year: number, node: number | null) => ['spend', 'dashboard', 'monthly', year, node] as const,
+    services: (account: string, year: number) => ['spend', 'dashboard', 'services', account, year] as const,
   },
   // A discount change reallocates the spend: it invalidates `spend` too.
   discounts: ['discounts'] as const,
