@@ -7,6 +7,7 @@ import {
   monthsOf,
   parseDashboardState,
   ratioLabel,
+  servicesSeries,
   spendColour,
   textColour,
   treemapData,
@@ -86,5 +87,19 @@ describe('the view in the URL', () => {
     expect(defaultMonthOf(2027, today)).toBe(1);
     expect(monthsOf(2026, today)).toHaveLength(11);
     expect(monthsOf(2027, today)).toEqual([]);
+  });
+});
+
+describe('spend by service', () => {
+  it('keeps the costliest services and sums the rest', () => {
+    const series = ['A', 'B', 'C'].map((service, i) => ({ service, amounts: [String(3 - i), '1.50'] }));
+    expect(servicesSeries(series, 2)).toEqual([
+      { name: 'A', amounts: [3, 1.5] },
+      { name: 'B', amounts: [2, 1.5] },
+      { name: 'Other services (1)', amounts: [1, 1.5] },
+    ]);
+    expect(servicesSeries([{ service: null, amounts: ['1'] }])).toEqual([
+      { name: '(no service)', amounts: [1] },
+    ]);
   });
 });

@@ -165,3 +165,18 @@ export function stackedBarOption(
     })),
   };
 }
+
+/** Spend by service over the months: the costliest `top` services as lines, the rest summed
+ * as "Other services" (a chart of forty lines reads as none). */
+export function servicesSeries(
+  series: readonly { service?: string | null; amounts: readonly string[] }[],
+  top = 8,
+): { name: string; amounts: number[] }[] {
+  const named = series
+    .slice(0, top)
+    .map((s) => ({ name: s.service ?? '(no service)', amounts: s.amounts.map(Number) }));
+  const rest = series.slice(top);
+  if (rest.length === 0) return named;
+  const other = rest[0].amounts.map((_, i) => rest.reduce((sum, s) => sum + Number(s.amounts[i]), 0));
+  return [...named, { name: `Other services (${rest.length})`, amounts: other }];
+}

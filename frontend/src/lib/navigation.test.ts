@@ -89,7 +89,13 @@ describe('navigation by role', () => {
   );
 
   it('gives the Cloud Engineer credits and the recommendations to implement (no spend cards)', () => {
-    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets', 'Heat map', 'Credits', 'Recommendations']);
+    expect(labels('cloud_engineer')).toEqual([
+      'Summary',
+      'Budgets',
+      'Heat map',
+      'Credits',
+      'Recommendations',
+    ]);
   });
 
   it('gives the Product Owner the spend cards to answer and the resources to claim', () => {

@@ -1,7 +1,9 @@
 import { useCurrentUser } from '../components/AppShell';
 import { usePageTitle } from '../lib/usePageTitle';
 import { AllocationPanel } from './summary/AllocationPanel';
+import { CreditsPanel } from './summary/CreditsPanel';
 import { EngineerPanel } from './summary/EngineerPanel';
+import { MonthAgainstSchedulePanel } from './summary/MonthAgainstSchedulePanel';
 import { NotificationsPanel } from './summary/NotificationsPanel';
 import { SpendPanel } from './summary/SpendPanel';
 import { TasksPanel } from './summary/TasksPanel';
@@ -20,9 +22,11 @@ export function SummaryPage() {
         {me.role === 'cloud_engineer' ? <EngineerPanel /> : null}
         <TasksPanel />
         <NotificationsPanel />
+        <MonthAgainstSchedulePanel />
         <SpendPanel />
         <AllocationPanel />
         <TopSavingsPanel />
+        <CreditsPanel />
       </div>
     </section>
   );
