@@ -20,7 +20,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.periods import period_key
-from domain.reports.variance import ZERO, cents, month_budget
+from domain.reports.variance import ZERO, cents, days_in, month_budget
 
 RATIO = Decimal("0.0001")
 PRODUCT_LEVEL = 4
@@ -87,6 +87,27 @@ def view_months(year: int, month: int | None, today: date) -> list[str]:
     return [m for m in (f"{year:04d}-{n:02d}" for n in range(1, 13)) if m <= current]
 
 
+@dataclass(frozen=True)
+class DuePlan:
+    """How much of each month of a view is due on a day, worked out once per request (not
+    once per budget): `(month, days elapsed, days in the month)`; a month not begun is left
+    out. A past month has all its days elapsed (due in full)."""
+
+    months: tuple[str, ...]
+    due: tuple[tuple[str, int, int], ...]
+
+    @classmethod
+    def of(cls, months: Sequence[str], today: date) -> DuePlan:
+        due = []
+        current = period_key(today)
+        for m in months:
+            if m > current:
+                continue
+            _, _, elapsed = month_budget(ZERO, m, today)
+            due.append((m, elapsed, days_in(m)))
+        return cls(tuple(months), tuple(due))
+
+
 def measured(scheduled: Decimal, month: str, today: date) -> Decimal:
     """The part of a month's schedule due on `today`, in cents (nothing of a month not begun)."""
     if month > period_key(today):
@@ -95,14 +116,18 @@ def measured(scheduled: Decimal, month: str, today: date) -> Decimal:
     return amount
 
 
-def budget_figures(
-    budget: DashboardBudget, spend: Mapping[str, Decimal], months: Sequence[str], today: date
-) -> Figures:
-    """One product budget's figures over `months`; `spend` is its allocated spend by month."""
-    spent = sum((cents(spend.get(m, ZERO)) for m in months), ZERO)
+def budget_figures(budget: DashboardBudget, spend: Mapping[str, Decimal], plan: DuePlan) -> Figures:
+    """One product budget's figures over the plan's months; `spend` is its allocated spend by
+    month. The amount due is `month_budget`'s (scheduled × days elapsed ÷ days, in cents)."""
+    spent = sum((cents(spend[m]) for m in plan.months if m in spend), ZERO)
     if budget.scheduled is None:
         return Figures(spend=spent, annual_amount=budget.annual_amount, budgets=1)
-    due = sum((measured(budget.scheduled.get(m, ZERO), m, today) for m in months), ZERO)
+    scheduled = budget.scheduled
+    due = ZERO
+    for m, elapsed, total in plan.due:
+        amount = scheduled.get(m)
+        if amount:
+            due += cents(amount if elapsed == total else amount * elapsed / total)
     return Figures(spent, spent, due, budget.annual_amount, budgets=1, approved=1)
 
 

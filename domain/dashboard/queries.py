@@ -19,6 +19,7 @@ from domain.budgets.records import NodeRecord
 from domain.dashboard.figures import (
     PRODUCT_LEVEL,
     DashboardBudget,
+    DuePlan,
     Figures,
     budget_figures,
     cumulative,
@@ -192,6 +193,16 @@ async def _budgets(
     ]
 
 
+def _wanted(
+    scope: ResolvedScope, tree: _Tree, budgets: list[DashboardBudget]
+) -> frozenset[int] | None:
+    """The budgets whose spend to read: None (every budget, no list to match against) when
+    everything is shown; the figures keep only the budgets of the year anyway."""
+    if scope.unrestricted and tree.node is None:
+        return None
+    return frozenset(b.budget_id for b in budgets)
+
+
 async def heatmap(
     uow: SpendUnitOfWork,
     spend: DashboardSpend,
@@ -211,11 +222,10 @@ async def heatmap(
     tree = await _tree(uow, scope, year, node_id)
     labels = await uow.budgets.labels(year) or HierarchyLabels()
     budgets = await _budgets(uow, scope, year, tree.node)
-    spent = await spend.budget_months(year, frozenset(b.budget_id for b in budgets))
+    spent = await spend.budget_months(year, _wanted(scope, tree, budgets))
     months = view_months(year, month, today)
-    per_budget = {
-        b.budget_id: budget_figures(b, spent.get(b.budget_id, {}), months, today) for b in budgets
-    }
+    plan = DuePlan.of(months, today)
+    per_budget = {b.budget_id: budget_figures(b, spent.get(b.budget_id, {}), plan) for b in budgets}
     shown_level = max(level, tree.node.level if tree.node else 1)
     by_node = rolled_up(budgets, per_budget, shown_level)
     first = {b.node_ids[shown_level - 1]: b for b in budgets}
@@ -328,7 +338,7 @@ async def monthly(
     child of the node (per top node of the scope; on a product, the product itself)."""
     tree = await _tree(uow, scope, year, node_id)
     budgets = await _budgets(uow, scope, year, tree.node)
-    spent = await spend.budget_months(year, frozenset(b.budget_id for b in budgets))
+    spent = await spend.budget_months(year, _wanted(scope, tree, budgets))
     stacked = list(tree.children) or ([tree.node] if tree.node else [])
     amounts = monthly_by_node(budgets, spent, {n.id: n.level for n in stacked}, year)
     series = tuple(MonthlySeries(n.id, n.name, tuple(amounts[n.id])) for n in stacked)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from domain.dashboard.figures import (
     DashboardBudget,
+    DuePlan,
     Figures,
     budget_figures,
     cumulative,
@@ -29,15 +30,15 @@ class TestBudgetFigures:
     def test_the_month_in_progress_is_pro_rated_and_a_month_not_begun_is_not_due(self):
         today = date(2026, 11, 16)
         b = budget(1, (1, 2, 3, 4), scheduled=MONTHLY)
-        f = budget_figures(b, {"2026-11": D("60.004")}, ["2026-11"], today)
+        f = budget_figures(b, {"2026-11": D("60.004")}, DuePlan.of(["2026-11"], today))
         assert (f.spend, f.budget, f.variance) == (D("60.00"), D("50.00"), D("10.00"))
         assert f.ratio == D("1.2000")
-        december = budget_figures(b, {}, ["2026-12"], today)
+        december = budget_figures(b, {}, DuePlan.of(["2026-12"], today))
         assert (december.budget, december.ratio) == (D("0.00"), None)
 
     def test_an_unapproved_budget_has_spend_but_no_variance(self):
         f = budget_figures(
-            budget(1, (1, 2, 3, 4)), {"2026-10": D("5")}, ["2026-10"], date(2026, 11, 1)
+            budget(1, (1, 2, 3, 4)), {"2026-10": D("5")}, DuePlan.of(["2026-10"], date(2026, 11, 1))
         )
         assert (f.spend, f.variance, f.ratio, f.approved) == (D("5.00"), None, None, 0)
 
@@ -47,7 +48,7 @@ class TestBudgetFigures:
         other = budget(2, (1, 2, 3, 5))
         spend = {1: {"2026-11": D("150")}, 2: {"2026-11": D("999")}}
         per = {
-            b.budget_id: budget_figures(b, spend[b.budget_id], ["2026-11"], today)
+            b.budget_id: budget_figures(b, spend[b.budget_id], DuePlan.of(["2026-11"], today))
             for b in (approved, other)
         }
         (top,) = rolled_up([approved, other], per, 1).values()
