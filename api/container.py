@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.allocation.close_figures import ClosePeriodFigures
 from adapters.allocation.credit_spend import AllocatedMonthlySpend
 from adapters.allocation.daily_spend import AllocatedDailySpend
+from adapters.allocation.dashboard_spend import AllocatedDashboardSpend
 from adapters.allocation.engines import build_allocation_engine
 from adapters.allocation.focus import FocusExport
 from adapters.allocation.materialized import AllocatedSpend
@@ -95,6 +96,10 @@ class Container:
     def daily_spend(self, rules: AllocationRules | None = None) -> AllocatedDailySpend:
         """Budgets' daily spend for forecasts and anomalies (with `rules`, also their lines)."""
         return AllocatedDailySpend(self.allocated, rules)
+
+    def dashboard_spend(self, uow: SpendUnitOfWork) -> AllocatedDashboardSpend:
+        """The dashboard's reader of spend per budget and month, for one unit of work."""
+        return AllocatedDashboardSpend(self.spend, uow)
 
     @property
     def close_figures(self) -> ClosePeriodReader:

@@ -26,6 +26,7 @@ from domain.spend.models import BillingPeriod
 
 log = logging.getLogger("finops.allocation")
 
+SUMMARY_LAYOUT = "2"
 _CLAIM_FIELD = re.compile(r"^claims\[(\d+)\]")
 
 
@@ -105,6 +106,9 @@ class AllocatedSpend:
             # a switch of engine allocates again: the figures are the same (the exact-match
             # tests), but `engine` in meta.json must say who made the files
             "engine": self.engine.name,
+            # the summary's layout: a summary written before `account_service` rows existed
+            # is allocated again once
+            "summary": SUMMARY_LAYOUT,
         }
 
     def fresh(self, periods: Sequence[str], rules_version: int) -> list[str]:

@@ -327,12 +327,14 @@ SUMMARY_ORDER = "dimension, budget_id NULLS FIRST, usage_date, account_id, servi
 
 def summary_sql(lines: str, *, with_count: bool = False) -> str:
     """The allocated lines of `lines` (a relation of `OUTPUT_COLUMNS`) summed by budget and each
-    of usage day, account, service and line item type (`dimension` names which), sorted; a
+    of usage day, account, service, line item type and account with service (`dimension` names
+    which: `account_service` feeds an account's spend by service), sorted; a
     budget's total is the sum of its `type` rows. `with_count` adds `line_count`, the number of
     lines summed in each row (not part of the summary file)."""
     count = ", count(*) AS line_count" if with_count else ""
     return f"""
     SELECT CASE
+             WHEN GROUPING(account_id) = 0 AND GROUPING(service) = 0 THEN 'account_service'
              WHEN GROUPING(usage_date) = 0 THEN 'day'
              WHEN GROUPING(account_id) = 0 THEN 'account'
              WHEN GROUPING(service) = 0 THEN 'service'
@@ -342,6 +344,7 @@ def summary_sql(lines: str, *, with_count: bool = False) -> str:
            CAST(SUM(amount) AS {TOTAL}) AS amount{count}
     FROM {lines}
     GROUP BY GROUPING SETS ((budget_id, usage_date), (budget_id, account_id),
-                            (budget_id, service), (budget_id, line_item_type))
+                            (budget_id, service), (budget_id, line_item_type),
+                            (budget_id, account_id, service))
     ORDER BY {SUMMARY_ORDER}
 """

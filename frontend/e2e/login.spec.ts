@@ -22,6 +22,7 @@ test.describe('log-in', () => {
     await expect(menu.getByRole('link')).toHaveText([
       'Summary',
       'Budgets',
+      'Heat map',
       'Spend cards',
       'Credits',
       'Variance report',

@@ -25,6 +25,7 @@ import { RecommendationDetailPage } from './pages/recommendations/Recommendation
 import { RecommendationsPage } from './pages/recommendations/RecommendationsPage';
 import { SpendCardDetailPage } from './pages/spendCards/SpendCardDetailPage';
 import { CreditsPage } from './pages/credits/CreditsPage';
+import { DashboardPage } from './pages/dashboard/DashboardPage';
 import { SpendCardsPage } from './pages/spendCards/SpendCardsPage';
 import { VarianceReportPage } from './pages/reports/VarianceReportPage';
 import { DiscountsPage } from './pages/discounts/DiscountsPage';
@@ -105,6 +106,7 @@ export function App() {
             }
           />
           <Route path="credits" element={<CreditsPage />} />
+          <Route path="dashboard" element={<DashboardPage />} />
           <Route
             path="close"
             element={

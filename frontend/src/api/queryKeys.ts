@@ -6,6 +6,7 @@ import type {
   AllocationListWorkloadsData,
   AuditListAuditEventsData,
   CreditsListCreditsData,
+  DashboardHeatmapData,
   ReportsVarianceReportData,
   RecommendationsListRecommendationsData,
   SpendCardsListSpendCardsData,
@@ -28,6 +29,8 @@ export type RecommendationFilters = NonNullable<RecommendationsListRecommendatio
 export type SpendQuery = NonNullable<SpendGetSpendData['query']>;
 export type VarianceQuery = NonNullable<ReportsVarianceReportData['query']>;
 export type AnomalyFilters = NonNullable<AnomaliesListAnomaliesData['query']>;
+
+export type HeatmapQuery = NonNullable<DashboardHeatmapData['query']>;
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -134,6 +137,12 @@ export const queryKeys = {
   // The variance report reads spend and schedules: spend invalidations reach it (same prefix).
   reports: {
     variance: (query: VarianceQuery) => ['spend', 'variance', query] as const,
+  },
+  // Under the `spend` prefix: whatever reallocates the spend refreshes the dashboard too.
+  dashboard: {
+    heatmap: (query: HeatmapQuery) => ['spend', 'dashboard', 'heatmap', query] as const,
+    monthly: (year: number, node: number | null) => ['spend', 'dashboard', 'monthly', year, node] as const,
+    services: (account: string, year: number) => ['spend', 'dashboard', 'services', account, year] as const,
   },
   // A discount change reallocates the spend: it invalidates `spend` too.
   discounts: ['discounts'] as const,

@@ -58,6 +58,38 @@ export type AccountRead = {
 };
 
 /**
+ * AccountServicesRead
+ */
+export type AccountServicesRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Months
+     */
+    months: Array<string>;
+    /**
+     * Series
+     *
+     * the costliest service first
+     */
+    series: Array<ServiceSeriesRead>;
+    /**
+     * Totals
+     */
+    totals: Array<string>;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
  * AccountSource
  */
 export type AccountSource = 'organizations' | 'cur' | 'manual';
@@ -1738,6 +1770,24 @@ export type CreditVoid = {
 };
 
 /**
+ * CrumbRead
+ */
+export type CrumbRead = {
+    /**
+     * Level
+     */
+    level: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Node Id
+     */
+    node_id: number;
+};
+
+/**
  * CumulativeRead
  */
 export type CumulativeRead = {
@@ -1990,6 +2040,62 @@ export type ErrorItem = {
 export type EventKind = 'close' | 'reopen';
 
 /**
+ * FiguresRead
+ */
+export type FiguresRead = {
+    /**
+     * Annual Amount
+     *
+     * the budgets' approved annual amounts
+     */
+    annual_amount: string;
+    /**
+     * Approved
+     *
+     * at least one budget below has an approved schedule
+     */
+    approved: boolean;
+    /**
+     * Approved Budgets
+     */
+    approved_budgets: number;
+    /**
+     * Budget
+     *
+     * the approved schedules' amount due in the view (the month in progress pro-rated to yesterday); null when nothing below is approved
+     */
+    budget: string | null;
+    /**
+     * Budgets
+     */
+    budgets: number;
+    /**
+     * Ratio
+     *
+     * spend of the approved budgets ÷ budget (1 is on budget); null: gray
+     */
+    ratio: string | null;
+    /**
+     * Spend
+     *
+     * allocated spend of every budget below, approved or not
+     */
+    spend: string;
+    /**
+     * Variance
+     *
+     * spend of the approved budgets − budget
+     */
+    variance: string | null;
+    /**
+     * Variance Percent
+     *
+     * variance ÷ budget × 100
+     */
+    variance_percent: string | null;
+};
+
+/**
  * ForecastListRead
  */
 export type ForecastListRead = {
@@ -2094,6 +2200,136 @@ export type HealthRead = {
      * Status
      */
     status: string;
+};
+
+/**
+ * HeatmapRead
+ */
+export type HeatmapRead = {
+    /**
+     * Breadcrumbs
+     *
+     * from the top of the scope to the node
+     */
+    breadcrumbs: Array<CrumbRead>;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Labels
+     *
+     * the year's level names, top level first
+     */
+    labels: Array<string>;
+    /**
+     * Level
+     *
+     * the level of the tiles (4: product budgets)
+     */
+    level: number;
+    /**
+     * Month
+     *
+     * the month shown; null: the year to date (Annual)
+     */
+    month: number | null;
+    node: CrumbRead | null;
+    /**
+     * Periods
+     *
+     * billing periods of the view the spend store holds
+     */
+    periods: Array<string>;
+    /**
+     * on a product node: its months
+     */
+    product: ProductScheduleRead | null;
+    /**
+     * Rows
+     */
+    rows: Array<HeatmapRowRead>;
+    /**
+     * Tiles
+     */
+    tiles: Array<TileRead>;
+    total: FiguresRead;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * HeatmapRowRead
+ */
+export type HeatmapRowRead = {
+    /**
+     * Annual Amount
+     *
+     * the budgets' approved annual amounts
+     */
+    annual_amount: string;
+    /**
+     * Approved
+     *
+     * at least one budget below has an approved schedule
+     */
+    approved: boolean;
+    /**
+     * Approved Budgets
+     */
+    approved_budgets: number;
+    /**
+     * Budget
+     *
+     * the approved schedules' amount due in the view (the month in progress pro-rated to yesterday); null when nothing below is approved
+     */
+    budget: string | null;
+    /**
+     * Budget Id
+     */
+    budget_id: number | null;
+    /**
+     * Budgets
+     */
+    budgets: number;
+    /**
+     * Level
+     */
+    level: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Node Id
+     */
+    node_id: number;
+    /**
+     * Ratio
+     *
+     * spend of the approved budgets ÷ budget (1 is on budget); null: gray
+     */
+    ratio: string | null;
+    /**
+     * Spend
+     *
+     * allocated spend of every budget below, approved or not
+     */
+    spend: string;
+    /**
+     * Variance
+     *
+     * spend of the approved budgets − budget
+     */
+    variance: string | null;
+    /**
+     * Variance Percent
+     *
+     * variance ÷ budget × 100
+     */
+    variance_percent: string | null;
 };
 
 /**
@@ -2432,6 +2668,59 @@ export type MonthVarianceRead = {
      * scheduled − spend; in the month in progress pro-rated − month to date
      */
     variance: string | null;
+};
+
+/**
+ * MonthlySeriesRead
+ */
+export type MonthlySeriesRead = {
+    /**
+     * Amounts
+     *
+     * January to December
+     */
+    amounts: Array<string>;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Node Id
+     */
+    node_id: number;
+};
+
+/**
+ * MonthlySpendRead
+ */
+export type MonthlySpendRead = {
+    /**
+     * Breadcrumbs
+     */
+    breadcrumbs: Array<CrumbRead>;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Months
+     */
+    months: Array<string>;
+    node: CrumbRead | null;
+    /**
+     * Series
+     *
+     * one per child of the node
+     */
+    series: Array<MonthlySeriesRead>;
+    /**
+     * Totals
+     */
+    totals: Array<string>;
+    /**
+     * Year
+     */
+    year: number;
 };
 
 /**
@@ -2794,6 +3083,74 @@ export type Problem = {
      * Type
      */
     type: string;
+};
+
+/**
+ * ProductMonthRead
+ */
+export type ProductMonthRead = {
+    /**
+     * Actual
+     *
+     * allocated spend; null for a month not begun
+     */
+    actual: string | null;
+    /**
+     * Approved
+     *
+     * the schedule as last approved
+     */
+    approved: string | null;
+    /**
+     * Cumulative Actual
+     */
+    cumulative_actual: string | null;
+    /**
+     * Cumulative Estimate
+     */
+    cumulative_estimate: string;
+    /**
+     * Cumulative Scheduled
+     */
+    cumulative_scheduled: string | null;
+    /**
+     * Estimate
+     *
+     * monthly estimates of the workloads running that month
+     */
+    estimate: string;
+    /**
+     * Month
+     */
+    month: string;
+    /**
+     * Scheduled
+     *
+     * the schedule as it stands (any status)
+     */
+    scheduled: string | null;
+};
+
+/**
+ * ProductScheduleRead
+ */
+export type ProductScheduleRead = {
+    /**
+     * Annual Amount
+     */
+    annual_amount: string;
+    /**
+     * Budget Id
+     */
+    budget_id: number;
+    /**
+     * Months
+     */
+    months: Array<ProductMonthRead>;
+    /**
+     * Status
+     */
+    status: string;
 };
 
 /**
@@ -3799,6 +4156,28 @@ export type ServiceAccountRead = {
 };
 
 /**
+ * ServiceSeriesRead
+ */
+export type ServiceSeriesRead = {
+    /**
+     * Amounts
+     *
+     * January to December
+     */
+    amounts: Array<string>;
+    /**
+     * Service
+     *
+     * null: line items without a service
+     */
+    service: string | null;
+    /**
+     * Total
+     */
+    total: string;
+};
+
+/**
  * Side
  */
 export type Side = 'owner' | 'decider';
@@ -4221,6 +4600,80 @@ export type TaskRead = {
      * Version
      */
     version: number;
+};
+
+/**
+ * TileRead
+ */
+export type TileRead = {
+    /**
+     * Annual Amount
+     *
+     * the budgets' approved annual amounts
+     */
+    annual_amount: string;
+    /**
+     * Approved
+     *
+     * at least one budget below has an approved schedule
+     */
+    approved: boolean;
+    /**
+     * Approved Budgets
+     */
+    approved_budgets: number;
+    /**
+     * Budget
+     *
+     * the approved schedules' amount due in the view (the month in progress pro-rated to yesterday); null when nothing below is approved
+     */
+    budget: string | null;
+    /**
+     * Budget Id
+     *
+     * the product budget (product tiles only)
+     */
+    budget_id: number | null;
+    /**
+     * Budgets
+     */
+    budgets: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Node Id
+     */
+    node_id: number;
+    /**
+     * Path
+     */
+    path: Array<string>;
+    /**
+     * Ratio
+     *
+     * spend of the approved budgets ÷ budget (1 is on budget); null: gray
+     */
+    ratio: string | null;
+    /**
+     * Spend
+     *
+     * allocated spend of every budget below, approved or not
+     */
+    spend: string;
+    /**
+     * Variance
+     *
+     * spend of the approved budgets − budget
+     */
+    variance: string | null;
+    /**
+     * Variance Percent
+     *
+     * variance ÷ budget × 100
+     */
+    variance_percent: string | null;
 };
 
 /**
@@ -7756,6 +8209,71 @@ export type SpendCurRefreshStatusResponses = {
 
 export type SpendCurRefreshStatusResponse = SpendCurRefreshStatusResponses[keyof SpendCurRefreshStatusResponses];
 
+export type DashboardAccountServicesData = {
+    body?: never;
+    path: {
+        /**
+         * Account Id
+         */
+        account_id: string;
+    };
+    query?: {
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/dashboard/accounts/{account_id}/services';
+};
+
+export type DashboardAccountServicesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type DashboardAccountServicesError = DashboardAccountServicesErrors[keyof DashboardAccountServicesErrors];
+
+export type DashboardAccountServicesResponses = {
+    /**
+     * Successful Response
+     */
+    200: AccountServicesRead;
+};
+
+export type DashboardAccountServicesResponse = DashboardAccountServicesResponses[keyof DashboardAccountServicesResponses];
+
 export type ForecastsBudgetCumulativeData = {
     body?: never;
     path: {
@@ -7886,6 +8404,150 @@ export type ForecastsListForecastsResponses = {
 };
 
 export type ForecastsListForecastsResponse = ForecastsListForecastsResponses[keyof ForecastsListForecastsResponses];
+
+export type DashboardHeatmapData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number | null;
+        /**
+         * Month
+         *
+         * null: Annual
+         */
+        month?: number | null;
+        /**
+         * Level
+         *
+         * tile level; 4: product budgets
+         */
+        level?: number;
+        /**
+         * Node Id
+         *
+         * the hierarchy node; default: the top
+         */
+        node_id?: number | null;
+    };
+    url: '/api/v1/dashboard/heatmap';
+};
+
+export type DashboardHeatmapErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type DashboardHeatmapError = DashboardHeatmapErrors[keyof DashboardHeatmapErrors];
+
+export type DashboardHeatmapResponses = {
+    /**
+     * Successful Response
+     */
+    200: HeatmapRead;
+};
+
+export type DashboardHeatmapResponse = DashboardHeatmapResponses[keyof DashboardHeatmapResponses];
+
+export type DashboardMonthlyData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number | null;
+        /**
+         * Node Id
+         *
+         * the hierarchy node; default: the top
+         */
+        node_id?: number | null;
+    };
+    url: '/api/v1/dashboard/monthly';
+};
+
+export type DashboardMonthlyErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type DashboardMonthlyError = DashboardMonthlyErrors[keyof DashboardMonthlyErrors];
+
+export type DashboardMonthlyResponses = {
+    /**
+     * Successful Response
+     */
+    200: MonthlySpendRead;
+};
+
+export type DashboardMonthlyResponse = DashboardMonthlyResponses[keyof DashboardMonthlyResponses];
 
 export type DiscountsListDiscountsData = {
     body?: never;

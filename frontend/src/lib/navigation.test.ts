@@ -36,6 +36,7 @@ describe('navigation by role', () => {
     expect(labels('admin')).toEqual([
       'Summary',
       'Budgets',
+      'Heat map',
       'Spend cards',
       'Credits',
       'Variance report',
@@ -57,6 +58,7 @@ describe('navigation by role', () => {
       expect(labels(role)).toEqual([
         'Summary',
         'Budgets',
+        'Heat map',
         'Spend cards',
         'Credits',
         'Variance report',
@@ -77,6 +79,7 @@ describe('navigation by role', () => {
       expect(labels(role)).toEqual([
         'Summary',
         'Budgets',
+        'Heat map',
         'Spend cards',
         'Credits',
         'Variance report',
@@ -86,13 +89,20 @@ describe('navigation by role', () => {
   );
 
   it('gives the Cloud Engineer credits and the recommendations to implement (no spend cards)', () => {
-    expect(labels('cloud_engineer')).toEqual(['Summary', 'Budgets', 'Credits', 'Recommendations']);
+    expect(labels('cloud_engineer')).toEqual([
+      'Summary',
+      'Budgets',
+      'Heat map',
+      'Credits',
+      'Recommendations',
+    ]);
   });
 
   it('gives the Product Owner the spend cards to answer and the resources to claim', () => {
     expect(labels('product_owner')).toEqual([
       'Summary',
       'Budgets',
+      'Heat map',
       'Spend cards',
       'Credits',
       'Variance report',
@@ -105,13 +115,14 @@ describe('navigation by role', () => {
     expect(navigationFor(['read_audit']).map((i) => i.label)).toEqual([
       'Summary',
       'Budgets',
+      'Heat map',
       'Credits',
       'Audit log',
     ]);
   });
 
   it('still shows the pages everyone has when the permission list is empty', () => {
-    expect(navigationFor([]).map((i) => i.to)).toEqual(['/', '/budgets', '/credits']);
+    expect(navigationFor([]).map((i) => i.to)).toEqual(['/', '/budgets', '/dashboard', '/credits']);
   });
 
   it('guards direct addresses with the same table', () => {

@@ -29,6 +29,8 @@ export const RECOMMENDATION_PERMISSIONS: readonly Permission[] = [
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', label: 'Summary', anyOf: null },
   { to: '/budgets', label: 'Budgets', anyOf: null },
+  // The budgets' heat map: everyone, each in their scope.
+  { to: '/dashboard', label: 'Heat map', anyOf: null },
   {
     to: '/spend-cards',
     label: 'Spend cards',

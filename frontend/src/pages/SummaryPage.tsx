@@ -2,7 +2,10 @@ import { useCurrentUser } from '../components/AppShell';
 import { usePageTitle } from '../lib/usePageTitle';
 import { AllocationPanel } from './summary/AllocationPanel';
 import { AnomaliesPanel } from './summary/AnomaliesPanel';
+
+import { CreditsPanel } from './summary/CreditsPanel';
 import { EngineerPanel } from './summary/EngineerPanel';
+import { MonthAgainstSchedulePanel } from './summary/MonthAgainstSchedulePanel';
 import { NotificationsPanel } from './summary/NotificationsPanel';
 import { OverrunPanel } from './summary/OverrunPanel';
 import { SpendPanel } from './summary/SpendPanel';
@@ -22,11 +25,13 @@ export function SummaryPage() {
         {me.role === 'cloud_engineer' ? <EngineerPanel /> : null}
         <TasksPanel />
         <NotificationsPanel />
+        <MonthAgainstSchedulePanel />
         <SpendPanel />
         <OverrunPanel />
         <AnomaliesPanel />
         <AllocationPanel />
         <TopSavingsPanel />
+        <CreditsPanel />
       </div>
     </section>
   );

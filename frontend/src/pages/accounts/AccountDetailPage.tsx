@@ -10,6 +10,7 @@ import { formatDate } from '../../lib/months';
 import { ApiError } from '../../lib/problem';
 import { splitCsvColumns, splitShareRows } from '../../lib/splits';
 import { usePageTitle } from '../../lib/usePageTitle';
+import { AccountServicesPanel } from './AccountServicesPanel';
 import { RemapForm } from './RemapForm';
 import { SplitVersionsTable } from '../../components/SplitVersionsTable';
 
@@ -103,6 +104,7 @@ function AccountDetail({ accountId }: { accountId: string }) {
           onDone={(message) => setDone(message)}
         />
       ) : null}
+      <AccountServicesPanel accountId={a.account_id} />
     </section>
   );
 }
