@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from adapters.config import Settings, describe_settings_error
+from api import cli_ops
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -32,6 +33,7 @@ credits_app = typer.Typer(help="Credits", no_args_is_help=True)
 app.add_typer(credits_app, name="credits")
 recs_app = typer.Typer(help="Cost Optimization Hub recommendations", no_args_is_help=True)
 app.add_typer(recs_app, name="recommendations")
+app.add_typer(cli_ops.audit_app, name="audit")
 
 
 def load_settings() -> Settings:

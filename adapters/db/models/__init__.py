@@ -37,6 +37,7 @@ from adapters.db.models.identity import (
     UserRow,
     UserScopeRow,
 )
+from adapters.db.models.integrity import AuditChainHeadRow
 from adapters.db.models.recommendations import (
     RecommendationBudgetRow,
     RecommendationHistoryRow,
@@ -61,6 +62,7 @@ __all__ = [
     "utcnow",
     "UserRow",
     "AuditEventRow",
+    "AuditChainHeadRow",
     "UserScopeRow",
     "FiscalYearRow",
     "NodeRow",
