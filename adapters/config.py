@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +43,14 @@ class Settings(BaseSettings):
     # The in-process spend-card scheduler (each Monday, and a catch-up at start): on under
     # `finops serve`, off in tests and `create_app` unless asked.
     card_scheduler: bool = False
+    # a schedule whose annual amount is above this needs two distinct approvers (off: unset)
+    dual_approval_above: Decimal | None = Field(default=None, gt=0, max_digits=18, decimal_places=2)
+    # every DuckDB connection: its memory limit (DuckDB's syntax, e.g. 2GB, 512MB) and the
+    # seconds a statement may run before it is interrupted
+    duckdb_memory_limit: str = Field(
+        default="2GB", pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$"
+    )
+    duckdb_timeout_seconds: float = Field(default=600, gt=0)
 
     @field_validator("database_url")
     @classmethod
