@@ -33,6 +33,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
+from adapters import duck
 from adapters.allocation.sql import (
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
@@ -53,7 +54,6 @@ SpendKey = int | str | date | None
 
 ALLOCATED_FILE = "allocated.parquet"
 SUMMARY_FILE = "summary.parquet"
-DEFAULT_MEMORY_LIMIT = "1GB"
 _KEY_COLUMN: dict[str, str] = {
     "budget": "budget_id",
     "account": "account_id",
@@ -106,7 +106,7 @@ class DuckDBAllocationEngine:
         self,
         *,
         threads: int | None = None,
-        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        memory_limit: str | None = None,
         temp_dir: Path | None = None,
         method: SplitMethod = "arrays",
     ) -> None:
@@ -236,13 +236,14 @@ class DuckDBAllocationEngine:
         """A connection to the engine's database, or to a database of its own when the call
         asks for another number of threads (a DuckDB database has one thread pool)."""
         if threads is None or threads == self._threads:
-            cursor = self._database().cursor()
+            cursor = duck.watch(self._database().cursor())
             try:
                 yield cursor
             finally:
                 cursor.close()
             return
         db, spill = self._open(threads)
+        duck.watch(db)
         try:
             yield db
         finally:
@@ -259,7 +260,7 @@ class DuckDBAllocationEngine:
     def _open(self, threads: int | None) -> tuple[duckdb.DuckDBPyConnection, Path]:
         spill = Path(tempfile.mkdtemp(prefix="finops-allocation-", dir=self._temp_dir))
         config: dict[str, Any] = {
-            "memory_limit": self._memory_limit,
+            "memory_limit": self._memory_limit or duck.limits().memory_limit,
             "temp_directory": str(spill),
             # the lines' order is not part of the result; let the parquet writer run in parallel
             "preserve_insertion_order": False,
@@ -310,7 +311,7 @@ class DuckDBAllocationEngine:
             GROUP BY {column}
             ORDER BY {column} NULLS LAST
         """
-        cursor = self._database().cursor()
+        cursor = duck.watch(self._database().cursor())
         try:
             rows = cursor.execute(sql, params).fetchall()
         finally:

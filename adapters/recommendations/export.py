@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from adapters import duck
 from adapters.cur.s3 import locate
 from domain.errors import ErrorDetail, RuleViolation
 from domain.recommendations.importing import check_columns
@@ -55,7 +56,7 @@ def _kind(path: Path) -> str:
 def read_file(path: Path, name: str) -> ExportTable:
     """One export file (the format from its first bytes)."""
     kind = _kind(path)
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         if kind == PARQUET:
             source = f"read_parquet({_quote_literal(path)})"
