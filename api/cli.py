@@ -34,6 +34,8 @@ app.add_typer(credits_app, name="credits")
 recs_app = typer.Typer(help="Cost Optimization Hub recommendations", no_args_is_help=True)
 app.add_typer(recs_app, name="recommendations")
 app.add_typer(cli_ops.audit_app, name="audit")
+app.command("backup")(cli_ops.backup)
+app.command("restore")(cli_ops.restore)
 
 
 def load_settings() -> Settings:
