@@ -74,6 +74,8 @@ def read_file(path: Path, name: str) -> ExportTable:
         select = ", ".join(f"CAST({_quote(c)} AS VARCHAR) AS {_quote(c)}" for c in columns)
         result = con.execute(f"SELECT {select} FROM {source}")
         rows = [dict(zip(columns, r, strict=True)) for r in result.fetchall()]
+    except duck.OVERLOAD_ERRORS:
+        raise  # a limit stopped the read: not the file's fault
     except duckdb.Error as e:
         raise _unreadable(name, str(e).splitlines()[0]) from None
     finally:
