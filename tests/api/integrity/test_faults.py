@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from adapters import duck
 from adapters.cur.generator import generate_cur
 from domain.identity.roles import Role
 from tests.api.integrity.test_audit_chain import _verify
@@ -35,11 +36,15 @@ def cur_dir(settings, tmp_path):
 @pytest.fixture
 def tiny_memory(settings):
     settings.duckdb_memory_limit = "1MB"
+    yield
+    duck.configure(duck.DuckDBLimits())  # the limits are process-wide: later tests get defaults
 
 
 @pytest.fixture
 def instant_timeout(settings):
     settings.duckdb_timeout_seconds = 0.001
+    yield
+    duck.configure(duck.DuckDBLimits())
 
 
 async def _periods(client, headers):
@@ -65,8 +70,6 @@ class TestDuckDBLimits:
     async def test_over_the_timeout_is_a_clear_503_and_the_next_refresh_completes(
         self, client, container
     ):
-        from adapters import duck
-
         fin = await auth_headers(client, container, role=Role.FINANCIAL_ADMIN)
         r = await client.post("/api/v1/cur/refresh", headers=fin)
         assert r.status_code == 503, r.text
