@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -59,6 +60,15 @@ class Settings(BaseSettings):
     spark_remote: str = ""
     spark_master: str = "local[2]"
     spark_conf: str = ""
+
+    # a schedule whose annual amount is above this needs two distinct approvers (off: unset)
+    dual_approval_above: Decimal | None = Field(default=None, gt=0, max_digits=18, decimal_places=2)
+    # every DuckDB connection: its memory limit (DuckDB's syntax, e.g. 2GB, 512MB) and the
+    # seconds a statement may run before it is interrupted
+    duckdb_memory_limit: str = Field(
+        default="2GB", pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$"
+    )
+    duckdb_timeout_seconds: float = Field(default=600, gt=0)
 
     @field_validator("database_url")
     @classmethod

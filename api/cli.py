@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from adapters.config import Settings, describe_settings_error
+from api import cli_ops
 from api.cli_tokens import token_app
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ app.add_typer(credits_app, name="credits")
 recs_app = typer.Typer(help="Cost Optimization Hub recommendations", no_args_is_help=True)
 app.add_typer(recs_app, name="recommendations")
 app.add_typer(token_app, name="token")
+
+app.add_typer(cli_ops.audit_app, name="audit")
+app.command("backup")(cli_ops.backup)
+app.command("restore")(cli_ops.restore)
 
 
 def load_settings() -> Settings:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters import duck
 from adapters.allocation.close_figures import ClosePeriodFigures
 from adapters.allocation.credit_spend import AllocatedMonthlySpend
 from adapters.allocation.daily_spend import AllocatedDailySpend
@@ -153,6 +154,7 @@ class Container:
 
 def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = None) -> Container:
     settings.ensure_data_dir()
+    duck.configure(duck.DuckDBLimits(settings.duckdb_memory_limit, settings.duckdb_timeout_seconds))
     engine = build_engine(settings.resolved_database_url())
     oidc = None
     if settings.oidc_jwks_url:

@@ -10,9 +10,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from adapters import duck
 from adapters.logging import request_id_var
 from domain.errors import (
     Conflict,
@@ -135,6 +136,28 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _spend_overload(request: Request, exc: Exception) -> JSONResponse:
+    # a DuckDB query stopped by its memory limit or its timeout: that query fails, the
+    # service (and every other request) goes on
+    log.warning("spend query stopped", extra={"error": str(exc)[:300]})
+    return await _domain_error(request, duck.unavailable(exc))
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    # the database went away under a running request (restart, failover): its transaction
+    # was rolled back whole, the pool drops the dead connection and the next request gets a
+    # fresh one (pool_pre_ping)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        log.warning("database connection lost", extra={"error": str(exc.orig)[:300]})
+        return problem(
+            503,
+            "the database connection was lost; nothing was saved, retry",
+            request=request,
+            headers={"Retry-After": "1"},
+        )
+    return await _unexpected(request, exc)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     correlation_id = request_id_var.get() or uuid.uuid4().hex
     log.error("unexpected error", exc_info=exc, extra={"correlation_id": correlation_id})
@@ -151,4 +174,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DBAPIError, _database_error)
+    for overload in duck.OVERLOAD_ERRORS:
+        app.add_exception_handler(overload, _spend_overload)
     app.add_exception_handler(Exception, _unexpected)

@@ -4,7 +4,7 @@ unit tests pass in-memory fakes. The core ports live here; the spend read's in
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -259,9 +259,10 @@ class ScheduleStore(Protocol):
         """The budget's schedule (an empty one in state `none` when there is none yet)."""
         ...
 
-    async def deciders(self, budget_id: int) -> list[int]:
+    async def deciders(self, budget_id: int, *, excluding: Collection[int] = ()) -> list[int]:
         """Who decides on the budget's schedule: the active Portfolio Owners mapped above the
-        product, else every active Financial Admin."""
+        product, else every active Financial Admin, else every active Admin — never anyone in
+        `excluding` (who made the request: segregation of duties escalates past them)."""
         ...
 
     async def in_states(self, states: Iterable[ScheduleStatus]) -> list[ScheduleState]: ...

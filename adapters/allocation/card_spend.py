@@ -19,8 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
+from adapters import duck
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.sql import TOTAL, literal
 from domain.allocation.rules import AllocationRules
@@ -52,7 +51,7 @@ def month_rows(allocated: AllocatedSpend, rules: AllocationRules, period: str) -
             keep_lines=True,
         )
         assert result.path is not None
-        con = duckdb.connect()
+        con = duck.connect()
         try:
             rows = con.execute(
                 f"""

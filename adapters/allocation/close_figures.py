@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-import duckdb
-
+from adapters import duck
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.sql import TOTAL, literal
@@ -25,7 +24,7 @@ def _figures(
     (done,) = allocated.ensure([period], rules, rules_version)
     summary = literal(str(done.folder / SUMMARY_FILE))
     discount_types = ", ".join(literal(t) for t in DISCOUNT_TYPES)
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         accounts = con.execute(
             f"""

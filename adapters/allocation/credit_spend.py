@@ -12,8 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from adapters import duck
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.spend_store import CurSpendStore
 from adapters.allocation.sql import TOTAL, literal
@@ -30,7 +29,7 @@ def _daily(summary: Path, budget_ids: Sequence[int] | None) -> list[tuple[Any, .
     if budget_ids is not None:
         where += " AND list_contains(?, budget_id)"
         params.append(sorted(int(b) for b in budget_ids))
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         return con.execute(
             f"""

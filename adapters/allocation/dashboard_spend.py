@@ -13,8 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from adapters import duck
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.spend_store import CurSpendStore
 from adapters.allocation.sql import TOTAL, path_list
@@ -27,7 +26,7 @@ _PERIOD = r"regexp_extract(filename, '(\d{4}-\d{2})[/\\][^/\\]+$', 1)"
 
 
 def _query(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(config={"threads": 1})
+    con = duck.connect(config={"threads": 1})
     try:
         return con.execute(sql, list(params)).fetchall()
     finally:

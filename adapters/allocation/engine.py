@@ -33,6 +33,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
+from adapters import duck
 from adapters.allocation.sql import (
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
@@ -55,7 +56,7 @@ ALLOCATED_FILE = "allocated.parquet"
 SUMMARY_FILE = "summary.parquet"
 # the summary with each row's number of lines: what an incremental run patches
 COUNTS_FILE = "summary_counts.parquet"
-DEFAULT_MEMORY_LIMIT = "1GB"
+
 _KEY_COLUMN: dict[str, str] = {
     "budget": "budget_id",
     "account": "account_id",
@@ -108,7 +109,7 @@ class DuckDBAllocationEngine:
         self,
         *,
         threads: int | None = None,
-        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        memory_limit: str | None = None,
         temp_dir: Path | None = None,
         method: SplitMethod = "arrays",
     ) -> None:
@@ -247,13 +248,14 @@ class DuckDBAllocationEngine:
         """A connection to the engine's database, or to a database of its own when the call
         asks for another number of threads (a DuckDB database has one thread pool)."""
         if threads is None or threads == self._threads:
-            cursor = self._database().cursor()
+            cursor = duck.watch(self._database().cursor())
             try:
                 yield cursor
             finally:
                 cursor.close()
             return
         db, spill = self._open(threads)
+        duck.watch(db)
         try:
             yield db
         finally:
@@ -270,7 +272,7 @@ class DuckDBAllocationEngine:
     def _open(self, threads: int | None) -> tuple[duckdb.DuckDBPyConnection, Path]:
         spill = Path(tempfile.mkdtemp(prefix="finops-allocation-", dir=self._temp_dir))
         config: dict[str, Any] = {
-            "memory_limit": self._memory_limit,
+            "memory_limit": self._memory_limit or duck.limits().memory_limit,
             "temp_directory": str(spill),
             # the lines' order is not part of the result; let the parquet writer run in parallel
             "preserve_insertion_order": False,
@@ -284,7 +286,7 @@ class DuckDBAllocationEngine:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read-only query over result files, on the engine's shared connection (a
         fresh connection costs more than a small query)."""
-        cursor = self._database().cursor()
+        cursor = duck.watch(self._database().cursor())
         try:
             return cursor.execute(sql, list(params)).fetchall()
         finally:
@@ -293,7 +295,7 @@ class DuckDBAllocationEngine:
     def columns(self, sql: str, params: Sequence[Any] = ()) -> list[list[Any]]:
         """The columns of a read-only query's answer as Python lists (through Arrow: a
         long answer is not built row by row)."""
-        cursor = self._database().cursor()
+        cursor = duck.watch(self._database().cursor())
         try:
             table = cursor.execute(sql, list(params)).to_arrow_table()
         finally:
@@ -340,7 +342,7 @@ class DuckDBAllocationEngine:
             GROUP BY {column}
             ORDER BY {column} NULLS LAST
         """
-        cursor = self._database().cursor()
+        cursor = duck.watch(self._database().cursor())
         try:
             rows = cursor.execute(sql, params).fetchall()
         finally:

@@ -14,9 +14,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
+from adapters import duck
 from adapters.allocation.materialized import AllocatedSpend, without_clashing_claims
 from adapters.allocation.sql import MONEY, in_list, literal
 from domain.allocation.rules import EXCLUDED_TYPES, NEGOTIATED_DISCOUNT, AllocationRules, CostBasis
@@ -204,7 +204,7 @@ class FocusExport:
                 source, rules, basis=CostBasis.UNBLENDED, out_dir=Path(tmp), keep_lines=True
             )
             assert result.path is not None
-            con = duckdb.connect()
+            con = duck.connect()
             try:
                 con.execute("SET TimeZone = 'UTC'")
                 for name, table in _tables(budgets).items():

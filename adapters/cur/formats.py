@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from adapters import duck
 from adapters.cur.columns import Columns, canonical
 from adapters.cur.sql import first_line, literal, path_list, violation
 from domain.periods import is_billing_period
@@ -138,6 +139,8 @@ def probe(con: duckdb.DuckDBPyConnection, path: Path, name: str, relative: str) 
                 f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))}, "
                 "hive_partitioning = false)"
             ).fetchall()
+        except duck.OVERLOAD_ERRORS:
+            raise  # a limit stopped the scan: not the file's fault
         except duckdb.Error as exc:
             raise violation(name, f"not a readable parquet file ({first_line(exc)})") from exc
         columns = tuple((str(r[0]), str(r[1])) for r in rows)

@@ -7,9 +7,9 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-import duckdb
 import pyarrow as pa
 
+from adapters import duck
 from adapters.cur.store import CurStore
 
 
@@ -23,7 +23,7 @@ def resource_accounts(store: CurStore, resource_ids: Iterable[str]) -> dict[str,
     found: dict[str, set[str]] = defaultdict(set)
     if not wanted or not paths:
         return found
-    con = duckdb.connect(":memory:")
+    con = duck.connect()
     try:
         con.register("wanted", pa.table({"resource_id": wanted}))
         rows = con.execute(

@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypeVar
 
 import duckdb
 
+from adapters import duck
 from domain.errors import ErrorDetail, RuleViolation
 
 
@@ -45,7 +46,7 @@ def connect(*, spill: Path, memory_limit: str, threads: int | None) -> duckdb.Du
 @contextlib.contextmanager
 def cursor(db: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor of `db` for one thread, in UTC, closed after use."""
-    con = db.cursor()
+    con = duck.watch(db.cursor())
     try:
         _in_utc(con)
         yield con

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from adapters import duck
 from adapters.cur import queries, sql
 from adapters.cur.formats import period_hint
 from adapters.cur.manifest import Manifest
@@ -40,12 +41,11 @@ from adapters.cur.refresh import (
 from adapters.cur.resources import ResourceOrder, resource_query
 from adapters.cur.s3 import fetch, survey
 from domain.allocation.workloads import ResourceKey
+from domain.errors import Unavailable
 from domain.spend.models import BillingPeriod, DailyCostSource, ResourcePage, SeenAccount
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
-
-DEFAULT_MEMORY_LIMIT = "1GB"
 
 
 class CurStore:
@@ -71,7 +71,7 @@ class CurStore:
         spill.mkdir(parents=True, exist_ok=True)
         self._s3_client = s3_client
         self._db = sql.connect(
-            spill=spill, memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT, threads=threads
+            spill=spill, memory_limit=memory_limit or duck.limits().memory_limit, threads=threads
         )
 
     def close(self) -> None:
@@ -192,7 +192,32 @@ class CurStore:
         A period delivered again with the same files as the refresh that materialized it (same
         paths, sizes and modification times; in S3 the same ETags and LastModified) is not read
         again: it is answered as it stands, with its `refreshed_at` unchanged.
+
+        A store folder that cannot be written (full, read-only, not a folder) raises
+        Unavailable naming it; the store stays as it was (nothing is swapped in).
         """
+        try:
+            return self._refresh(
+                source, periods=periods, progress=progress, keep_line_items=keep_line_items
+            )
+        except (OSError, duckdb.IOException) as exc:
+            where = getattr(exc, "filename", None) or str(exc)
+            if isinstance(exc, FileNotFoundError) and str(self._dir) not in str(where):
+                raise  # the source went missing: not the store's fault
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise Unavailable(
+                f"the spend store {self._dir} cannot be written ({reason.splitlines()[0]}): "
+                "nothing was changed; free space or fix the folder, then refresh again"
+            ) from exc
+
+    def _refresh(
+        self,
+        source: str,
+        *,
+        periods: Iterable[str] | None,
+        progress: Progress | None,
+        keep_line_items: bool | None,
+    ) -> list[BillingPeriod]:
         wanted = wanted_periods(periods)
         keep = self._keep_line_items if keep_line_items is None else keep_line_items
         report = progress or no_progress

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import asdict, replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select, update
 
+from adapters.db.base import utcnow
 from adapters.db.models import (
     AccountRow,
+    AuditChainHeadRow,
     AuditEventRow,
     BudgetRow,
     NodeRow,
@@ -16,7 +19,15 @@ from adapters.db.models import (
     WorkloadRow,
 )
 from adapters.db.repository import Repository
-from domain.audit import AuditEntry, AuditFilter, AuditRecord
+from domain.audit import (
+    AuditEntry,
+    AuditFilter,
+    AuditRecord,
+    ChainHead,
+    ChainLink,
+    ChainVerdict,
+    verify_chain,
+)
 
 __all__ = ["AuditFilter", "AuditRepository"]
 
@@ -36,10 +47,35 @@ class AuditRepository(Repository[AuditEventRow]):
         self.request_id = request_id
         # told of every entry recorded (the unit of work raises outbound events from them)
         self._observe = observe
+        self._pending: list[tuple[AuditEntry, datetime]] = []
 
     async def record(self, entry: AuditEntry) -> None:
-        await self.add_row(
-            AuditEventRow(
+        """Queue the entry; `seal` writes it, chained, when the unit of work commits."""
+        self._pending.append((entry, utcnow()))
+        if self._observe is not None:
+            self._observe(entry)
+
+    async def seal(self) -> None:
+        """Write the queued entries as the next links of the chain. Called by the unit of work
+        just before it commits: the head row is locked (SELECT … FOR UPDATE on PostgreSQL;
+        SQLite's writers already hold the one write lock from BEGIN IMMEDIATE) for the
+        moment between here and the commit, so concurrent writers append one after another."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        head = (
+            await self.session.execute(
+                select(AuditChainHeadRow.last_id, AuditChainHeadRow.last_hash)
+                .where(AuditChainHeadRow.id == 1)
+                .with_for_update()
+            )
+        ).one()
+        last_id, last_hash = head.last_id, head.last_hash
+        rows: list[dict[str, Any]] = []
+        for entry, occurred_at in pending:
+            link = ChainLink(
+                id=last_id + 1,
+                occurred_at=occurred_at,
                 actor_id=entry.actor.user_id,
                 actor_email=entry.actor.email,
                 action=entry.action,
@@ -50,9 +86,53 @@ class AuditRepository(Repository[AuditEventRow]):
                 details=entry.details or None,
                 request_id=self.request_id,
             )
+            digest = link.computed_hash(last_hash)
+            rows.append({**asdict(link), "prev_hash": last_hash, "hash": digest})
+            last_id, last_hash = link.id, digest
+        await self.session.execute(insert(AuditEventRow), rows)
+        await self.session.execute(
+            update(AuditChainHeadRow)
+            .where(AuditChainHeadRow.id == 1)
+            .values(
+                last_id=last_id,
+                last_hash=last_hash,
+                row_count=AuditChainHeadRow.row_count + len(rows),
+            )
         )
-        if self._observe is not None:
-            self._observe(entry)
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+    async def verify(self, batch: int = 1000) -> ChainVerdict:
+        """Check the whole chain against the head (`finops audit verify`)."""
+        head = (
+            await self.session.execute(
+                select(
+                    AuditChainHeadRow.last_id,
+                    AuditChainHeadRow.last_hash,
+                    AuditChainHeadRow.row_count,
+                ).where(AuditChainHeadRow.id == 1)
+            )
+        ).one()
+        links = [link.checked() async for link in self._links(batch)]
+        return verify_chain(
+            links,
+            ChainHead(last_id=head.last_id, last_hash=head.last_hash, row_count=head.row_count),
+        )
+
+    async def _links(self, batch: int) -> AsyncIterator[ChainLink]:
+        after: int | None = None
+        while True:
+            stmt = select(AuditEventRow).order_by(AuditEventRow.id).limit(batch)
+            if after is not None:
+                stmt = stmt.where(AuditEventRow.id > after)
+            rows = (await self.session.scalars(stmt)).all()
+            for row in rows:
+                yield chain_link(row)
+            if len(rows) < batch:
+                return
+            after = rows[-1].id
+            self.session.expunge_all()
 
     def _filtered(self, f: AuditFilter) -> Select[tuple[AuditEventRow]]:
         stmt = self.select()
@@ -130,6 +210,24 @@ class AuditRepository(Repository[AuditEventRow]):
             for i, name, start in weeks.tuples().all():
                 names[("spend_card", str(i))] = f"{name}, week of {start:%d %b %Y}"
         return names
+
+
+def chain_link(row: AuditEventRow) -> ChainLink:
+    return ChainLink(
+        id=row.id,
+        occurred_at=row.occurred_at,
+        actor_id=row.actor_id,
+        actor_email=row.actor_email,
+        action=row.action,
+        entity_type=row.entity_type,
+        entity_id=row.entity_id,
+        before=row.before,
+        after=row.after,
+        details=row.details,
+        request_id=row.request_id,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
 
 
 def _record(row: AuditEventRow) -> AuditRecord:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +68,8 @@ class ScheduleRepository(Repository[ScheduleRow]):
             reason=row.reason,
             submitted_at=row.submitted_at,
             approved=approved,
+            first_approved_by_id=row.first_approved_by_id,
+            first_approved_at=row.first_approved_at,
         )
 
     async def _swap(self, budget_id: int, expected: int, values: dict[str, Any]) -> int:
@@ -110,6 +112,11 @@ class ScheduleRepository(Repository[ScheduleRow]):
 
     async def move(self, budget_id: int, expected: int, move: ScheduleMove) -> int:
         values: dict[str, Any] = {"status": move.status.value}
+        if move.first_of_two:
+            values |= {"first_approved_by_id": move.by_id, "first_approved_at": move.at}
+            return await self._swap(budget_id, expected, values)
+        if move.action in (Action.SUBMIT, Action.APPROVE, Action.REJECT):
+            values |= {"first_approved_by_id": None, "first_approved_at": None}
         if move.action is Action.SUBMIT:
             values |= {"submitted_by_id": move.by_id, "submitted_at": move.at, "reason": None}
         elif move.action is Action.REQUEST_RESCHEDULE:
@@ -170,12 +177,13 @@ class ScheduleRepository(Repository[ScheduleRow]):
                 submitted_by_id=r.submitted_by_id,
                 reschedule_requested_by_id=r.reschedule_requested_by_id,
                 reason=r.reason,
+                first_approved_by_id=r.first_approved_by_id,
             )
             for r in rows
         ]
 
     # --- who decides / notifications -------------------------------------------------------
-    async def deciders(self, budget_id: int) -> list[int]:
+    async def deciders(self, budget_id: int, *, excluding: Collection[int] = ()) -> list[int]:
         leaf = await self.session.scalar(
             select(NodeRow.path)
             .join(BudgetRow, BudgetRow.node_id == NodeRow.id)
@@ -192,8 +200,14 @@ class ScheduleRepository(Repository[ScheduleRow]):
             )
             .order_by(UserRow.id)
         )
-        found = list(dict.fromkeys(owners.all()))
-        return found or await self.users_with_role(Role.FINANCIAL_ADMIN.value)
+        # segregation of duties: whoever made the request is no decider of it; when nobody
+        # else is eligible at a level the decision goes up (Financial Admins, then Admins)
+        found = [u for u in dict.fromkeys(owners.all()) if u not in excluding]
+        for role in (Role.FINANCIAL_ADMIN, Role.ADMIN):
+            if found:
+                break
+            found = [u for u in await self.users_with_role(role.value) if u not in excluding]
+        return found
 
     async def owners(self, budget_id: int) -> list[int]:
         """The active Product Owners whose scope holds the budget (mapped to its product node

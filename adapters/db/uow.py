@@ -85,6 +85,10 @@ class UnitOfWork:
             self._events = [e for e in self._events if not isinstance(e, OutboundEvent)]
             if await self.webhooks.enqueue(outbound):
                 self.publish(WebhookDeliveriesQueued())
+
+        # the audit entries of this transaction join the hash chain last, so the head row's
+        # lock is held only from here to the commit
+        await self.audit.seal()
         await self.session.commit()
         effects, self._after_commit = self._after_commit, []
         events, self._events = self._events, []
@@ -103,6 +107,7 @@ class UnitOfWork:
                 log.exception("handling %s after commit failed", type(event).__name__)
 
     async def rollback(self) -> None:
+        self.audit.discard()
         self._after_commit.clear()
         self._events.clear()
         await self.session.rollback()

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from adapters import duck
 from adapters.cur.s3 import locate
 from domain.errors import ErrorDetail, RuleViolation
 from domain.recommendations.importing import check_columns
@@ -55,7 +56,7 @@ def _kind(path: Path) -> str:
 def read_file(path: Path, name: str) -> ExportTable:
     """One export file (the format from its first bytes)."""
     kind = _kind(path)
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         if kind == PARQUET:
             source = f"read_parquet({_quote_literal(path)})"
@@ -73,6 +74,8 @@ def read_file(path: Path, name: str) -> ExportTable:
         select = ", ".join(f"CAST({_quote(c)} AS VARCHAR) AS {_quote(c)}" for c in columns)
         result = con.execute(f"SELECT {select} FROM {source}")
         rows = [dict(zip(columns, r, strict=True)) for r in result.fetchall()]
+    except duck.OVERLOAD_ERRORS:
+        raise  # a limit stopped the read: not the file's fault
     except duckdb.Error as e:
         raise _unreadable(name, str(e).splitlines()[0]) from None
     finally:

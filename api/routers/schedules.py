@@ -102,6 +102,9 @@ def _read(view: service.ScheduleView) -> ScheduleRead:
         decided_by_name=view.name_of(state.decided_by_id),
         decided_at=state.decided_at,
         approved=_approved(state.approved, dict(view.names)),
+        first_approved_by_id=state.first_approved_by_id,
+        first_approved_by_name=view.name_of(state.first_approved_by_id),
+        first_approved_at=state.first_approved_at,
     )
 
 
@@ -211,6 +214,7 @@ async def act_on_schedule(
     scope: ScopeFilter,
     response: Response,
     clock: AppClock,
+    container: AppContainer,
     if_match: Annotated[str | None, Header()] = None,
 ) -> ScheduleRead:
     """Move the schedule: `submit`, `approve`, `reject` (reason), `request-reschedule`
@@ -225,6 +229,7 @@ async def act_on_schedule(
         request=service.ScheduleRequest(
             action=action, version=_version(body.version, if_match), reason=body.reason
         ),
+        dual_approval_above=container.settings.dual_approval_above,
     )
     return _tagged(view, response)
 

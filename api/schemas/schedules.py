@@ -50,6 +50,13 @@ class ScheduleRead(Schema):
     decided_by_name: str | None = None
     decided_at: datetime | None
     approved: ApprovedScheduleRead | None = None
+    first_approved_by_id: int | None = Field(
+        default=None,
+        description="set while a pending schedule above FINOPS_DUAL_APPROVAL_ABOVE has its "
+        "first approval and waits for a second approver (someone else)",
+    )
+    first_approved_by_name: str | None = None
+    first_approved_at: datetime | None = None
 
 
 class MonthVarianceRead(Schema):

@@ -34,6 +34,9 @@ class ScheduleState:
     reason: str | None = None
     submitted_at: datetime | None = None
     approved: ApprovedSchedule | None = None
+    #: the first of the two approvals a schedule above the dual-approval amount needs
+    first_approved_by_id: int | None = None
+    first_approved_at: datetime | None = None
 
     @classmethod
     def empty(cls, budget_id: int) -> ScheduleState:
@@ -62,3 +65,5 @@ class ScheduleMove:
     by_id: int
     at: datetime
     reason: str | None = None
+    #: an approval that is the first of two: the schedule stays pending
+    first_of_two: bool = False

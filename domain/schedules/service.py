@@ -158,7 +158,12 @@ async def _view(uow: UnitOfWork, scope: ResolvedScope, budget: BudgetRecord) -> 
         ],
     )
     closed = await uow.budgets.closed_periods()
-    who = [state.submitted_by_id, state.decided_by_id, state.reschedule_requested_by_id]
+    who = [
+        state.submitted_by_id,
+        state.decided_by_id,
+        state.reschedule_requested_by_id,
+        state.first_approved_by_id,
+    ]
     if state.approved is not None:
         who.append(state.approved.approved_by_id)
     return ScheduleView(
@@ -236,9 +241,12 @@ async def act(
     *,
     budget_id: int,
     request: ScheduleRequest,
+    dual_approval_above: Decimal | None = None,
 ) -> ScheduleView:
     """Apply the requested move; notify whoever must act next (or the requester of a
-    decision). Nothing is written when the move is refused."""
+    decision). Nothing is written when the move is refused. A schedule whose annual amount is
+    above `dual_approval_above` needs two approvals by different people: the first leaves it
+    pending (`first_approved_by_id`), the second approves it."""
     budget = await _budget(uow, scope, budget_id)
     who = who_of(user)
     action, reason = request.action, request.reason
@@ -251,6 +259,14 @@ async def act(
         else state.reschedule_requested_by_id
     )
     target = transition(state.status, action, who, requested_by=requested_by, reason=reason)
+    first_of_two = False
+    if action is Action.APPROVE and needs_two_approvals(budget, dual_approval_above):
+        if state.first_approved_by_id == who.user_id:
+            raise Forbidden(
+                "this schedule needs a second approval by someone else: you gave the first"
+            )
+        if state.first_approved_by_id is None:
+            first_of_two, target = True, ScheduleStatus.PENDING
     if action is Action.SUBMIT:
         total = sum(state.months.values(), ZERO)
         if not state.months or total != budget.annual_amount:
@@ -265,13 +281,19 @@ async def act(
                 ],
             )
     move = ScheduleMove(
-        action=action, status=target, by_id=who.user_id, at=clock.now(), reason=reason
+        action=action,
+        status=target,
+        by_id=who.user_id,
+        at=clock.now(),
+        reason=reason,
+        first_of_two=first_of_two,
     )
     new_version = await uow.schedules.move(budget_id, request.version, move)
+    verb = "first-approve" if first_of_two else action.value
     await uow.audit.record(
         AuditEntry(
             _actor(user),
-            f"schedule.{action.value}",
+            f"schedule.{verb}",
             "schedule",
             str(budget_id),
             before={"status": state.status.value, "version": state.version},
@@ -280,21 +302,34 @@ async def act(
         )
     )
     if action in (Action.SUBMIT, Action.REQUEST_RESCHEDULE):
-        deciders = await uow.schedules.deciders(budget_id)
-        recipients: Sequence[int] = [d for d in deciders if d != who.user_id]
+        recipients: Sequence[int] = await uow.schedules.deciders(budget_id, excluding={who.user_id})
+    elif first_of_two:
+        recipients = await uow.schedules.deciders(
+            budget_id, excluding={who.user_id, *([requested_by] if requested_by else [])}
+        )
     else:
         recipients = [requested_by] if requested_by is not None else []
     # the move is the answer to whatever the earlier notices about this schedule asked for
     await uow.notifications.clear(subject_of(budget_id))
+    text = sentence(
+        user.name, action, _name(budget), new_version, reason, total=budget.annual_amount
+    )
+    if first_of_two:
+        text = f"{user.name} gave the first of two approvals of the {_name(budget)} schedule"
     await uow.notifications.notify(
         recipients,
-        f"schedule.{action.value}",
-        sentence(user.name, action, _name(budget), new_version, reason, total=budget.annual_amount),
+        f"schedule.{verb}",
+        text,
         f"/budgets/{budget_id}",
         budget_id=budget_id,
         subject=subject_of(budget_id),
     )
     return await _view(uow, scope, budget)
+
+
+def needs_two_approvals(budget: BudgetRecord, dual_approval_above: Decimal | None) -> bool:
+    """FINOPS_DUAL_APPROVAL_ABOVE: a schedule of a larger annual amount needs two approvers."""
+    return dual_approval_above is not None and budget.annual_amount > dual_approval_above
 
 
 def sentence(

@@ -31,10 +31,16 @@ def task_for(
             else ""
         )
         return Task("schedule.reschedule_needed", f"Reschedule {budget_name}{amounts}", ())
-    if s is ScheduleStatus.PENDING and who.decider_side and state.submitted_by_id != who.user_id:
+    if (
+        s is ScheduleStatus.PENDING
+        and who.decider_side
+        and who.user_id not in (state.submitted_by_id, state.first_approved_by_id)
+    ):
+        second = state.first_approved_by_id is not None
         return Task(
             "schedule.approve",
-            f"Approve the schedule of {budget_name}",
+            f"{'Give the second approval of' if second else 'Approve'} the schedule of "
+            f"{budget_name}",
             (Action.APPROVE, Action.REJECT),
         )
     if (

@@ -1,7 +1,7 @@
 """Daily spend anomalies of budgets
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-03 03:00:00.000000
 """
 

@@ -43,6 +43,7 @@ from adapters.db.models.integrations import (
     WebhookDeliveryRow,
     WebhookSubscriptionRow,
 )
+from adapters.db.models.integrity import AuditChainHeadRow
 from adapters.db.models.recommendations import (
     RecommendationBudgetRow,
     RecommendationHistoryRow,
@@ -70,6 +71,7 @@ __all__ = [
     "utcnow",
     "UserRow",
     "AuditEventRow",
+    "AuditChainHeadRow",
     "UserScopeRow",
     "FiscalYearRow",
     "NodeRow",

@@ -36,7 +36,9 @@ class UserRow(Base):
 
 
 class AuditEventRow(Base):
-    """Append-only: the repository offers no update or delete."""
+    """Append-only: the repository offers no update or delete, database triggers refuse both,
+    and each row carries the hash of the previous row's hash and its own content (see
+    `domain.audit.ChainLink`), sealed at commit under the `audit_chain_head` lock."""
 
     __tablename__ = "audit_events"
 
@@ -51,6 +53,8 @@ class AuditEventRow(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_audit_events_entity", "entity_type", "entity_id"),

@@ -37,6 +37,9 @@ class ScheduleRow(Base):
     approved_version: Mapped[int | None] = mapped_column(Integer)
     approved_by_id: Mapped[int | None] = mapped_column(Integer)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the first of two approvals a schedule above FINOPS_DUAL_APPROVAL_ABOVE needs
+    first_approved_by_id: Mapped[int | None] = mapped_column(Integer)
+    first_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ScheduleApprovedMonthRow(Base):

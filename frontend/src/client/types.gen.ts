@@ -3997,6 +3997,20 @@ export type ScheduleRead = {
      */
     decided_by_name?: string | null;
     /**
+     * First Approved At
+     */
+    first_approved_at?: string | null;
+    /**
+     * First Approved By Id
+     *
+     * set while a pending schedule above FINOPS_DUAL_APPROVAL_ABOVE has its first approval and waits for a second approver (someone else)
+     */
+    first_approved_by_id?: number | null;
+    /**
+     * First Approved By Name
+     */
+    first_approved_by_name?: string | null;
+    /**
      * Months
      */
     months: Array<ScheduleMonthRead>;

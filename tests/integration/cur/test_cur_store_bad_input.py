@@ -9,7 +9,7 @@ import pytest
 
 from adapters.cur import materialize
 from adapters.cur.store import CurStore
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, Unavailable
 from tests.integration.cur.figures import store_files
 
 
@@ -129,7 +129,8 @@ class TestBadInputChangesNothing:
 
         monkeypatch.setattr(materialize, "summarize_period", fail_on_second)
 
-        with pytest.raises(OSError, match="disk full"):
+        # a store that cannot be written is a clear Unavailable (503), never a bare OSError
+        with pytest.raises(Unavailable, match=r"cannot be written \(disk full\)"):
             store.refresh(str(again))
 
         assert self.snapshot(store, loaded) == before

@@ -68,8 +68,8 @@ class FakeSchedules:
     async def in_states(self, states):
         return [self.state] if self.state.status in set(states) else []
 
-    async def deciders(self, budget_id):  # noqa: ARG002
-        return [PORTFOLIO.id]
+    async def deciders(self, budget_id, *, excluding=()):  # noqa: ARG002
+        return [u for u in (PORTFOLIO.id, FINANCE.id) if u not in excluding][:1]
 
     async def owners(self, budget_id):  # noqa: ARG002
         return [OWNER.id]
