@@ -21,7 +21,7 @@ test('finance sees the closed month, downloads its files and what February still
   await page.getByLabel('Billing month').selectOption('2026-01');
   await expect(page.getByText('2026-01 is closed')).toBeVisible();
   const files = page.getByRole('table', { name: 'Files' });
-  await expect(files.locator('tbody tr')).toHaveCount(2);
+  await expect(files.locator('tbody tr')).toHaveCount(3);
   const download = page.waitForEvent('download');
   await files.getByRole('button', { name: 'Download accounts-payable-2026-01.csv' }).click();
   expect((await download).suggestedFilename()).toBe('accounts-payable-2026-01.csv');
