@@ -312,15 +312,15 @@ export type BodyAuthLogin = {
     /**
      * Client Id
      */
-    client_id?: string | null;
+    client_id?: string;
     /**
      * Client Secret
      */
-    client_secret?: string | null;
+    client_secret?: string;
     /**
      * Grant Type
      */
-    grant_type?: string | null;
+    grant_type?: string;
     /**
      * Password
      */
@@ -342,11 +342,11 @@ export type BodyBudgetsImportChartOfAccounts = {
     /**
      * Customer
      */
-    customer?: string | null;
+    customer?: string;
     /**
      * Effective Year
      */
-    effective_year?: number | null;
+    effective_year?: number;
     /**
      * File
      *
@@ -358,21 +358,21 @@ export type BodyBudgetsImportChartOfAccounts = {
      *
      * true/false
      */
-    is_new?: string | null;
+    is_new?: string;
     /**
      * Is Override
      *
      * true/false
      */
-    is_override?: string | null;
+    is_override?: string;
     /**
      * Start Date
      */
-    start_date?: string | null;
+    start_date?: string;
     /**
      * Version
      */
-    version?: string | null;
+    version?: string;
 };
 
 /**
@@ -405,8 +405,6 @@ export type BodyUsersImportUsers = {
 export type BudgetCreate = {
     /**
      * Annual Amount
-     *
-     * decimal, up to 2 places
      */
     annual_amount: string;
     /**
@@ -420,7 +418,12 @@ export type BudgetCreate = {
      *
      * the four names, top level first
      */
-    path: Array<string>;
+    path: [
+        string,
+        string,
+        string,
+        string
+    ];
     /**
      * Start Date
      *
@@ -1168,6 +1171,8 @@ export type CorrectionRead = {
 export type CreditApply = {
     /**
      * Period
+     *
+     * YYYY-MM
      */
     period: string;
 };
@@ -1506,7 +1511,7 @@ export type DiscountCreate = {
     /**
      * Percent
      */
-    percent: number | string;
+    percent: string;
     /**
      * Start
      */
@@ -4144,7 +4149,12 @@ export type YearCreate = {
      *
      * the four level labels, top level first
      */
-    labels: Array<string>;
+    labels: [
+        string,
+        string,
+        string,
+        string
+    ];
     /**
      * Year
      */
@@ -4178,21 +4188,21 @@ export type AccountsListAccountsData = {
         /**
          * Q
          */
-        q?: string | null;
+        q?: string;
         /**
          * Account Type
          */
-        account_type?: AccountType | null;
+        account_type?: AccountType;
         /**
          * Source
          */
-        source?: AccountSource | null;
+        source?: AccountSource;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/accounts';
 };
@@ -4210,6 +4220,10 @@ export type AccountsListAccountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -4266,6 +4280,10 @@ export type AccountsCreateAccountErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -4319,6 +4337,10 @@ export type AllocationCarryForwardErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -4371,6 +4393,10 @@ export type AccountsDiscoverAccountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -4430,6 +4456,10 @@ export type AccountsGetAccountErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -4488,6 +4518,10 @@ export type AccountsUpdateAccountErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -4534,7 +4568,7 @@ export type AllocationGetAccountAllocationData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/accounts/{account_id}/allocation';
 };
@@ -4552,6 +4586,10 @@ export type AllocationGetAccountAllocationErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -4613,6 +4651,10 @@ export type AllocationSetAccountAllocationErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -4668,6 +4710,10 @@ export type AllocationAllocationSummaryErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -4707,27 +4753,27 @@ export type AuditListAuditEventsData = {
         /**
          * Actor Id
          */
-        actor_id?: number | null;
+        actor_id?: number;
         /**
          * Action
          */
-        action?: string | null;
+        action?: string;
         /**
          * Entity Type
          */
-        entity_type?: string | null;
+        entity_type?: string;
         /**
          * Entity Id
          */
-        entity_id?: string | null;
+        entity_id?: string;
         /**
          * Since
          */
-        since?: string | null;
+        since?: string;
         /**
          * Until
          */
-        until?: string | null;
+        until?: string;
         /**
          * Limit
          */
@@ -4741,7 +4787,7 @@ export type AuditListAuditEventsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/audit';
 };
@@ -4759,6 +4805,10 @@ export type AuditListAuditEventsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -4813,6 +4863,10 @@ export type AuthLoginErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -4854,7 +4908,7 @@ export type SpendListBillingPeriodsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/billing-periods';
 };
@@ -4872,6 +4926,10 @@ export type SpendListBillingPeriodsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -4914,13 +4972,13 @@ export type BudgetsListBudgetImportsData = {
         /**
          * Year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/budget-imports';
 };
@@ -4938,6 +4996,10 @@ export type BudgetsListBudgetImportsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -4993,6 +5055,10 @@ export type BudgetsImportChartOfAccountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5052,6 +5118,10 @@ export type BudgetsDownloadBudgetImportFileErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5089,17 +5159,17 @@ export type BudgetsListBudgetsData = {
         /**
          * Year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Status
          */
-        status?: string | null;
+        status?: string;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/budgets';
 };
@@ -5117,6 +5187,10 @@ export type BudgetsListBudgetsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5170,6 +5244,10 @@ export type BudgetsCreateBudgetErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5229,6 +5307,10 @@ export type BudgetsGetBudgetErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5286,6 +5368,10 @@ export type BudgetsUpdateBudgetErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5345,6 +5431,10 @@ export type SchedulesGetScheduleErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5383,7 +5473,7 @@ export type SchedulesSaveScheduleData = {
         /**
          * If-Match
          */
-        'if-match'?: string | null;
+        'if-match'?: string;
     };
     path: {
         /**
@@ -5408,6 +5498,10 @@ export type SchedulesSaveScheduleErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5467,6 +5561,10 @@ export type SchedulesSpreadScheduleErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5505,7 +5603,7 @@ export type SchedulesActOnScheduleData = {
         /**
          * If-Match
          */
-        'if-match'?: string | null;
+        'if-match'?: string;
     };
     path: {
         /**
@@ -5531,6 +5629,10 @@ export type SchedulesActOnScheduleErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5590,6 +5692,10 @@ export type SchedulesGetVarianceErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5629,17 +5735,17 @@ export type AllocationListClaimsData = {
         /**
          * Status
          */
-        status?: string | null;
+        status?: string;
         /**
          * Workload Id
          */
-        workload_id?: number | null;
+        workload_id?: number;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/claims';
 };
@@ -5657,6 +5763,10 @@ export type AllocationListClaimsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5713,6 +5823,10 @@ export type AllocationClaimAcrossWorkloadsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5767,6 +5881,10 @@ export type AllocationReleaseResourcesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5823,6 +5941,10 @@ export type BudgetsListClosedPeriodsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5877,6 +5999,10 @@ export type ClosesListClosesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5940,6 +6066,10 @@ export type ClosesGetCloseErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5999,6 +6129,10 @@ export type ClosesPutCloseErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6060,6 +6194,10 @@ export type ClosesClosePeriodErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6120,6 +6258,10 @@ export type ClosesListCloseFilesErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6174,7 +6316,7 @@ export type ClosesDownloadCloseFileData = {
          *
          * a past close (default: the latest)
          */
-        close_id?: number | null;
+        close_id?: number;
         /**
          * Regenerate
          *
@@ -6198,6 +6340,10 @@ export type ClosesDownloadCloseFileErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6257,6 +6403,10 @@ export type ClosesReopenPeriodErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6296,6 +6446,47 @@ export type HealthReadConfigData = {
     url: '/api/v1/config';
 };
 
+export type HealthReadConfigErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type HealthReadConfigError = HealthReadConfigErrors[keyof HealthReadConfigErrors];
+
 export type HealthReadConfigResponses = {
     /**
      * Successful Response
@@ -6312,11 +6503,11 @@ export type CreditsListCreditsData = {
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         /**
          * Status
          */
-        status?: CreditStatus | null;
+        status?: CreditStatus;
     };
     url: '/api/v1/credits';
 };
@@ -6334,6 +6525,10 @@ export type CreditsListCreditsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6390,6 +6585,10 @@ export type CreditsCreateCreditErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6442,6 +6641,10 @@ export type CreditsApplyCreditsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6500,6 +6703,10 @@ export type CreditsCreditForecastErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6561,6 +6768,10 @@ export type CreditsPreviewCreditsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6618,6 +6829,10 @@ export type CreditsGetCreditErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6677,6 +6892,10 @@ export type CreditsEditCreditErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6735,6 +6954,10 @@ export type CreditsVoidCreditErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6787,6 +7010,10 @@ export type SpendListCurEventsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6843,6 +7070,10 @@ export type SpendRefreshCurErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6896,6 +7127,10 @@ export type SpendCurRefreshStatusErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6941,7 +7176,7 @@ export type DiscountsListDiscountsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/discounts';
 };
@@ -6959,6 +7194,10 @@ export type DiscountsListDiscountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7014,6 +7253,10 @@ export type DiscountsCreateDiscountErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7072,6 +7315,10 @@ export type DiscountsEndDiscountErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7136,6 +7383,10 @@ export type ExportsFocusExportErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7211,6 +7462,10 @@ export type BudgetsGetHierarchyErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7264,6 +7519,10 @@ export type AuthReadMeErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7309,7 +7568,7 @@ export type SchedulesListNotificationsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/notifications';
 };
@@ -7327,6 +7586,10 @@ export type SchedulesListNotificationsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7388,6 +7651,10 @@ export type SchedulesMarkNotificationReadErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7427,19 +7694,19 @@ export type RecommendationsListRecommendationsData = {
         /**
          * Status
          */
-        status?: StatusFilter | null;
+        status?: StatusFilter;
         /**
          * Action Type
          */
-        action_type?: string | null;
+        action_type?: string;
         /**
          * Account Id
          */
-        account_id?: string | null;
+        account_id?: string;
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         sort?: Sort;
         /**
          * Limit
@@ -7466,6 +7733,10 @@ export type RecommendationsListRecommendationsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7519,6 +7790,10 @@ export type RecommendationsDecideRecommendationsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7580,6 +7855,10 @@ export type RecommendationsListRecommendationImportsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7634,6 +7913,10 @@ export type RecommendationsImportRecommendationsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7693,6 +7976,10 @@ export type RecommendationsTopRecommendationsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7750,6 +8037,10 @@ export type RecommendationsGetRecommendationErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7810,6 +8101,10 @@ export type RecommendationsActOnRecommendationErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7849,7 +8144,7 @@ export type ReportsApprovedSpendingFileData = {
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
     };
     url: '/api/v1/reports/approved-spending';
 };
@@ -7867,6 +8162,10 @@ export type ReportsApprovedSpendingFileErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7907,11 +8206,11 @@ export type ReportsVarianceReportData = {
         /**
          * Year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
         /**
          * Level
          *
@@ -7923,7 +8222,7 @@ export type ReportsVarianceReportData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/reports/variance';
 };
@@ -7941,6 +8240,10 @@ export type ReportsVarianceReportErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7983,25 +8286,25 @@ export type SpendListResourcesData = {
          *
          * part of the resource id or a tag value
          */
-        q?: string | null;
+        q?: string;
         /**
          * Service
          */
-        service?: string | null;
+        service?: string;
         /**
          * Tag
          *
          * `key` or `key=value`
          */
-        tag?: string | null;
+        tag?: string;
         /**
          * Account Id
          */
-        account_id?: string | null;
+        account_id?: string;
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
         /**
          * Status
          */
@@ -8021,13 +8324,13 @@ export type SpendListResourcesData = {
         /**
          * Cursor
          */
-        cursor?: string | null;
+        cursor?: string;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/resources';
 };
@@ -8045,6 +8348,10 @@ export type SpendListResourcesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8085,15 +8392,15 @@ export type SpendGetSpendData = {
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
         /**
          * From
          */
-        from?: string | null;
+        from?: string;
         /**
          * To
          */
-        to?: string | null;
+        to?: string;
         /**
          * Group By
          */
@@ -8103,7 +8410,7 @@ export type SpendGetSpendData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/spend';
 };
@@ -8121,6 +8428,10 @@ export type SpendGetSpendErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8161,21 +8472,21 @@ export type SpendCardsListSpendCardsData = {
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
         /**
          * Status
          */
-        status?: CardStatus | null;
+        status?: CardStatus;
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/spend-cards';
 };
@@ -8193,6 +8504,10 @@ export type SpendCardsListSpendCardsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8254,6 +8569,10 @@ export type SpendCardsGetSpendCardErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8292,7 +8611,7 @@ export type SpendCardsActOnSpendCardData = {
         /**
          * If-Match
          */
-        'if-match'?: string | null;
+        'if-match'?: string;
     };
     path: {
         /**
@@ -8318,6 +8637,10 @@ export type SpendCardsActOnSpendCardErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8360,7 +8683,7 @@ export type SchedulesListTasksData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/tasks';
 };
@@ -8378,6 +8701,10 @@ export type SchedulesListTasksErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8422,15 +8749,15 @@ export type UsersListUsersData = {
          *
          * e-mail or name contains
          */
-        q?: string | null;
+        q?: string;
         /**
          * Role
          */
-        role?: Role | null;
+        role?: Role;
         /**
          * Active
          */
-        active?: boolean | null;
+        active?: boolean;
         /**
          * Limit
          */
@@ -8444,7 +8771,7 @@ export type UsersListUsersData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/users';
 };
@@ -8462,6 +8789,10 @@ export type UsersListUsersErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8516,6 +8847,10 @@ export type UsersCreateUserErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8568,6 +8903,10 @@ export type UsersImportUsersErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8627,6 +8966,10 @@ export type UsersGetUserErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8684,6 +9027,10 @@ export type UsersUpdateUserErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8743,6 +9090,10 @@ export type BudgetsGetUserScopeErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8801,6 +9152,10 @@ export type BudgetsSetUserScopeErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8839,11 +9194,11 @@ export type SpendCurDeliveryWebhookData = {
         /**
          * X-Finops-Timestamp
          */
-        'x-finops-timestamp'?: string | null;
+        'x-finops-timestamp'?: string;
         /**
          * X-Finops-Signature
          */
-        'x-finops-signature'?: string | null;
+        'x-finops-signature'?: string;
     };
     path?: never;
     query?: never;
@@ -8863,6 +9218,10 @@ export type SpendCurDeliveryWebhookErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8903,17 +9262,17 @@ export type AllocationListWorkloadsData = {
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         /**
          * Account Id
          */
-        account_id?: string | null;
+        account_id?: string;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/workloads';
 };
@@ -8931,6 +9290,10 @@ export type AllocationListWorkloadsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8986,6 +9349,10 @@ export type AllocationCreateWorkloadErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9045,6 +9412,10 @@ export type AllocationGetWorkloadErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9102,6 +9473,10 @@ export type AllocationUpdateWorkloadErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9161,6 +9536,10 @@ export type AllocationClaimResourcesErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9216,6 +9595,10 @@ export type BudgetsListYearsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9270,6 +9653,10 @@ export type BudgetsDefineYearErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
