@@ -58,8 +58,9 @@ BillingMonth = Annotated[
 NOT_BLANK_PATTERN = r"\S"
 """At least one character that is not white space: names are refused when blank."""
 
-AMOUNT_PATTERN = r"^\d{1,16}(\.\d{1,2})?$"
-"""An amount as the API takes it: digits with at most two decimals (`1234.50`), no sign."""
+AMOUNT_PATTERN = r"^\$?(\d{1,16}|\d{1,3}(,\d{3}){1,4})(\.\d{1,2})?$"
+"""An amount as the API takes it (`domain.budgets.money.parse_amount`): digits with at most
+two decimals, thousands separators in groups of three and a leading `$` allowed, no sign."""
 
 Amount = Annotated[str, Field(max_length=40, pattern=AMOUNT_PATTERN, examples=["1250.00"])]
 
