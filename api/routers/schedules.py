@@ -42,7 +42,7 @@ def etag(version: int) -> str:
 
 # The ETag `_etag` gives (weak or strong); `_version` reads it back.
 IfMatch = Annotated[
-    str | None, Header(pattern=r'^(W/)?"schedule-v[1-9]\d{0,8}"$', examples=['"schedule-v3"'])
+    str | None, Header(pattern=r'^(W/)?"schedule-v(0|[1-9]\d{0,8})"$', examples=['"schedule-v3"'])
 ]
 
 

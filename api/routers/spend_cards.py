@@ -41,7 +41,8 @@ def etag(version: int) -> str:
 
 # The ETag `_etag` gives (weak or strong); `_version` reads it back.
 IfMatch = Annotated[
-    str | None, Header(pattern=r'^(W/)?"spend-card-v[1-9]\d{0,8}"$', examples=['"spend-card-v3"'])
+    str | None,
+    Header(pattern=r'^(W/)?"spend-card-v(0|[1-9]\d{0,8})"$', examples=['"spend-card-v3"']),
 ]
 
 
