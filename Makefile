@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.* frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: install run test lint typecheck pytest frontend-check e2e browser java openapi clean bench-load
+.PHONY: install run test lint typecheck pytest frontend-check e2e browser java openapi clean bench-load fuzz
 
 install: $(VENV)/.installed frontend/node_modules/.installed frontend/dist/index.html
 
@@ -77,6 +77,13 @@ bench-load: $(VENV)/.installed
 	  echo "installing Debian's wrk for the load benchmark"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python benchmarks/load.py $(BENCH_ARGS)
+
+# Schemathesis against the OpenAPI document as each of the eight roles, 100 examples per
+# operation, on SQLite and PostgreSQL (tests/contract, README "Testing").
+fuzz: $(VENV)/.installed
+	FINOPS_FUZZ=1 FINOPS_FUZZ_EXAMPLES=$${FINOPS_FUZZ_EXAMPLES:-100} \
+	  FINOPS_FUZZ_DATABASES=$${FINOPS_FUZZ_DATABASES:-sqlite,postgres} \
+	  $(BIN)/pytest -q -s tests/contract/test_schemathesis.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var .mypy_cache .ruff_cache .pytest_cache

@@ -17,10 +17,12 @@ from fastapi.staticfiles import StaticFiles
 
 from adapters.config import Settings
 from adapters.security.tokens import JwksFetcher
+from api import openapi
 from api.container import Container, build_container
 from api.docs import mount_docs
 from api.errors import install_error_handlers, problem
 from api.jobs import card_scheduler
+from api.methods import DeclaredMethodsMiddleware
 from api.middleware import (
     MIB,
     BodyLimitMiddleware,
@@ -170,7 +172,8 @@ def create_app(
     install_error_handlers(app)
 
     # Added innermost first: security headers wrap everything, the body limit sits next to
-    # the routes.
+    # the routes, behind the contract's 404/405 for paths and methods the document lacks.
+    app.add_middleware(DeclaredMethodsMiddleware, openapi=app.openapi)
     app.add_middleware(
         BodyLimitMiddleware,
         upload_limit_bytes=settings.upload_limit_mb * MIB,
@@ -181,6 +184,7 @@ def create_app(
 
     for router in ROUTERS:
         app.include_router(router)
+    openapi.install(app)
     mount_docs(app, openapi_url="/api/openapi.json", docs_url="/api/docs")
 
     _mount_frontend(app, settings.default_frontend_dir())

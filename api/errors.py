@@ -111,7 +111,10 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         return problem(404, "no such object", request=request)
     errors = [
         {
-            "field": _field_name(tuple(err.get("loc", ()))),
+            # a body that is not JSON at all is named as the body, not by a byte offset
+            "field": "body"
+            if err.get("type") == "json_invalid"
+            else _field_name(tuple(err.get("loc", ()))),
             "message": err.get("msg", "invalid"),
             "location": str(err.get("loc", ("body",))[0]),
         }
@@ -122,6 +125,17 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # FastAPI and Starlette answer a body they cannot read (bytes that are not UTF-8 JSON,
+        # broken multipart) with a bare 400 that no operation documents: it is invalid input
+        # like any other, so it answers the documented 422 naming the body.
+        detail = exc.detail if isinstance(exc.detail, str) else "the body cannot be read"
+        return problem(
+            422,
+            "the request is not valid",
+            request=request,
+            errors=[{"field": "body", "message": detail, "location": "body"}],
+        )
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     headers = dict(exc.headers) if exc.headers else None
     return problem(exc.status_code, detail, request=request, headers=headers)

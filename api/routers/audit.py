@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from api.deps import RequirePermission, UoW
 from api.params import IdFilter, Offset
 from api.schemas.audit import AuditEventRead
-from api.schemas.common import PROBLEM_RESPONSES, Page
+from api.schemas.common import PROBLEM_RESPONSES, IsoDateTime, Page
 from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.audit import AuditFilter
 from domain.identity.roles import Permission
@@ -28,8 +27,8 @@ async def list_audit_events(
     action: str | None = None,
     entity_type: str | None = None,
     entity_id: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> Page[AuditEventRead] | Response:

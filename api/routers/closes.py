@@ -17,7 +17,7 @@ from api.schemas.closes import (
     PeriodStatusRead,
     ReopenAction,
 )
-from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.common import BILLING_MONTH_PATTERN, PROBLEM_RESPONSES
 from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.close import service
 from domain.close.fpa import close_files
@@ -27,7 +27,7 @@ from domain.close.service import CloseSettings
 router = APIRouter(prefix="/api/v1", tags=["closes"], responses=PROBLEM_RESPONSES)
 
 Period = Annotated[
-    str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-10"], description="YYYY-MM")
+    str, Path(pattern=BILLING_MONTH_PATTERN, examples=["2026-10"], description="YYYY-MM")
 ]
 FileName = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,80}-\d{4}-\d{2}\.csv$")]
 

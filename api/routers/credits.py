@@ -18,7 +18,7 @@ from api.deps import (
     actor_of,
 )
 from api.params import Id, IdFilter
-from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.common import BILLING_MONTH_PATTERN, PROBLEM_RESPONSES
 from api.schemas.credits import (
     ApplicationRead,
     ApplyResultRead,
@@ -46,7 +46,7 @@ from domain.identity.users import User
 router = APIRouter(prefix="/api/v1", tags=["credits"], responses=PROBLEM_RESPONSES)
 
 CreditManager = Annotated[User, RequirePermission(Permission.MANAGE_CREDITS)]
-Period = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-10"])]
+Period = Annotated[str, Query(pattern=BILLING_MONTH_PATTERN, examples=["2026-10"])]
 
 
 def _amount(text: str) -> Decimal:

@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.deps import AppContainer, RequirePermission, UoW
-from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.common import BILLING_MONTH_PATTERN, PROBLEM_RESPONSES
 from domain.exports import service
 from domain.identity.roles import Permission
 from domain.identity.users import User
@@ -45,7 +45,7 @@ async def focus_export(
     _user: AllSpend,
     uow: UoW,
     container: AppContainer,
-    period: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
+    period: Annotated[str, Query(pattern=BILLING_MONTH_PATTERN, examples=["2026-11"])],
     format: Annotated[  # noqa: A002 (the query parameter's public name)
         Literal["parquet", "csv"], Query(description="parquet (default) or csv")
     ] = "parquet",

@@ -5,7 +5,7 @@ from pydantic import Field
 from sqlalchemy import text
 
 from api.deps import AppContainer, CurrentUser
-from api.schemas.common import Schema
+from api.schemas.common import PROBLEM_RESPONSES, Schema
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
 
@@ -50,7 +50,7 @@ class ConfigRead(Schema):
     cost_basis: str
 
 
-@router.get("/config", response_model=ConfigRead)
+@router.get("/config", response_model=ConfigRead, responses=PROBLEM_RESPONSES)
 async def read_config(_user: CurrentUser, container: AppContainer) -> ConfigRead:
     """What the dashboard needs to know of the configuration: the currency of every amount
     and the cost basis of budget spend."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from adapters.files.csv_codec import csv_bytes
 from api.deps import AppClock, AppContainer, CurrentUser, ScopeFilter, UoW
-from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.common import BILLING_MONTH_PATTERN, PROBLEM_RESPONSES
 from api.schemas.reports import VarianceReportRead, VarianceRowRead
 from api.tables import CSV_RESPONSES, CsvWanted, csv_download, table
 from domain.periods import period_key
@@ -17,7 +17,7 @@ from domain.reports import queries
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 
-Period = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
+Period = Annotated[str | None, Query(pattern=BILLING_MONTH_PATTERN, examples=["2026-11"])]
 
 
 @router.get("/variance", response_model=VarianceReportRead, responses=CSV_RESPONSES)

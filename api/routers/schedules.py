@@ -40,6 +40,12 @@ def etag(version: int) -> str:
     return f'"schedule-v{version}"'
 
 
+# The ETag `_etag` gives (weak or strong); `_version` reads it back.
+IfMatch = Annotated[
+    str | None, Header(pattern=r'^(W/)?"schedule-v(0|[1-9]\d{0,8})"$', examples=['"schedule-v3"'])
+]
+
+
 def _version(body_version: int | None, if_match: str | None) -> int:
     if if_match:
         tag = if_match.strip().removeprefix("W/")
@@ -174,7 +180,7 @@ async def save_schedule(
     uow: UoW,
     scope: ScopeFilter,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> ScheduleRead:
     """Save a draft: exactly the open months, amounts ≥ 0 with 2 decimals, summing to the
     annual amount in force. A stale version answers 409."""
@@ -215,7 +221,7 @@ async def act_on_schedule(
     response: Response,
     clock: AppClock,
     container: AppContainer,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> ScheduleRead:
     """Move the schedule: `submit`, `approve`, `reject` (reason), `request-reschedule`
     (reason), `grant-reschedule`, `decline-reschedule`. An illegal move answers 409 with the

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from adapters.logging import request_id_var
 from api import webhooks
 from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW
-from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.common import BILLING_MONTH_PATTERN, PROBLEM_RESPONSES
 from api.schemas.spend import (
     BillingPeriodRead,
     CurEventRead,
@@ -104,7 +104,9 @@ class CurDelivery(BaseModel):
     """What the CUR-delivery webhook announces."""
 
     event_id: str = Field(min_length=1, max_length=128)
-    billing_period: str | None = Field(default=None, description="YYYY-MM; all when omitted")
+    billing_period: str | None = Field(
+        default=None, pattern=BILLING_MONTH_PATTERN, description="YYYY-MM; all when omitted"
+    )
     status: str | None = Field(default=None, description="e.g. delivered or final")
 
 
@@ -160,7 +162,7 @@ async def list_resources(
     service: str | None = None,
     tag: Annotated[str | None, Query(description="`key` or `key=value`")] = None,
     account_id: str | None = None,
-    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    period: Annotated[str | None, Query(pattern=BILLING_MONTH_PATTERN)] = None,
     status: Annotated[str, Query(pattern="^(open|claimed|all)$")] = "open",
     sort: Annotated[str, Query(pattern="^(cost|resource)$")] = "cost",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -208,9 +210,9 @@ async def get_spend(
     uow: UoW,
     scope: ScopeFilter,
     container: AppContainer,
-    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
-    from_: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-\d{2}$")] = None,
-    to: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    period: Annotated[str | None, Query(pattern=BILLING_MONTH_PATTERN)] = None,
+    from_: Annotated[str | None, Query(alias="from", pattern=BILLING_MONTH_PATTERN)] = None,
+    to: Annotated[str | None, Query(pattern=BILLING_MONTH_PATTERN)] = None,
     group_by: Annotated[str, Query(pattern="^(budget|account|service|day|node)$")] = "budget",
 ) -> SpendRead | Response:
     """Allocated spend in the caller's scope for a billing period (or `from`..`to`), by

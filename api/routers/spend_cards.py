@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Response
 
 from api.deps import AppClock, CurrentUser, ScopeFilter, UoW
 from api.params import MAX_ID, Id, IdFilter
-from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.common import BILLING_MONTH_PATTERN, PROBLEM_RESPONSES
 from api.schemas.schedules import TaskRead
 from api.schemas.spend_cards import (
     CardDecisionRead,
@@ -37,6 +37,13 @@ _ETAG = re.compile(r'^"spend-card-v(\d{1,10})"$')
 
 def etag(version: int) -> str:
     return f'"spend-card-v{version}"'
+
+
+# The ETag `_etag` gives (weak or strong); `_version` reads it back.
+IfMatch = Annotated[
+    str | None,
+    Header(pattern=r'^(W/)?"spend-card-v(0|[1-9]\d{0,8})"$', examples=['"spend-card-v3"']),
+]
 
 
 def _version(body_version: int | None, if_match: str | None) -> int:
@@ -114,7 +121,7 @@ async def list_spend_cards(
     scope: ScopeFilter,
     clock: AppClock,
     period: Annotated[
-        str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-07"])
+        str | None, Query(pattern=BILLING_MONTH_PATTERN, examples=["2026-07"])
     ] = None,
     status: CardStatus | None = None,
     budget_id: IdFilter = None,
@@ -154,7 +161,7 @@ async def act_on_spend_card(
     scope: ScopeFilter,
     clock: AppClock,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> SpendCardDetail:
     """Decide a card: the Product Owner may `accept` or `dispute` (comment) an Open card; the
     Portfolio Owner `approve` or `reject` (comment) an Accepted card and `resolve` (comment) a

@@ -1,27 +1,27 @@
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
-from api.schemas.common import Schema
+from api.schemas.common import IsoDate, Name, Schema
 from domain.accounts.model import Account, AccountSource, AccountType
 
 
 class AccountCreate(Schema):
-    account_id: str = Field(description="12 digits, leading zeros kept", examples=["011254002932"])
-    name: str = Field(max_length=200)
+    account_id: str = Field(
+        pattern=r"^\d{12}$", description="12 digits, leading zeros kept", examples=["011254002932"]
+    )
+    name: Name
     email: str | None = Field(default=None, max_length=254)
     account_type: AccountType | None = None
-    vended_date: date | None = None
+    vended_date: IsoDate | None = None
 
 
 class AccountUpdate(Schema):
-    name: str | None = Field(default=None, max_length=200)
+    name: Name | None = None
     email: str | None = Field(default=None, max_length=254)
     status: str | None = Field(default=None, max_length=32)
     account_type: AccountType | None = None
-    vended_date: date | None = None
+    vended_date: IsoDate | None = None
 
 
 class AccountRead(Schema):
@@ -29,7 +29,7 @@ class AccountRead(Schema):
     name: str
     email: str | None
     status: str
-    vended_date: date | None
+    vended_date: IsoDate | None
     source: AccountSource
     account_type: AccountType | None
 

@@ -6,10 +6,13 @@ from decimal import Decimal
 from pydantic import Field
 
 from api.schemas.budgets import Money
-from api.schemas.common import Schema
+from api.schemas.common import Amount, BillingMonth, IsoDate, Name, Schema
 from domain.allocation.carry_forward import CarryPlan
 from domain.allocation.splits import SplitVersion
 from domain.allocation.workloads import Claim, Workload
+
+# An AWS Pricing Calculator estimate link (`domain.allocation.workloads.calculator_url_error`).
+CALCULATOR_URL_PATTERN = r"^https://calculator\.aws/.*[Ee][Ss][Tt][Ii][Mm][Aa][Tt][Ee]"
 
 
 class SplitShareWrite(Schema):
@@ -18,12 +21,12 @@ class SplitShareWrite(Schema):
 
 
 class SplitWrite(Schema):
-    effective_from: date | None = Field(
+    effective_from: IsoDate | None = Field(
         default=None,
         description="a Monday or the 1st of a month; default: the vended date if "
         "vended this month, else the 1st of the previous month",
     )
-    splits: list[SplitShareWrite]
+    splits: list[SplitShareWrite] = Field(min_length=1, max_length=1000)
 
 
 class SplitShareRead(Schema):
@@ -34,8 +37,8 @@ class SplitShareRead(Schema):
 class SplitVersionRead(Schema):
     id: int
     account_id: str
-    effective_from: date
-    effective_to: date | None = Field(
+    effective_from: IsoDate
+    effective_to: IsoDate | None = Field(
         description="the last day in force: the day before the next split, at the latest "
         "31 December of the split's fiscal year"
     )
@@ -69,21 +72,25 @@ class AllocationSummaryRead(Schema):
 class WorkloadWrite(Schema):
     budget_id: int
     account_id: str
-    name: str = Field(max_length=200)
+    name: Name
     calculator_url: str = Field(
-        max_length=2000, examples=["https://calculator.aws/#/estimate?id=0123abcd"]
+        max_length=2000,
+        pattern=CALCULATOR_URL_PATTERN,
+        examples=["https://calculator.aws/#/estimate?id=0123abcd"],
     )
-    monthly_estimate: str = Field(examples=["1250.00"])
-    launch_month: str = Field(examples=["2026-03"], description="YYYY-MM")
-    end_month: str | None = Field(default=None, description="YYYY-MM; default December")
+    monthly_estimate: Amount
+    launch_month: BillingMonth
+    end_month: BillingMonth | None = Field(default=None, description="YYYY-MM; default December")
 
 
 class WorkloadUpdate(Schema):
-    name: str | None = Field(default=None, max_length=200)
-    calculator_url: str | None = Field(default=None, max_length=2000)
-    monthly_estimate: str | None = None
-    launch_month: str | None = None
-    end_month: str | None = None
+    name: Name | None = None
+    calculator_url: str | None = Field(
+        default=None, max_length=2000, pattern=CALCULATOR_URL_PATTERN
+    )
+    monthly_estimate: Amount | None = None
+    launch_month: BillingMonth | None = None
+    end_month: BillingMonth | None = None
 
 
 class WorkloadRead(Schema):
@@ -114,7 +121,7 @@ class WorkloadRead(Schema):
 
 class ClaimWrite(Schema):
     resource_ids: list[str] = Field(min_length=1, max_length=10_000)
-    effective_from: date | None = Field(
+    effective_from: IsoDate | None = Field(
         default=None, description="Financial Admin / Admin only: onboard history"
     )
 
@@ -126,7 +133,7 @@ class WorkloadClaims(Schema):
 
 class MultiClaimWrite(Schema):
     claims: list[WorkloadClaims] = Field(min_length=1)
-    effective_from: date | None = None
+    effective_from: IsoDate | None = None
 
 
 class ReleaseWrite(Schema):
@@ -135,7 +142,7 @@ class ReleaseWrite(Schema):
         default=None,
         description="the resources' account; needed only when an id is claimed in several",
     )
-    effective_to: date | None = Field(
+    effective_to: IsoDate | None = Field(
         default=None, description="Financial Admin / Admin only: the last day of the claim"
     )
 
@@ -148,10 +155,10 @@ class ClaimRead(Schema):
     budget_id: int
     claimed_at: datetime
     claimed_by: str
-    effective_from: date
+    effective_from: IsoDate
     released_at: datetime | None
     released_by: str | None
-    effective_to: date | None
+    effective_to: IsoDate | None
     status: str
 
     @classmethod
@@ -191,7 +198,7 @@ class CarriedLineRead(Schema):
 class SplitCarryRead(Schema):
     account_id: str
     from_version_id: int
-    effective_from: date
+    effective_from: IsoDate
     status: str = Field(description="proposed | carried | already_carried")
     lines: list[CarriedLineRead]
 
@@ -215,7 +222,7 @@ class ClaimCarryRead(Schema):
     from_workload_id: int
     to_workload_id: int | None = Field(description="None while the new workload is proposed")
     to_budget_id: int
-    effective_from: date
+    effective_from: IsoDate
     status: str = Field(description="proposed | carried | already_carried")
 
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field, PlainSerializer
 
-from api.schemas.common import Schema
+from api.schemas.common import Amount, IsoDate, Name, Schema
 from domain.budgets.money import quantize_cents
 from domain.budgets.records import BudgetRecord, ImportRecord, VersionRecord
 
@@ -19,7 +19,9 @@ Money = Annotated[
 
 class YearCreate(Schema):
     year: int = Field(ge=2000, le=2100)
-    labels: list[str] = Field(
+    labels: list[Name] = Field(
+        min_length=4,
+        max_length=4,
         description="the four level labels, top level first",
         examples=[["Business Unit", "Department", "Portfolio", "Product"]],
     )
@@ -37,20 +39,22 @@ class YearRead(Schema):
 
 class BudgetCreate(Schema):
     year: int = Field(ge=2000, le=2100)
-    path: list[str] = Field(description="the four names, top level first")
-    annual_amount: str = Field(examples=["120000.00"], description="decimal, up to 2 places")
-    start_date: date | None = Field(default=None, description="1st of a month; default Jan 1st")
+    path: list[Name] = Field(
+        min_length=4, max_length=4, description="the four names, top level first"
+    )
+    annual_amount: Amount
+    start_date: IsoDate | None = Field(default=None, description="1st of a month; default Jan 1st")
     attributes: dict[str, str] = Field(default_factory=dict)
 
 
 class BudgetUpdate(Schema):
-    annual_amount: str = Field(examples=["150000.00"])
-    effective_from: date = Field(description="the 1st of the month the new amount applies from")
+    annual_amount: Amount
+    effective_from: IsoDate = Field(description="the 1st of the month the new amount applies from")
 
 
 class VersionRead(Schema):
     annual_amount: Money
-    effective_from: date
+    effective_from: IsoDate
     created_by: str
     created_at: datetime
     import_id: int | None
@@ -77,8 +81,8 @@ class BudgetRead(Schema):
     product: str
     annual_amount: Money
     status: str
-    start_date: date
-    retired_from: date | None
+    start_date: IsoDate
+    retired_from: IsoDate | None
     attributes: dict[str, str]
     schedule_status: str = Field(
         default="none",

@@ -1,16 +1,26 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import Field
 
 from api.params import MAX_ID
 from api.schemas.budgets import Money
-from api.schemas.common import Schema
-from domain.credits.model import MAX_DESCRIPTION, MAX_REASON, MAX_REFERENCE, CreditStatus, Program
+from api.schemas.common import AMOUNT_PATTERN, BillingMonth, IsoDate, Schema
+from domain.credits.model import (
+    MAX_DESCRIPTION,
+    MAX_REASON,
+    MAX_REFERENCE,
+    MIN_REASON,
+    CreditStatus,
+    Program,
+)
 
 _AMOUNT = Field(
-    examples=["25000.00"], max_length=40, description="more than zero, at most two decimals"
+    examples=["25000.00"],
+    max_length=40,
+    pattern=AMOUNT_PATTERN,
+    description="more than zero, at most two decimals",
 )
 
 
@@ -18,8 +28,8 @@ class CreditCreate(Schema):
     budget_id: int = Field(ge=1, le=MAX_ID)
     program: Program
     amount: str = _AMOUNT
-    start_date: date
-    expires_on: date = Field(description="the last day the credit may be used (inclusive)")
+    start_date: IsoDate
+    expires_on: IsoDate = Field(description="the last day the credit may be used (inclusive)")
     reference: str = Field(default="", max_length=MAX_REFERENCE * 2)
     description: str = Field(default="", max_length=MAX_DESCRIPTION * 2)
 
@@ -30,20 +40,27 @@ class CreditUpdate(Schema):
     version: int = Field(ge=1, le=MAX_ID, description="the version you read")
     budget_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     program: Program | None = None
-    amount: str | None = Field(default=None, examples=["25000.00"], max_length=40)
-    start_date: date | None = None
-    expires_on: date | None = None
+    amount: str | None = Field(
+        default=None, examples=["25000.00"], max_length=40, pattern=AMOUNT_PATTERN
+    )
+    start_date: IsoDate | None = None
+    expires_on: IsoDate | None = None
     reference: str | None = Field(default=None, max_length=MAX_REFERENCE * 2)
     description: str | None = Field(default=None, max_length=MAX_DESCRIPTION * 2)
 
 
 class CreditVoid(Schema):
     version: int = Field(ge=1, le=MAX_ID, description="the version you read")
-    reason: str = Field(max_length=MAX_REASON * 2)
+    reason: str = Field(
+        min_length=MIN_REASON,
+        max_length=MAX_REASON,
+        # at least MIN_REASON (3) characters once blanks at either end are dropped
+        pattern=r"\S[\s\S]+\S",
+    )
 
 
 class CreditApply(Schema):
-    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-10"])
+    period: BillingMonth
 
 
 class CreditRead(Schema):
@@ -54,8 +71,8 @@ class CreditRead(Schema):
     amount: Money
     applied: Money
     balance: Money
-    start_date: date
-    expires_on: date
+    start_date: IsoDate
+    expires_on: IsoDate
     reference: str
     description: str
     status: CreditStatus
@@ -85,7 +102,7 @@ class PreviewCreditRead(Schema):
     credit_id: int
     program: Program
     reference: str
-    expires_on: date
+    expires_on: IsoDate
     balance_before: Money
     amount: Money = Field(description="what the credit applies (or applied) to the month")
     balance_after: Money
@@ -125,7 +142,7 @@ class ForecastRead(Schema):
     budget_path: list[str]
     program: Program
     reference: str
-    expires_on: date
+    expires_on: IsoDate
     balance: Money
     burn_rate: Money = Field(description="the budget's average monthly allocated spend")
     history_months: list[str] = Field(description="the months the burn rate averages")

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
 from api.schemas.budgets import Money
-from api.schemas.common import Schema
+from api.schemas.common import IsoDate, Schema
 from domain.recommendations.machine import Action, Status
 from domain.recommendations.queries import StatusFilter
 from domain.recommendations.realized import Measure
@@ -70,7 +70,7 @@ class RecommendationRead(Schema):
 
 
 class RealizedSavingsRead(Schema):
-    implemented_on: date
+    implemented_on: IsoDate
     before_month: str = Field(description="the whole month before the implementation month")
     after_month: str = Field(description="the whole month after the implementation month")
     state: Measure = Field(description="measured; waiting (after month not over); not_in_cur")

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import Field
 
 from api.schemas.budgets import Money
-from api.schemas.common import Schema
+from api.schemas.common import BILLING_MONTH_PATTERN, IsoDate, Schema
 from domain.recommendations.machine import Status as RecommendationStatus
 from domain.schedules.machine import ScheduleStatus
 from domain.spend_cards.machine import CardStatus
@@ -81,7 +81,7 @@ class MonthVarianceRead(Schema):
 class VarianceRead(Schema):
     budget_id: int
     status: ScheduleStatus
-    as_of: date = Field(description="today: the month in progress counts the days before it")
+    as_of: IsoDate = Field(description="today: the month in progress counts the days before it")
     basis: ApprovedScheduleRead | None = Field(
         description="the approved schedule variance is against (None: never approved)"
     )
@@ -89,7 +89,7 @@ class VarianceRead(Schema):
 
 
 class ScheduleMonthWrite(Schema):
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-07"])
+    month: str = Field(pattern=BILLING_MONTH_PATTERN, examples=["2026-07"])
     amount: str = Field(examples=["10000.00"])
 
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field, PlainSerializer
 
-from api.schemas.common import Schema
+from api.schemas.common import IsoDate, Schema
 from domain.allocation.workloads import Claim
 from domain.spend.models import BillingPeriod, RefreshStatus, ResourceRow
 
@@ -99,7 +99,7 @@ class ResourceClaim(Schema):
     budget_id: int
     claimed_by: str
     claimed_at: datetime
-    effective_from: date
+    effective_from: IsoDate
 
 
 class ResourceRead(Schema):

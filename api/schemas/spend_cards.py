@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import Field
 
 from api.schemas.budgets import Money
-from api.schemas.common import Schema
+from api.schemas.common import IsoDate, Schema
 from domain.spend_cards.explain import MoverKind
 from domain.spend_cards.figures import Colour
 from domain.spend_cards.machine import CardAction, CardStatus, Side
@@ -42,7 +42,7 @@ class MoverRead(Schema):
 
 class NewResourceRead(Schema):
     name: str
-    first_seen: date
+    first_seen: IsoDate
     current: Money
 
 
@@ -54,8 +54,8 @@ class CardWhyRead(Schema):
 
 
 class CorrectionRead(Schema):
-    period_start: date
-    period_end: date
+    period_start: IsoDate
+    period_end: IsoDate
     was: Money
     now: Money
     delta: Money
@@ -72,8 +72,8 @@ class SpendCardRead(Schema):
     id: int
     budget_id: int
     budget_path: list[str]
-    period_start: date
-    period_end: date
+    period_start: IsoDate
+    period_end: IsoDate
     status: CardStatus
     version: int
     figures: CardFiguresRead

@@ -5,26 +5,29 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.schemas.common import Schema
+from api.schemas.common import Name, NodeId, Schema
 from domain.identity.roles import Permission, Role
 from domain.identity.users import User
 
 
 class UserCreate(Schema):
     email: str = Field(max_length=254, examples=["ana+finops@corp.com"])
-    name: str = Field(max_length=200)
+    name: Name
     role: Role
     password: str | None = Field(
-        default=None, max_length=512, description="omit for users who log in through OIDC"
+        default=None,
+        min_length=10,
+        max_length=512,
+        description="omit for users who log in through OIDC",
     )
 
 
 class UserUpdate(Schema):
-    name: str | None = Field(default=None, max_length=200)
+    name: Name | None = None
     role: Role | None = None
     is_active: bool | None = None
-    password: str | None = Field(default=None, max_length=512)
-    node_ids: list[int] | None = Field(
+    password: str | None = Field(default=None, min_length=10, max_length=512)
+    node_ids: list[NodeId] | None = Field(
         default=None,
         max_length=100,
         description="the financial scope that goes with a role change ([] removes it); "

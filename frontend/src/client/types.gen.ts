@@ -556,15 +556,15 @@ export type BodyAuthLogin = {
     /**
      * Client Id
      */
-    client_id?: string | null;
+    client_id?: string;
     /**
      * Client Secret
      */
-    client_secret?: string | null;
+    client_secret?: string;
     /**
      * Grant Type
      */
-    grant_type?: string | null;
+    grant_type?: string;
     /**
      * Password
      */
@@ -586,11 +586,11 @@ export type BodyBudgetsImportChartOfAccounts = {
     /**
      * Customer
      */
-    customer?: string | null;
+    customer?: string;
     /**
      * Effective Year
      */
-    effective_year?: number | null;
+    effective_year?: number;
     /**
      * File
      *
@@ -602,21 +602,21 @@ export type BodyBudgetsImportChartOfAccounts = {
      *
      * true/false
      */
-    is_new?: string | null;
+    is_new?: string;
     /**
      * Is Override
      *
      * true/false
      */
-    is_override?: string | null;
+    is_override?: string;
     /**
      * Start Date
      */
-    start_date?: string | null;
+    start_date?: string;
     /**
      * Version
      */
-    version?: string | null;
+    version?: string;
 };
 
 /**
@@ -649,8 +649,6 @@ export type BodyUsersImportUsers = {
 export type BudgetCreate = {
     /**
      * Annual Amount
-     *
-     * decimal, up to 2 places
      */
     annual_amount: string;
     /**
@@ -664,7 +662,12 @@ export type BudgetCreate = {
      *
      * the four names, top level first
      */
-    path: Array<string>;
+    path: [
+        string,
+        string,
+        string,
+        string
+    ];
     /**
      * Start Date
      *
@@ -1496,6 +1499,8 @@ export type CorrectionRead = {
 export type CreditApply = {
     /**
      * Period
+     *
+     * YYYY-MM
      */
     period: string;
 };
@@ -1917,7 +1922,7 @@ export type DiscountCreate = {
     /**
      * Percent
      */
-    percent: number | string;
+    percent: string;
     /**
      * Start
      */
@@ -5322,7 +5327,12 @@ export type YearCreate = {
      *
      * the four level labels, top level first
      */
-    labels: Array<string>;
+    labels: [
+        string,
+        string,
+        string,
+        string
+    ];
     /**
      * Year
      */
@@ -5356,21 +5366,21 @@ export type AccountsListAccountsData = {
         /**
          * Q
          */
-        q?: string | null;
+        q?: string;
         /**
          * Account Type
          */
-        account_type?: AccountType | null;
+        account_type?: AccountType;
         /**
          * Source
          */
-        source?: AccountSource | null;
+        source?: AccountSource;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/accounts';
 };
@@ -5388,6 +5398,10 @@ export type AccountsListAccountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5444,6 +5458,10 @@ export type AccountsCreateAccountErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5497,6 +5515,10 @@ export type AllocationCarryForwardErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5549,6 +5571,10 @@ export type AccountsDiscoverAccountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5608,6 +5634,10 @@ export type AccountsGetAccountErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5666,6 +5696,10 @@ export type AccountsUpdateAccountErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5712,7 +5746,7 @@ export type AllocationGetAccountAllocationData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/accounts/{account_id}/allocation';
 };
@@ -5730,6 +5764,10 @@ export type AllocationGetAccountAllocationErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5791,6 +5829,10 @@ export type AllocationSetAccountAllocationErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5846,6 +5888,10 @@ export type AllocationAllocationSummaryErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -5885,19 +5931,19 @@ export type AnomaliesListAnomaliesData = {
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         /**
          * Since
          */
-        since?: string | null;
+        since?: string;
         /**
          * Until
          */
-        until?: string | null;
+        until?: string;
         /**
          * Service
          */
-        service?: string | null;
+        service?: string;
         /**
          * Limit
          */
@@ -5907,7 +5953,7 @@ export type AnomaliesListAnomaliesData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/anomalies';
 };
@@ -5925,6 +5971,10 @@ export type AnomaliesListAnomaliesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -5965,27 +6015,27 @@ export type AuditListAuditEventsData = {
         /**
          * Actor Id
          */
-        actor_id?: number | null;
+        actor_id?: number;
         /**
          * Action
          */
-        action?: string | null;
+        action?: string;
         /**
          * Entity Type
          */
-        entity_type?: string | null;
+        entity_type?: string;
         /**
          * Entity Id
          */
-        entity_id?: string | null;
+        entity_id?: string;
         /**
          * Since
          */
-        since?: string | null;
+        since?: string;
         /**
          * Until
          */
-        until?: string | null;
+        until?: string;
         /**
          * Limit
          */
@@ -5999,7 +6049,7 @@ export type AuditListAuditEventsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/audit';
 };
@@ -6017,6 +6067,10 @@ export type AuditListAuditEventsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6071,6 +6125,10 @@ export type AuthLoginErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6112,7 +6170,7 @@ export type SpendListBillingPeriodsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/billing-periods';
 };
@@ -6130,6 +6188,10 @@ export type SpendListBillingPeriodsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6172,13 +6234,13 @@ export type BudgetsListBudgetImportsData = {
         /**
          * Year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/budget-imports';
 };
@@ -6196,6 +6258,10 @@ export type BudgetsListBudgetImportsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6251,6 +6317,10 @@ export type BudgetsImportChartOfAccountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6310,6 +6380,10 @@ export type BudgetsDownloadBudgetImportFileErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6347,17 +6421,17 @@ export type BudgetsListBudgetsData = {
         /**
          * Year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Status
          */
-        status?: string | null;
+        status?: string;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/budgets';
 };
@@ -6375,6 +6449,10 @@ export type BudgetsListBudgetsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6428,6 +6506,10 @@ export type BudgetsCreateBudgetErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6487,6 +6569,10 @@ export type BudgetsGetBudgetErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6544,6 +6630,10 @@ export type BudgetsUpdateBudgetErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6603,6 +6693,10 @@ export type SchedulesGetScheduleErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6641,7 +6735,7 @@ export type SchedulesSaveScheduleData = {
         /**
          * If-Match
          */
-        'if-match'?: string | null;
+        'if-match'?: string;
     };
     path: {
         /**
@@ -6666,6 +6760,10 @@ export type SchedulesSaveScheduleErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6725,6 +6823,10 @@ export type SchedulesSpreadScheduleErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6763,7 +6865,7 @@ export type SchedulesActOnScheduleData = {
         /**
          * If-Match
          */
-        'if-match'?: string | null;
+        'if-match'?: string;
     };
     path: {
         /**
@@ -6789,6 +6891,10 @@ export type SchedulesActOnScheduleErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6848,6 +6954,10 @@ export type SchedulesGetVarianceErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -6887,17 +6997,17 @@ export type AllocationListClaimsData = {
         /**
          * Status
          */
-        status?: string | null;
+        status?: string;
         /**
          * Workload Id
          */
-        workload_id?: number | null;
+        workload_id?: number;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/claims';
 };
@@ -6915,6 +7025,10 @@ export type AllocationListClaimsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -6971,6 +7085,10 @@ export type AllocationClaimAcrossWorkloadsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7025,6 +7143,10 @@ export type AllocationReleaseResourcesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7081,6 +7203,10 @@ export type BudgetsListClosedPeriodsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7124,7 +7250,7 @@ export type ClosesListClosesData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/closes';
 };
@@ -7142,6 +7268,10 @@ export type ClosesListClosesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7205,6 +7335,10 @@ export type ClosesGetCloseErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7264,6 +7398,10 @@ export type ClosesPutCloseErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7325,6 +7463,10 @@ export type ClosesClosePeriodErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7373,7 +7515,7 @@ export type ClosesListCloseFilesData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/closes/{period}/files';
 };
@@ -7391,6 +7533,10 @@ export type ClosesListCloseFilesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7446,7 +7592,7 @@ export type ClosesDownloadCloseFileData = {
          *
          * a past close (default: the latest)
          */
-        close_id?: number | null;
+        close_id?: number;
         /**
          * Regenerate
          *
@@ -7470,6 +7616,10 @@ export type ClosesDownloadCloseFileErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7529,6 +7679,10 @@ export type ClosesReopenPeriodErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7568,6 +7722,47 @@ export type HealthReadConfigData = {
     url: '/api/v1/config';
 };
 
+export type HealthReadConfigErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Internal Server Error
+     */
+    500: Problem;
+};
+
+export type HealthReadConfigError = HealthReadConfigErrors[keyof HealthReadConfigErrors];
+
 export type HealthReadConfigResponses = {
     /**
      * Successful Response
@@ -7584,17 +7779,17 @@ export type CreditsListCreditsData = {
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         /**
          * Status
          */
-        status?: CreditStatus | null;
+        status?: CreditStatus;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/credits';
 };
@@ -7612,6 +7807,10 @@ export type CreditsListCreditsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7668,6 +7867,10 @@ export type CreditsCreateCreditErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7721,6 +7924,10 @@ export type CreditsApplyCreditsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7766,7 +7973,7 @@ export type CreditsCreditForecastData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/credits/forecast';
 };
@@ -7784,6 +7991,10 @@ export type CreditsCreditForecastErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7845,6 +8056,10 @@ export type CreditsPreviewCreditsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -7902,6 +8117,10 @@ export type CreditsGetCreditErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -7961,6 +8180,10 @@ export type CreditsEditCreditErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8019,6 +8242,10 @@ export type CreditsVoidCreditErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8060,7 +8287,7 @@ export type SpendListCurEventsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/cur/events';
 };
@@ -8078,6 +8305,10 @@ export type SpendListCurEventsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8134,6 +8365,10 @@ export type SpendRefreshCurErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8187,6 +8422,10 @@ export type SpendCurRefreshStatusErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8237,7 +8476,7 @@ export type DashboardAccountServicesData = {
          *
          * default: this year
          */
-        year?: number | null;
+        year?: number;
     };
     url: '/api/v1/dashboard/accounts/{account_id}/services';
 };
@@ -8255,6 +8494,10 @@ export type DashboardAccountServicesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8302,7 +8545,7 @@ export type ForecastsBudgetCumulativeData = {
          *
          * default: this year
          */
-        year?: number | null;
+        year?: number;
     };
     url: '/api/v1/dashboard/budgets/{budget_id}/cumulative';
 };
@@ -8320,6 +8563,10 @@ export type ForecastsBudgetCumulativeErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8362,13 +8609,13 @@ export type ForecastsListForecastsData = {
          *
          * default: this year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/dashboard/forecasts';
 };
@@ -8386,6 +8633,10 @@ export type ForecastsListForecastsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8428,13 +8679,13 @@ export type DashboardHeatmapData = {
          *
          * default: this year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Month
          *
          * null: Annual
          */
-        month?: number | null;
+        month?: number;
         /**
          * Level
          *
@@ -8446,7 +8697,7 @@ export type DashboardHeatmapData = {
          *
          * the hierarchy node; default: the top
          */
-        node_id?: number | null;
+        node_id?: number;
     };
     url: '/api/v1/dashboard/heatmap';
 };
@@ -8464,6 +8715,10 @@ export type DashboardHeatmapErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8506,13 +8761,13 @@ export type DashboardMonthlyData = {
          *
          * default: this year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Node Id
          *
          * the hierarchy node; default: the top
          */
-        node_id?: number | null;
+        node_id?: number;
     };
     url: '/api/v1/dashboard/monthly';
 };
@@ -8530,6 +8785,10 @@ export type DashboardMonthlyErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8572,7 +8831,7 @@ export type DiscountsListDiscountsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/discounts';
 };
@@ -8590,6 +8849,10 @@ export type DiscountsListDiscountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8645,6 +8908,10 @@ export type DiscountsCreateDiscountErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8703,6 +8970,10 @@ export type DiscountsEndDiscountErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8767,6 +9038,10 @@ export type ExportsFocusExportErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -8842,6 +9117,10 @@ export type BudgetsGetHierarchyErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8895,6 +9174,10 @@ export type AuthReadMeErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -8940,7 +9223,7 @@ export type SchedulesListNotificationsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/notifications';
 };
@@ -8958,6 +9241,10 @@ export type SchedulesListNotificationsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9019,6 +9306,10 @@ export type SchedulesMarkNotificationReadErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9058,19 +9349,19 @@ export type RecommendationsListRecommendationsData = {
         /**
          * Status
          */
-        status?: StatusFilter | null;
+        status?: StatusFilter;
         /**
          * Action Type
          */
-        action_type?: string | null;
+        action_type?: string;
         /**
          * Account Id
          */
-        account_id?: string | null;
+        account_id?: string;
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         sort?: Sort;
         /**
          * Limit
@@ -9085,7 +9376,7 @@ export type RecommendationsListRecommendationsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/recommendations';
 };
@@ -9103,6 +9394,10 @@ export type RecommendationsListRecommendationsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9157,6 +9452,10 @@ export type RecommendationsDecideRecommendationsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9204,7 +9503,7 @@ export type RecommendationsListRecommendationImportsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/recommendations/imports';
 };
@@ -9222,6 +9521,10 @@ export type RecommendationsListRecommendationImportsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9277,6 +9580,10 @@ export type RecommendationsImportRecommendationsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9336,6 +9643,10 @@ export type RecommendationsTopRecommendationsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9393,6 +9704,10 @@ export type RecommendationsGetRecommendationErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9453,6 +9768,10 @@ export type RecommendationsActOnRecommendationErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9492,7 +9811,7 @@ export type ReportsApprovedSpendingFileData = {
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
     };
     url: '/api/v1/reports/approved-spending';
 };
@@ -9510,6 +9829,10 @@ export type ReportsApprovedSpendingFileErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9550,11 +9873,11 @@ export type ReportsVarianceReportData = {
         /**
          * Year
          */
-        year?: number | null;
+        year?: number;
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
         /**
          * Level
          *
@@ -9566,7 +9889,7 @@ export type ReportsVarianceReportData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/reports/variance';
 };
@@ -9584,6 +9907,10 @@ export type ReportsVarianceReportErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9626,25 +9953,25 @@ export type SpendListResourcesData = {
          *
          * part of the resource id or a tag value
          */
-        q?: string | null;
+        q?: string;
         /**
          * Service
          */
-        service?: string | null;
+        service?: string;
         /**
          * Tag
          *
          * `key` or `key=value`
          */
-        tag?: string | null;
+        tag?: string;
         /**
          * Account Id
          */
-        account_id?: string | null;
+        account_id?: string;
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
         /**
          * Status
          */
@@ -9664,13 +9991,13 @@ export type SpendListResourcesData = {
         /**
          * Cursor
          */
-        cursor?: string | null;
+        cursor?: string;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/resources';
 };
@@ -9688,6 +10015,10 @@ export type SpendListResourcesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9728,7 +10059,7 @@ export type ServiceAccountsListServiceAccountsData = {
         /**
          * Active
          */
-        active?: boolean | null;
+        active?: boolean;
         /**
          * Limit
          */
@@ -9742,7 +10073,7 @@ export type ServiceAccountsListServiceAccountsData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/service-accounts';
 };
@@ -9760,6 +10091,10 @@ export type ServiceAccountsListServiceAccountsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9813,6 +10148,10 @@ export type ServiceAccountsCreateServiceAccountErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -9872,6 +10211,10 @@ export type ServiceAccountsGetServiceAccountErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9930,6 +10273,10 @@ export type ServiceAccountsDeactivateServiceAccountErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -9987,6 +10334,10 @@ export type ServiceAccountsListTokensErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10047,6 +10398,10 @@ export type ServiceAccountsCreateTokenErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10110,6 +10465,10 @@ export type ServiceAccountsRevokeTokenErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -10149,15 +10508,15 @@ export type SpendGetSpendData = {
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
         /**
          * From
          */
-        from?: string | null;
+        from?: string;
         /**
          * To
          */
-        to?: string | null;
+        to?: string;
         /**
          * Group By
          */
@@ -10167,7 +10526,7 @@ export type SpendGetSpendData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/spend';
 };
@@ -10185,6 +10544,10 @@ export type SpendGetSpendErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10225,21 +10588,21 @@ export type SpendCardsListSpendCardsData = {
         /**
          * Period
          */
-        period?: string | null;
+        period?: string;
         /**
          * Status
          */
-        status?: CardStatus | null;
+        status?: CardStatus;
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/spend-cards';
 };
@@ -10257,6 +10620,10 @@ export type SpendCardsListSpendCardsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10318,6 +10685,10 @@ export type SpendCardsGetSpendCardErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -10356,7 +10727,7 @@ export type SpendCardsActOnSpendCardData = {
         /**
          * If-Match
          */
-        'if-match'?: string | null;
+        'if-match'?: string;
     };
     path: {
         /**
@@ -10382,6 +10753,10 @@ export type SpendCardsActOnSpendCardErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10424,7 +10799,7 @@ export type SchedulesListTasksData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/tasks';
 };
@@ -10442,6 +10817,10 @@ export type SchedulesListTasksErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10486,15 +10865,15 @@ export type UsersListUsersData = {
          *
          * e-mail or name contains
          */
-        q?: string | null;
+        q?: string;
         /**
          * Role
          */
-        role?: Role | null;
+        role?: Role;
         /**
          * Active
          */
-        active?: boolean | null;
+        active?: boolean;
         /**
          * Limit
          */
@@ -10508,7 +10887,7 @@ export type UsersListUsersData = {
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/users';
 };
@@ -10526,6 +10905,10 @@ export type UsersListUsersErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10580,6 +10963,10 @@ export type UsersCreateUserErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -10632,6 +11019,10 @@ export type UsersImportUsersErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10691,6 +11082,10 @@ export type UsersGetUserErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -10748,6 +11143,10 @@ export type UsersUpdateUserErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10807,6 +11206,10 @@ export type BudgetsGetUserScopeErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -10865,6 +11268,10 @@ export type BudgetsSetUserScopeErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -10917,6 +11324,10 @@ export type WebhooksListWebhookEventsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -10973,6 +11384,10 @@ export type WebhooksListWebhookSubscriptionsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -11027,6 +11442,10 @@ export type WebhooksCreateWebhookSubscriptionErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -11086,6 +11505,10 @@ export type WebhooksGetWebhookSubscriptionErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -11144,6 +11567,10 @@ export type WebhooksUpdateWebhookSubscriptionErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -11188,7 +11615,7 @@ export type WebhooksListWebhookDeliveriesData = {
         /**
          * Status
          */
-        status?: 'pending' | 'delivered' | 'dead' | null;
+        status?: 'pending' | 'delivered' | 'dead';
         /**
          * Limit
          */
@@ -11214,6 +11641,10 @@ export type WebhooksListWebhookDeliveriesErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -11277,6 +11708,10 @@ export type WebhooksRedeliverWebhookErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -11315,11 +11750,11 @@ export type SpendCurDeliveryWebhookData = {
         /**
          * X-Finops-Timestamp
          */
-        'x-finops-timestamp'?: string | null;
+        'x-finops-timestamp'?: string;
         /**
          * X-Finops-Signature
          */
-        'x-finops-signature'?: string | null;
+        'x-finops-signature'?: string;
     };
     path?: never;
     query?: never;
@@ -11339,6 +11774,10 @@ export type SpendCurDeliveryWebhookErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -11379,17 +11818,17 @@ export type AllocationListWorkloadsData = {
         /**
          * Budget Id
          */
-        budget_id?: number | null;
+        budget_id?: number;
         /**
          * Account Id
          */
-        account_id?: string | null;
+        account_id?: string;
         /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
-        format?: 'json' | 'csv' | null;
+        format?: 'json' | 'csv';
     };
     url: '/api/v1/workloads';
 };
@@ -11407,6 +11846,10 @@ export type AllocationListWorkloadsErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -11462,6 +11905,10 @@ export type AllocationCreateWorkloadErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -11521,6 +11968,10 @@ export type AllocationGetWorkloadErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -11578,6 +12029,10 @@ export type AllocationUpdateWorkloadErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */
@@ -11637,6 +12092,10 @@ export type AllocationClaimResourcesErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -11692,6 +12151,10 @@ export type BudgetsListYearsErrors = {
      */
     404: Problem;
     /**
+     * Method Not Allowed
+     */
+    405: Problem;
+    /**
      * Conflict
      */
     409: Problem;
@@ -11746,6 +12209,10 @@ export type BudgetsDefineYearErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Method Not Allowed
+     */
+    405: Problem;
     /**
      * Conflict
      */

@@ -44,7 +44,7 @@ export function AddLineItemForm({
     create.mutate(
       {
         year,
-        path: names.map((n) => n.trim()),
+        path: names.map((n) => n.trim()) as [string, string, string, string],
         annual_amount: amount.trim(),
         ...(start ? { start_date: start } : {}),
       },

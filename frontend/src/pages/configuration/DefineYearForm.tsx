@@ -25,7 +25,7 @@ export function DefineYearForm() {
     event.preventDefault();
     setSaved(null);
     define.mutate(
-      { year: Number(year), labels },
+      { year: Number(year), labels: labels as [string, string, string, string] },
       { onSuccess: (y) => setSaved(`Year ${y.year}: ${y.labels.join(' › ')}.`) },
     );
   }

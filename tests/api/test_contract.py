@@ -1,0 +1,74 @@
+"""The classes of contract bug the Schemathesis run found (issue 19), one regression each."""
+
+from __future__ import annotations
+
+from domain.identity.roles import Role
+from tests.factories import auth_headers
+
+
+async def test_an_undeclared_method_answers_405_with_the_documents_methods(client, container):
+    admin = await auth_headers(client, container, role=Role.ADMIN)
+    # was a 404 from the SPA's catch-all
+    cur = await client.get("/api/v1/webhooks/cur", headers=admin)
+    assert cur.status_code == 405
+    assert cur.headers["allow"] == "POST"
+    assert cur.headers["content-type"] == "application/problem+json"
+    # a literal path wins over a template: was a 422 about `credit_id`
+    apply = await client.patch("/api/v1/credits/apply", headers=admin, json={})
+    assert apply.status_code == 405
+    assert apply.headers["allow"] == "POST"
+    users = await client.delete("/api/v1/users", headers=admin)
+    assert users.headers["allow"] == "GET, POST"
+
+
+async def test_an_unknown_api_path_answers_404_for_every_method(client):
+    for method in ("GET", "POST", "DELETE"):
+        response = await client.request(method, "/api/v1/no-such-thing")
+        assert response.status_code == 404, method
+        assert response.json()["detail"] == "no such endpoint"
+
+
+async def test_an_unreadable_json_body_answers_422_naming_the_body(client, container):
+    admin = await auth_headers(client, container, role=Role.ADMIN)
+    response = await client.post(
+        "/api/v1/users",
+        headers={**admin, "Content-Type": "application/json"},
+        content=b"\xff\xfe not utf-8",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"
+
+
+async def test_audit_bounds_are_iso_dates_not_numbers(client, container):
+    admin = await auth_headers(client, container, role=Role.ADMIN)
+    refused = await client.get("/api/v1/audit", headers=admin, params={"until": "0.5"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "until"
+    for value in ("2026-10-01", "2026-10-01T12:00:00Z"):
+        ok = await client.get("/api/v1/audit", headers=admin, params={"since": value})
+        assert ok.status_code == 200, value
+
+
+async def test_a_date_in_a_body_is_a_string_not_a_number(client, container):
+    fin = await auth_headers(client, container, role=Role.FINANCIAL_ADMIN)
+    response = await client.post(
+        "/api/v1/discounts", headers=fin, json={"percent": "3.50", "start": 0}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == "the request is not valid"
+    assert response.json()["errors"][0]["field"] == "start"
+
+
+async def test_the_document_carries_the_rules_the_code_enforces(client):
+    document = (await client.get("/api/openapi.json")).json()
+    resources = document["paths"]["/api/v1/resources"]["get"]["parameters"]
+    period = next(p for p in resources if p["name"] == "period")
+    assert period["schema"]["pattern"] == r"^\d{4}-(0[1-9]|1[0-2])$"
+    schemas = document["components"]["schemas"]
+    assert schemas["UserCreate"]["properties"]["name"]["pattern"] == r"\S"
+    assert schemas["YearCreate"]["properties"]["labels"]["minItems"] == 4
+    # a header cannot carry null: the document does not offer it
+    put = document["paths"]["/api/v1/budgets/{budget_id}/schedule"]["put"]["parameters"]
+    if_match = next(p for p in put if p["name"] == "if-match")
+    assert "anyOf" not in if_match["schema"]
+    assert "pattern" in if_match["schema"]
