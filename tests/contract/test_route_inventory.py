@@ -23,6 +23,13 @@ PUBLIC = {
 }
 
 SIGNED_IN = {
+    # the dashboard's pictures, forecasts and anomalies: every role, within its scope
+    "GET /api/v1/anomalies",
+    "GET /api/v1/dashboard/accounts/{account_id}/services",
+    "GET /api/v1/dashboard/budgets/{budget_id}/cumulative",
+    "GET /api/v1/dashboard/forecasts",
+    "GET /api/v1/dashboard/heatmap",
+    "GET /api/v1/dashboard/monthly",
     "GET /api/v1/config",
     "GET /api/v1/me",
     "GET /api/v1/years",
