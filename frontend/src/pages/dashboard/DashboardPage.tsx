@@ -19,6 +19,7 @@ import { useYears } from '../budgets/hooks';
 import { LevelRows, ProductMonths } from './DashboardTables';
 import { HeatmapChart } from './HeatmapChart';
 import { MonthlySpendChart } from './MonthlySpendChart';
+import { ProductCumulative } from './ProductCumulative';
 import { useHeatmap } from './hooks';
 
 /** The budget heat map (SPEC 9): tiles of the budgets in scope, the level's rows below with
@@ -166,13 +167,13 @@ export function DashboardPage() {
             />
           ) : null}
           {data.product ? <ProductMonths product={data.product} currency={data.currency} /> : null}
-          {/* Slot: the cumulative spend-vs-schedule chart of a product budget
-              (`/dashboard/budgets/{id}/cumulative`) goes here. */}
-          <div
-            className="dashboard-slot"
-            data-slot="cumulative-chart"
-            data-budget-id={data.product?.budget_id}
-          />
+          {data.product ? (
+            <ProductCumulative
+              budgetId={data.product.budget_id}
+              year={state.year}
+              name={data.breadcrumbs.at(-1)?.name ?? ''}
+            />
+          ) : null}
           {data.tiles.length > 0 ? (
             <MonthlySpendChart year={state.year} node={state.node} childLevel={childLevel} labels={labels} />
           ) : null}
