@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters import duck
 from adapters.logging import request_id_var
+from api.schemas.common import PATTERN_MESSAGES
 from domain.errors import (
     Conflict,
     DomainError,
@@ -115,12 +116,21 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             "field": "body"
             if err.get("type") == "json_invalid"
             else _field_name(tuple(err.get("loc", ()))),
-            "message": err.get("msg", "invalid"),
+            "message": _message(err),
             "location": str(err.get("loc", ("body",))[0]),
         }
         for err in exc.errors()
     ]
     return problem(422, "the request is not valid", request=request, errors=errors)
+
+
+def _message(err: Any) -> str:
+    """Pydantic's message, but a shared pattern's in words rather than the regex."""
+    if err.get("type") == "string_pattern_mismatch":
+        pattern = (err.get("ctx") or {}).get("pattern")
+        if pattern in PATTERN_MESSAGES:
+            return PATTERN_MESSAGES[pattern]
+    return str(err.get("msg", "invalid"))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

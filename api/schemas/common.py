@@ -69,6 +69,15 @@ NodeId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN)]
 
+# What a person reads when a value misses one of the shared patterns (the schema keeps the
+# pattern for clients; the problem answer says it in words).
+PATTERN_MESSAGES: dict[str, str] = {
+    BILLING_MONTH_PATTERN: "must be a month as YYYY-MM (e.g. 2026-10)",
+    NOT_BLANK_PATTERN: "must not be blank",
+    AMOUNT_PATTERN: "must not be negative, and is an amount with at most two decimals "
+    "(e.g. 1,234.56)",
+}
+
 
 def _iso_date_only(value: object) -> object:
     """Dates arrive as ISO strings (`2026-10-01`): pydantic's lax mode would also take a

@@ -88,8 +88,12 @@ test('finance drills down from the business units to a product and shares the vi
   await expectTotal(page, await heatmapOf(api, `year=${year}&month=${month}&node_id=${node}`));
 
   // The shared URL opens the same view in another tab.
+  // (a new tab has no session: the log-in opens the view asked for)
   const other = await page.context().newPage();
   await other.goto(url.pathname + url.search);
+  await other.getByLabel('Email').fill(DEMO.finance);
+  await other.getByLabel('Password').fill(DEMO_PASSWORD);
+  await other.getByRole('button', { name: 'Log in' }).click();
   await expect(other.getByRole('navigation', { name: 'Breadcrumbs' })).toContainText('Checkout');
   await expect(other.getByRole('button', { name: 'Monthly' })).toHaveAttribute('aria-pressed', 'true');
   await expect(other.getByLabel('Month')).toHaveValue(month ?? '');

@@ -24,6 +24,7 @@ test('a deactivated user cannot log in', async ({ page }) => {
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText([
     'Summary',
     'Budgets',
+    'Heat map',
     'Spend cards',
     'Credits',
     'Variance report',
