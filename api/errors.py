@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from http import HTTPStatus
 from typing import Any
@@ -130,6 +131,9 @@ def _message(err: Any) -> str:
         pattern = (err.get("ctx") or {}).get("pattern")
         if pattern in PATTERN_MESSAGES:
             return PATTERN_MESSAGES[pattern]
+        choices = re.fullmatch(r"\^\(([\w|]+)\)\$", str(pattern))
+        if choices:
+            return "must be one of " + ", ".join(choices.group(1).split("|"))
     return str(err.get("msg", "invalid"))
 
 

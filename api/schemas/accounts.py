@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from api.schemas.common import IsoDate, Name, Schema
+from api.schemas.common import ACCOUNT_ID_PATTERN, IsoDate, Name, Schema
 from domain.accounts.model import Account, AccountSource, AccountType
 
 
 class AccountCreate(Schema):
     account_id: str = Field(
-        pattern=r"^\d{12}$", description="12 digits, leading zeros kept", examples=["011254002932"]
+        pattern=ACCOUNT_ID_PATTERN,
+        description="12 digits, leading zeros kept",
+        examples=["011254002932"],
     )
     name: Name
     email: str | None = Field(default=None, max_length=254)

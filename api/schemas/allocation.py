@@ -6,13 +6,19 @@ from decimal import Decimal
 from pydantic import Field
 
 from api.schemas.budgets import Money
-from api.schemas.common import Amount, BillingMonth, IsoDate, Name, Schema
+from api.schemas.common import (
+    CALCULATOR_URL_PATTERN,
+    Amount,
+    BillingMonth,
+    IsoDate,
+    Name,
+    Schema,
+)
 from domain.allocation.carry_forward import CarryPlan
 from domain.allocation.splits import SplitVersion
 from domain.allocation.workloads import Claim, Workload
 
 # An AWS Pricing Calculator estimate link (`domain.allocation.workloads.calculator_url_error`).
-CALCULATOR_URL_PATTERN = r"^https://calculator\.aws/.*[Ee][Ss][Tt][Ii][Mm][Aa][Tt][Ee]"
 
 
 class SplitShareWrite(Schema):

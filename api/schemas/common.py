@@ -71,7 +71,12 @@ Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATT
 
 # What a person reads when a value misses one of the shared patterns (the schema keeps the
 # pattern for clients; the problem answer says it in words).
+ACCOUNT_ID_PATTERN = r"^\d{12}$"
+CALCULATOR_URL_PATTERN = r"^https://calculator\.aws/.*[Ee][Ss][Tt][Ii][Mm][Aa][Tt][Ee]"
+
 PATTERN_MESSAGES: dict[str, str] = {
+    ACCOUNT_ID_PATTERN: "must be a 12-digit AWS account id (leading zeros kept)",
+    CALCULATOR_URL_PATTERN: "must be an AWS Pricing Calculator link (https://calculator.aws/…)",
     BILLING_MONTH_PATTERN: "must be a month as YYYY-MM (e.g. 2026-10)",
     NOT_BLANK_PATTERN: "must not be blank",
     AMOUNT_PATTERN: "must not be negative, and is an amount with at most two decimals "
