@@ -173,7 +173,7 @@ def create_app(
 
     # Added innermost first: security headers wrap everything, the body limit sits next to
     # the routes, behind the contract's 404/405 for paths and methods the document lacks.
-    app.add_middleware(DeclaredMethodsMiddleware, openapi=app.openapi)
+    app.add_middleware(DeclaredMethodsMiddleware, routes=lambda: app.routes)
     app.add_middleware(
         BodyLimitMiddleware,
         upload_limit_bytes=settings.upload_limit_mb * MIB,

@@ -1,5 +1,7 @@
 """Unknown `/api/v1` paths answer 404 and undeclared methods 405 with an `Allow` header, both
-computed from the OpenAPI document, so the answer is the contract's and not the router's.
+computed from the operations the OpenAPI document lists (the app's routes that are in the
+schema, read directly: generating the whole document costs seconds), so the answer is the
+contract's and not the router's.
 
 Without this, FastAPI routes a `GET` on a path that only declares `POST` to the SPA's
 catch-all (a 404), and `PATCH /credits/apply` to `PATCH /credits/{credit_id}` (a 422 about
@@ -10,10 +12,12 @@ that would also match (`/credits/apply` over `/credits/{credit_id}`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -52,6 +56,22 @@ def templates_of(openapi: dict[str, Any]) -> list[PathTemplate]:
     return sorted(compiled, key=lambda t: t.specificity)
 
 
+def templates_of_routes(routes: Sequence[Any]) -> list[PathTemplate]:
+    """The same as `templates_of(app.openapi())`, from the routes the document is made of
+    (FastAPI's own walk over included routers, as its document generator does)."""
+    methods: dict[str, set[str]] = defaultdict(set)
+    for route in iter_route_contexts(routes):
+        path = route.path_format or ""
+        if (
+            isinstance(route.original_route, APIRoute)
+            and route.include_in_schema
+            and path.startswith(API_PREFIX)
+        ):
+            methods[path] |= {m.upper() for m in route.methods or ()}
+    compiled = [_compile(path, tuple(sorted(found))) for path, found in methods.items()]
+    return sorted(compiled, key=lambda t: t.specificity)
+
+
 def match(templates: list[PathTemplate], path: str) -> PathTemplate | None:
     """The most specific path of the document that `path` is an instance of, if any."""
     for template in templates:
@@ -64,9 +84,9 @@ class DeclaredMethodsMiddleware:
     """Answers for the document: 404 for a path it does not list, 405 (with `Allow`) for a
     method it does not declare on the path. Every other request goes on to the router."""
 
-    def __init__(self, app: ASGIApp, openapi: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, app: ASGIApp, routes: Callable[[], Sequence[Any]]) -> None:
         self.app = app
-        self.openapi = openapi
+        self.routes = routes
         self._templates: list[PathTemplate] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -75,7 +95,7 @@ class DeclaredMethodsMiddleware:
             await self.app(scope, receive, send)
             return
         if self._templates is None:
-            self._templates = templates_of(self.openapi())
+            self._templates = templates_of_routes(self.routes())
         found = match(self._templates, path)
         request = Request(scope)
         if found is None:

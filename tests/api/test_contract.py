@@ -72,3 +72,16 @@ async def test_the_document_carries_the_rules_the_code_enforces(client):
     if_match = next(p for p in put if p["name"] == "if-match")
     assert "anyOf" not in if_match["schema"]
     assert "pattern" in if_match["schema"]
+
+
+def test_the_405_table_is_read_from_the_routes_the_document_lists(tmp_path):
+    """The middleware reads the routes, not the generated document (that costs seconds per
+    app); both must give the same paths and methods."""
+    from adapters.config import Settings
+    from api.app import create_app
+    from api.methods import templates_of, templates_of_routes
+
+    app = create_app(Settings(data_dir=tmp_path, jwt_secret="x" * 48))
+    from_routes = templates_of_routes(app.routes)
+    assert len(from_routes) > 80
+    assert from_routes == templates_of(app.openapi())
