@@ -96,7 +96,7 @@ test('finance drills down from the business units to a product and shares the vi
   await other.getByRole('button', { name: 'Log in' }).click();
   await expect(other.getByRole('navigation', { name: 'Breadcrumbs' })).toContainText('Checkout');
   await expect(other.getByRole('button', { name: 'Monthly' })).toHaveAttribute('aria-pressed', 'true');
-  await expect(other.getByLabel('Month')).toHaveValue(month ?? '');
+  await expect(other.getByLabel('Month', { exact: true })).toHaveValue(month ?? '');
   await other.close();
 
   // Back to the top by the breadcrumb, then the keyboard reaches the toggle.
