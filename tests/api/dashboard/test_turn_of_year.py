@@ -13,7 +13,8 @@ from adapters.clock import FixedClock
 from adapters.cur.generator import generate_cur
 from domain.identity.roles import Role
 from tests.api.dashboard.test_heatmap import spend_of
-from tests.api.spend_cards.conftest import CHART, approve_schedule, mapped
+from tests.api.orgs import CHART, mapped
+from tests.api.spend_cards.conftest import approve_schedule
 from tests.factories import auth_headers
 
 

@@ -7,7 +7,8 @@ import pytest
 from adapters.clock import FixedClock
 from adapters.cur.generator import account_ids, generate_cur
 from domain.identity.roles import Role
-from tests.api.spend_cards.conftest import CHART, approve_schedule, mapped
+from tests.api.orgs import CHART, mapped
+from tests.api.spend_cards.conftest import approve_schedule
 from tests.factories import auth_headers
 
 SPIKE_DAY = date(2026, 11, 20)
