@@ -90,7 +90,7 @@ class TestOneRefreshAtATime:
             await asyncio.sleep(0.4)
             running.remove(str(event_row_id))
             done.append(str(event_row_id))
-            return False
+            return False, False  # (refreshed, a final month): nothing follows the refresh
 
         monkeypatch.setattr(jobs, "_refresh_delivery", slow_refresh)
         async with instance(settings, "a") as a, instance(settings, "b") as b:
