@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from operator import attrgetter
+from typing import NamedTuple
 
 from domain.accounts.model import is_account_id
 from domain.errors import ErrorDetail, RuleViolation
@@ -154,9 +156,7 @@ class AllocationRules:
     _versions: tuple[AccountSplit, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
-    _claim_set: frozenset[ClaimSpan] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _rule_keys: RuleKeys | None = field(default=None, init=False, repr=False, compare=False)
 
     def __init__(
         self,
@@ -169,7 +169,7 @@ class AllocationRules:
         object.__setattr__(self, "discounts", tuple(discounts))
         object.__setattr__(self, "_valid", False)
         object.__setattr__(self, "_versions", None)
-        object.__setattr__(self, "_claim_set", None)
+        object.__setattr__(self, "_rule_keys", None)
 
     # ------------------------------------------------------------------ validation
 
@@ -210,11 +210,29 @@ class AllocationRules:
             return versions
         return self._versions
 
-    def claim_set(self) -> frozenset[ClaimSpan]:
-        """The claim spans as a set, built once (comparing two rule sets hashes every span)."""
-        if self._claim_set is None:
-            object.__setattr__(self, "_claim_set", frozenset(self.claims))
-        return self._claim_set  # type: ignore[return-value]
+    def rule_keys(self) -> RuleKeys:
+        """The split lines and the claim spans as sets of plain tuples (every field, the owner
+        and start first), built once: comparing two rule sets hashes every rule, and a tuple
+        hashes several times faster than the dataclass."""
+        if self._rule_keys is None:
+            keys = RuleKeys(
+                frozenset(map(_SPLIT_KEY, self.splits)), frozenset(map(_CLAIM_KEY, self.claims))
+            )
+            object.__setattr__(self, "_rule_keys", keys)
+            return keys
+        return self._rule_keys
+
+
+class RuleKeys(NamedTuple):
+    """`splits`: (account, start, budget, percent, end) per split line; `claims`: (account,
+    resource, start, workload, budget, end) per claim span."""
+
+    splits: frozenset[tuple[str, date, int, Decimal, date | None]]
+    claims: frozenset[tuple[str, str, date, int, int, date | None]]
+
+
+_SPLIT_KEY = attrgetter("account_id", "start", "budget_id", "percent", "end")
+_CLAIM_KEY = attrgetter("account_id", "resource_id", "start", "workload_id", "budget_id", "end")
 
 
 def _by_budget(share: Share) -> int:
