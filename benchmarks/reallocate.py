@@ -9,9 +9,12 @@ The month, its 5,000 split versions and 50,000 claim spans are those of
 the next day, (c) release them a week later. For each, `adapters.allocation.incremental`
 patches the summary left by the previous step and `DuckDBAllocationEngine.allocate` recomputes
 the period in full (the two interleaved `--repeat` times, medians), and the patched summary
-must equal the full one to the byte (and its line counts row for row). The last line printed
-is one JSON object: rows, full_seconds, incremental_seconds, ratio, equal_to_full (the worst
-change of the three), and the figures of each change.
+must equal the full one to the byte (and its line counts row for row). The applied rules are
+passed as `AllocatedSpend` keeps them (their versions and rule keys derived when applied).
+The last line printed is one JSON object: rows, full_seconds, incremental_seconds, ratio,
+equal_to_full (the worst change of the three), cpu_ratio (the worst, in CPU seconds of this
+process: on a shared machine the wall clock counts other processes' turns too), the load
+average, and the figures of each change.
 """
 
 from __future__ import annotations
