@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from operator import attrgetter
-from typing import NamedTuple
 
 from domain.accounts.model import is_account_id
+from domain.allocation.rule_keys import CLAIM_KEY, SPLIT_KEY, RuleKeys
 from domain.errors import ErrorDetail, RuleViolation
 
 HUNDRED = Decimal("100.00")
@@ -216,23 +215,11 @@ class AllocationRules:
         hashes several times faster than the dataclass."""
         if self._rule_keys is None:
             keys = RuleKeys(
-                frozenset(map(_SPLIT_KEY, self.splits)), frozenset(map(_CLAIM_KEY, self.claims))
+                frozenset(map(SPLIT_KEY, self.splits)), frozenset(map(CLAIM_KEY, self.claims))
             )
             object.__setattr__(self, "_rule_keys", keys)
             return keys
         return self._rule_keys
-
-
-class RuleKeys(NamedTuple):
-    """`splits`: (account, start, budget, percent, end) per split line; `claims`: (account,
-    resource, start, workload, budget, end) per claim span."""
-
-    splits: frozenset[tuple[str, date, int, Decimal, date | None]]
-    claims: frozenset[tuple[str, str, date, int, int, date | None]]
-
-
-_SPLIT_KEY = attrgetter("account_id", "start", "budget_id", "percent", "end")
-_CLAIM_KEY = attrgetter("account_id", "resource_id", "start", "workload_id", "budget_id", "end")
 
 
 def _by_budget(share: Share) -> int:
