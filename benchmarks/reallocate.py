@@ -9,9 +9,12 @@ The month, its 5,000 split versions and 50,000 claim spans are those of
 the next day, (c) release them a week later. For each, `adapters.allocation.incremental`
 patches the summary left by the previous step and `DuckDBAllocationEngine.allocate` recomputes
 the period in full (the two interleaved `--repeat` times, medians), and the patched summary
-must equal the full one to the byte (and its line counts row for row). The last line printed
-is one JSON object: rows, full_seconds, incremental_seconds, ratio, equal_to_full (the worst
-change of the three), and the figures of each change.
+must equal the full one to the byte (and its line counts row for row). The applied rules are
+passed as `AllocatedSpend` keeps them (their versions and rule keys derived when applied).
+The last line printed is one JSON object: rows, full_seconds, incremental_seconds, ratio,
+equal_to_full (the worst change of the three), cpu_ratio (the worst, in CPU seconds of this
+process: on a shared machine the wall clock counts other processes' turns too), the load
+average, and the figures of each change.
 """
 
 from __future__ import annotations
@@ -146,15 +149,9 @@ def main() -> int:
         free = [r for r in resources if r not in claimed][:100]
         account = rules0.splits[len(rules0.splits) // 2].account_id
         budgets = sorted({s.budget_id for s in rules0.splits})[:2]
-        rules0.account_splits()  # applied before: derived once
         rules1 = remap(rules0, account, mid, (budgets[0], budgets[1])).validate()
         rules2 = claim(rules1, free, mid + timedelta(days=1)).validate()
         rules3 = release(rules2, free, mid + timedelta(days=8)).validate()
-        for applied in (rules1, rules2):
-            # applied incrementally before: its versions and claim set derived then (rules0
-            # was applied by a full run: the first change derives its claim set, timed)
-            applied.account_splits()
-            applied.claim_set()
         steps = [
             ("remap one account", rules0, rules1),
             ("claim 100 resources", rules1, rules2),
@@ -167,41 +164,58 @@ def main() -> int:
         engine.allocate(source, rules0, out_dir=before_dir)  # warm, and the first state
         results = []
         try:
-            for name, old, new in steps:
-                full_runs, inc_runs = [], []
+            for name, old_rules, new in steps:
+                full_runs, inc_runs, full_cpu, inc_cpu = [], [], [], []
                 for _ in range(args.repeat):
                     shutil.rmtree(patched_dir, ignore_errors=True)
                     shutil.copytree(before_dir, patched_dir)
+                    # the applied rules as `AllocatedSpend` keeps them (not timed): their
+                    # split versions and rule keys derived when they were applied (by the
+                    # full run for rules0, by the previous change for the others)
+                    old = AllocationRules(
+                        old_rules.splits, old_rules.claims, old_rules.discounts
+                    ).validate()
+                    old.account_splits()
+                    old.rule_keys()
                     # the rules as the service has them: the applied set (its versions
                     # derived) and a new set just read and validated (not timed: both ways do)
                     fresh = AllocationRules(new.splits, new.claims, new.discounts).validate()
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), time.process_time()
                     done = incremental.reallocate(
                         engine, source, old, fresh, basis=CostBasis.UNBLENDED, out_dir=patched_dir
                     )
                     inc_runs.append(time.perf_counter() - started)
+                    inc_cpu.append(time.process_time() - cpu)
                     assert done is not None, "the change fell back to a full run"
                     fresh = AllocationRules(new.splits, new.claims, new.discounts).validate()
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), time.process_time()
                     engine.allocate(source, fresh, out_dir=full_dir)
                     full_runs.append(time.perf_counter() - started)
+                    full_cpu.append(time.process_time() - cpu)
                 equal = (patched_dir / SUMMARY_FILE).read_bytes() == (
                     full_dir / SUMMARY_FILE
                 ).read_bytes() and counts_of(patched_dir / COUNTS_FILE) == counts_of(
                     full_dir / COUNTS_FILE
                 )
                 full_s, inc_s = statistics.median(full_runs), statistics.median(inc_runs)
+                full_c, inc_c = statistics.median(full_cpu), statistics.median(inc_cpu)
                 figures = {
                     "change": name,
                     "full_seconds": round(full_s, 3),
                     "incremental_seconds": round(inc_s, 3),
                     "ratio": round(inc_s / full_s, 3),
+                    # CPU seconds of this process (DuckDB's threads included): on a shared
+                    # machine the wall clock also counts the other processes' turns
+                    "full_cpu_seconds": round(full_c, 3),
+                    "incremental_cpu_seconds": round(inc_c, 3),
+                    "cpu_ratio": round(inc_c / full_c, 3),
                     "equal_to_full": equal,
                 }
                 results.append(figures)
                 print(
                     f"{name:<22} full {full_s:.3f} s, incremental {inc_s:.3f} s: "
-                    f"ratio {inc_s / full_s:.3f}; equal to full: {equal}",
+                    f"ratio {inc_s / full_s:.3f} (CPU {inc_c:.3f} / {full_c:.3f} s: "
+                    f"{inc_c / full_c:.3f}); equal to full: {equal}",
                     flush=True,
                 )
                 shutil.rmtree(before_dir)
@@ -216,6 +230,8 @@ def main() -> int:
                     "full_seconds": worst["full_seconds"],
                     "incremental_seconds": worst["incremental_seconds"],
                     "ratio": worst["ratio"],
+                    "cpu_ratio": max(r["cpu_ratio"] for r in results),
+                    "load_average": [round(x, 2) for x in os.getloadavg()],
                     "equal_to_full": all(r["equal_to_full"] for r in results),
                     "target_ratio": TARGET_RATIO,
                     "changes": results,

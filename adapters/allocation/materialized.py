@@ -169,6 +169,9 @@ class AllocatedSpend:
                     self.engine.allocate(
                         self.cur.daily_costs(period), rules, basis=self.basis, out_dir=folder
                     )
+                    # what the next rule change compares with, derived now rather than
+                    # while a user waits for the change to show
+                    rules.rule_keys()
                 meta = folder / "meta.json"
                 tmp = folder / ".meta.json.tmp"
                 tmp.write_text(json.dumps(key))

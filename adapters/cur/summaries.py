@@ -62,7 +62,10 @@ def summarize_period(
                 moved.append(target)
     rows = f"{ROWS} WHERE billing_period = {literal(period)}"
     # (b) daily aggregates: what the allocation engine reads, one row per account, resource,
-    # service, line item type and usage day, each cost basis summed exactly as DECIMAL
+    # service, line item type and usage day, each cost basis summed exactly as DECIMAL.
+    # Sorted by account, in row groups of a few accounts each: an incremental re-allocation
+    # reads only the touched accounts' rows, and the parquet reader skips every row group
+    # whose account bounds miss them (sorting a twentieth of the CUR's rows costs little).
     con.execute(
         f"""
         COPY (
@@ -75,7 +78,8 @@ def summarize_period(
             FROM {rows}
             GROUP BY billing_period, usage_date, account_id, resource_id, service,
                      line_item_type
-        ) TO {literal(str(folder / "daily.parquet"))} (FORMAT parquet)
+            ORDER BY account_id, resource_id, usage_date
+        ) TO {literal(str(folder / "daily.parquet"))} (FORMAT parquet, ROW_GROUP_SIZE 16384)
         """
     )
     report("daily", step[0], step[1])

@@ -39,16 +39,21 @@ def rule_changes(old: AllocationRules, new: AllocationRules) -> RuleChanges:
 
     Per account (split versions) and per resource (claim spans): the earliest start among the
     versions or spans in one rule set and not in the other. Before that day the one in force
-    (they do not overlap) is the same in both. The symmetric difference of the whole sets,
-    restricted to a key, is that key's difference: one pass over hashed rules, no grouping."""
+    (they do not overlap) is the same in both. A version differs exactly when one of its lines
+    is in one set and not in the other (a version is the set of an account's lines with one
+    start and end), so lines are compared, as the plain tuples `rule_keys` keeps once per rule
+    set: the applied set's were built when it was compared last, and the symmetric difference
+    of the whole sets, restricted to a key, is that key's difference: one pass over hashed
+    rules, no grouping."""
     if set(old.discounts) != set(new.discounts):
         return RuleChanges(full=True)
+    before, after = old.rule_keys(), new.rule_keys()
     accounts: dict[str, date] = {}
-    for version in set(old.account_splits()) ^ set(new.account_splits()):
-        _earliest(accounts, version.account_id, version.start)
+    for account, start, *_ in before.splits ^ after.splits:
+        _earliest(accounts, account, start)
     resources: dict[tuple[str, str], date] = {}
-    for span in old.claim_set() ^ new.claim_set():
-        _earliest(resources, (span.account_id, span.resource_id), span.start)
+    for account, resource, start, *_ in before.claims ^ after.claims:
+        _earliest(resources, (account, resource), start)
     return RuleChanges(accounts=accounts, resources=resources)
 
 

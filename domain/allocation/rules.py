@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from domain.accounts.model import is_account_id
+from domain.allocation.rule_keys import CLAIM_KEY, SPLIT_KEY, RuleKeys
 from domain.errors import ErrorDetail, RuleViolation
 
 HUNDRED = Decimal("100.00")
@@ -154,9 +155,7 @@ class AllocationRules:
     _versions: tuple[AccountSplit, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
-    _claim_set: frozenset[ClaimSpan] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _rule_keys: RuleKeys | None = field(default=None, init=False, repr=False, compare=False)
 
     def __init__(
         self,
@@ -169,7 +168,7 @@ class AllocationRules:
         object.__setattr__(self, "discounts", tuple(discounts))
         object.__setattr__(self, "_valid", False)
         object.__setattr__(self, "_versions", None)
-        object.__setattr__(self, "_claim_set", None)
+        object.__setattr__(self, "_rule_keys", None)
 
     # ------------------------------------------------------------------ validation
 
@@ -210,11 +209,17 @@ class AllocationRules:
             return versions
         return self._versions
 
-    def claim_set(self) -> frozenset[ClaimSpan]:
-        """The claim spans as a set, built once (comparing two rule sets hashes every span)."""
-        if self._claim_set is None:
-            object.__setattr__(self, "_claim_set", frozenset(self.claims))
-        return self._claim_set  # type: ignore[return-value]
+    def rule_keys(self) -> RuleKeys:
+        """The split lines and the claim spans as sets of plain tuples (every field, the owner
+        and start first), built once: comparing two rule sets hashes every rule, and a tuple
+        hashes several times faster than the dataclass."""
+        if self._rule_keys is None:
+            keys = RuleKeys(
+                frozenset(map(SPLIT_KEY, self.splits)), frozenset(map(CLAIM_KEY, self.claims))
+            )
+            object.__setattr__(self, "_rule_keys", keys)
+            return keys
+        return self._rule_keys
 
 
 def _by_budget(share: Share) -> int:

@@ -77,6 +77,28 @@ class TestAccountsAndDailyCosts:
             "line_items": "BIGINT",
         }
 
+    def test_daily_rows_are_sorted_by_account_so_a_read_of_a_few_accounts_is_pruned(
+        self, store: CurStore, generated_cur: Path
+    ) -> None:
+        # incremental re-allocation reads only the touched accounts' row groups
+        store.refresh(str(generated_cur))
+        (path,) = store.daily_costs("2026-01").daily_paths
+
+        accounts = [
+            r[0]
+            for r in duckdb.execute(f"SELECT account_id FROM read_parquet('{path}')").fetchall()
+        ]
+        bounds = duckdb.execute(
+            f"""
+            SELECT row_group_id, stats_min, stats_max FROM parquet_metadata('{path}')
+            WHERE path_in_schema = 'account_id' ORDER BY row_group_id
+            """
+        ).fetchall()
+
+        assert accounts == sorted(accounts)
+        assert all(low <= high for _, low, high in bounds)
+        assert all(a[2] <= b[1] for a, b in zip(bounds, bounds[1:], strict=False))
+
     def test_daily_cost_bases_match_independent_sums_of_the_raw_files(
         self, store: CurStore, generated_cur: Path
     ) -> None:
