@@ -60,8 +60,9 @@ def materialize(
             engine.merge(con, unit, wanted)
             report("aggregate", i, len(units))
             # the CUR rows read so far (the merged rows count the line items behind them)
-            read = con.execute(f"SELECT COALESCE(SUM(line_items), 0) FROM {ROWS}").fetchone()
-            report("rows", int(read[0]) if read else 0, 0)
+            # fetched to the end: DuckDB keeps a partly fetched result open on `con`
+            [(read,)] = con.execute(f"SELECT COALESCE(SUM(line_items), 0) FROM {ROWS}").fetchall()
+            report("rows", int(read), 0)
         found = _periods_found(con, source, strict=wanted is None)
         if wanted is not None:
             missing = sorted(wanted - set(found))

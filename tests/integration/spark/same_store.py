@@ -33,9 +33,7 @@ def parquet_rows(path: Path, *, ordered: bool) -> tuple[list[tuple[str, str]], l
 
 def _comparable(entry: PeriodEntry) -> PeriodEntry:
     """A manifest entry without what names the refresh (folder, time, engine)."""
-    return dataclasses.replace(
-        entry, folder="", refreshed_at=EPOCH, engine=""
-    )
+    return dataclasses.replace(entry, folder="", refreshed_at=EPOCH, engine="")
 
 
 def assert_same_store(
