@@ -16,6 +16,7 @@ from adapters.allocation.credit_spend import AllocatedMonthlySpend
 from adapters.allocation.daily_spend import AllocatedDailySpend
 from adapters.allocation.dashboard_spend import AllocatedDashboardSpend
 from adapters.allocation.engines import build_allocation_engine
+from adapters.cur.engines import build_refresh_engine
 from adapters.allocation.focus import FocusExport
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
@@ -165,7 +166,10 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
             email_claim=settings.oidc_email_claim,
         )
     window = settings.login_window_seconds
-    cur = CurStore(settings.data_dir / "cur-store")
+    cur = CurStore(
+        settings.data_dir / "cur-store",
+        engine=build_refresh_engine(settings.spend_engine, spark=settings.spark_config()),
+    )
     container = Container(
         settings=settings,
         engine=engine,

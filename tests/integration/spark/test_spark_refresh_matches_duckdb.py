@@ -14,6 +14,7 @@ rows, integer account ids) and FOCUS CSV (JSON tags, several providers).
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from adapters.cur.generator import generate_cur
+from adapters.cur.manifest import ManifestFile
 from adapters.cur.store import CurStore
 from adapters.spark.session import SparkConfig
 from tests.integration.spark.same_store import assert_same_store
@@ -222,3 +224,25 @@ def test_legacy_csv(stores: Stores) -> None:
 def test_focus_csv(stores: Stores) -> None:
     [period] = assert_same_store(*stores, str(public("focus-sample-data")))
     assert period.format == "focus-csv"
+
+
+def test_cli_refresh_runs_on_the_configured_engine(
+    spark_refresh: SparkRefreshEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`FINOPS_SPEND_ENGINE=spark finops cur refresh`: the manifest names Spark per period
+    (in process, so that it shares the test session's JVM; the settings are the same)."""
+    del spark_refresh
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    koku = public("koku")
+    for name in [n for n in os.environ if n.startswith("FINOPS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("FINOPS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FINOPS_SPEND_ENGINE", "spark")
+    result = CliRunner().invoke(app, ["cur", "refresh", "--source", str(koku)])
+    assert result.exit_code == 0, result.output
+    manifest = ManifestFile(tmp_path / "data" / "cur-store" / "manifest.json").load()
+    assert manifest.periods
+    assert {p.engine for p in manifest.periods.values()} == {"spark"}

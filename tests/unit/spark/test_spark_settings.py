@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from adapters.allocation.engines import build_allocation_engine
 from adapters.config import Settings
+from adapters.cur.engines import build_refresh_engine
 from adapters.spark.session import EXACT_SETTINGS, SparkConfig, parse_conf
 
 
@@ -33,6 +34,9 @@ def test_spark_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert config.remote == "sc://spark.internal:15002"
     assert config.conf == {"spark.executor.memory": "8g", "spark.sql.x": "a=b"}
     assert config.description == "sc://spark.internal:15002"
+    # the refresh takes the same engine; its session starts at the first refresh, not here
+    assert build_refresh_engine(settings.spend_engine, spark=config).name == "spark"
+    assert build_refresh_engine("duckdb").name == "duckdb"
 
 
 @pytest.mark.parametrize(
