@@ -65,3 +65,15 @@ def test_exactness_settings_are_the_ones_spark_needs() -> None:
     # without these Spark rounds decimal products silently or turns overflows into NULL
     assert EXACT_SETTINGS["spark.sql.decimalOperations.allowPrecisionLoss"] == "false"
     assert EXACT_SETTINGS["spark.sql.ansi.enabled"] == "true"
+
+
+def test_spark_connect_without_its_client_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pyspark's Connect client ends the process when its modules are missing: the engine
+    checks them first and raises, naming the extra to install (no server is contacted)."""
+    from adapters.spark import session
+
+    monkeypatch.setattr(session, "CONNECT_MODULES", ("finops_no_such_module",))
+    with pytest.raises(session.SparkUnavailable, match=r"pyspark\[connect\]"):
+        session.spark_session(SparkConfig(remote="sc://127.0.0.1:15999"))
