@@ -16,7 +16,6 @@ from adapters.allocation.credit_spend import AllocatedMonthlySpend
 from adapters.allocation.daily_spend import AllocatedDailySpend
 from adapters.allocation.dashboard_spend import AllocatedDashboardSpend
 from adapters.allocation.engines import build_allocation_engine
-from adapters.cur.engines import build_refresh_engine
 from adapters.allocation.focus import FocusExport
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.spend_store import CurSpendStore
@@ -24,6 +23,7 @@ from adapters.aws.discovery import AccountDiscovery
 from adapters.aws.organizations import list_organization_accounts
 from adapters.clock import SystemClock
 from adapters.config import Settings
+from adapters.cur.engines import build_refresh_engine
 from adapters.cur.lookup import CurResourceDirectory
 from adapters.cur.refresh_board import FileRefreshBoard
 from adapters.cur.store import CurStore
