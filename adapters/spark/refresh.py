@@ -180,8 +180,6 @@ class SparkRefreshEngine:
             )
             grouped = spark.sql(render(merge.grouped, view, doubles)).toArrow()
         except Exception as exc:  # Spark's errors come from the JVM (or the Connect server)
-            if type(exc).__name__ in ("SparkUnavailable",):
-                raise
             names = ", ".join(f.name for f in unit.files)
             raise violation(names, f"Spark could not read the file(s): {first_line(exc)}") from exc
         finally:
