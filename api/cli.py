@@ -152,12 +152,17 @@ def cur_refresh(
     """Read the CUR in place and materialize its billing periods (all or nothing)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from adapters.cur.engines import build_refresh_engine
     from adapters.cur.store import CurStore
     from domain.errors import DomainError
 
     settings = load_settings()
     where = source or settings.resolved_cur_path()
-    store = CurStore(settings.data_dir / "cur-store")
+    # FINOPS_SPEND_ENGINE=spark: the pass over the line items runs on Spark (docs/spark.md)
+    store = CurStore(
+        settings.data_dir / "cur-store",
+        engine=build_refresh_engine(settings.spend_engine, spark=settings.spark_config()),
+    )
     try:
         with Progress(
             TextColumn("{task.description}"),

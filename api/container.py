@@ -23,6 +23,7 @@ from adapters.aws.discovery import AccountDiscovery
 from adapters.aws.organizations import list_organization_accounts
 from adapters.clock import SystemClock
 from adapters.config import Settings
+from adapters.cur.engines import build_refresh_engine
 from adapters.cur.lookup import CurResourceDirectory
 from adapters.cur.refresh_board import FileRefreshBoard
 from adapters.cur.store import CurStore
@@ -165,7 +166,10 @@ def build_container(settings: Settings, *, jwks_fetcher: JwksFetcher | None = No
             email_claim=settings.oidc_email_claim,
         )
     window = settings.login_window_seconds
-    cur = CurStore(settings.data_dir / "cur-store")
+    cur = CurStore(
+        settings.data_dir / "cur-store",
+        engine=build_refresh_engine(settings.spend_engine, spark=settings.spark_config()),
+    )
     container = Container(
         settings=settings,
         engine=engine,

@@ -15,7 +15,8 @@ billing period label, the service and region fallbacks are applied to the merged
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from adapters.cur.columns import Columns, as_account, as_day, as_text, coalesce, required
 from adapters.cur.formats import FileGroup, SourceFile, only_aws
@@ -27,6 +28,8 @@ from adapters.cur.tags import flat_tag_sources, tag_holder
 ROWS = "spend_rows"
 TOTAL = "DECIMAL(38,10)"
 TAGS = "MAP(VARCHAR, VARCHAR)"
+# stands for the grouped relation in `MergePass.finish`
+GROUPED = "{__finops_grouped__}"
 
 SPEND_ROW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("unit", "INTEGER"),
@@ -88,7 +91,9 @@ class _Grouping:
         self._aggs.append(f"count(*) AS {alias}")
         return alias
 
-    def sql(self, source: str, finish: dict[str, str], periods: Iterable[str] | None) -> str:
+    def split(
+        self, source: str, finish: dict[str, str], periods: Iterable[str] | None
+    ) -> MergePass:
         assert set(finish) <= {n for n, _ in SPEND_ROW_COLUMNS}
         typed = f"SELECT *{''.join(', ' + t for t in self._typed)} FROM {source}"
         rows = f"SELECT {', '.join(self._rows)} FROM ({typed})"
@@ -99,11 +104,35 @@ class _Grouping:
         columns = ", ".join(
             f"CAST({finish.get(n) or 'NULL'} AS {t}) AS {n}" for n, t in SPEND_ROW_COLUMNS
         )
-        sql = f"SELECT {columns} FROM ({grouped})"
+        finished = f"SELECT {columns} FROM ({GROUPED})"
         if periods is not None:
             wanted = ", ".join(literal(p) for p in sorted(periods))
-            sql = f"SELECT * FROM ({sql}) WHERE billing_period IN ({wanted})"
-        return sql
+            finished = f"SELECT * FROM ({finished}) WHERE billing_period IN ({wanted})"
+        return MergePass(grouped=grouped, finish=finished)
+
+
+@dataclass(frozen=True)
+class MergePass:
+    """The pass in two halves: `grouped`, the per-line-item work and the GROUP BY (what a
+    distributed engine runs next to the CUR), and `finish`, the merged rows' own work
+    (`GROUPED` stands for the grouped relation), always run by DuckDB."""
+
+    grouped: str
+    finish: str
+
+    def over(self, relation: str) -> str:
+        """The merged rows (`SPEND_ROW_COLUMNS`) of the grouped rows in `relation`."""
+        return self.finish.replace(GROUPED, f"SELECT * FROM {relation}")
+
+    @property
+    def sql(self) -> str:
+        """The whole pass as one DuckDB statement."""
+        return self.finish.replace(GROUPED, self.grouped)
+
+
+def duckdb_map_text(column: str) -> str:
+    """A MAP column as DuckDB's text (which casts back to the same map)."""
+    return f"CAST({column} AS VARCHAR)"
 
 
 def aggregate_select(
@@ -119,19 +148,41 @@ def aggregate_select(
     With `period`, the billing period is that literal (the Data Exports path names it);
     otherwise it is read per row and, with `periods`, only those billing periods are kept.
     """
+    return aggregate_pass(group, files=files, period=period, unit=unit, periods=periods).sql
+
+
+def aggregate_pass(
+    group: FileGroup,
+    *,
+    files: Sequence[SourceFile] | None = None,
+    period: str | None = None,
+    unit: int = 0,
+    periods: Iterable[str] | None = None,
+    scan: str | None = None,
+    map_text: Callable[[str], str] = duckdb_map_text,
+) -> MergePass:
+    """`aggregate_select` in its two halves (`MergePass`). Another engine passes the relation
+    it reads the files as (`scan`, default DuckDB's scan of `files`) and how it writes a MAP
+    column as DuckDB's text (`map_text`), then renders `grouped` in its own dialect."""
+    source = scan if scan is not None else group.scan(files)
     if group.format.startswith("focus"):
-        return _focus_aggregate(group, files=files, period=period, unit=unit, periods=periods)
-    return _cur_aggregate(group, files=files, period=period, unit=unit, periods=periods)
+        return _focus_aggregate(
+            group, source=source, period=period, unit=unit, periods=periods, map_text=map_text
+        )
+    return _cur_aggregate(
+        group, source=source, period=period, unit=unit, periods=periods, map_text=map_text
+    )
 
 
 def _cur_aggregate(
     group: FileGroup,
     *,
-    files: Sequence[SourceFile] | None,
+    source: str,
     period: str | None,
     unit: int,
     periods: Iterable[str] | None,
-) -> str:
+    map_text: Callable[[str], str],
+) -> MergePass:
     c = Columns(group.columns)
     required(group, c, CUR_REQUIRED)
     g = _Grouping()
@@ -199,18 +250,19 @@ def _cur_aggregate(
         f"CASE WHEN {line_item_type} IN ({types}) THEN {special} ELSE {unblended_sum} END"
     )
     finish["line_items"] = g.count()
-    finish["tags"] = _tags_aggregate(group, c, g)
-    return g.sql(group.scan(files), finish, None if period else periods)
+    finish["tags"] = _tags_aggregate(group, c, g, map_text)
+    return g.split(source, finish, None if period else periods)
 
 
 def _focus_aggregate(
     group: FileGroup,
     *,
-    files: Sequence[SourceFile] | None,
+    source: str,
     period: str | None,
     unit: int,
     periods: Iterable[str] | None,
-) -> str:
+    map_text: Callable[[str], str],
+) -> MergePass:
     """FOCUS files are small next to a CUR: their rows are normalized one by one, then merged."""
     values = focus_values(group, period)
     c = Columns(group.columns)
@@ -232,12 +284,13 @@ def _focus_aggregate(
     for name in ("unblended_cost", "net_unblended_cost", "amortized_cost"):
         finish[name] = g.agg("sum", values[name] or "NULL")
     finish["line_items"] = g.count()
-    finish["tags"] = _tags_aggregate(group, c, g)
-    source = group.scan(files) + only_aws(group)
-    return g.sql(source, finish, None if period else periods)
+    finish["tags"] = _tags_aggregate(group, c, g, map_text)
+    return g.split(source + only_aws(group), finish, None if period else periods)
 
 
-def _tags_aggregate(group: FileGroup, c: Columns, g: _Grouping) -> str:
+def _tags_aggregate(
+    group: FileGroup, c: Columns, g: _Grouping, map_text: Callable[[str], str]
+) -> str:
     """One tag map per merged row, as text (the largest, so that it does not depend on the
     order rows are read in), NULL when the rows carry no tag.
 
@@ -251,7 +304,7 @@ def _tags_aggregate(group: FileGroup, c: Columns, g: _Grouping) -> str:
         holder, kind = found
         h = ident(holder)
         if kind == "map":
-            return g.agg("max", f"CASE WHEN cardinality({h}) > 0 THEN CAST({h} AS VARCHAR) END")
+            return g.agg("max", f"CASE WHEN cardinality({h}) > 0 THEN {map_text(h)} END")
         text = g.agg("max", f"NULLIF({h}, '')")
         parsed = f"CASE WHEN json_valid({text}) THEN json_transform({text}, '\"{TAGS}\"') END"
         return f"NULLIF(CAST({parsed} AS VARCHAR), '{{}}')"

@@ -4,18 +4,20 @@ cut each billing period's files from the merged rows (`summaries.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
 from adapters.clock import utc_now
-from adapters.cur.aggregate import ROWS, SPEND_ROW_COLUMNS, aggregate_select
-from adapters.cur.formats import SourceFile, Unit, group_files, period_hint, plan_units, probe
+from adapters.cur.aggregate import ROWS, SPEND_ROW_COLUMNS
+from adapters.cur.engines import DuckDBRefreshEngine, RefreshEngine
+from adapters.cur.formats import group_files, period_hint, plan_units, probe
 from adapters.cur.line_items import write_line_items
 from adapters.cur.manifest import PeriodEntry
 from adapters.cur.s3 import Located
-from adapters.cur.sql import blame, violation
+from adapters.cur.sql import violation
 from adapters.cur.summaries import summarize_period
 
 Progress = Callable[[str, int, int], None]
@@ -31,8 +33,11 @@ def materialize(
     token: str,
     report: Progress,
     keep: bool = False,
+    engine: RefreshEngine | None = None,
 ) -> list[PeriodEntry]:
-    """Write every billing period found in `located` under `staging/periods/`."""
+    """Write every billing period found in `located` under `staging/periods/`; `engine` runs
+    the pass over the line items (default DuckDB, on `con`)."""
+    engine = engine or DuckDBRefreshEngine()
     if not located:
         raise violation(source, "no CUR data files (.parquet, .csv, .csv.gz) found")
     if wanted is not None:
@@ -52,11 +57,12 @@ def materialize(
         # the one pass over the CUR: every file's rows merged by day, account, resource,
         # service and line item type into a table a few percent of the CUR's size
         for i, unit in enumerate(units, start=1):
-            _aggregate(con, unit, wanted)
+            engine.merge(con, unit, wanted)
             report("aggregate", i, len(units))
             # the CUR rows read so far (the merged rows count the line items behind them)
-            read = con.execute(f"SELECT COALESCE(SUM(line_items), 0) FROM {ROWS}").fetchone()
-            report("rows", int(read[0]) if read else 0, 0)
+            # fetched to the end: DuckDB keeps a partly fetched result open on `con`
+            [(read,)] = con.execute(f"SELECT COALESCE(SUM(line_items), 0) FROM {ROWS}").fetchall()
+            report("rows", int(read), 0)
         found = _periods_found(con, source, strict=wanted is None)
         if wanted is not None:
             missing = sorted(wanted - set(found))
@@ -89,19 +95,8 @@ def materialize(
             report("accounts", i, len(found))
     finally:
         con.execute(f"DROP TABLE IF EXISTS {ROWS}")
-    return entries
-
-
-def _aggregate(con: duckdb.DuckDBPyConnection, unit: Unit, wanted: frozenset[str] | None) -> None:
-    def sql_for(files: Sequence[SourceFile]) -> str:
-        return aggregate_select(
-            unit.group, files=files, period=unit.period, unit=unit.index, periods=wanted
-        )
-
-    try:
-        con.execute(f"INSERT INTO {ROWS} {sql_for(unit.files)}")
-    except duckdb.Error as exc:
-        raise blame(con, unit.files, lambda f: sql_for([f]), exc) from exc
+    # the manifest says which engine read each period's line items
+    return [replace(e, engine=engine.name) for e in entries]
 
 
 def _periods_found(

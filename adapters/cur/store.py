@@ -28,6 +28,7 @@ import duckdb
 
 from adapters import duck
 from adapters.cur import queries, sql
+from adapters.cur.engines import DuckDBRefreshEngine, RefreshEngine
 from adapters.cur.formats import period_hint
 from adapters.cur.manifest import Manifest
 from adapters.cur.materialize import materialize
@@ -63,8 +64,11 @@ class CurStore:
         memory_limit: str | None = None,
         s3_client: Any = None,
         keep_line_items: bool = False,
+        engine: RefreshEngine | None = None,
     ) -> None:
         self._dir = Path(store_dir)
+        # who runs the pass over the line items (`engines.py`); DuckDB cuts the period files
+        self._engine: RefreshEngine = engine or DuckDBRefreshEngine()
         self._keep_line_items = keep_line_items
         self._folder = StoreFolder(self._dir)
         spill = self._dir / ".tmp" / "spill"
@@ -73,6 +77,11 @@ class CurStore:
         self._db = sql.connect(
             spill=spill, memory_limit=memory_limit or duck.limits().memory_limit, threads=threads
         )
+
+    @property
+    def engine_name(self) -> str:
+        """The engine this store's refreshes run the pass on (`duckdb`, `spark`)."""
+        return self._engine.name
 
     def close(self) -> None:
         self._db.close()
@@ -248,6 +257,7 @@ class CurStore:
                         token=token,
                         report=report,
                         keep=keep,
+                        engine=self._engine,
                     )
                 files = source_files(listed) or {}
                 entries = [replace(e, sources=files.get(e.period, ())) for e in entries]

@@ -7,17 +7,25 @@ so parallel runs on one session never see each other's rules.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import sqlglot
 from sqlglot import exp
 
 
-def to_spark(sql: str, tables: Mapping[str, str] | None = None) -> str:
-    """`sql` (DuckDB's dialect) as Spark SQL, with the tables of `tables` renamed."""
+def to_spark(
+    sql: str,
+    tables: Mapping[str, str] | None = None,
+    *,
+    transform: Callable[[exp.Expression], exp.Expression] | None = None,
+) -> str:
+    """`sql` (DuckDB's dialect) as Spark SQL, with the tables of `tables` renamed and
+    `transform` applied to every node (an engine-specific rewrite)."""
     tree = sqlglot.parse_one(sql, read="duckdb")
     if tables:
         tree = tree.transform(lambda node: _rename(node, tables))
+    if transform is not None:
+        tree = tree.transform(transform)
     return tree.sql(dialect="spark")
 
 

@@ -77,6 +77,24 @@ def missing_requirement() -> str | None:
     return None
 
 
+# what pyspark's Spark Connect client imports (`pip install 'pyspark[connect]'`); without them
+# pyspark 4 ends the process (SystemExit) instead of raising, so they are checked first
+CONNECT_MODULES = ("pandas", "pyarrow", "grpc", "grpc_status", "google.protobuf", "google.rpc")
+
+
+def missing_connect_requirement() -> str | None:
+    """Why a Spark Connect session cannot start here, None when it can."""
+    for module in CONNECT_MODULES:
+        try:
+            __import__(module)
+        except ImportError:
+            return (
+                f"Spark Connect needs {module.split('.')[0]}: pip install 'pyspark[connect]' "
+                "(grpcio, grpcio-status, googleapis-common-protos, pandas, pyarrow)"
+            )
+    return None
+
+
 _lock = threading.Lock()
 _sessions: dict[tuple[str, str, tuple[tuple[str, str], ...]], SparkSession] = {}
 
@@ -93,10 +111,9 @@ def spark_session(config: SparkConfig) -> SparkSession:
 
 
 def _build(config: SparkConfig) -> SparkSession:
-    if not config.remote:
-        reason = missing_requirement()
-        if reason:
-            raise SparkUnavailable(reason)
+    reason = missing_connect_requirement() if config.remote else missing_requirement()
+    if reason:
+        raise SparkUnavailable(reason)
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("finops-spend-engine")
@@ -108,7 +125,10 @@ def _build(config: SparkConfig) -> SparkSession:
         settings = {**LOCAL_DEFAULTS, **config.conf}
         for key, value in {**settings, **EXACT_SETTINGS}.items():
             builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    try:
+        session = builder.getOrCreate()
+    except SystemExit as exc:  # pyspark's own dependency check exits rather than raising
+        raise SparkUnavailable(f"Spark could not start at {config.description}") from exc
     if not config.remote:
         session.sparkContext.setLogLevel("ERROR")
     for key, value in EXACT_SETTINGS.items():

@@ -42,6 +42,7 @@ async def health(container: AppContainer) -> HealthRead:
         database="ok",
         allocation=allocation,
         allocation_engine=container.allocated.engine.name,
+        refresh_engine=container.cur.engine_name,
     )
 
 

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from adapters.allocation.engines import build_allocation_engine
 from adapters.config import Settings
+from adapters.cur.engines import build_refresh_engine
 from adapters.spark.session import EXACT_SETTINGS, SparkConfig, parse_conf
 
 
@@ -33,6 +34,9 @@ def test_spark_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert config.remote == "sc://spark.internal:15002"
     assert config.conf == {"spark.executor.memory": "8g", "spark.sql.x": "a=b"}
     assert config.description == "sc://spark.internal:15002"
+    # the refresh takes the same engine; its session starts at the first refresh, not here
+    assert build_refresh_engine(settings.spend_engine, spark=config).name == "spark"
+    assert build_refresh_engine("duckdb").name == "duckdb"
 
 
 @pytest.mark.parametrize(
@@ -61,3 +65,15 @@ def test_exactness_settings_are_the_ones_spark_needs() -> None:
     # without these Spark rounds decimal products silently or turns overflows into NULL
     assert EXACT_SETTINGS["spark.sql.decimalOperations.allowPrecisionLoss"] == "false"
     assert EXACT_SETTINGS["spark.sql.ansi.enabled"] == "true"
+
+
+def test_spark_connect_without_its_client_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pyspark's Connect client ends the process when its modules are missing: the engine
+    checks them first and raises, naming the extra to install (no server is contacted)."""
+    from adapters.spark import session
+
+    monkeypatch.setattr(session, "CONNECT_MODULES", ("finops_no_such_module",))
+    with pytest.raises(session.SparkUnavailable, match=r"pyspark\[connect\]"):
+        session.spark_session(SparkConfig(remote="sc://127.0.0.1:15999"))
