@@ -11,6 +11,7 @@ from datetime import date
 
 from domain.identity.roles import Permission, Role, can
 from domain.identity.users import User
+from domain.periods import period_key
 from domain.ports import Clock, UnitOfWork
 from domain.scope import ResolvedScope
 from domain.spend_cards.machine import (
@@ -23,6 +24,7 @@ from domain.spend_cards.machine import (
     pending_side,
 )
 from domain.spend_cards.model import SpendCard
+from domain.spend_cards.periods import month_start, previous_month
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,14 @@ async def card_tasks(
         wanted += [CardStatus.ACCEPTED, CardStatus.REJECTED, CardStatus.DISPUTED]
     out = []
     today = clock.today()
+    # only cards of this month and the last may be decided: a Financial Admin, who may
+    # inherit any card, reads those two months rather than every card ever answered
+    months = [period_key(previous_month(today)), period_key(month_start(today))]
     for status in wanted:
-        for record in await uow.spend_cards.records(scope, CardFilter(status=status)):
-            actions = actions_for(record, who_on(record, user), today)
-            if actions:
-                out.append((record, actions))
+        for month in months:
+            filters = CardFilter(status=status, period=month)
+            for record in await uow.spend_cards.records(scope, filters):
+                actions = actions_for(record, who_on(record, user), today)
+                if actions:
+                    out.append((record, actions))
     return sorted(out, key=lambda t: (t[0].card.period_end, t[0].card.budget_id))
