@@ -144,9 +144,10 @@ async def run_card_generation(container: Container) -> None:
 
 
 async def detect_anomalies(container: Container) -> DetectionResult:
-    """One detection run over every budget's daily spend, in its own unit of work; raises."""
+    """One detection run over every budget's daily spend, in its own unit of work; raises.
+    The new anomalies' outbound webhook deliveries are sent once it commits."""
     async with container.sessionmaker() as session:
-        uow = UnitOfWork(session)
+        uow = UnitOfWork(session, dispatch=container.dispatch)
         try:
             rules, _ = await current_rules(uow)
             result = await detect(

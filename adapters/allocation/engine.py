@@ -12,6 +12,9 @@ file is written under a temporary name, flushed, and renamed into place.
 The lines of a run are the same whatever the threads or the order of the daily files, but not
 their order in the file: sorting millions of lines would cost more than the allocation itself,
 and every reader aggregates. The summary is sorted, so it is the same to the byte.
+
+The file names, `AllocationResult` and the run's figures live in `results.py` (the Spark engine
+and the incremental patch import them from here too).
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ import threading
 import uuid
 import weakref
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +36,16 @@ import duckdb
 import pyarrow as pa
 
 from adapters import duck
+from adapters.allocation.results import (
+    ALLOCATED_FILE,
+    COUNTS_FILE,
+    SUMMARY_FILE,
+    AllocationError,
+    AllocationResult,
+    _figures,
+    _fsync,
+    _summary_path,
+)
 from adapters.allocation.sql import (
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
@@ -45,17 +57,28 @@ from adapters.allocation.sql import (
     rule_tables,
     summary_sql,
 )
-from domain.allocation.rules import EXCLUDED_TYPES, NEGOTIATED_DISCOUNT, AllocationRules, CostBasis
+from domain.allocation.rules import AllocationRules, CostBasis
 from domain.errors import ErrorDetail, RuleViolation
 from domain.spend.models import DailyCostSource
 
+# the run's files and result are defined in `results` and exported from here as well: the
+# Spark engine, the incremental patch and the readers import them with the engine
+__all__ = [
+    "ALLOCATED_FILE",
+    "COUNTS_FILE",
+    "SUMMARY_FILE",
+    "_ROW_ID",
+    "AllocationError",
+    "AllocationResult",
+    "DuckDBAllocationEngine",
+    "GroupBy",
+    "SpendKey",
+    "_figures",
+    "_fsync",
+]
+
 GroupBy = Literal["budget", "account", "service", "day", "type"]
 SpendKey = int | str | date | None
-
-ALLOCATED_FILE = "allocated.parquet"
-SUMMARY_FILE = "summary.parquet"
-# the summary with each row's number of lines: what an incremental run patches
-COUNTS_FILE = "summary_counts.parquet"
 
 _KEY_COLUMN: dict[str, str] = {
     "budget": "budget_id",
@@ -66,34 +89,6 @@ _KEY_COLUMN: dict[str, str] = {
 }
 # file_index * 2^40 + row number: unique per daily row (a file holds far fewer than 2^40 rows)
 _ROW_ID = "file_index * 1099511627776 + file_row_number"
-
-
-class AllocationError(RuntimeError):
-    """The engine broke its own invariant (allocated + unallocated != total): a bug, not input."""
-
-
-@dataclass(frozen=True)
-class AllocationResult:
-    """What one allocation run wrote, and its totals (exact Decimals at 1E-10).
-
-    `total` is the period's budget spend (every daily row but credits and refunds, negotiated
-    discount included) and equals `allocated + unallocated` exactly; `excluded` is the credits
-    and refunds left out; `negotiated_discount` the (negative) discount lines added; `rows` the
-    number of allocated lines (written to `path` when the run kept them). `path` is the
-    `allocated.parquet` of the lines, None when the run did not keep them; `summary_path` the
-    `summary.parquet` that `spend` reads.
-    """
-
-    period: str
-    basis: CostBasis
-    total: Decimal
-    allocated: Decimal
-    unallocated: Decimal
-    excluded: Decimal
-    negotiated_discount: Decimal
-    rows: int
-    path: Path | None
-    summary_path: Path
 
 
 class DuckDBAllocationEngine:
@@ -393,66 +388,6 @@ def _write_summary(
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _figures(
-    con: duckdb.DuckDBPyConnection,
-    daily_paths: Sequence[str],
-    basis: CostBasis,
-    summary: str,
-) -> dict[str, Any]:
-    """The run's totals from `summary` (a table of the summary's rows with their numbers of
-    lines). The total is summed straight from the daily files (plus the
-    negotiated discount lines the run added), so the conservation check compares independent
-    sums."""
-    excluded = ", ".join(literal(t) for t in sorted(EXCLUDED_TYPES))
-    cost = f"CAST({basis.column} AS {TOTAL})"
-    row = con.execute(
-        f"""
-        WITH lines AS (
-            SELECT SUM(amount) FILTER (WHERE budget_id IS NOT NULL) AS allocated,
-                   SUM(line_count) AS n,
-                   SUM(amount) FILTER (WHERE budget_id IS NULL) AS unallocated,
-                   SUM(amount) FILTER (WHERE line_item_type = ?) AS negotiated
-            FROM {summary}
-            WHERE dimension = 'type'
-        ),
-        costs AS (
-            SELECT SUM({cost}) FILTER (WHERE COALESCE(line_item_type, '') NOT IN ({excluded}))
-                       AS spend,
-                   SUM({cost}) FILTER (WHERE line_item_type IN ({excluded})) AS excluded
-            FROM read_parquet({path_list(daily_paths)})
-        ),
-        SELECT CAST(COALESCE(allocated, 0) AS {TOTAL}), CAST(COALESCE(unallocated, 0) AS {TOTAL}),
-               CAST(COALESCE(negotiated, 0) AS {TOTAL}), CAST(COALESCE(spend, 0) AS {TOTAL}),
-               CAST(COALESCE(excluded, 0) AS {TOTAL}), COALESCE(n, 0)
-        FROM lines, costs
-        """,
-        [NEGOTIATED_DISCOUNT],
-    ).fetchone()
-    assert row is not None
-    allocated_sum, unallocated_sum, negotiated, spend, excluded_sum = (Decimal(v) for v in row[:5])
-    return {
-        "total": spend + negotiated,
-        "allocated": allocated_sum,
-        "unallocated": unallocated_sum,
-        "excluded": excluded_sum,
-        "negotiated_discount": negotiated,
-        "rows": int(row[5]),
-    }
-
-
 def _release(db: duckdb.DuckDBPyConnection, spill: Path) -> None:
     db.close()
     shutil.rmtree(spill, ignore_errors=True)
-
-
-def _summary_path(path: Path) -> Path:
-    folder = path.parent if path.suffix == ".parquet" else path
-    return folder / SUMMARY_FILE
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

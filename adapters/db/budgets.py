@@ -12,6 +12,15 @@ from typing import Any
 from sqlalchemy import String, cast, func, insert, select, update
 from sqlalchemy.orm import aliased
 
+from adapters.db.budget_rows import (
+    BUDGET_SELECT,
+    LEAF,
+    NODE_COLUMNS,
+    change_row,
+    new_node_records,
+    node_record,
+    node_rows,
+)
 from adapters.db.models import (
     BudgetImportRow,
     BudgetRow,
@@ -36,96 +45,10 @@ from domain.budgets.records import (
     NodeRecord,
     VersionRecord,
 )
-from domain.budgets.text import name_key
 from domain.scope import ResolvedScope
 
 # Rows per executemany: each batch is a short step on the event loop.
 _BATCH = 1000
-
-
-def _node(row: NodeRow) -> NodeRecord:
-    return NodeRecord(row.id, row.year, row.level, row.parent_id, row.name, row.path)
-
-
-def _node_rows(year: int, new: Sequence[NewNode]) -> list[dict[str, Any]]:
-    return [
-        {
-            "year": year,
-            "level": n.level,
-            "parent_id": n.parent_id,
-            "parent_key": n.parent_id or 0,
-            "name": n.name,
-            "name_key": name_key(n.name),
-            "path": "",
-        }
-        for n in new
-    ]
-
-
-def _new_node_records(
-    year: int, new: Sequence[NewNode], found: dict[tuple[int, str], tuple[int, str]]
-) -> list[NodeRecord]:
-    out = []
-    for n in new:
-        node_id, path = found[(n.parent_id or 0, name_key(n.name))]
-        out.append(NodeRecord(node_id, year, n.level, n.parent_id, n.name, path))
-    return out
-
-
-def _change_row(change: BudgetChange) -> dict[str, Any]:
-    row: dict[str, Any] = {"id": change.budget_id}
-    if change.attributes is not None:
-        row["attributes"] = dict(change.attributes)
-    if change.status is not None:
-        row["status"] = change.status.value
-        row["retired_from"] = change.retired_from
-    return row
-
-
-def _build_budget_select() -> tuple[Any, Any]:
-    """A budget with the names and ids of its path and its latest annual amount. Built once:
-    the statement is immutable (`.where()` copies it), and building the four-way join of
-    node aliases on every request cost a quarter of a budget list's time."""
-    n4, n3, n2, n1 = (aliased(NodeRow, name=f"node_{level}") for level in (4, 3, 2, 1))
-    latest = (
-        select(BudgetVersionRow.annual_amount)
-        .where(BudgetVersionRow.budget_id == BudgetRow.id)
-        .order_by(BudgetVersionRow.effective_from.desc(), BudgetVersionRow.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    stmt = (
-        # columns, not the entity: a Financial Admin's list is thousands of rows, and
-        # identity-mapped entities cost more than the query
-        select(
-            BudgetRow.id,
-            BudgetRow.year,
-            BudgetRow.node_id,
-            BudgetRow.status,
-            BudgetRow.start_date,
-            BudgetRow.retired_from,
-            BudgetRow.attributes,
-            n1.name,
-            n2.name,
-            n3.name,
-            n4.name,
-            n1.id,
-            n2.id,
-            n3.id,
-            latest.label("amount"),
-        )
-        .join(n4, n4.id == BudgetRow.node_id)
-        .join(n3, n3.id == n4.parent_id)
-        .join(n2, n2.id == n3.parent_id)
-        .join(n1, n1.id == n2.parent_id)
-    )
-    return stmt, n4
-
-
-_BUDGET_SELECT, _LEAF = _build_budget_select()
-_NODE_COLUMNS: Any = select(
-    NodeRow.id, NodeRow.year, NodeRow.level, NodeRow.parent_id, NodeRow.name, NodeRow.path
-)
 
 
 class BudgetRepository(Repository[BudgetRow]):
@@ -157,7 +80,7 @@ class BudgetRepository(Repository[BudgetRow]):
     async def nodes(self, year: int, scope: ResolvedScope | None = None) -> list[NodeRecord]:
         # columns, not ORM objects: a year holds thousands of nodes and the hierarchy reads
         # them all on every request (identity-map bookkeeping was most of the read's cost)
-        stmt = _NODE_COLUMNS.where(NodeRow.year == year)
+        stmt = NODE_COLUMNS.where(NodeRow.year == year)
         if scope is not None:
             stmt = apply_scope(stmt, scope, NodeRow.path)
         rows = await self.session.execute(stmt.order_by(NodeRow.level, NodeRow.name_key))
@@ -168,7 +91,7 @@ class BudgetRepository(Repository[BudgetRow]):
         if not wanted:
             return {}
         rows = await self.session.scalars(select(NodeRow).where(NodeRow.id.in_(wanted)))
-        return {r.id: _node(r) for r in rows}
+        return {r.id: node_record(r) for r in rows}
 
     async def ancestors(self, node_ids: Iterable[int]) -> dict[int, NodeRecord]:
         """The nodes on the paths of `node_ids` (to show where a scoped subtree hangs)."""
@@ -192,7 +115,7 @@ class BudgetRepository(Repository[BudgetRow]):
         levels = {n.level for n in new}
         assert len(levels) == 1, "create_nodes takes the nodes of one level"
         level = levels.pop()
-        await self._execute_many(insert(NodeRow), await asyncio.to_thread(_node_rows, year, new))
+        await self._execute_many(insert(NodeRow), await asyncio.to_thread(node_rows, year, new))
         parent = aliased(NodeRow)
         parent_path = select(parent.path).where(parent.id == NodeRow.parent_id).scalar_subquery()
         await self.session.execute(
@@ -211,11 +134,11 @@ class BudgetRepository(Repository[BudgetRow]):
         found = await asyncio.to_thread(
             lambda: {(r.parent_key, r.name_key): (r.id, r.path) for r in rows}
         )
-        return await asyncio.to_thread(_new_node_records, year, new, found)
+        return await asyncio.to_thread(new_node_records, year, new, found)
 
     # --- budgets ---------------------------------------------------------------------------
     def _budget_select(self) -> tuple[Any, Any]:
-        return _BUDGET_SELECT, _LEAF
+        return BUDGET_SELECT, LEAF
 
     @staticmethod
     def _record(row: Any) -> BudgetRecord:
@@ -350,7 +273,7 @@ class BudgetRepository(Repository[BudgetRow]):
     async def set_budgets(self, changes: Sequence[BudgetChange]) -> None:
         """Bulk update of budget rows by id (status, retired_from, attributes)."""
         if changes:
-            await self._execute_many(update(BudgetRow), [_change_row(c) for c in changes])
+            await self._execute_many(update(BudgetRow), [change_row(c) for c in changes])
 
     async def versions_by_budget(self, ids: Iterable[int]) -> dict[int, list[VersionRecord]]:
         out: dict[int, list[VersionRecord]] = defaultdict(list)

@@ -5,7 +5,8 @@ corrections carried, the decisions) as JSON, encoded here from the domain object
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -382,6 +383,18 @@ class SpendCardRepository(Repository[SpendCardRow]):
             out[budget_id] = (tuple(product), tuple(portfolio))
         return out
 
+    async def escalation(self, *, excluding: Collection[int] = ()) -> tuple[Person, ...]:
+        for role in (Role.FINANCIAL_ADMIN, Role.ADMIN):
+            rows = await self.session.execute(
+                select(UserRow.id, UserRow.name, UserRow.email)
+                .where(UserRow.role == role.value, UserRow.is_active)
+                .order_by(UserRow.id)
+            )
+            found = tuple(Person(*row) for row in rows if row[0] not in excluding)
+            if found:
+                return found
+        return ()
+
     async def records(self, scope: ResolvedScope, filters: CardFilter) -> list[CardRecord]:
         base: Any = (
             select(SpendCardRow, NodeRow.path)
@@ -417,7 +430,7 @@ class SpendCardRepository(Repository[SpendCardRow]):
             )
             names.update(dict(found.all()))
         owners = await self._owners_by_path(paths)
-        return [
+        out = [
             CardRecord(
                 card,
                 tuple(names.get(n, "?") for n in paths[card.budget_id]),
@@ -425,3 +438,12 @@ class SpendCardRepository(Repository[SpendCardRow]):
             )
             for card in cards
         ]
+        # segregation of duties: a card no Portfolio Owner but its responder may decide goes up
+        ladder: dict[int, tuple[Person, ...]] = {}
+        for i, r in enumerate(out):
+            if not r.deciders:
+                responder = r.card.responded_by or 0
+                if responder not in ladder:
+                    ladder[responder] = await self.escalation(excluding={responder})
+                out[i] = replace(r, escalated=ladder[responder])
+        return out

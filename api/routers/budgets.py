@@ -37,7 +37,7 @@ from api.schemas.budgets import (
 from api.schemas.common import PROBLEM_RESPONSES
 from api.tables import CSV_RESPONSES, CsvWanted, table
 from api.uploads import read_upload
-from domain.budgets import scope_service, service
+from domain.budgets import line_items, scope_service, service
 from domain.budgets.filename import LoadOptionOverrides, safe_filename
 from domain.budgets.model import HierarchyLabels, default_year
 from domain.budgets.rollup import HierarchyNode, RollupNode, build_rollup_tree
@@ -167,10 +167,10 @@ async def create_budget(
     body: BudgetCreate, user: Manager, uow: UoW, scope: ScopeFilter
 ) -> BudgetDetail:
     """Add a line item: a product budget under its four names (missing nodes are created)."""
-    budget_id = await service.add_line_item(
+    budget_id = await line_items.add_line_item(
         uow,
         actor_of(user),
-        service.LineItem(
+        line_items.LineItem(
             year=body.year,
             path=body.path,
             annual_amount=body.annual_amount,

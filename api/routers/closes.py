@@ -19,7 +19,7 @@ from api.schemas.closes import (
 )
 from api.schemas.common import BILLING_MONTH_PATTERN, PROBLEM_RESPONSES
 from api.tables import CSV_RESPONSES, CsvWanted, table
-from domain.close import service
+from domain.close import queries, service
 from domain.close.fpa import close_files
 from domain.close.model import Checklist
 from domain.close.service import CloseSettings
@@ -43,7 +43,7 @@ async def list_closes(
 ) -> list[PeriodStatusRead] | Response:
     """Billing periods, newest first: final in the CUR or not, closed or not (finance roles and
     Admins)."""
-    found = await service.list_periods(uow, user, container.close_figures)
+    found = await queries.list_periods(uow, user, container.close_figures)
     items = [PeriodStatusRead.of(p) for p in found]
     return table(want, items, items, PeriodStatusRead, "closes")
 
@@ -142,7 +142,7 @@ async def list_close_files(
     period: Period, user: CurrentUser, uow: UoW, want: CsvWanted
 ) -> list[CloseFileRead] | Response:
     """The files of the period's current close (empty while it is open)."""
-    items = [CloseFileRead.of(f) for f in await service.close_files(uow, user, period=period)]
+    items = [CloseFileRead.of(f) for f in await queries.close_files(uow, user, period=period)]
     return table(want, items, items, CloseFileRead, f"close-files-{period}")
 
 
@@ -163,7 +163,7 @@ async def download_close_file(
 ) -> Response:
     """A close file as stored (its SHA-256 in `X-Content-SHA256`); `regenerate=true` builds it
     again from what the close froze, and answers 409 should the bytes differ."""
-    found = await service.file_content(
+    found = await queries.file_content(
         uow, user, csv_bytes, period=period, name=name, close_id=close_id, regenerate=regenerate
     )
     return Response(

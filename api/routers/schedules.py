@@ -29,7 +29,7 @@ from api.schemas.schedules import (
 )
 from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.errors import ErrorDetail, NotFound, RuleViolation
-from domain.schedules import service
+from domain.schedules import queries, service
 from domain.schedules.machine import Action
 from domain.schedules.records import ApprovedSchedule
 
@@ -89,7 +89,7 @@ def _approved(
     )
 
 
-def _read(view: service.ScheduleView) -> ScheduleRead:
+def _read(view: queries.ScheduleView) -> ScheduleRead:
     state = view.state
     return ScheduleRead(
         budget_id=view.budget.id,
@@ -114,7 +114,7 @@ def _read(view: service.ScheduleView) -> ScheduleRead:
     )
 
 
-def _tagged(view: service.ScheduleView, response: Response) -> ScheduleRead:
+def _tagged(view: queries.ScheduleView, response: Response) -> ScheduleRead:
     response.headers["ETag"] = etag(view.state.version)
     return _read(view)
 
@@ -125,7 +125,7 @@ async def get_schedule(
 ) -> ScheduleRead:
     """The budget's months from its start to year end, each with its amount and the cumulative
     estimate of the workloads active in it; the status and version (also as ETag)."""
-    return _tagged(await service.read_schedule(uow, scope, budget_id=budget_id), response)
+    return _tagged(await queries.read_schedule(uow, scope, budget_id=budget_id), response)
 
 
 @router.get("/budgets/{budget_id}/variance", response_model=VarianceRead)
@@ -141,7 +141,7 @@ async def get_variance(
     reschedule is requested, needed or edited). The month in progress compares month-to-date
     spend (days before today) with the schedule pro-rated to those days, and forecasts the
     month end at the run rate."""
-    view = await service.budget_variance(
+    view = await queries.budget_variance(
         uow,
         container.spend,
         clock,
@@ -259,7 +259,7 @@ async def list_tasks(
             reason=t.state.reason,
             actions=[a.value for a in t.task.actions],
         )
-        for t in await service.tasks_of(uow, user, scope)
+        for t in await queries.tasks_of(uow, user, scope)
     ] + [
         *await spend_card_tasks(uow, clock, user, scope),
         *await recommendation_tasks(uow, clock, user, scope),

@@ -87,7 +87,7 @@ def _read(record: CardRecord, user: User, clock: Clock) -> SpendCardRead:
         figures=CardFiguresRead.model_validate(card.figures, from_attributes=True),
         pending_side=side,
         pending_with=[PersonRead.model_validate(p, from_attributes=True) for p in waiting_on],
-        actions=list(queries.actions_for(record, queries.who_for(user), clock.today())),
+        actions=list(queries.actions_for(record, queries.who_on(record, user), clock.today())),
         responded_by=card.responded_by,
         decisions=[
             CardDecisionRead.model_validate(d, from_attributes=True) for d in card.decisions

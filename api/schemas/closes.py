@@ -7,7 +7,8 @@ from pydantic import Field
 
 from api.schemas.common import ErrorItem, Schema
 from domain.close.model import CloseEvent, EventKind, StoredFile
-from domain.close.service import CloseDetail, PeriodStatus
+from domain.close.queries import PeriodStatus
+from domain.close.service import CloseDetail
 
 
 class CloseFileRead(Schema):

@@ -1,5 +1,6 @@
-"""Budget use cases: load a chart of accounts, define a year's naming, add a line item,
-change an amount (a new version). Mapping a user's financial scope is in `scope_service`.
+"""Budget use cases: load a chart of accounts, define a year's naming, change an amount (a new
+version). Adding one line item is in `line_items`; mapping a user's financial scope is in
+`scope_service`.
 
 Each use case takes the unit of work and raises domain errors; the edge commits. Nothing here
 writes before every check has passed, so a refused request changes nothing.
@@ -8,9 +9,7 @@ writes before every check has passed, so a refused request changes nothing.
 from __future__ import annotations
 
 import asyncio
-import csv
 import hashlib
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.audit import Actor, AuditEntry
-from domain.budgets.chart import MAX_ATTRIBUTES, ChartOfAccounts, parse_chart_of_accounts
+from domain.budgets.chart import ChartOfAccounts, parse_chart_of_accounts
 from domain.budgets.filename import (
     LoadOptionOverrides,
     LoadOptions,
@@ -44,7 +43,7 @@ from domain.budgets.records import (
 )
 from domain.budgets.text import TextError, clean_name, name_key
 from domain.budgets.versions import effective_date_errors
-from domain.errors import Conflict, ErrorDetail, NotFound, RuleViolation
+from domain.errors import ErrorDetail, NotFound, RuleViolation
 from domain.ports import BudgetStore, Clock, ObjectStore, UnitOfWork
 from domain.schedules import service as schedules
 from domain.scope import ResolvedScope
@@ -66,17 +65,6 @@ class ChartUpload:
     filename: str
     data: bytes
     overrides: LoadOptionOverrides
-
-
-@dataclass(frozen=True)
-class LineItem:
-    """The dashboard's "Add line item": a product budget under four names."""
-
-    year: int
-    path: Sequence[str]
-    annual_amount: str
-    start_date: date | None
-    attributes: Mapping[str, str]
 
 
 def options_view(options: LoadOptions) -> dict[str, Any]:
@@ -317,98 +305,6 @@ async def define_year(
             )
         )
     return new
-
-
-async def add_line_item(uow: UnitOfWork, actor: Actor, item: LineItem) -> int:
-    """Add one product budget (creating missing nodes): the dashboard's "Add line item"."""
-    store = uow.budgets
-    year, start_date = item.year, item.start_date
-    labels = await store.labels(year)
-    if labels is None:
-        raise RuleViolation(
-            f"year {year} has no naming yet",
-            [ErrorDetail(message=f"define the year {year} (its level labels) first", field="year")],
-        )
-    start = start_date or date(year, 1, 1)
-    # Reuse the chart rules: the same parser and planner validate one line item.
-    line = _one_line_chart(labels, item.path, item.annual_amount, item.attributes)
-    options = LoadOptions(
-        customer="dashboard",
-        effective_year=year,
-        is_new=False,
-        start_date=start,
-        is_override=False,
-        version="ui",
-    )
-    existing = await store.existing_budgets(year)
-    keys = {tuple(name_key(n) for n in e.path) for e in existing}
-    if tuple(name_key(n) for n in line.rows[0].path) in keys:
-        raise Conflict(
-            "this product already has a budget in the year; change its amount instead",
-            [ErrorDetail(message="duplicate product", field="path")],
-        )
-    plan = plan_load(existing, line, options, await store.closed_periods())
-    await apply_plan(store, plan, actor=actor, import_id=None)
-    created = [
-        b
-        for b in await store.existing_budgets(year)
-        if tuple(name_key(n) for n in b.path) not in keys
-    ]
-    budget_id = created[0].id
-    await uow.audit.record(
-        AuditEntry(
-            actor,
-            "budget.create",
-            "budget",
-            str(budget_id),
-            after={
-                "path": list(line.rows[0].path),
-                "annual_amount": str(line.rows[0].annual_amount),
-                "start_date": start.isoformat(),
-            },
-        )
-    )
-    return budget_id
-
-
-def _one_line_chart(
-    labels: HierarchyLabels, path: Sequence[str], amount: str, attributes: Mapping[str, str]
-) -> ChartOfAccounts:
-    errors: list[ErrorDetail] = []
-    if len(path) != 4:
-        raise RuleViolation(
-            "a line item needs four names",
-            [ErrorDetail(message="exactly four names are needed, top level first", field="path")],
-        )
-    if len(attributes) > MAX_ATTRIBUTES:
-        raise RuleViolation(
-            "too many attributes",
-            [
-                ErrorDetail(
-                    message=f"at most {MAX_ATTRIBUTES} attributes are allowed, "
-                    f"found {len(attributes)}",
-                    field="attributes",
-                )
-            ],
-        )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    extra = list(attributes)
-    writer.writerow([*labels.as_tuple(), "Amount", *extra])
-    writer.writerow([*path, amount, *[attributes[k] for k in extra]])
-    try:
-        return parse_chart_of_accounts(buffer.getvalue().encode())
-    except RuleViolation as exc:
-        fields = {1: "path.0", 2: "path.1", 3: "path.2", 4: "path.3", 5: "annual_amount"}
-        names = list(labels.as_tuple()) + ["Amount"]
-        for e in exc.errors:
-            column = e.column
-            index = names.index(column) + 1 if column in names else None
-            field = fields.get(index or 0) or (
-                f"attributes.{column}" if column in attributes else "attributes"
-            )
-            errors.append(ErrorDetail(message=e.message, field=field))
-        raise RuleViolation("the line item is not valid", errors) from exc
 
 
 async def change_amount(

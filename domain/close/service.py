@@ -1,13 +1,13 @@
-"""Month close use cases (SPEC section 8): read a period's close, fill its checklist, close it
-(credits applied, allocation frozen, files written, period locked, in one transaction), reopen
-it, and read its files. None of them commits: the edge does."""
+"""Month close use cases (SPEC section 8): read a period's close with what is missing to close it,
+fill its checklist, close it (credits applied, allocation frozen, files written, period locked,
+in one transaction) and reopen it. None of them commits: the edge does. The period list and the
+files are read in `queries`."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,15 +16,12 @@ from domain.audit import Actor, AuditEntry
 from domain.budgets.model import BudgetStatus
 from domain.close.book import (
     BudgetInfo,
-    CloseBook,
     PeriodFigures,
-    book_from_json,
     book_to_json,
     budget_code,
     build_book,
 )
 from domain.close.files import FileBuilder
-from domain.close.fpa import ALL_FILES
 from domain.close.model import (
     MAX_INVOICE_NUMBERS,
     Checklist,
@@ -35,10 +32,10 @@ from domain.close.model import (
     StoredFile,
 )
 from domain.close.ports import ClosePeriodReader, CreditLedger, CsvEncoder
-from domain.errors import Conflict, ErrorDetail, Forbidden, NotFound, RuleViolation
+from domain.close.queries import checked_period, current_files, encode_file, may_read
+from domain.errors import Conflict, ErrorDetail, Forbidden, RuleViolation
 from domain.identity.roles import Permission, can
 from domain.identity.users import User
-from domain.periods import parse_period
 from domain.ports import Clock, UnitOfWork
 from domain.scope import ResolvedScope
 from domain.spend.models import BillingPeriod
@@ -64,28 +61,6 @@ class CloseDetail:
     files: tuple[StoredFile, ...]
 
 
-@dataclass(frozen=True)
-class PeriodStatus:
-    period: str
-    finalized: bool
-    closed: bool
-    version: int
-
-
-@dataclass(frozen=True)
-class FileContent:
-    event: CloseEvent
-    file: StoredFile
-    content: bytes
-    regenerated: bool
-
-
-def _may_read(user: User) -> None:
-    # the files split the whole invoice: company-wide amounts, for the roles that see all spend
-    if not can(user.role, Permission.VIEW_ALL_SPEND):
-        raise Forbidden(f"your role ({user.role.value}) may not see month closes")
-
-
 def _may_close(user: User) -> None:
     if not can(user.role, Permission.CLOSE_PERIOD):
         raise Forbidden(f"your role ({user.role.value}) may not close a month")
@@ -93,13 +68,6 @@ def _may_close(user: User) -> None:
 
 def _actor(user: User) -> Actor:
     return Actor(user_id=user.id, email=user.email)
-
-
-def _period(period: str) -> date:
-    try:
-        return parse_period(period)
-    except ValueError as exc:
-        raise RuleViolation(str(exc), [ErrorDetail(str(exc), field="period")]) from None
 
 
 async def _billing_period(reader: ClosePeriodReader, period: str) -> BillingPeriod | None:
@@ -171,25 +139,6 @@ def _default_unit_missing(
     return []
 
 
-async def list_periods(
-    uow: UnitOfWork, user: User, reader: ClosePeriodReader
-) -> list[PeriodStatus]:
-    """Every billing period the CUR holds or a close touched, newest first."""
-    _may_read(user)
-    billed = {p.period: p for p in await reader.billing_periods()}
-    states = {s.period: s for s in await uow.closes.states()}
-    closed = await uow.budgets.closed_periods()
-    return [
-        PeriodStatus(
-            p,
-            billed[p].finalized if p in billed else False,
-            p in closed,
-            states[p].version if p in states else 0,
-        )
-        for p in sorted(set(billed) | set(states) | closed, reverse=True)
-    ]
-
-
 async def close_detail(
     uow: UnitOfWork,
     user: User,
@@ -199,8 +148,8 @@ async def close_detail(
     period: str,
 ) -> CloseDetail:
     """The period's checklist, readiness (what is missing to close), history and files."""
-    _may_read(user)
-    _period(period)
+    may_read(user)
+    checked_period(period)
     billed = await _billing_period(reader, period)
     state = await _state(uow, billed, period, settings.default_business_unit)
     extra: list[ErrorDetail] = []
@@ -209,14 +158,7 @@ async def close_detail(
         figures = await reader.figures(period, rules, version)
         extra = _default_unit_missing(figures, state.checklist, settings)
     history = tuple(await uow.closes.history(period))
-    return CloseDetail(state, _readiness(billed, state, extra), history, _current_files(history))
-
-
-def _current_files(history: Sequence[CloseEvent]) -> tuple[StoredFile, ...]:
-    closes = [e for e in history if e.kind is EventKind.CLOSE]
-    if not closes or (history and history[-1].kind is EventKind.REOPEN):
-        return ()
-    return closes[-1].files
+    return CloseDetail(state, _readiness(billed, state, extra), history, current_files(history))
 
 
 def _clean(checklist: Checklist) -> Checklist:
@@ -248,7 +190,7 @@ async def save_checklist(
 ) -> CloseState:
     """Store the checklist of an open period (compare-and-set on `version`)."""
     _may_close(user)
-    _period(period)
+    checked_period(period)
     before = await uow.closes.get(period, lock=True)
     if period in await uow.budgets.closed_periods():
         raise Conflict(f"{period} is closed: an Admin must reopen it before it changes")
@@ -283,7 +225,7 @@ async def _budgets(
 ) -> dict[int, BudgetInfo]:
     """The product budgets of the accrual file: those in force during the period, and any
     other holding spend or credits in it."""
-    start = _period(period)
+    start = checked_period(period)
     end = month_end(start)
     holding = {b.budget_id for b in figures.budgets} | {b for b, a in credits.items() if a}
     found = {}
@@ -300,11 +242,6 @@ async def _budgets(
         if other is not None:
             found[other.id] = BudgetInfo(other.id, other.path, budget_code(other.attributes))
     return found
-
-
-def encode_file(builder: FileBuilder, book: CloseBook, encode: CsvEncoder) -> tuple[bytes, int]:
-    table = builder.build(book)
-    return encode(table.header, table.rows), len(table.rows)
 
 
 async def close_period(
@@ -325,7 +262,7 @@ async def close_period(
     freezes the close book, writes the files of `builders` (`domain.close.fpa.close_files`: the
     accounts-payable, accrual and FP&A files) and locks the period, all in this transaction."""
     _may_close(user)
-    _period(period)
+    checked_period(period)
     stored = await uow.closes.get(period, lock=True)
     if period in await uow.budgets.closed_periods():
         raise Conflict(f"{period} is closed already")
@@ -384,7 +321,7 @@ async def close_period(
     )
     history = tuple(await uow.closes.history(period))
     closed = replace(state, closed=True)
-    return CloseDetail(closed, _readiness(billed, closed), history, _current_files(history))
+    return CloseDetail(closed, _readiness(billed, closed), history, current_files(history))
 
 
 async def reopen_period(
@@ -393,7 +330,7 @@ async def reopen_period(
     """Unlock a closed period (Admin only, with a reason); its files stay, superseded."""
     if not can(user.role, Permission.REOPEN_PERIOD):
         raise Forbidden("only an Admin may reopen a closed month")
-    _period(period)
+    checked_period(period)
     if not reason.strip():
         raise RuleViolation(
             "a reason is required", [ErrorDetail("say why the month reopens", field="reason")]
@@ -422,41 +359,3 @@ async def reopen_period(
     state = stored or CloseState(period, Checklist(), 0, False)
     state = replace(state, closed=False)
     return CloseDetail(state, _readiness(None, state), history, ())
-
-
-async def close_files(uow: UnitOfWork, user: User, *, period: str) -> tuple[StoredFile, ...]:
-    """The files of the period's current close (none while it is open)."""
-    _may_read(user)
-    _period(period)
-    return _current_files(await uow.closes.history(period))
-
-
-async def file_content(
-    uow: UnitOfWork,
-    user: User,
-    encode: CsvEncoder,
-    *,
-    period: str,
-    name: str,
-    close_id: int | None = None,
-    regenerate: bool = False,
-    builders: Sequence[FileBuilder] = ALL_FILES,
-) -> FileContent:
-    """A stored file's bytes; `regenerate` builds it again from the frozen close book instead
-    (Conflict should the bytes differ from the stored ones: a file is immutable)."""
-    _may_read(user)
-    _period(period)
-    found = await uow.closes.file(period, name, close_id)
-    if found is None:
-        raise NotFound(f"no file {name} in the closes of {period}")
-    event, stored, content = found
-    if not regenerate:
-        return FileContent(event, stored, content, False)
-    builder = next((b for b in builders if b.name(period) == name), None)
-    raw = await uow.closes.snapshot(event.id)
-    if builder is None or raw is None:
-        raise NotFound(f"{name} cannot be regenerated")
-    again, _ = encode_file(builder, book_from_json(raw), encode)
-    if hashlib.sha256(again).hexdigest() != stored.sha256:
-        raise Conflict(f"{name} regenerated differs from the stored file")
-    return FileContent(event, stored, again, True)

@@ -1,7 +1,8 @@
 """Anomaly detection, after each CUR refresh: every budget's daily allocated spend is judged
 against its trailing weeks (`domain.forecasts.anomalies`), each spike recorded per service that
-carried it with the resources that caused it, and the budget's owners told once per spike.
-Idempotent: a second run with the same spend changes nothing and tells no one again."""
+carried it with the resources that caused it, the budget's owners told once per spike and the
+outbound webhook subscribers once per new anomaly (`anomaly.detected`). Idempotent: a second
+run with the same spend changes nothing and tells no one again."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain.events import OutboundEvent
 from domain.forecasts.anomalies import WINDOW_DAYS, Spike, causes, spikes
 from domain.forecasts.ports import (
     DailySpendReader,
@@ -145,6 +147,8 @@ async def detect_anomalies(
     await uow.anomalies.update(changed)
     await uow.anomalies.remove(gone)
     await _notify(uow, new, names)
+    for anomaly in new:
+        uow.publish(anomaly_detected(anomaly, names.get(anomaly.budget_id)))
     return DetectionResult(len(new), len(changed), len(gone))
 
 
@@ -175,3 +179,31 @@ async def _notify(
             budget_id=budget_id,
             subject=f"anomaly:{budget_id}:{day.isoformat()}",
         )
+
+
+def anomaly_detected(anomaly: NewAnomaly, budget_name: str | None) -> OutboundEvent:
+    """The outbound event of a newly recorded anomaly: its key (budget, day, service) is its
+    id, which stays the same when a later run detects it again (and raises nothing)."""
+    return OutboundEvent(
+        type="anomaly.detected",
+        object_type="anomaly",
+        object_id=f"{anomaly.budget_id}:{anomaly.day.isoformat()}:{anomaly.service}",
+        actor_id=None,
+        actor_email="anomaly detection",
+        data={
+            "budget_id": anomaly.budget_id,
+            "budget_name": budget_name,
+            "day": anomaly.day.isoformat(),
+            "service": anomaly.service,
+            # the service's spend that day against its usual day (median of the trailing window)
+            "amount": str(anomaly.service_amount),
+            "expected": str(anomaly.service_median),
+            # the whole budget's day, of which this service is a cause
+            "budget_total": str(anomaly.total),
+            "budget_expected": str(anomaly.median),
+            "resources": [
+                {"resource_id": r.resource_id, "amount": str(r.amount), "excess": str(r.excess)}
+                for r in anomaly.resources
+            ],
+        },
+    )

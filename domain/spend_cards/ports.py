@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -53,6 +53,11 @@ class SpendCardStore(Protocol):
         self, budget_ids: Iterable[int]
     ) -> dict[int, tuple[tuple[Person, ...], tuple[Person, ...]]]:
         """Each budget's Product Owners and the Portfolio Owners above it (active users)."""
+        ...
+
+    async def escalation(self, *, excluding: Collection[int] = ()) -> tuple[Person, ...]:
+        """Who inherits a card's decision when no Portfolio Owner above it may take it: the
+        active Financial Admins, else the active Admins — never anyone in `excluding`."""
         ...
 
 

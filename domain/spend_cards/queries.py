@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.identity.roles import Permission, can
+from domain.identity.roles import Permission, Role, can
 from domain.identity.users import User
+from domain.periods import period_key
 from domain.ports import Clock, UnitOfWork
 from domain.scope import ResolvedScope
 from domain.spend_cards.machine import (
@@ -23,6 +24,7 @@ from domain.spend_cards.machine import (
     pending_side,
 )
 from domain.spend_cards.model import SpendCard
+from domain.spend_cards.periods import month_start, previous_month
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,17 @@ class CardRecord:
     budget_path: tuple[str, ...]
     product_owners: tuple[Person, ...] = ()
     portfolio_owners: tuple[Person, ...] = ()
+    #: who decides instead when no Portfolio Owner but the one who answered the card can (the
+    #: Financial Admins, else the Admins): filled only for such cards
+    escalated: tuple[Person, ...] = ()
+
+    @property
+    def deciders(self) -> tuple[Person, ...]:
+        """Who approves, rejects or resolves the card: the Portfolio Owners above it, never the
+        one who answered it (segregation of duties); when that leaves nobody, the decision
+        goes up to `escalated`."""
+        eligible = tuple(p for p in self.portfolio_owners if p.id != self.card.responded_by)
+        return eligible or self.escalated
 
     @property
     def pending_side(self) -> Side | None:
@@ -61,7 +74,7 @@ class CardRecord:
         if side is Side.OWNER:
             return self.product_owners
         if side is Side.DECIDER:
-            return self.portfolio_owners
+            return self.deciders
         return ()
 
     def waiting_on(self, today: date) -> tuple[Side | None, tuple[Person, ...]]:
@@ -84,6 +97,21 @@ def who_for(user: User) -> Who:
         owner_side=can(user.role, Permission.RESPOND_SPEND_CARDS),
         decider_side=can(user.role, Permission.DECIDE_SPEND_CARDS),
     )
+
+
+def who_on(record: CardRecord, user: User) -> Who:
+    """The caller as the card machine sees them on this card: a Financial Admin or Admin
+    the decision was escalated to decides it like a Portfolio Owner."""
+    who = who_for(user)
+    if who.decider_side or all(p.id != user.id for p in record.deciders):
+        return who
+    return Who(user_id=user.id, owner_side=who.owner_side, decider_side=True)
+
+
+def may_inherit(user: User) -> bool:
+    """Whether decisions on spend cards can be escalated to `user` (a Financial Admin, or an
+    Admin when there is none)."""
+    return user.role in (Role.FINANCIAL_ADMIN, Role.ADMIN)
 
 
 def actions_for(record: CardRecord, who: Who, today: date) -> tuple[CardAction, ...]:
@@ -121,13 +149,18 @@ async def card_tasks(
     wanted: list[CardStatus] = []
     if who.owner_side:
         wanted.append(CardStatus.OPEN)
-    if who.decider_side:
+    if who.decider_side or may_inherit(user):
         wanted += [CardStatus.ACCEPTED, CardStatus.REJECTED, CardStatus.DISPUTED]
     out = []
     today = clock.today()
+    # only cards of this month and the last may be decided: a Financial Admin, who may
+    # inherit any card, reads those two months rather than every card ever answered
+    months = [period_key(previous_month(today)), period_key(month_start(today))]
     for status in wanted:
-        for record in await uow.spend_cards.records(scope, CardFilter(status=status)):
-            actions = actions_for(record, who, today)
-            if actions:
-                out.append((record, actions))
+        for month in months:
+            filters = CardFilter(status=status, period=month)
+            for record in await uow.spend_cards.records(scope, filters):
+                actions = actions_for(record, who_on(record, user), today)
+                if actions:
+                    out.append((record, actions))
     return sorted(out, key=lambda t: (t[0].card.period_end, t[0].card.budget_id))

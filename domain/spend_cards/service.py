@@ -6,7 +6,7 @@ scheduler and a cron `finops cards generate`) create each card once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.audit import Actor, AuditEntry
@@ -28,7 +28,7 @@ from domain.spend_cards.periods import (
     previous_period,
 )
 from domain.spend_cards.ports import CardSpendReader
-from domain.spend_cards.queries import CardFilter, CardRecord, who_for
+from domain.spend_cards.queries import CardFilter, CardRecord, who_on
 
 GENERATION_JOB = "spend_cards.generate"
 
@@ -178,7 +178,7 @@ async def decide_card(
     decided = decide(
         card,
         action,
-        who_for(user),
+        who_on(record, user),
         expected_version=version,
         comment=comment,
         today=clock.today(),
@@ -197,9 +197,15 @@ async def decide_card(
             details={"comment": text} if text else {},
         )
     )
+    answered = replace(record, card=saved)
+    if not answered.deciders:  # the one who answered was the only Portfolio Owner left
+        escalated = await uow.spend_cards.escalation(excluding={user.id})
+        answered = replace(answered, escalated=escalated)
     side = Side.OWNER if action in (CardAction.ACCEPT, CardAction.DISPUTE) else Side.DECIDER
     if side is Side.OWNER:
-        recipients = [p.id for p in record.portfolio_owners if p.id != user.id]
+        # the deciders of the answered card: the Portfolio Owners above it, or whoever the
+        # decision went up to when none of them but the one who answered can decide
+        recipients = [p.id for p in answered.deciders if p.id != user.id]
     else:
         recipients = [saved.responded_by] if saved.responded_by is not None else []
     name = record.budget_path[-1] if record.budget_path else record.label
@@ -217,4 +223,4 @@ async def decide_card(
         budget_id=card.budget_id,
         subject=card_subject(card.id),
     )
-    return CardRecord(saved, record.budget_path, record.product_owners, record.portfolio_owners)
+    return answered

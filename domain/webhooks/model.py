@@ -27,6 +27,8 @@ EVENT_TYPES: dict[str, str] = {
     "spend_card.resolved": "a disputed spend card was resolved",
     "recommendation.approved": "a cost recommendation was approved for implementation",
     "recommendation.implemented": "a Cloud Engineer implemented an approved recommendation",
+    "anomaly.detected": "anomaly detection recorded a new spike of a budget's daily spend "
+    "(one event per service that carried it)",
     "close.closed": "a month was closed (its files are final)",
     "close.reopened": "a closed month was reopened",
     "cur.period_final": "a CUR refresh read a final billing period (it carries an invoice id)",

@@ -70,6 +70,27 @@ class TestEscalation:
         assert (await act(client, fin2, unowned["budget"], "approve", 2)).status_code == 200
 
 
+class TestRescheduleRequests:
+    async def test_the_requester_cannot_grant_and_the_request_goes_up(self, client, unowned):
+        admin, fin, budget = unowned["admin"], unowned["fin"], unowned["budget"]
+        assert (await act(client, admin, budget, "approve", 2)).status_code == 200
+        r = await act(client, fin, budget, "request-reschedule", 3, reason="the plan moved")
+        assert r.json()["status"] == "reschedule_requested", r.text
+        for own in ("grant-reschedule", "decline-reschedule"):
+            r = await act(client, fin, budget, own, 4, reason="mine")
+            assert r.status_code == 403, r.text
+        tasks = (await client.get("/api/v1/tasks", headers=fin)).json()
+        assert budget not in [t.get("budget_id") for t in tasks]
+        # the Financial Admin was the only finance decider: the Admin inherits the request
+        notes = (await client.get("/api/v1/notifications", headers=admin)).json()
+        assert any("asked to reschedule" in n["message"] for n in notes), notes
+        tasks = (await client.get("/api/v1/tasks", headers=admin)).json()
+        assert [(t["kind"], t["budget_id"]) for t in tasks] == [("schedule.reschedule", budget)]
+        r = await act(client, admin, budget, "grant-reschedule", 4)
+        assert r.status_code == 200, r.text
+        assert r.json()["status"] == "draft"
+
+
 @pytest.fixture
 def dual(container):
     container.settings.dual_approval_above = Decimal("1000.00")

@@ -15,7 +15,7 @@ from adapters.clock import FixedClock
 from adapters.files.csv_codec import csv_bytes
 from domain.budgets.model import BudgetStatus
 from domain.budgets.records import BudgetRecord
-from domain.close import service
+from domain.close import queries, service
 from domain.close.book import AccountShare, BudgetShare, InvoiceAmount, PeriodFigures
 from domain.close.files import CLOSE_FILES
 from domain.close.model import Checklist, CloseEvent, CloseState, EventKind, StoredFile
@@ -236,7 +236,7 @@ class TestClose:
         assert ledger.calls == [("2026-10", False)]
         assert uow.closed == {"2026-10"}
         assert detail.state.closed
-        found = await service.file_content(
+        found = await queries.file_content(
             uow, user(Role.ADMIN), csv_bytes, period="2026-10", name="accruals-2026-10.csv"
         )
         rows = list(csv.DictReader(io.StringIO(found.content.decode())))

@@ -16,8 +16,9 @@ from domain.errors import Forbidden, NotFound
 from domain.identity.roles import Role
 from domain.identity.users import User
 from domain.schedules.machine import Action, ScheduleStatus
+from domain.schedules.queries import tasks_of
 from domain.schedules.records import ApprovedSchedule, ScheduleMove, ScheduleState
-from domain.schedules.service import ScheduleRequest, act, amount_changed, tasks_of
+from domain.schedules.service import ScheduleRequest, act, amount_changed
 from domain.scope import ResolvedScope
 
 EVERYTHING = ResolvedScope(prefixes=None)
