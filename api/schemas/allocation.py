@@ -10,8 +10,10 @@ from api.schemas.common import (
     CALCULATOR_URL_PATTERN,
     Amount,
     BillingMonth,
+    Flag,
     IsoDate,
     Name,
+    NodeId,
     Schema,
 )
 from domain.allocation.carry_forward import CarryPlan
@@ -22,8 +24,12 @@ from domain.allocation.workloads import Claim, Workload
 
 
 class SplitShareWrite(Schema):
-    budget_id: int
-    percent: str = Field(examples=["60.00"], description="up to 2 decimals, > 0")
+    budget_id: NodeId
+    percent: str = Field(
+        pattern=r"^[0-9]{1,3}(\.[0-9]{1,2})?$",
+        examples=["60.00"],
+        description="up to 2 decimals, > 0, at most 100",
+    )
 
 
 class SplitWrite(Schema):
@@ -133,7 +139,7 @@ class ClaimWrite(Schema):
 
 
 class WorkloadClaims(Schema):
-    workload_id: int
+    workload_id: NodeId
     resource_ids: list[str] = Field(min_length=1, max_length=10_000)
 
 
@@ -191,7 +197,7 @@ class ClaimRead(Schema):
 class CarryForwardWrite(Schema):
     from_year: int = Field(ge=2000, le=2999, examples=[2026])
     to_year: int = Field(ge=2000, le=2999, examples=[2027], description="from_year + 1")
-    dry_run: bool = Field(default=True, description="true: only the proposal; false: apply it")
+    dry_run: Flag = Field(default=True, description="true: only the proposal; false: apply it")
 
 
 class CarriedLineRead(Schema):

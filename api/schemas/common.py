@@ -4,7 +4,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 T = TypeVar("T")
 
@@ -93,6 +93,9 @@ def _iso_date_only(value: object) -> object:
         raise ValueError("a date YYYY-MM-DD is expected")
     return value
 
+
+Flag = StrictBool
+"""A boolean in a request body: JSON `true`/`false` only (lax mode took `0`, `"yes"`, …)."""
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 """A date in a request: the string `YYYY-MM-DD` only."""
