@@ -2,10 +2,14 @@
 
 Every operation, every check (`--checks all`: no server error, schema, status code, content
 type and header conformance, negative data rejected, positive data accepted, undeclared
-methods 405 with a correct `Allow`, …) plus two of ours (`st_hooks.py`): no response carries
-an id or name outside the role's scope, and schema-valid data never fails the models' own
-validation. FINOPS_FUZZ_EXAMPLES examples per operation (3 here; `make fuzz`: 100 on SQLite
-and PostgreSQL). FINOPS_FUZZ_DATABASES picks the databases (default: sqlite only, once).
+methods 405 with a correct `Allow`, …) plus ours (`st_hooks.py`): no response carries an id or
+name outside the role's scope, the run's own session holds, and schema-valid data never fails
+the models' own validation.
+
+Sized for `make test` by default: every role on SQLite and the roles of `PG_ROLES` on
+PostgreSQL, `FINOPS_FUZZ_EXAMPLES` examples per operation (default 3). `make fuzz`
+(FINOPS_FUZZ=1) runs every role on both databases with 100. FINOPS_FUZZ_DATABASES picks the
+databases, FINOPS_FUZZ_SEED the seed.
 """
 
 from __future__ import annotations
@@ -30,44 +34,61 @@ from tests.contract.harness import (
     settings_for,
 )
 
-DATABASES = os.environ.get("FINOPS_FUZZ_DATABASES", "sqlite").split(",")
+FULL = os.environ.get("FINOPS_FUZZ") == "1"
+DATABASES = os.environ.get("FINOPS_FUZZ_DATABASES", "sqlite,postgres").split(",")
+# On PostgreSQL by default: the role that reaches every operation, and the narrowest scope.
+PG_ROLES = list(ROLE_LOGINS) if FULL else ["admin", "product_owner"]
+RUNS = [
+    pytest.param(db, role, id=f"{db}-{role}", marks=[pytest.mark.postgres] * (db == "postgres"))
+    for db in DATABASES
+    for role in (ROLE_LOGINS if db == "sqlite" else PG_ROLES)
+]
 
 
-@pytest.fixture(scope="module", params=DATABASES)
-def seed(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, object, Path]]:
-    """The demo, loaded once per database: (kind, database handle, data folder)."""
-    root = tmp_path_factory.mktemp(f"seed-{request.param}")
-    if request.param == "sqlite":
+@pytest.fixture(scope="module")
+def seeds() -> Iterator[dict[str, tuple[object, Path]]]:
+    """The demo, loaded at most once per database and worker: kind -> (handle, data folder)."""
+    loaded: dict[str, tuple[object, Path]] = {}
+    yield loaded
+    for kind, (handle, _) in loaded.items():
+        if kind == "postgres":
+            asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{handle}" WITH (FORCE)'))
+
+
+def _seed(
+    kind: str, request: pytest.FixtureRequest, seeds: dict[str, tuple[object, Path]]
+) -> tuple[object, Path]:
+    if kind in seeds:
+        return seeds[kind]
+    root = request.getfixturevalue("tmp_path_factory").mktemp(f"seed-{kind}")
+    if kind == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         db = root / "finops.db"
         shutil.copyfile(template, db)
         load_seed(settings_for(f"sqlite+aiosqlite:///{db}", root / "data"))
-        yield "sqlite", db, root / "data"
-        return
-    pg_template: str = request.getfixturevalue("pg_template")
-    name = f"{PREFIX}seed_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
-    try:
+        seeds[kind] = (db, root / "data")
+    else:
+        pg_template: str = request.getfixturevalue("pg_template")
+        name = f"{PREFIX}seed_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+        seeds[kind] = (name, root / "data")  # dropped by `seeds` even if the load fails
         load_seed(settings_for(_pg_url(name), root / "data"))
-        yield "postgres", name, root / "data"
-    finally:
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return seeds[kind]
 
 
-@pytest.mark.skipif(
-    os.environ.get("FINOPS_FUZZ") != "1",
-    reason="the per-role Schemathesis run is opt-in (FINOPS_FUZZ=1, `make fuzz`) until its "
-    "last failures are fixed: see docs/decisions.md",
-)
-@pytest.mark.parametrize("role", list(ROLE_LOGINS))
-def test_every_operation_as_each_role(role: str, seed, tmp_path: Path) -> None:
-    kind, handle, data = seed
+@pytest.mark.parametrize(("kind", "role"), RUNS)
+def test_every_operation_as_each_role(
+    kind: str,
+    role: str,
+    seeds: dict[str, tuple[object, Path]],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> None:
+    handle, data = _seed(kind, request, seeds)
     copy_data_dir(data, tmp_path / "data")
     if kind == "sqlite":
         db = tmp_path / "finops.db"
-        shutil.copyfile(handle, db)
+        shutil.copyfile(str(handle), db)
         url = f"sqlite+aiosqlite:///{db}"
         drop = None
     else:
@@ -85,4 +106,6 @@ def test_every_operation_as_each_role(role: str, seed, tmp_path: Path) -> None:
         f"{fuzz_examples()} examples each, {result.seconds:.1f} s, exit {result.returncode}"
     )
     assert result.operations > 0, result.output[-3000:]
-    assert result.returncode == 0, result.output[-20000:]
+    assert result.returncode == 0, (
+        f"full output: {tmp_path / f'st-{role}.txt'}\n" + result.output[-20000:]
+    )
