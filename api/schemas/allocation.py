@@ -7,6 +7,7 @@ from pydantic import Field
 
 from api.schemas.budgets import Money
 from api.schemas.common import (
+    ACCOUNT_ID_PATTERN,
     CALCULATOR_URL_PATTERN,
     Amount,
     BillingMonth,
@@ -14,6 +15,7 @@ from api.schemas.common import (
     IsoDate,
     Name,
     NodeId,
+    ResourceId,
     Schema,
 )
 from domain.allocation.carry_forward import CarryPlan
@@ -132,7 +134,7 @@ class WorkloadRead(Schema):
 
 
 class ClaimWrite(Schema):
-    resource_ids: list[str] = Field(min_length=1, max_length=10_000)
+    resource_ids: list[ResourceId] = Field(min_length=1, max_length=10_000)
     effective_from: IsoDate | None = Field(
         default=None, description="Financial Admin / Admin only: onboard history"
     )
@@ -140,7 +142,7 @@ class ClaimWrite(Schema):
 
 class WorkloadClaims(Schema):
     workload_id: NodeId
-    resource_ids: list[str] = Field(min_length=1, max_length=10_000)
+    resource_ids: list[ResourceId] = Field(min_length=1, max_length=10_000)
 
 
 class MultiClaimWrite(Schema):
@@ -149,9 +151,10 @@ class MultiClaimWrite(Schema):
 
 
 class ReleaseWrite(Schema):
-    resource_ids: list[str] = Field(min_length=1, max_length=10_000)
+    resource_ids: list[ResourceId] = Field(min_length=1, max_length=10_000)
     account_id: str | None = Field(
         default=None,
+        pattern=ACCOUNT_ID_PATTERN,
         description="the resources' account; needed only when an id is claimed in several",
     )
     effective_to: IsoDate | None = Field(

@@ -69,6 +69,13 @@ NodeId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN)]
 
+ResourceId = Annotated[
+    str,
+    Field(min_length=1, max_length=2048, pattern=r"^[^\x00-\x1f\x7f]+$"),
+]
+"""A CUR resource id or ARN: no control characters (PostgreSQL text cannot hold a NUL byte:
+one in a claim's resource id was a 500)."""
+
 # What a person reads when a value misses one of the shared patterns (the schema keeps the
 # pattern for clients; the problem answer says it in words).
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
