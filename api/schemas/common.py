@@ -71,10 +71,10 @@ Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATT
 
 ResourceId = Annotated[
     str,
-    Field(min_length=1, max_length=2048, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Field(min_length=1, max_length=1024, pattern=r"^[^\x00-\x1f\x7f]+$"),
 ]
-"""A CUR resource id or ARN: no control characters (PostgreSQL text cannot hold a NUL byte:
-one in a claim's resource id was a 500)."""
+"""A CUR resource id or ARN: at most the column's 1,024 characters, no control characters
+(PostgreSQL text cannot hold a NUL byte; either was a 500 on PostgreSQL)."""
 
 # What a person reads when a value misses one of the shared patterns (the schema keeps the
 # pattern for clients; the problem answer says it in words).
