@@ -79,11 +79,12 @@ bench-load: $(VENV)/.installed
 	$(BIN)/python benchmarks/load.py $(BENCH_ARGS)
 
 # Schemathesis against the OpenAPI document as each of the eight roles, 100 examples per
-# operation, on SQLite and PostgreSQL (tests/contract, README "Testing").
+# operation, on SQLite and PostgreSQL (tests/contract, README "Testing the API contract").
+# `make test` runs the same tests smaller (3 examples; PostgreSQL for two roles).
 fuzz: $(VENV)/.installed
 	FINOPS_FUZZ=1 FINOPS_FUZZ_EXAMPLES=$${FINOPS_FUZZ_EXAMPLES:-100} \
 	  FINOPS_FUZZ_DATABASES=$${FINOPS_FUZZ_DATABASES:-sqlite,postgres} \
-	  $(BIN)/pytest -q -s tests/contract/test_schemathesis.py
+	  $(BIN)/pytest -q -s -p no:xdist tests/contract/test_schemathesis.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var .mypy_cache .ruff_cache .pytest_cache

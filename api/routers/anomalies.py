@@ -3,13 +3,12 @@ listed in the caller's scope."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from api.deps import AppContainer, CurrentUser, ReadUoW, ScopeFilter
-from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.common import PROBLEM_RESPONSES, IsoDate
 from api.schemas.forecasts import AnomalyListRead, AnomalyRead, AnomalyRowRead
 from api.tables import CSV_RESPONSES, CsvWanted, table
 from domain.forecasts import queries
@@ -26,8 +25,8 @@ async def list_anomalies(
     container: AppContainer,
     want: CsvWanted,
     budget_id: int | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     service: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AnomalyListRead | Response:

@@ -3,7 +3,6 @@ and users' financial scope."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
@@ -34,7 +33,7 @@ from api.schemas.budgets import (
     YearCreate,
     YearRead,
 )
-from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.common import PROBLEM_RESPONSES, IsoDate
 from api.tables import CSV_RESPONSES, CsvWanted, table
 from api.uploads import read_upload
 from domain.budgets import line_items, scope_service, service
@@ -92,7 +91,7 @@ async def import_chart_of_accounts(
     file: Annotated[UploadFile, File(description="the chart-of-accounts CSV")],
     effective_year: Annotated[int | None, Form()] = None,
     is_new: Annotated[str | None, Form(description="true/false")] = None,
-    start_date: Annotated[date | None, Form()] = None,
+    start_date: Annotated[IsoDate | None, Form()] = None,
     is_override: Annotated[str | None, Form(description="true/false")] = None,
     version: Annotated[str | None, Form()] = None,
     customer: Annotated[str | None, Form()] = None,

@@ -7,11 +7,15 @@ from pydantic import Field
 
 from api.schemas.budgets import Money
 from api.schemas.common import (
+    ACCOUNT_ID_PATTERN,
     CALCULATOR_URL_PATTERN,
     Amount,
     BillingMonth,
+    Flag,
     IsoDate,
     Name,
+    NodeId,
+    ResourceId,
     Schema,
 )
 from domain.allocation.carry_forward import CarryPlan
@@ -22,8 +26,12 @@ from domain.allocation.workloads import Claim, Workload
 
 
 class SplitShareWrite(Schema):
-    budget_id: int
-    percent: str = Field(examples=["60.00"], description="up to 2 decimals, > 0")
+    budget_id: NodeId
+    percent: str = Field(
+        pattern=r"^[0-9]{1,3}(\.[0-9]{1,2})?$",
+        examples=["60.00"],
+        description="up to 2 decimals, > 0, at most 100",
+    )
 
 
 class SplitWrite(Schema):
@@ -126,15 +134,15 @@ class WorkloadRead(Schema):
 
 
 class ClaimWrite(Schema):
-    resource_ids: list[str] = Field(min_length=1, max_length=10_000)
+    resource_ids: list[ResourceId] = Field(min_length=1, max_length=10_000)
     effective_from: IsoDate | None = Field(
         default=None, description="Financial Admin / Admin only: onboard history"
     )
 
 
 class WorkloadClaims(Schema):
-    workload_id: int
-    resource_ids: list[str] = Field(min_length=1, max_length=10_000)
+    workload_id: NodeId
+    resource_ids: list[ResourceId] = Field(min_length=1, max_length=10_000)
 
 
 class MultiClaimWrite(Schema):
@@ -143,9 +151,10 @@ class MultiClaimWrite(Schema):
 
 
 class ReleaseWrite(Schema):
-    resource_ids: list[str] = Field(min_length=1, max_length=10_000)
+    resource_ids: list[ResourceId] = Field(min_length=1, max_length=10_000)
     account_id: str | None = Field(
         default=None,
+        pattern=ACCOUNT_ID_PATTERN,
         description="the resources' account; needed only when an id is claimed in several",
     )
     effective_to: IsoDate | None = Field(
@@ -191,7 +200,7 @@ class ClaimRead(Schema):
 class CarryForwardWrite(Schema):
     from_year: int = Field(ge=2000, le=2999, examples=[2026])
     to_year: int = Field(ge=2000, le=2999, examples=[2027], description="from_year + 1")
-    dry_run: bool = Field(default=True, description="true: only the proposal; false: apply it")
+    dry_run: Flag = Field(default=True, description="true: only the proposal; false: apply it")
 
 
 class CarriedLineRead(Schema):

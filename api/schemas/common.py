@@ -4,7 +4,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 T = TypeVar("T")
 
@@ -69,6 +69,13 @@ NodeId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN)]
 
+ResourceId = Annotated[
+    str,
+    Field(min_length=1, max_length=1024, pattern=r"^[^\x00-\x1f\x7f]+$"),
+]
+"""A CUR resource id or ARN: at most the column's 1,024 characters, no control characters
+(PostgreSQL text cannot hold a NUL byte; either was a 500 on PostgreSQL)."""
+
 # What a person reads when a value misses one of the shared patterns (the schema keeps the
 # pattern for clients; the problem answer says it in words).
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
@@ -93,6 +100,9 @@ def _iso_date_only(value: object) -> object:
         raise ValueError("a date YYYY-MM-DD is expected")
     return value
 
+
+Flag = StrictBool
+"""A boolean in a request body: JSON `true`/`false` only (lax mode took `0`, `"yes"`, …)."""
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 """A date in a request: the string `YYYY-MM-DD` only."""

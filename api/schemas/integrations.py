@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.schemas.common import Schema
+from api.schemas.common import Flag, Schema
 from domain.identity.roles import Role
 from domain.identity.service_accounts import MAX_TOKEN_DAYS, ApiToken
 from domain.identity.users import User
@@ -95,7 +95,7 @@ class WebhookSubscriptionCreate(Schema):
 
 
 class WebhookSubscriptionUpdate(Schema):
-    is_active: bool
+    is_active: Flag
 
 
 class WebhookSubscriptionRead(Schema):

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.schemas.common import Name, NodeId, Schema
+from api.schemas.common import Flag, Name, NodeId, Schema
 from domain.identity.roles import Permission, Role
 from domain.identity.users import User
 
@@ -25,7 +25,7 @@ class UserCreate(Schema):
 class UserUpdate(Schema):
     name: Name | None = None
     role: Role | None = None
-    is_active: bool | None = None
+    is_active: Flag | None = None
     password: str | None = Field(default=None, min_length=10, max_length=512)
     node_ids: list[NodeId] | None = Field(
         default=None,

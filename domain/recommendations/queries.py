@@ -10,7 +10,7 @@ Visibility (SPEC section 1):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -134,7 +134,20 @@ async def list_recommendations(
     offset: int,
 ) -> RecommendationPage:
     view = await visibility_for(uow, user, scope)
-    return await uow.recommendations.page(view, filters, limit=limit, offset=offset)
+    page = await uow.recommendations.page(view, filters, limit=limit, offset=offset)
+    return replace(page, items=await _shares_in_scope(uow, scope, page.items))
+
+
+async def _shares_in_scope(
+    uow: UnitOfWork, scope: ResolvedScope, recs: list[Recommendation]
+) -> list[Recommendation]:
+    """The budget shares a caller is shown: only those of budgets in their scope. A shared
+    account's recommendation reaches an owner through their budget; the other budgets' names
+    are not theirs to read (nor, for a Cloud Engineer on every account, any budget's)."""
+    if scope.unrestricted or not recs:
+        return recs
+    visible = {b.id for b in await uow.budgets.list_budgets(scope)}
+    return [replace(r, budgets=tuple(s for s in r.budgets if s.budget_id in visible)) for r in recs]
 
 
 async def top_open(
@@ -161,7 +174,7 @@ async def find_visible(
     found = await uow.recommendations.find(view, rec_id)
     if found is None:
         raise NotFound("recommendation not found")
-    return found
+    return (await _shares_in_scope(uow, scope, [found]))[0]
 
 
 async def detail(

@@ -85,3 +85,63 @@ def test_the_405_table_is_read_from_the_routes_the_document_lists(tmp_path):
     from_routes = templates_of_routes(app.routes)
     assert len(from_routes) > 80
     assert from_routes == templates_of(app.openapi())
+
+
+# --- found by the per-role run in `make test` (tests/contract, issue 17) ---------------------
+
+
+async def test_anomaly_bounds_are_iso_dates_not_numbers(client, container):
+    fin = await auth_headers(client, container, role=Role.FINANCIAL_ADMIN)
+    refused = await client.get("/api/v1/anomalies", headers=fin, params={"until": "0"})
+    assert refused.status_code == 422  # pydantic's lax mode read "0" as 1970-01-01
+    assert refused.json()["errors"][0]["field"] == "until"
+    ok = await client.get("/api/v1/anomalies", headers=fin, params={"since": "2026-01-01"})
+    assert ok.status_code == 200
+
+
+async def test_a_flag_in_a_body_is_true_or_false_not_a_number(client, container):
+    admin = await auth_headers(client, container, role=Role.ADMIN)
+    created = await client.post(
+        "/api/v1/users",
+        headers=admin,
+        json={"email": "flag@corp.com", "name": "Flag", "role": "admin", "password": "x" * 12},
+    )
+    assert created.status_code == 201, created.text
+    user_id = created.json()["id"]
+    for value in (0, "false", "no"):
+        response = await client.patch(
+            f"/api/v1/users/{user_id}", headers=admin, json={"is_active": value}
+        )
+        assert response.status_code == 422, value  # lax mode took all three for false
+        assert response.json()["errors"][0]["field"] == "is_active"
+    kept = await client.get(f"/api/v1/users/{user_id}", headers=admin)
+    assert kept.json()["is_active"] is True
+
+
+async def test_an_allocation_share_out_of_range_is_refused_not_a_server_error(client, container):
+    admin = await auth_headers(client, container, role=Role.ADMIN)
+    document = (await client.get("/api/openapi.json")).json()
+    share = document["components"]["schemas"]["SplitShareWrite"]["properties"]
+    assert share["budget_id"]["maximum"] == 2**31 - 1
+    assert "pattern" in share["percent"]
+    for body in (
+        {"splits": [{"budget_id": 2**63 + 1, "percent": "100"}]},  # was a 500 on SQLite
+        {"splits": [{"budget_id": 1, "percent": "1e2"}]},
+    ):
+        response = await client.put(
+            "/api/v1/accounts/123456789012/allocation", headers=admin, json=body
+        )
+        assert response.status_code == 422, body
+        assert response.json()["detail"] == "the request is not valid"
+
+
+async def test_a_resource_id_too_long_or_with_a_control_character_is_refused(client, container):
+    admin = await auth_headers(client, container, role=Role.ADMIN)
+    for body in (
+        {"resource_ids": ["i-0\u0000abc"]},  # a NUL byte was a 500 on PostgreSQL
+        {"resource_ids": ["i-0abc"], "account_id": "12\u0000"},
+        {"resource_ids": ["i" * 1025]},  # past the column's 1,024: a 500 on PostgreSQL
+    ):
+        response = await client.post("/api/v1/claims/release", headers=admin, json=body)
+        assert response.status_code == 422, body
+        assert response.json()["detail"] == "the request is not valid"

@@ -12,6 +12,8 @@ import asyncio
 import json
 import os
 import re
+import resource
+import shlex
 import shutil
 import socket
 import subprocess
@@ -23,7 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import httpx
 import uvicorn
@@ -31,7 +32,8 @@ import uvicorn
 from adapters.clock import FixedClock
 from adapters.config import Settings
 from api.app import create_app
-from api.demo import DEMO_PASSWORD, DEMO_SCOPES, DEMO_YEAR, load_demo
+from api.demo import DEMO_PASSWORD, load_demo
+from tests.contract.scope_seed import forbidden_for
 
 HERE = Path(__file__).resolve().parent
 ST = Path(sys.executable).parent / "st"
@@ -49,7 +51,6 @@ ROLE_LOGINS = {
     "product_owner": "product@demo.finops",
     "cloud_engineer": "engineer@demo.finops",
 }
-UNSCOPED = {"admin", "financial_admin", "vendor_manager"}
 
 # Operations whose well-formed requests may meet a business rule the document cannot state
 # (a rule about the stored data or between fields, not the form of one field): for these a
@@ -103,12 +104,6 @@ def fuzz_examples() -> int:
     return int(os.environ.get("FINOPS_FUZZ_EXAMPLES", "3"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def settings_for(database_url: str, data_dir: Path) -> Settings:
     return Settings(
         data_dir=data_dir,
@@ -125,12 +120,14 @@ def load_seed(settings: Settings) -> None:
 
 @contextmanager
 def serve(settings: Settings) -> Iterator[str]:
-    """The app on a loopback port, in a thread of this process; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
+    """The app on a loopback port, in a thread of this process; yields its base URL. The port
+    is the kernel's pick (bound here and handed to uvicorn, so no other worker can take it in
+    between): never one of the fixed ports of `make run` or of other servers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="error"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -142,6 +139,7 @@ def serve(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+        sock.close()
 
 
 def login(base_url: str, email: str) -> str:
@@ -155,76 +153,39 @@ def login(base_url: str, email: str) -> str:
     return token
 
 
-def _get(base_url: str, token: str, path: str, **params: Any) -> Any:
-    response = httpx.get(
-        f"{base_url}{path}",
-        params=params,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=60,
+def self_and_stand_in(base_url: str, token: str) -> dict[str, int]:
+    """The caller's own user id and a stand-in's (another person of the seed) for the
+    `before_call` hook of `st_hooks.py`: see there why."""
+    me = httpx.get(
+        f"{base_url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=30
     )
-    response.raise_for_status()
-    return response.json()
-
-
-def _walk(
-    nodes: list[dict[str, Any]], parents: tuple[dict[str, Any], ...] = ()
-) -> Iterator[tuple[dict[str, Any], tuple[dict[str, Any], ...]]]:
-    for node in nodes:
-        yield node, parents
-        yield from _walk(node["children"], (*parents, node))
-
-
-def forbidden_for(role: str, base_url: str) -> dict[str, Any]:
-    """What `role` must never see: the names and ids of the nodes outside its subtrees and
-    above none of them, and of the budgets, workloads, credits, claims and spend cards hanging
-    there. Read from the fresh copy as the Financial Admin (a directory of the seed); the
-    scope itself comes from the demo's declared mapping (`DEMO_SCOPES`), not from the API."""
-    if role in UNSCOPED:
-        return {"strings": [], "keys": {}}
-    email = ROLE_LOGINS[role]
-    mapped_paths = set(DEMO_SCOPES.get(email, ()))
-    fin = login(base_url, ROLE_LOGINS["financial_admin"])
-    tree = _get(base_url, fin, "/api/v1/hierarchy", year=DEMO_YEAR)["nodes"]
-    inside: set[int] = set()  # in a mapped subtree
-    above: set[int] = set()  # an ancestor of a mapped node: its name is shown in paths
-    for node, parents in _walk(tree):
-        path = tuple(p["name"] for p in (*parents, node))
-        if any(path[: len(m)] == m for m in mapped_paths):
-            inside.add(node["id"])
-        if any(m[: len(path)] == path and len(m) > len(path) for m in mapped_paths):
-            above.add(node["id"])
-    nodes = [n for n, _ in _walk(tree)]
-    out_nodes = [n for n in nodes if n["id"] not in inside | above]
-    allowed_names = {n["name"] for n in nodes if n["id"] in inside | above}
-    out_budgets = {n["budget_id"] for n in out_nodes if n["budget_id"] is not None}
-    budgets = _get(base_url, fin, "/api/v1/budgets", year=DEMO_YEAR, limit=1000)["items"]
-    strings = {n["name"] for n in out_nodes}
-    strings |= {v for b in budgets if b["id"] in out_budgets for v in b["attributes"].values()}
-    workloads = _get(base_url, fin, "/api/v1/workloads")
-    out_workloads = {w["id"] for w in workloads if w["budget_id"] in out_budgets}
-    allowed_names |= {w["name"] for w in workloads if w["id"] not in out_workloads}
-    strings |= {w["name"] for w in workloads if w["id"] in out_workloads}
-    credits = _get(base_url, fin, "/api/v1/credits")
-    claims = _get(base_url, fin, "/api/v1/claims", limit=1000)
-    cards = _get(base_url, fin, "/api/v1/spend-cards", limit=1000)
-    return {
-        # a name also used inside the scope (a workload named like a product) proves nothing
-        "strings": sorted(strings - allowed_names),
-        "keys": {
-            "node_id": sorted(n["id"] for n in out_nodes),
-            "node_ids": sorted(n["id"] for n in out_nodes),
-            "budget_id": sorted(out_budgets),
-            "workload_id": sorted(out_workloads),
-            "credit_id": sorted(c["id"] for c in credits if c["budget_id"] in out_budgets),
-            "claim_id": sorted(c["id"] for c in claims if c["budget_id"] in out_budgets),
-            "card_id": sorted(c["id"] for c in cards if c["budget_id"] in out_budgets),
-        },
-    }
+    me.raise_for_status()
+    admin = login(base_url, ROLE_LOGINS["admin"])
+    users = httpx.get(
+        f"{base_url}/api/v1/users",
+        params={"active": "true"},
+        headers={"Authorization": f"Bearer {admin}"},
+        timeout=30,
+    )
+    users.raise_for_status()
+    own = me.json()["id"]
+    rows = users.json()
+    rows = rows["items"] if isinstance(rows, dict) else rows
+    others = [u["id"] for u in rows if u["id"] != own and u.get("kind", "person") == "person"]
+    return {"user_id": own, "stand_in": others[0]}
 
 
 def write_config(path: Path) -> None:
-    """schemathesis.toml: the business-rule 422s of `BUSINESS_RULES`, per operation."""
-    lines = []
+    """schemathesis.toml: the business-rule 422s of `BUSINESS_RULES`, per operation; and a
+    413 (the documented answer to a body past the upload limit) counts as rejecting invalid
+    data: the coverage phase sends 10,001 resource ids of 2,048 characters each to see the
+    10,000-item limit refused, and the body limit refuses it first."""
+    lines = [
+        "[checks.negative_data_rejection]",
+        "expected-statuses = "
+        '["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]',
+        "",
+    ]
     for name in BUSINESS_RULES:
         method, route = name.split(" ", 1)
         lines += [
@@ -246,13 +207,26 @@ class RunResult:
     cases: int
     seconds: float
     output: str
+    cpu_seconds: float = 0.0  # Schemathesis's and the server's, summed: a figure load cannot skew
 
 
-def run_schemathesis(role: str, base_url: str, workdir: Path) -> RunResult:
+def run_schemathesis(
+    role: str, base_url: str, workdir: Path, *, phases: str | None = None
+) -> RunResult:
     """`st run` with every check as `role`; its exit code says whether anything failed."""
     token = login(base_url, ROLE_LOGINS[role])
     forbidden = workdir / f"forbidden-{role}.json"
-    forbidden.write_text(json.dumps(forbidden_for(role, base_url)), encoding="utf-8")
+    fin = login(base_url, ROLE_LOGINS["financial_admin"])
+    found = forbidden_for(role, ROLE_LOGINS[role], base_url, fin)
+    forbidden.write_text(json.dumps(found), encoding="utf-8")
+    own = workdir / f"self-{role}.json"
+    own.write_text(json.dumps(self_and_stand_in(base_url, token)), encoding="utf-8")
+    # The document read here (generating it takes seconds on a busy machine: past st's own
+    # 10 s limit for loading a schema), then handed to st as a file.
+    document = workdir / "openapi.json"
+    response = httpx.get(f"{base_url}/api/openapi.json", timeout=120)
+    response.raise_for_status()
+    document.write_bytes(response.content)
     config = workdir / "schemathesis.toml"
     write_config(config)
     env = {
@@ -260,6 +234,7 @@ def run_schemathesis(role: str, base_url: str, workdir: Path) -> RunResult:
         "SCHEMATHESIS_HOOKS": "st_hooks",
         "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
         "FINOPS_FUZZ_FORBIDDEN": str(forbidden),
+        "FINOPS_FUZZ_SELF": str(own),
         "NO_COLOR": "1",
     }
     command = [
@@ -267,7 +242,11 @@ def run_schemathesis(role: str, base_url: str, workdir: Path) -> RunResult:
         "--config-file",
         str(config),
         "run",
-        f"{base_url}/api/openapi.json",
+        str(document),
+        "--url",
+        base_url,
+        "--request-timeout",
+        "60",
         "--header",
         f"Authorization: Bearer {token}",
         "--checks",
@@ -281,11 +260,20 @@ def run_schemathesis(role: str, base_url: str, workdir: Path) -> RunResult:
         "--workers",
         "1",
         "--no-color",
+        *(["--phases", phases] if phases else []),
+        # e.g. FINOPS_FUZZ_ARGS='--include-path-regex /users --phases coverage' to narrow a run
+        *shlex.split(os.environ.get("FINOPS_FUZZ_ARGS", "")),
     ]
     started = time.monotonic()
+    children, server = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
     done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
     seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # the server runs in a thread of this process (with pytest, idle meanwhile)
+    cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    cpu += time.process_time() - server
     output = done.stdout + done.stderr
+    (workdir / f"st-{role}.txt").write_text(output, encoding="utf-8")
     operations = re.search(r"Tested: (\d+)", output)
     cases = re.search(r"(\d+) generated", output)
     return RunResult(
@@ -295,6 +283,7 @@ def run_schemathesis(role: str, base_url: str, workdir: Path) -> RunResult:
         cases=int(cases.group(1)) if cases else 0,
         seconds=seconds,
         output=output,
+        cpu_seconds=cpu,
     )
 
 

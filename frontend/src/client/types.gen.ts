@@ -4468,7 +4468,7 @@ export type SplitShareWrite = {
     /**
      * Percent
      *
-     * up to 2 decimals, > 0
+     * up to 2 decimals, > 0, at most 100
      */
     percent: string;
 };

@@ -312,8 +312,14 @@ class TestScopeAndTotals:
             json={"version": outside["version"]},
         )
         assert r.status_code == 404
-        # an unmapped Cloud Engineer sees all
-        assert (await _all(client, org["engineer"]))["total"] == len(everything)
+        # an unmapped Cloud Engineer sees all, but no budget's name or id: no budget is theirs
+        # (the per-role Schemathesis run found the shares shown to them)
+        engineer_view = await _all(client, org["engineer"])
+        assert engineer_view["total"] == len(everything)
+        assert any(i["budgets"] for i in everything)
+        assert all(i["budgets"] == [] for i in engineer_view["items"])
+        one = await client.get(f"/api/v1/recommendations/{outside['id']}", headers=org["engineer"])
+        assert one.json()["budgets"] == []
 
     async def test_totals_filters_sort_and_top(self, client, org):
         assert (await upload(client, org["fin"], org["export"])).status_code == 201
