@@ -242,7 +242,7 @@ async def heatmap(
     rows = []
     for child in tree.children:
         members = [b for b in budgets if child.id in b.node_ids]
-        figures = sum((per_budget[b.budget_id] for b in members), Figures())
+        figures = Figures.total(per_budget[b.budget_id] for b in members)
         only = members[0].budget_id if child.level == PRODUCT_LEVEL and members else None
         rows.append(Row(child.id, only, child.name, child.level, figures))
     product = None
@@ -261,7 +261,7 @@ async def heatmap(
         breadcrumbs=tree.breadcrumbs,
         tiles=tuple(tiles),
         rows=tuple(rows),
-        total=sum(per_budget.values(), Figures()),
+        total=Figures.total(per_budget.values()),
         periods=tuple(m for m in months if m in held),
         product=product,
     )

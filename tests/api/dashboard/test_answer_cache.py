@@ -104,13 +104,15 @@ class TestServedAgain:
 
     async def test_an_error_is_never_kept(self, client, container, world):
         missing = f"{HEATMAP}?year=2026&node_id=999999"
+        computed = container.answers.misses
         for _ in range(2):
             r = await client.get(missing, headers=world["fin"])
             assert r.status_code == 404
+        assert container.answers.misses == computed + 2
 
 
 class TestScopes:
-    async def test_scopes_never_share_an_answer(self, client, container, world):
+    async def test_scopes_never_share_an_answer(self, client, world):
         path = f"{HEATMAP}?year=2026"
         fin = await read(client, world["fin"], path)
         pf = await read(client, world["pf"], path)
@@ -124,7 +126,7 @@ class TestScopes:
         )
         assert r.status_code == 404  # kept for finance, still out of the owner's scope
 
-    async def test_a_scope_change_is_seen_at_once(self, client, container, world):
+    async def test_a_scope_change_is_seen_at_once(self, client, world):
         path = f"{HEATMAP}?year=2026"
         assert {t["name"] for t in (await read(client, world["pf"], path))["tiles"]} == {
             "Checkout",
@@ -137,9 +139,7 @@ class TestScopes:
             json={"node_ids": [erp]},
         )
         assert r.status_code == 200, r.text
-        assert {t["name"] for t in (await read(client, world["pf"], path))["tiles"]} == {
-            "Ledger"
-        }
+        assert {t["name"] for t in (await read(client, world["pf"], path))["tiles"]} == {"Ledger"}
 
 
 class TestEveryWriteIsSeen:
