@@ -75,7 +75,7 @@ async def budget_cumulative(
     queries.check_year(chosen)
     version = await figures_version(uow, container.dashboard_spend(uow), year=chosen, today=today)
 
-    async def build() -> Response:
+    async def build() -> CumulativeRead:
         view = await queries.cumulative(
             uow,
             container.spend,
