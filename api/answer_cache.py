@@ -53,9 +53,16 @@ class AnswerCache:
         self._bodies.clear()
         self._size = 0
 
-    async def answer(self, key: Hashable, build: Callable[[], Awaitable[BaseModel]]) -> Response:
-        """The kept answer of `key`, else `build()`'s, rendered and kept. An error is raised to
-        its caller and never kept (a read waiting on it computes the answer itself)."""
+    async def answer(
+        self,
+        key: Hashable,
+        build: Callable[[], Awaitable[BaseModel]],
+        still: Callable[[], Awaitable[bool]] | None = None,
+    ) -> Response:
+        """The kept answer of `key`, else `build()`'s, rendered and kept if `still()` says the
+        version in the key still holds after the computation (a change that raced it leaves
+        nothing kept). An error is raised to its caller and never kept (a read waiting on it
+        computes the answer itself)."""
         body = self.get(key)
         if body is None:
             pending = self._pending.get(key)
@@ -69,7 +76,8 @@ class AnswerCache:
         self._pending.setdefault(key, future)
         try:
             body = (await build()).model_dump_json().encode()
-            self.put(key, body)
+            if still is None or await still():
+                self.put(key, body)
         finally:
             future.set_result(body)
             if self._pending.get(key) is future:

@@ -15,7 +15,7 @@ from api.deps import AppClock, AppContainer, CurrentUser, ScopeFilter, UoW
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.dashboard import AccountServicesRead, HeatmapRead, MonthlySpendRead
 from domain.dashboard import queries
-from domain.dashboard.freshness import figures_version
+from domain.dashboard.freshness import figures_version, still_current
 from domain.identity.roles import Permission, can
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"], responses=PROBLEM_RESPONSES)
@@ -61,7 +61,7 @@ async def heatmap(
         return HeatmapRead.of(found, container.settings.currency)
 
     key = ("heatmap", month, level, node_id, scope, version)
-    return await container.answers.answer(key, build)
+    return await container.answers.answer(key, build, lambda: still_current(uow, spend, version))
 
 
 @router.get("/monthly", response_model=MonthlySpendRead)
@@ -86,7 +86,9 @@ async def monthly(
             {**found.__dict__, "currency": container.settings.currency}, from_attributes=True
         )
 
-    return await container.answers.answer(("monthly", node_id, scope, version), build)
+    return await container.answers.answer(
+        ("monthly", node_id, scope, version), build, lambda: still_current(uow, spend, version)
+    )
 
 
 @router.get("/accounts/{account_id}/services", response_model=AccountServicesRead)
@@ -121,4 +123,4 @@ async def account_services(
         )
 
     key = ("account_services", account_id, unallocated, scope, version)
-    return await container.answers.answer(key, build)
+    return await container.answers.answer(key, build, lambda: still_current(uow, spend, version))

@@ -13,7 +13,7 @@ from api.deps import AppClock, AppContainer, CurrentUser, ReadUoW, ScopeFilter
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.forecasts import BudgetForecastRead, CumulativeRead, ForecastListRead
 from api.tables import CSV_RESPONSES, CsvWanted, table
-from domain.dashboard.freshness import figures_version
+from domain.dashboard.freshness import figures_version, still_current
 from domain.forecasts import queries
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["forecasts"], responses=PROBLEM_RESPONSES)
@@ -37,7 +37,8 @@ async def list_forecasts(
     today = clock.today()
     chosen = year or today.year
     queries.check_year(chosen)
-    version = await figures_version(uow, container.dashboard_spend(uow), year=chosen, today=today)
+    spend = container.dashboard_spend(uow)
+    version = await figures_version(uow, spend, year=chosen, today=today)
 
     async def build() -> ForecastListRead:
         found = await queries.forecasts(
@@ -54,7 +55,9 @@ async def list_forecasts(
     if want:
         listed = await build()
         return table(want, listed, listed.items, BudgetForecastRead, f"forecasts-{chosen}")
-    return await container.answers.answer(("forecasts", scope, version), build)
+    return await container.answers.answer(
+        ("forecasts", scope, version), build, lambda: still_current(uow, spend, version)
+    )
 
 
 @router.get("/budgets/{budget_id}/cumulative", response_model=CumulativeRead)
@@ -73,7 +76,8 @@ async def budget_cumulative(
     today = clock.today()
     chosen = year or today.year
     queries.check_year(chosen)
-    version = await figures_version(uow, container.dashboard_spend(uow), year=chosen, today=today)
+    spend = container.dashboard_spend(uow)
+    version = await figures_version(uow, spend, year=chosen, today=today)
 
     async def build() -> CumulativeRead:
         view = await queries.cumulative(
@@ -86,4 +90,6 @@ async def budget_cumulative(
         )
         return CumulativeRead.of(view, container.settings.currency)
 
-    return await container.answers.answer(("cumulative", budget_id, scope, version), build)
+    return await container.answers.answer(
+        ("cumulative", budget_id, scope, version), build, lambda: still_current(uow, spend, version)
+    )

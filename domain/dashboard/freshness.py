@@ -3,10 +3,11 @@ database's write version (budgets, nodes, schedules, workloads, scopes; every co
 moves it), the materialized allocation of each billing period of the year (CUR delivery,
 allocation rules version, cost basis) and the day (the month in progress is pro-rated to
 yesterday). Two reads with equal versions give equal figures, so an answer computed under a
-version may be served again while the version holds (docs/dashboard.md, "Caching").
+version may be served again while the version holds (docs/dashboard.md, "Kept answers").
 
-The version is read before the figures: a write that lands in between makes the figures
-newer than their version, never older, so nothing stale is ever served under a new version.
+The version is read before the figures and again after them; an answer is kept only when
+both agree, so a change racing the computation (a write, a refresh, another process
+allocating a period again) never leaves figures kept under a version they do not match.
 """
 
 from __future__ import annotations
@@ -32,3 +33,12 @@ async def figures_version(
     every read of them does)."""
     data = await uow.dashboard.data_version()
     return FiguresVersion(year, today, data, await spend.version(year))
+
+
+async def still_current(
+    uow: DashboardUnitOfWork, spend: DashboardSpend, version: FiguresVersion
+) -> bool:
+    """Whether `version` still holds after its figures were computed: when a write, a refresh
+    or another process's allocation raced the computation, its answer is not kept."""
+    again = await figures_version(uow, spend, year=version.year, today=version.today)
+    return again == version

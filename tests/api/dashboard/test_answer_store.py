@@ -70,3 +70,19 @@ class TestOneComputation:
             await first
         assert (await second).body == b'{"text":"y"}'
         assert calls == ["y"]
+
+
+class TestRaced:
+    async def test_an_answer_whose_version_moved_while_computed_is_not_kept(self):
+        cache = AnswerCache()
+        calls: list[str] = []
+
+        async def moved() -> bool:
+            return False
+
+        first = await cache.answer("k", built("x", calls), moved)
+        assert first.body == b'{"text":"x"}'
+        assert cache.get("k") is None
+        await cache.answer("k", built("y", calls))
+        assert cache.get("k") == b'{"text":"y"}'
+        assert calls == ["x", "y"]
