@@ -35,6 +35,7 @@ from adapters.security.throttle import SharedFailureLimiter
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from adapters.webhooks.deliverer import WebhookDeliverer
 from adapters.webhooks.sender import DnsResolver, HttpWebhookSender
+from api.answer_cache import AnswerCache
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import AllocationRules, CostBasis
 from domain.audit import Actor
@@ -68,6 +69,8 @@ class Container:
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # The handlers of domain events (api/jobs.py), wired by the app factory.
     dispatch: Callable[[DomainEvent], Awaitable[None]] | None = None
+    # the dashboard's rendered answers, kept while their figures' version holds
+    answers: AnswerCache = field(default_factory=AnswerCache)
 
     @property
     def accounts(self) -> AccountDirectory:

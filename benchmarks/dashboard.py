@@ -1,7 +1,7 @@
 """The dashboard's endpoints at 2,000 budgets, in process (httpx ASGITransport).
 
     python benchmarks/dashboard.py [--requests 100] [--cur-rows 200000] [--concurrency 32]
-                                   [--postgres]
+                                   [--postgres] [--keep DIR] [--only heatmap,forecasts]
 
 The organisation is the load benchmark's (benchmarks/organisation.py): 2,000 product budgets,
 300 accounts split onto one or two budgets, 1,000 workloads with 50,000 claims and a year of
@@ -9,11 +9,17 @@ generated CUR; here half of the budgets also get an approved schedule (so the he
 both colours and gray). It goes into a temporary SQLite database (with `--postgres` also a
 PostgreSQL database on 127.0.0.1:5432, dropped at the end) and a temporary data folder.
 
-Each endpoint is warmed once (the first read materializes the year's allocation), then timed
-`--requests` times one after the other (p50/p95), then `--requests` more with
-`--concurrency` clients at once (p50/p95 of each request's latency and the throughput).
-Prints one JSON line per endpoint and database. Not a test: the figures depend on the
-machine (in process, one event loop: the concurrent figures are queueing on one worker).
+Anomaly detection (the job a CUR refresh runs) is run once so `/anomalies` has rows. Each
+endpoint is warmed once (the first read materializes the year's allocation), then timed
+`--requests` times one after the other (p50/p95, "warm"), then once right after a write
+(a budget's annual amount changed through `PATCH /budgets/{id}`, which any cached figures
+must not survive: "cold after change"), then `--requests` more with `--concurrency` clients
+at once (p50/p95 of each request's latency and the throughput; `--concurrency 0` skips it).
+Prints one JSON line per endpoint and database, then one JSON summary line
+(`{"database": ..., "endpoints": {name: {p50_ms, p95_ms, cold_after_change_ms, bytes}}}`).
+`--keep DIR` seeds into DIR once and reuses it on the next run (for profiling). Not a test:
+the figures depend on the machine (in process, one event loop: the concurrent figures are
+queueing on one worker).
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from adapters.clock import FixedClock  # noqa: E402
 from adapters.config import Settings  # noqa: E402
 from adapters.db.migrate import upgrade  # noqa: E402
 from adapters.db.models import BudgetVersionRow, ScheduleMonthRow, ScheduleRow  # noqa: E402
+from api import jobs  # noqa: E402
 from api.app import create_app  # noqa: E402
 from api.container import build_container  # noqa: E402
 
@@ -93,6 +100,18 @@ async def approve_half(settings: Settings) -> None:
         await container.close()
 
 
+async def detect(settings: Settings) -> None:
+    """Anomaly detection once (the job after a refresh), so `/anomalies` has rows."""
+    container = build_container(settings)
+    container.clock = FixedClock.on(TODAY)
+    try:
+        started = time.perf_counter()
+        detected = await jobs.detect_anomalies(container)
+        say(f"  anomaly detection {time.perf_counter() - started:.1f} s ({detected.added} added)")
+    finally:
+        await container.close()
+
+
 def percentile(times: list[float], p: float) -> float:
     ordered = sorted(times)
     return round(ordered[max(0, int(len(ordered) * p) - 1)], 2)
@@ -109,27 +128,28 @@ async def login(http: httpx.AsyncClient, email: str) -> dict[str, str]:
 async def endpoints(http: httpx.AsyncClient, portfolio: int) -> list[tuple[str, str, str]]:
     """(name, caller, path) of each visual."""
     fin = await login(http, FIN)
-    top = (
-        await http.get(f"/api/v1/dashboard/heatmap?year={organisation.YEAR}", headers=fin)
-    ).json()
-    product_node = top["tiles"][0]["node_id"]
-    account = (await http.get("/api/v1/accounts", headers=fin)).json()[0]["account_id"]
+    owner = await login(http, PORTFOLIO)
     y = organisation.YEAR
+    top = (await http.get(f"/api/v1/dashboard/heatmap?year={y}", headers=fin)).json()
+    product_node = top["tiles"][0]["node_id"]
+    budget = top["tiles"][0]["budget_id"]
+    units = (await http.get(f"/api/v1/dashboard/heatmap?year={y}&level=1", headers=fin)).json()
+    unit = units["rows"][0]["node_id"]
+    mine = (await http.get(f"/api/v1/dashboard/heatmap?year={y}", headers=owner)).json()
+    my_budget = mine["tiles"][0]["budget_id"]
+    account = (await http.get("/api/v1/accounts", headers=fin)).json()[0]["account_id"]
+    heat = f"/api/v1/dashboard/heatmap?year={y}"
     return [
-        ("heatmap annual (finance, 2,000 tiles)", FIN, f"/api/v1/dashboard/heatmap?year={y}"),
-        ("heatmap monthly (finance)", FIN, f"/api/v1/dashboard/heatmap?year={y}&month=6"),
-        ("heatmap business units (finance)", FIN, f"/api/v1/dashboard/heatmap?year={y}&level=1"),
-        (
-            "heatmap product drill-down (finance)",
-            FIN,
-            f"/api/v1/dashboard/heatmap?year={y}&node_id={product_node}",
-        ),
-        ("heatmap (portfolio owner)", PORTFOLIO, f"/api/v1/dashboard/heatmap?year={y}"),
-        (
-            "heatmap portfolio node (portfolio owner)",
-            PORTFOLIO,
-            f"/api/v1/dashboard/heatmap?year={y}&node_id={portfolio}",
-        ),
+        ("heatmap annual (finance, 2,000 tiles)", FIN, heat),
+        ("heatmap monthly (finance)", FIN, f"{heat}&month=6"),
+        ("heatmap business units (finance)", FIN, f"{heat}&level=1"),
+        ("heatmap departments (finance)", FIN, f"{heat}&level=2"),
+        ("heatmap portfolios (finance)", FIN, f"{heat}&level=3"),
+        ("heatmap business unit node (finance)", FIN, f"{heat}&node_id={unit}"),
+        ("heatmap product drill-down (finance)", FIN, f"{heat}&node_id={product_node}"),
+        ("heatmap (portfolio owner)", PORTFOLIO, heat),
+        ("heatmap monthly (portfolio owner)", PORTFOLIO, f"{heat}&month=6"),
+        ("heatmap portfolio node (portfolio owner)", PORTFOLIO, f"{heat}&node_id={portfolio}"),
         ("monthly by child (finance)", FIN, f"/api/v1/dashboard/monthly?year={y}"),
         ("monthly by child (portfolio owner)", PORTFOLIO, f"/api/v1/dashboard/monthly?year={y}"),
         (
@@ -137,7 +157,36 @@ async def endpoints(http: httpx.AsyncClient, portfolio: int) -> list[tuple[str, 
             FIN,
             f"/api/v1/dashboard/accounts/{account}/services?year={y}",
         ),
+        (
+            "account services (portfolio owner)",
+            PORTFOLIO,
+            f"/api/v1/dashboard/accounts/{account}/services?year={y}",
+        ),
+        ("forecasts (finance)", FIN, f"/api/v1/dashboard/forecasts?year={y}"),
+        ("forecasts (portfolio owner)", PORTFOLIO, f"/api/v1/dashboard/forecasts?year={y}"),
+        (
+            "cumulative (finance)",
+            FIN,
+            f"/api/v1/dashboard/budgets/{budget}/cumulative?year={y}",
+        ),
+        (
+            "cumulative (portfolio owner)",
+            PORTFOLIO,
+            f"/api/v1/dashboard/budgets/{my_budget}/cumulative?year={y}",
+        ),
+        ("anomalies (finance)", FIN, "/api/v1/anomalies"),
+        ("anomalies (portfolio owner)", PORTFOLIO, "/api/v1/anomalies"),
     ]
+
+
+async def change(http: httpx.AsyncClient, headers: dict[str, str], budget: int, n: int) -> None:
+    """A write every cached figure must not survive: the budget's annual amount from July."""
+    r = await http.patch(
+        f"/api/v1/budgets/{budget}",
+        json={"annual_amount": f"{100_000 + n}.00", "effective_from": f"{organisation.YEAR}-07-01"},
+        headers=headers,
+    )
+    r.raise_for_status()
 
 
 async def under_load(
@@ -157,7 +206,9 @@ async def under_load(
     return loaded
 
 
-async def timed(settings: Settings, portfolio: int, requests: int, concurrency: int) -> list[dict]:
+async def timed(
+    settings: Settings, portfolio: int, requests: int, concurrency: int, only: list[str]
+) -> list[dict]:
     container = build_container(settings)
     container.clock = FixedClock.on(TODAY)
     app = create_app(container=container)
@@ -168,7 +219,15 @@ async def timed(settings: Settings, portfolio: int, requests: int, concurrency: 
             transport=transport, base_url="http://bench", timeout=600
         ) as http:
             headers = {FIN: await login(http, FIN), PORTFOLIO: await login(http, PORTFOLIO)}
-            for name, caller, path in await endpoints(http, portfolio):
+            listed = await endpoints(http, portfolio)
+            changed_budget = (
+                await http.get(
+                    f"/api/v1/dashboard/heatmap?year={organisation.YEAR}", headers=headers[FIN]
+                )
+            ).json()["tiles"][-1]["budget_id"]
+            for n, (name, caller, path) in enumerate(listed):
+                if only and not any(o in name for o in only):
+                    continue
                 started = time.perf_counter()
                 warm = await http.get(path, headers=headers[caller])
                 warm.raise_for_status()
@@ -181,6 +240,8 @@ async def timed(settings: Settings, portfolio: int, requests: int, concurrency: 
                     return (time.perf_counter() - started) * 1000
 
                 sequential = [await one() for _ in range(requests)]
+                await change(http, headers[FIN], changed_budget, n)
+                cold = await one()
                 figures: dict[str, Any] = {
                     "database": "postgres"
                     if "postgres" in str(settings.database_url)
@@ -190,20 +251,25 @@ async def timed(settings: Settings, portfolio: int, requests: int, concurrency: 
                     "first_ms": round(first, 1),
                     "p50_ms": round(statistics.median(sequential), 2),
                     "p95_ms": percentile(sequential, 0.95),
+                    "cold_after_change_ms": round(cold, 1),
                     "bytes": len(warm.content),
                     "concurrency": concurrency,
                 }
-                say(f"  {name:42} p50 {figures['p50_ms']:7.2f} ms  p95 {figures['p95_ms']:7.2f} ms")
-                started = time.perf_counter()
-                try:
-                    loaded = await under_load(one, requests, concurrency)
-                except Exception as exc:  # noqa: BLE001 (a figure: the load the endpoint did not take)
-                    figures["concurrent_error"] = type(exc).__name__
-                else:
-                    wall = time.perf_counter() - started
-                    figures["concurrent_p50_ms"] = round(statistics.median(loaded), 2)
-                    figures["concurrent_p95_ms"] = percentile(loaded, 0.95)
-                    figures["requests_per_s"] = round(requests / wall, 1)
+                say(
+                    f"  {name:42} p50 {figures['p50_ms']:8.2f} ms  p95 {figures['p95_ms']:8.2f}"
+                    f" ms  cold {figures['cold_after_change_ms']:8.1f} ms"
+                )
+                if concurrency:
+                    started = time.perf_counter()
+                    try:
+                        loaded = await under_load(one, requests, concurrency)
+                    except Exception as exc:  # noqa: BLE001 (a figure: the load not taken)
+                        figures["concurrent_error"] = type(exc).__name__
+                    else:
+                        wall = time.perf_counter() - started
+                        figures["concurrent_p50_ms"] = round(statistics.median(loaded), 2)
+                        figures["concurrent_p95_ms"] = percentile(loaded, 0.95)
+                        figures["requests_per_s"] = round(requests / wall, 1)
                 print(json.dumps(figures), flush=True)  # noqa: T201
                 results.append(figures)
     finally:
@@ -212,7 +278,12 @@ async def timed(settings: Settings, portfolio: int, requests: int, concurrency: 
 
 
 def run(
-    database_url: str, work: Path, cur_rows: int, requests: int, concurrency: int
+    database_url: str,
+    work: Path,
+    cur_rows: int,
+    requests: int,
+    concurrency: int,
+    only: list[str],
 ) -> list[dict]:
     settings = Settings(
         data_dir=work / "data",
@@ -221,13 +292,30 @@ def run(
         frontend_dir=work / "no-frontend",
         _env_file=None,  # type: ignore[call-arg]
     )
-    settings.ensure_data_dir()
-    upgrade(settings.resolved_database_url())
-    started = time.perf_counter()
-    portfolio = asyncio.run(organisation.seed(settings, cur_rows, say))
-    asyncio.run(approve_half(settings))
-    say(f"  seeded in {time.perf_counter() - started:.0f} s")
-    return asyncio.run(timed(settings, portfolio, requests, concurrency))
+    seeded = work / "seeded.json"
+    if seeded.is_file():
+        portfolio = json.loads(seeded.read_text())["portfolio"]
+    else:
+        settings.ensure_data_dir()
+        upgrade(settings.resolved_database_url())
+        started = time.perf_counter()
+        portfolio = asyncio.run(organisation.seed(settings, cur_rows, say))
+        asyncio.run(approve_half(settings))
+        say(f"  seeded in {time.perf_counter() - started:.0f} s")
+        asyncio.run(detect(settings))
+        seeded.write_text(json.dumps({"portfolio": portfolio}))
+    results = asyncio.run(timed(settings, portfolio, requests, concurrency, only))
+    summary = {
+        "database": "postgres" if "postgres" in database_url else "sqlite",
+        "budgets": 2_000,
+        "requests": requests,
+        "endpoints": {
+            r["endpoint"]: {k: r[k] for k in ("p50_ms", "p95_ms", "cold_after_change_ms", "bytes")}
+            for r in results
+        },
+    }
+    print(json.dumps(summary), flush=True)  # noqa: T201
+    return results
 
 
 def main() -> None:
@@ -236,21 +324,25 @@ def main() -> None:
     parser.add_argument("--cur-rows", type=int, default=200_000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--postgres", action="store_true", help="also on 127.0.0.1:5432")
+    parser.add_argument("--keep", type=Path, help="seed into this folder once and reuse it")
+    parser.add_argument("--only", default="", help="comma-separated parts of endpoint names")
     args = parser.parse_args()
+    only = [o for o in args.only.split(",") if o]
     runs: list[tuple[str, Any]] = [("sqlite", None)]
     if args.postgres:
         runs.append(("postgres", f"dashboard_bench_{uuid.uuid4().hex[:8]}"))
     with tempfile.TemporaryDirectory(prefix="dashboard-bench-") as tmp:
         for database, pg_name in runs:
             say(database)
-            work = Path(tmp) / database
+            work = (args.keep or Path(tmp)) / database
             if pg_name is None:
+                work.joinpath("data").mkdir(parents=True, exist_ok=True)
                 url = f"sqlite+aiosqlite:///{work / 'data' / 'finops.db'}"
             else:
                 asyncio.run(organisation.pg_execute(f'CREATE DATABASE "{pg_name}"'))
                 url = organisation.pg_url(pg_name)
             try:
-                run(url, work, args.cur_rows, args.requests, args.concurrency)
+                run(url, work, args.cur_rows, args.requests, args.concurrency, only)
             finally:
                 if pg_name is not None:
                     asyncio.run(

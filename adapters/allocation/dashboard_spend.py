@@ -40,12 +40,26 @@ def _budget_filter(budget_ids: frozenset[int] | None, include_unallocated: bool)
     return f" AND ({chosen} OR budget_id IS NULL)" if include_unallocated else f" AND {chosen}"
 
 
+def _keys(summaries: list[Path]) -> tuple[str, ...]:
+    """Each period's materialized key (meta.json: delivery, rules version, basis, engine,
+    layout) as written after its summary: a summary never changes without its key."""
+    out = []
+    for summary in summaries:
+        meta = summary.parent / "meta.json"
+        out.append(f"{summary.parent.name}:{meta.read_text() if meta.is_file() else ''}")
+    return tuple(out)
+
+
 class AllocatedDashboardSpend:
     """Lives for one request (it holds that unit of work)."""
 
     def __init__(self, store: CurSpendStore, uow: SpendUnitOfWork) -> None:
         self.store = store
         self.uow = uow
+
+    async def version(self, year: int) -> tuple[str, ...]:
+        summaries = await self._summaries(year)
+        return await asyncio.to_thread(_keys, summaries)
 
     async def periods(self, year: int) -> list[str]:
         return [p.period for p in await self._delivered(year)]

@@ -16,6 +16,7 @@ from adapters.db.budgets import BudgetRepository
 from adapters.db.closes import CloseRepository
 from adapters.db.credits import CreditRepository
 from adapters.db.cur_events import CurEventRepository
+from adapters.db.dashboard import DashboardReadRepository
 from adapters.db.discounts import DiscountRepository
 from adapters.db.notifications import NotificationRepository
 from adapters.db.recommendations import RecommendationRepository
@@ -56,6 +57,7 @@ class UnitOfWork:
         self.cur_events = CurEventRepository(session)
         self.discounts = DiscountRepository(session)
         self.anomalies = AnomalyRepository(session)
+        self.dashboard = DashboardReadRepository(session)
 
         self.api_tokens = ApiTokenRepository(session)
         self.webhooks = WebhookRepository(session)

@@ -67,6 +67,21 @@ class Figures:
             return None
         return (variance / self.budget * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
+    @staticmethod
+    def total(items: Iterable[Figures]) -> Figures:
+        """The sum of `items` in one pass (a rollup of 2,000 budgets, without 2,000
+        intermediate sums)."""
+        spend = approved_spend = budget = annual = ZERO
+        budgets = approved = 0
+        for f in items:
+            spend += f.spend
+            approved_spend += f.approved_spend
+            budget += f.budget
+            annual += f.annual_amount
+            budgets += f.budgets
+            approved += f.approved
+        return Figures(spend, approved_spend, budget, annual, budgets, approved)
+
     def __add__(self, other: Figures) -> Figures:
         return Figures(
             self.spend + other.spend,
@@ -135,11 +150,10 @@ def rolled_up(
     budgets: Iterable[DashboardBudget], figures: Mapping[int, Figures], level: int
 ) -> dict[int, Figures]:
     """Figures per node of `level` (4: per product node), summed over its budgets."""
-    out: dict[int, Figures] = {}
+    members: dict[int, list[Figures]] = {}
     for b in budgets:
-        node = b.node_ids[level - 1]
-        out[node] = out.get(node, Figures()) + figures[b.budget_id]
-    return out
+        members.setdefault(b.node_ids[level - 1], []).append(figures[b.budget_id])
+    return {node: Figures.total(found) for node, found in members.items()}
 
 
 def monthly_by_node(

@@ -27,12 +27,11 @@ from domain.dashboard.figures import (
     rolled_up,
     view_months,
 )
-from domain.dashboard.ports import DashboardSpend
+from domain.dashboard.ports import DashboardSpend, DashboardUnitOfWork
 from domain.errors import ErrorDetail, NotFound, RuleViolation
 from domain.periods import period_key
 from domain.reports.variance import ZERO, cents
 from domain.scope import ResolvedScope
-from domain.spend.ports import SpendUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -159,7 +158,7 @@ class _Tree:
 
 
 async def _tree(
-    uow: SpendUnitOfWork, scope: ResolvedScope, year: int, node_id: int | None
+    uow: DashboardUnitOfWork, scope: ResolvedScope, year: int, node_id: int | None
 ) -> _Tree:
     nodes = {n.id: n for n in await uow.budgets.nodes(year, scope)}
     node = None
@@ -178,15 +177,13 @@ async def _tree(
 
 
 async def _budgets(
-    uow: SpendUnitOfWork, scope: ResolvedScope, year: int, node: NodeRecord | None
+    uow: DashboardUnitOfWork, scope: ResolvedScope, year: int, node: NodeRecord | None
 ) -> list[DashboardBudget]:
     records = await uow.budgets.list_budgets(scope, year=year)
     if node is not None:
         records = [b for b in records if node.id in b.node_ids]
-    approved = {
-        s.budget_id: {m.month: m.amount for m in s.months}
-        for s in await uow.spend_cards.approved_budgets(year_months(year))
-    }
+    wanted = None if scope.unrestricted and node is None else frozenset(b.id for b in records)
+    approved = await uow.dashboard.approved_months(year, wanted)
     return [
         DashboardBudget(b.id, b.path, b.node_ids, b.annual_amount, approved.get(b.id))
         for b in records
@@ -204,7 +201,7 @@ def _wanted(
 
 
 async def heatmap(
-    uow: SpendUnitOfWork,
+    uow: DashboardUnitOfWork,
     spend: DashboardSpend,
     scope: ResolvedScope,
     *,
@@ -245,7 +242,7 @@ async def heatmap(
     rows = []
     for child in tree.children:
         members = [b for b in budgets if child.id in b.node_ids]
-        figures = sum((per_budget[b.budget_id] for b in members), Figures())
+        figures = Figures.total(per_budget[b.budget_id] for b in members)
         only = members[0].budget_id if child.level == PRODUCT_LEVEL and members else None
         rows.append(Row(child.id, only, child.name, child.level, figures))
     product = None
@@ -264,14 +261,14 @@ async def heatmap(
         breadcrumbs=tree.breadcrumbs,
         tiles=tuple(tiles),
         rows=tuple(rows),
-        total=sum(per_budget.values(), Figures()),
+        total=Figures.total(per_budget.values()),
         periods=tuple(m for m in months if m in held),
         product=product,
     )
 
 
 async def _product(
-    uow: SpendUnitOfWork,
+    uow: DashboardUnitOfWork,
     scope: ResolvedScope,
     budget: DashboardBudget,
     spent: dict[str, Decimal],
@@ -327,7 +324,7 @@ async def _product(
 
 
 async def monthly(
-    uow: SpendUnitOfWork,
+    uow: DashboardUnitOfWork,
     spend: DashboardSpend,
     scope: ResolvedScope,
     *,
@@ -354,7 +351,7 @@ async def monthly(
 
 
 async def account_services(
-    uow: SpendUnitOfWork,
+    uow: DashboardUnitOfWork,
     spend: DashboardSpend,
     scope: ResolvedScope,
     *,

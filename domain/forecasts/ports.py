@@ -9,8 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from domain.dashboard.ports import DashboardUnitOfWork
 from domain.scope import ResolvedScope
-from domain.spend.ports import SpendUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,6 @@ class AnomalyStore(Protocol):
         ...
 
 
-class ForecastUnitOfWork(SpendUnitOfWork, Protocol):
+class ForecastUnitOfWork(DashboardUnitOfWork, Protocol):
     @property
     def anomalies(self) -> AnomalyStore: ...

@@ -67,12 +67,10 @@ async def _inputs(
     """(last day with data, daily series, exact spend of the year, approved schedules)."""
     ids = frozenset(b.id for b in budgets)
     available = [p for p in await store.billing_periods() if p.period.startswith(f"{year:04d}-")]
-    months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
-    schedules = {
-        s.budget_id: {m.month: m.amount for m in s.months}
-        for s in await uow.spend_cards.approved_budgets(months)
-        if s.budget_id in ids
-    }
+    # a few budgets: only theirs; many: every approved schedule, kept by id (one plain read
+    # either way, not a parameter per budget)
+    approved = await uow.dashboard.approved_months(year, ids if len(ids) <= 500 else None)
+    schedules = {b: months for b, months in approved.items() if b in ids}
     if not ids or not available:
         return None, {}, {}, schedules
     await ensure_allocated(uow, store, available)

@@ -71,6 +71,7 @@ async def org(client, container, settings, tmp_path):
         "budget": checkout,
         "ledger": o.budget("Ledger"),
         "cur": tmp_path / "cur",
+        "o": o,
     }
     await approve_schedule(client, world, world["budget"])
     return world
