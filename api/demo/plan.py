@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from adapters.cur.generator import account_ids
+from adapters.cur.generator import account_ids, generate_cur
 from api.demo.chart import DEMO_CHART
 from api.demo.org import DEMO_GROWTH, DEMO_YEAR
 
@@ -264,4 +265,20 @@ def demo_spend_plan(today: date) -> DemoSpendPlan:
         monthly_spend=spend,
         spikes=spikes,
         splits=splits,
+    )
+
+
+def generate_demo_cur(out_dir: Path, plan: DemoSpendPlan) -> list[Path]:
+    """Write the demo CUR of `plan` under `out_dir` (its parquet files, in period order)."""
+    return generate_cur(
+        out_dir,
+        rows=plan.rows,
+        accounts=DEMO_CUR_ACCOUNTS,
+        resources=DEMO_CUR_RESOURCES,
+        months=plan.months,
+        start=f"{DEMO_YEAR}-01",
+        final_months=plan.final_months,
+        until=plan.until,
+        monthly_spend=plan.monthly_spend,
+        spikes=plan.spikes,
     )

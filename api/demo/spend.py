@@ -6,7 +6,6 @@ import asyncio
 from datetime import date
 from pathlib import Path
 
-from adapters.cur.generator import generate_cur
 from adapters.db.uow import UnitOfWork
 from api.container import Container
 from api.demo.anomalies import demo_anomalies
@@ -14,7 +13,7 @@ from api.demo.cards import demo_cards
 from api.demo.closes import demo_closes
 from api.demo.credits import demo_credits
 from api.demo.org import DEMO_USERS, DEMO_YEAR
-from api.demo.plan import DEMO_CUR_ACCOUNTS, DEMO_CUR_RESOURCES, demo_spend_plan
+from api.demo.plan import demo_spend_plan, generate_demo_cur
 from api.demo.recommendations import demo_recommendations
 from api.demo.schedules import demo_schedules
 from domain.accounts import service as accounts_service
@@ -36,19 +35,7 @@ async def load_spend(container: Container, actor: Actor) -> None:
         return
     today = container.clock.now().date()
     plan = demo_spend_plan(today)
-    await asyncio.to_thread(
-        generate_cur,
-        cur_dir,
-        rows=plan.rows,
-        accounts=DEMO_CUR_ACCOUNTS,
-        resources=DEMO_CUR_RESOURCES,
-        months=plan.months,
-        start=f"{DEMO_YEAR}-01",
-        final_months=plan.final_months,
-        until=plan.until,
-        monthly_spend=plan.monthly_spend,
-        spikes=plan.spikes,
-    )
+    await asyncio.to_thread(generate_demo_cur, cur_dir, plan)
     async with container.sessionmaker() as session:
         # through the refresh service, so the billing periods page shows the last refresh
         uow = UnitOfWork(session)
