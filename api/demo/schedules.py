@@ -70,14 +70,14 @@ async def demo_schedules(
 ) -> None:
     """Approved, pending, rejected and draft schedules, so every view has something to show:
     made by each product's Product Owner (or finance) and decided by its Portfolio Owner
-    through the schedule service, each in its own unit of work as its requests would be. They
+    through the schedule service. They
     plan the year's growth (`DEMO_GROWTH`). The stories were decided at the start of the year
     (their cards run from January), the rest at the roll-out (`DEMO_ROLLOUT`), or today if
     that is earlier."""
-    for name, (target, owner_email, decider_email) in demo_schedule_plan().items():
-        when = DEMO_DECIDED if name in DEMO_SCHEDULES else DEMO_ROLLOUT
-        async with container.sessionmaker() as session:
-            uow = UnitOfWork(session)
+    async with container.sessionmaker() as session:
+        uow = UnitOfWork(session)
+        for name, (target, owner_email, decider_email) in demo_schedule_plan().items():
+            when = DEMO_DECIDED if name in DEMO_SCHEDULES else DEMO_ROLLOUT
             await _schedule(
                 uow,
                 FixedClock(min(when, now)),
@@ -86,7 +86,7 @@ async def demo_schedules(
                 owner_email,
                 decider_email,
             )
-            await uow.commit()
+        await uow.commit()
 
 
 async def _schedule(
