@@ -50,7 +50,7 @@ class AllocatedDailySpend:
                            INTERVAL 1 DAY)
             ),
             budgets AS (SELECT DISTINCT budget_id FROM spend)
-            SELECT b.budget_id, COALESCE(s.amount, 0.0)
+            SELECT b.budget_id, d.usage_date, COALESCE(s.amount, 0.0)
             FROM budgets b CROSS JOIN days d
             LEFT JOIN spend s ON s.budget_id = b.budget_id AND s.usage_date = d.usage_date
             ORDER BY b.budget_id, d.usage_date
@@ -58,9 +58,15 @@ class AllocatedDailySpend:
         found = self.allocated.engine.columns(sql, [*params, first, last])
         if not found:
             return {}
-        ids, amounts = found
+        # placed by (budget, day), not by row position: DuckDB's Arrow answer through the
+        # DB-API cursor does not always keep the ORDER BY (seen on the demo: whole series
+        # shifted onto the next budget and 32 days later, so anomalies came and went)
+        ids, usage_dates, amounts = found
         days = (last - first).days + 1
-        return {int(ids[i]): amounts[i : i + days] for i in range(0, len(ids), days)}
+        out: dict[int, list[float]] = {}
+        for budget_id, day, amount in zip(ids, usage_dates, amounts, strict=True):
+            out.setdefault(int(budget_id), [0.0] * days)[(day - first).days] = amount
+        return dict(sorted(out.items()))
 
     async def daily(
         self, periods: Sequence[str], budget_ids: frozenset[int] | None, first: date, last: date

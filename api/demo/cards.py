@@ -46,11 +46,17 @@ async def demo_cards(container: Container, today: date) -> None:
     as_of = [date(DEMO_YEAR, m, 1) for m in range(2, 13)] + [date(DEMO_YEAR + 1, 1, 1)]
     runs = [d for d in as_of if d <= today] + [today]
     async with container.sessionmaker() as session:
-        uow = UnitOfWork(session)
-        rules, _ = await current_rules(uow)
-        reader = AllocatedCardSpend(container.allocated, rules)
-        for day in runs:
+        rules, _ = await current_rules(UnitOfWork(session))
+    # one reader for every run: it keeps the months it has read
+    reader = AllocatedCardSpend(container.allocated, rules)
+    for day in runs:
+        # each run in its own unit of work, as the scheduler's
+        async with container.sessionmaker() as session:
+            uow = UnitOfWork(session)
             await generate_cards(uow, container.clock, reader, as_of=day)
+            await uow.commit()
+    async with container.sessionmaker() as session:
+        uow = UnitOfWork(session)
         owner = await uow.users.get_by_email("product@demo.finops")
         decider = await uow.users.get_by_email("portfolio@demo.finops")
         assert owner is not None

@@ -5,13 +5,13 @@ from __future__ import annotations
 from adapters.config import Settings
 from adapters.db.uow import UnitOfWork
 from api.container import build_container
+from api.demo.chart import demo_chart_csv
 from api.demo.integrations import demo_integrations
 from api.demo.org import (
     DEMO_PASSWORD,
     DEMO_USERS,
     DEMO_YEAR,
     DemoLogins,
-    demo_chart_csv,
     demo_logins,
     map_scopes,
 )
@@ -20,7 +20,24 @@ from domain.audit import Actor
 from domain.budgets import service as budgets
 from domain.budgets.filename import LoadOptionOverrides
 from domain.identity.users import NewUserRequest, create_user
-from domain.ports import Clock
+from domain.ports import Clock, PasswordHasher
+
+
+class _OnceHasher:
+    """Every demo user has the same (printed) password: hashed once, not once per user (each
+    Argon2 hash costs a fraction of a second of CPU)."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self._hasher = hasher
+        self._hashes: dict[str, str] = {}
+
+    def hash(self, password: str) -> str:
+        if password not in self._hashes:
+            self._hashes[password] = self._hasher.hash(password)
+        return self._hashes[password]
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return self._hasher.verify(password_hash, password)
 
 
 async def load_demo(settings: Settings, clock: Clock | None = None) -> DemoLogins:
@@ -29,6 +46,7 @@ async def load_demo(settings: Settings, clock: Clock | None = None) -> DemoLogin
     if clock is not None:
         container.clock = clock
     actor = Actor.system("demo")
+    hasher = _OnceHasher(container.hasher)
     try:
         async with container.sessionmaker() as session:
             uow = UnitOfWork(session)
@@ -36,7 +54,7 @@ async def load_demo(settings: Settings, clock: Clock | None = None) -> DemoLogin
                 if await uow.users.get_by_email(email) is None:
                     await create_user(
                         uow,
-                        container.hasher,
+                        hasher,
                         actor,
                         NewUserRequest(
                             email=email, name=name, role=role.value, password=DEMO_PASSWORD

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from adapters.db.uow import UnitOfWork
+from api.demo.chart import DEMO_CHART
 from domain.audit import Actor
 from domain.budgets import scope_service
 from domain.identity.roles import Role
@@ -29,41 +30,29 @@ DEMO_USERS: tuple[tuple[Role, str, str], ...] = (
     (Role.PRODUCT_OWNER, "apps@demo.finops", "Ava Apps"),
     (Role.PORTFOLIO_OWNER, "platform@demo.finops", "Pat Platform"),
     (Role.PRODUCT_OWNER, "kube@demo.finops", "Kim Kubernetes"),
-)
-
-# (business unit, department, portfolio, product, annual amount, cost centre)
-DEMO_CHART: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("Retail", "Digital Commerce", "Web Storefront", "Catalog Service", "480000.00", "CC-1101"),
-    ("Retail", "Digital Commerce", "Web Storefront", "Checkout", "360000.00", "CC-1102"),
-    ("Retail", "Digital Commerce", "Web Storefront", "Search", "240000.00", "CC-1103"),
-    ("Retail", "Digital Commerce", "Mobile", "iOS App Backend", "180000.00", "CC-1104"),
-    ("Retail", "Digital Commerce", "Mobile", "Push Notifications", "42000.00", "CC-1105"),
-    ("Retail", "Stores", "Point of Sale", "POS Gateway", "150000.00", "CC-1201"),
-    ("Retail", "Stores", "Point of Sale", "Inventory Sync", "96000.00", "CC-1202"),
-    ("Retail", "Stores", "Supply Chain", "Demand Forecasting", "310000.00", "CC-1203"),
-    ("Corporate", "Finance", "ERP", "General Ledger", "120000.00", "CC-2101"),
-    ("Corporate", "Finance", "ERP", "Accounts Payable", "60000.00", "CC-2102"),
-    ("Corporate", "Finance", "Analytics", "FinOps Data Lake", "210000.00", "CC-2103"),
-    ("Corporate", "People", "HR Systems", "Payroll", "90000.00", "CC-2201"),
-    ("Corporate", "People", "HR Systems", "Recruiting Portal", "36000.00", "CC-2202"),
-    (
-        "Platform",
-        "Cloud Engineering",
-        "Shared Services",
-        "Kubernetes Platform",
-        "720000.00",
-        "CC-3101",
-    ),
-    ("Platform", "Cloud Engineering", "Shared Services", "Observability", "264000.00", "CC-3102"),
-    ("Platform", "Cloud Engineering", "Security", "Identity & Access", "132000.00", "CC-3103"),
-    ("Platform", "Data", "Data Platform", "Streaming Ingest", "390000.00", "CC-3201"),
-    ("Platform", "Data", "Data Platform", "ML Training", "540000.00", "CC-3202"),
+    # the Portfolio Owners of every other department's portfolios (a Portfolio Owner's
+    # portfolios share one department), who approved the schedules finance drafted for them
+    (Role.PORTFOLIO_OWNER, "stores@demo.finops", "Stella Stores"),
+    (Role.PORTFOLIO_OWNER, "finance-it@demo.finops", "Fiona Systems"),
+    (Role.PORTFOLIO_OWNER, "people@demo.finops", "Perry People"),
+    (Role.PORTFOLIO_OWNER, "legal@demo.finops", "Lee Legal"),
+    (Role.PORTFOLIO_OWNER, "data@demo.finops", "Dana Data"),
+    (Role.PORTFOLIO_OWNER, "sellers@demo.finops", "Sally Sellers"),
+    (Role.PORTFOLIO_OWNER, "ads@demo.finops", "Adam Ads"),
 )
 
 # Which nodes each demo owner is mapped to (paths from the top, at the level of the role).
 _STOREFRONT = ("Retail", "Digital Commerce", "Web Storefront")
 _MOBILE = ("Retail", "Digital Commerce", "Mobile")
 _SHARED = ("Platform", "Cloud Engineering", "Shared Services")
+
+
+def _portfolios(*under: str) -> tuple[tuple[str, ...], ...]:
+    """Every portfolio of the chart under a department."""
+    found = dict.fromkeys(row[:3] for row in DEMO_CHART if row[: len(under)] == under)
+    return tuple(found)
+
+
 DEMO_SCOPES: dict[str, tuple[tuple[str, ...], ...]] = {
     "bu@demo.finops": (("Retail",),),
     "dept@demo.finops": (("Retail", "Digital Commerce"),),
@@ -71,10 +60,17 @@ DEMO_SCOPES: dict[str, tuple[tuple[str, ...], ...]] = {
     "product@demo.finops": ((*_STOREFRONT, "Checkout"),),
     "catalog@demo.finops": ((*_STOREFRONT, "Catalog Service"),),
     "search@demo.finops": ((*_STOREFRONT, "Search"),),
-    "mobile@demo.finops": (_MOBILE,),
+    "mobile@demo.finops": (_MOBILE, ("Retail", "Digital Commerce", "Customer Experience")),
     "apps@demo.finops": ((*_MOBILE, "iOS App Backend"), (*_MOBILE, "Push Notifications")),
-    "platform@demo.finops": (_SHARED,),
+    "platform@demo.finops": _portfolios("Platform", "Cloud Engineering"),
     "kube@demo.finops": ((*_SHARED, "Kubernetes Platform"), (*_SHARED, "Observability")),
+    "stores@demo.finops": _portfolios("Retail", "Stores"),
+    "finance-it@demo.finops": _portfolios("Corporate", "Finance"),
+    "people@demo.finops": _portfolios("Corporate", "People"),
+    "legal@demo.finops": _portfolios("Corporate", "Legal & Risk"),
+    "data@demo.finops": _portfolios("Platform", "Data"),
+    "sellers@demo.finops": _portfolios("Marketplace", "Seller Services"),
+    "ads@demo.finops": _portfolios("Marketplace", "Advertising"),
 }
 
 
@@ -108,19 +104,21 @@ def demo_logins() -> DemoLogins:
     for role, email, name in DEMO_USERS:
         paths = DEMO_SCOPES.get(email)
         if paths:
-            sees = "; ".join(" › ".join(p) for p in paths)
+            sees = _listed(paths)
         elif role is Role.CLOUD_ENGINEER:
-            sees = "resources of every account (recommendations later)"
+            sees = "every account's resources and their recommendations"
         else:
             sees = "everything"
         users.append(DemoLogin(role.value, email, name, sees))
     return DemoLogins(DEMO_PASSWORD, users)
 
 
-def demo_chart_csv() -> bytes:
-    lines = ["Business Unit,Department,Portfolio,Product,Annual Budget,Cost Centre"]
-    lines += [",".join(f'"{cell}"' for cell in row) for row in DEMO_CHART]
-    return ("\n".join(lines) + "\n").encode()
+def _listed(paths: tuple[tuple[str, ...], ...]) -> str:
+    """Paths with the same parent share it: "Corporate › People › HR Systems, Workplace"."""
+    by_parent: dict[tuple[str, ...], list[str]] = {}
+    for path in paths:
+        by_parent.setdefault(path[:-1], []).append(path[-1])
+    return "; ".join(" › ".join((*parent, ", ".join(names))) for parent, names in by_parent.items())
 
 
 async def map_scopes(uow: UnitOfWork, actor: Actor) -> None:

@@ -90,6 +90,19 @@ async def generate_cards(
     )
 
 
+# The audit log's entity id holds at most 128 characters; the entry's `after` lists every id.
+_ENTITY_ID_LENGTH = 128
+
+
+def _entity_ids(ids: list[int]) -> str:
+    """The created cards' ids for the audit entry's entity id, or their count and range when a
+    run creates more than it holds (a roll-out of 60 budgets creates hundreds at once)."""
+    joined = ",".join(str(i) for i in ids) or "-"
+    if len(joined) <= _ENTITY_ID_LENGTH:
+        return joined
+    return f"{len(ids)} cards, {min(ids)}..{max(ids)}"
+
+
 async def _apply(uow: UnitOfWork, plan: GenerationPlan) -> None:
     created = [await uow.spend_cards.add(new) for new in plan.create]
     for change in plan.refresh:
@@ -103,7 +116,7 @@ async def _apply(uow: UnitOfWork, plan: GenerationPlan) -> None:
             Actor.system("spend-card generation"),
             "spend_card.generate",
             "spend_card",
-            ",".join(str(c.id) for c in created) or "-",
+            _entity_ids([c.id for c in created]),
             after={
                 "created": [c.id for c in created],
                 "refreshed": [r.card_id for r in plan.refresh],

@@ -16,6 +16,8 @@ from api.demo import (
     demo_spend_plan,
     load_demo,
 )
+from api.demo.plan import DEMO_REMAP, DEMO_SPIKE, generate_demo_cur
+from api.demo.schedules import demo_schedule_plan
 from domain.spend_cards.figures import DEFAULT_BANDS, Colour
 from tests.factories import token_for
 
@@ -47,7 +49,10 @@ class TestDemo:
     async def _the_load_test_is_an_anomaly(self, client):
         po = await login(client, "product@demo.finops")
         found = (await client.get("/api/v1/anomalies", headers=po)).json()["items"]
-        assert {(a["name"], a["day"]) for a in found} == {("Checkout", "2026-08-12")}
+        assert {(a["name"], a["day"]) for a in found} == {("Checkout", str(DEMO_SPIKE[0]))}
+        # the Summary's panel (the newest 10 in scope) shows it
+        newest = (await client.get("/api/v1/anomalies", headers=po, params={"limit": 10})).json()
+        assert str(DEMO_SPIKE[0]) in {a["day"] for a in newest["items"]}
         notices = (await client.get("/api/v1/notifications", headers=po)).json()
         assert any(n["kind"] == "anomaly" and "2026-08-12" in n["message"] for n in notices)
 
@@ -69,20 +74,38 @@ class TestDemo:
         fin = await login(client, "fin@demo.finops")
         budgets = (await client.get("/api/v1/budgets", headers=fin, params={"year": 2026})).json()
         assert budgets["total"] == len(DEMO_CHART)
+        assert len({row[0] for row in DEMO_CHART}) == 4
         po = await login(client, "portfolio@demo.finops")
         mine = (await client.get("/api/v1/budgets", headers=po, params={"year": 2026})).json()
         assert {b["portfolio"] for b in mine["items"]} == {"Web Storefront"}
-        assert mine["total"] == 3
+        assert mine["total"] == sum(1 for row in DEMO_CHART if row[2] == "Web Storefront")
 
     async def _spend_accounts_splits_claims_and_schedules(self, client):
         fin = await login(client, "fin@demo.finops")
         periods = (await client.get("/api/v1/billing-periods", headers=fin)).json()
         assert periods
         assert periods[0]["finalized"]
+        plan = demo_spend_plan(date.today())
         accounts = (await client.get("/api/v1/accounts", headers=fin)).json()
-        assert len(accounts) == 9
+        assert len(accounts) == len({a for a, _ in plan.monthly_spend})
         summary = (await client.get("/api/v1/allocation-summary", headers=fin)).json()
-        assert sum(len(v) for v in summary.values()) == 8
+        versions = len(plan.splits) + sum(len(s.remaps) for s in plan.splits)
+        assert sum(len(v) for v in summary.values()) == versions
+        # the remap: the data platform's account has its January split and the July one
+        remapped = plan.splits[DEMO_REMAP[0]].account_id
+        history = (await client.get(f"/api/v1/accounts/{remapped}/allocation", headers=fin)).json()
+        assert [v["effective_from"] for v in history] == ["2026-01-01", str(DEMO_REMAP[1])]
+        ids = {
+            b["product"]: b["id"]
+            for b in (
+                await client.get("/api/v1/budgets", headers=fin, params={"year": 2026})
+            ).json()["items"]
+        }
+        launched = ids[DEMO_REMAP[2]]
+        assert [launched in {s["budget_id"] for s in v["splits"]} for v in history] == [
+            False,
+            True,
+        ]
         claims = (await client.get("/api/v1/claims", headers=fin)).json()
         assert len(claims) == 8  # Checkout API's 5 (from March), Fraud scoring's 3 (June)
         statuses = {
@@ -107,7 +130,9 @@ class TestDemo:
         cards = (await client.get("/api/v1/spend-cards", headers=fin)).json()
         checkout = [c for c in cards if c["budget_path"][-1] == "Checkout"]
         assert {c["period_start"][:7] for c in checkout} >= {"2026-01", "2026-02"}
-        approved = {name for name, (state, _, _) in DEMO_SCHEDULES.items() if state == "approved"}
+        approved = {
+            name for name, (state, _, _) in demo_schedule_plan().items() if state == "approved"
+        }
         assert {c["budget_path"][-1] for c in cards} == approved
         decided = {c["status"] for c in checkout} - {"open"}
         assert decided == {"accepted", "approved", "disputed", "rejected", "resolved"}
@@ -208,10 +233,37 @@ class TestDemoDates:
 
     def test_splits_total_100_and_the_last_account_stays_unallocated(self):
         plan = demo_spend_plan(DEMO_DAY)
-        for _, shares in plan.splits:
-            assert sum(Decimal(pct) for _, pct in shares) == Decimal("100.00")
+        for split in plan.splits:
+            for shares in [split.shares, *(s for _, s in split.remaps)]:
+                assert sum(Decimal(pct) for _, pct in shares) == Decimal("100.00")
         accounts = {a for a, _ in plan.monthly_spend}
         assert len(plan.splits) == len(accounts) - 1
+        assert sum(len(s.remaps) for s in plan.splits) == 1
+
+    def test_most_products_spend_on_some_account(self):
+        plan = demo_spend_plan(DEMO_DAY)
+        spending = {
+            p for s in plan.splits for _, shares in [("", s.shares), *s.remaps] for p, _ in shares
+        }
+        products = {row[3] for row in DEMO_CHART}
+        assert spending <= products
+        assert len(spending) >= 0.9 * len(products)
+
+    def test_the_months_already_over_do_not_move_with_the_load_day(self, tmp_path):
+        """The CUR of a month that ended is the same rows whatever day the demo is loaded on
+        (the load test of 12 August included): only the month in progress grows."""
+        early, late = date(2026, 9, 16), date(2026, 12, 3)
+        written = {
+            day: generate_demo_cur(tmp_path / str(day), demo_spend_plan(day))
+            for day in (early, late)
+        }
+
+        def month(day: date, period: str) -> list[bytes]:
+            return [p.read_bytes() for p in written[day] if f"BILLING_PERIOD={period}" in str(p)]
+
+        for period in ("2026-07", "2026-08"):
+            assert month(early, period) == month(late, period)
+        assert month(early, "2026-09") != month(late, "2026-09")
 
     @staticmethod
     async def the_loaded_cur_stops_yesterday(client):
@@ -262,7 +314,7 @@ class TestDemoSpend:
                 if row["budget_id"] is not None:
                     monthly.setdefault(period, {})[row["budget_id"]] = Decimal(row["amount"])
         colours: dict[str, Colour] = {}
-        for name, (state, _, _) in DEMO_SCHEDULES.items():
+        for name, (state, _, _) in demo_schedule_plan().items():
             if state != "approved":
                 continue
             budget = by_name[name]
@@ -277,6 +329,8 @@ class TestDemoSpend:
             spent = sum((monthly[p].get(budget["id"], Decimal(0)) for p in final), Decimal(0))
             colours[name] = DEFAULT_BANDS.colour(spent.quantize(Decimal("0.01")), planned)
         assert set(colours.values()) == set(Colour), colours
+        # the heat map has several tiles of each colour, not one
+        assert all(list(colours.values()).count(c) >= 3 for c in Colour), colours
         assert colours["Kubernetes Platform"] is Colour.BLACK
         assert colours["Observability"] is Colour.GREEN
         assert colours["iOS App Backend"] is Colour.ORANGE
@@ -285,9 +339,11 @@ class TestDemoSpend:
         total = {p: sum(v.values(), Decimal(0)) for p, v in monthly.items()}
         assert total["2026-08"] > total["2026-01"] * Decimal("1.3")
         checkout = by_name["Checkout"]["id"]
+        # Checkout's days, as its Product Owner sees them
+        po = await login(client, "product@demo.finops")
         days = (
             await client.get(
-                "/api/v1/spend", headers=fin, params={"period": "2026-08", "group_by": "day"}
+                "/api/v1/spend", headers=po, params={"period": "2026-08", "group_by": "day"}
             )
         ).json()["rows"]
         # the 1st carries the month's fees (tax, reservations): the spike is the other days' top
@@ -305,7 +361,19 @@ class TestDemoOwners:
             assert roles[decider] == "portfolio_owner"
             assert any(p[-1] == product for p in DEMO_SCOPES[owner])
             portfolio = next(p for p in DEMO_SCOPES[owner] if p[-1] == product)[:-1]
-            assert DEMO_SCOPES[decider] == (portfolio,)
+            assert portfolio in DEMO_SCOPES[decider]
+
+    def test_every_portfolio_has_an_owner_who_decides_its_schedules(self):
+        roles = {email: role.value for role, email, _ in DEMO_USERS}
+        portfolios = {row[:3] for row in DEMO_CHART}
+        owned = {
+            p for e, paths in DEMO_SCOPES.items() if roles[e] == "portfolio_owner" for p in paths
+        }
+        assert portfolios == owned
+        for product, (_, owner, decider) in demo_schedule_plan().items():
+            assert roles[owner] in ("product_owner", "financial_admin")
+            portfolio = next(row[:3] for row in DEMO_CHART if row[3] == product)
+            assert portfolio in DEMO_SCOPES[decider]
 
     def test_every_log_in_is_printed_with_what_it_sees(self):
         printed = demo_logins()

@@ -152,3 +152,15 @@ class TestDecideCard:
                 comment=None,
                 version=1,
             )
+
+
+class TestGenerationAudit:
+    def test_a_run_of_hundreds_of_cards_fits_the_audit_entity_id(self):
+        # the audit log's entity id is 128 characters (PostgreSQL refused the demo's roll-out)
+        from domain.spend_cards.service import _entity_ids
+
+        assert _entity_ids([4, 5]) == "4,5"
+        assert _entity_ids([]) == "-"
+        many = _entity_ids(list(range(185, 465)))
+        assert many == "280 cards, 185..464"
+        assert len(many) <= 128
