@@ -34,6 +34,7 @@ from adapters.security.throttle import SharedFailureLimiter
 from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, http_jwks_fetcher
 from adapters.webhooks.deliverer import WebhookDeliverer
 from adapters.webhooks.sender import DnsResolver, HttpWebhookSender
+from api.read_cache import ReadCache
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import AllocationRules, CostBasis
 from domain.audit import Actor
@@ -67,6 +68,8 @@ class Container:
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # The handlers of domain events (api/jobs.py), wired by the app factory.
     dispatch: Callable[[DomainEvent], Awaitable[None]] | None = None
+    # rendered answers of heavy reads, kept while their inputs' version holds
+    reads: ReadCache = field(default_factory=ReadCache)
 
     @property
     def accounts(self) -> AccountDirectory:
