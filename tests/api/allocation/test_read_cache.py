@@ -65,9 +65,7 @@ class TestSpendCache:
         assert third[ids["Ledger"]] > 0
         assert third[ids["Storefront"]] < second[ids["Storefront"]]
 
-    async def test_a_claim_and_its_release_are_seen_by_the_next_read(
-        self, client, container, world
-    ):
+    async def test_a_claim_and_its_release_are_seen_by_the_next_read(self, client, world):
         fin, ids = world["finance"], {n: b["id"] for n, b in world["budgets"].items()}
         account = world["accounts"][0]
         resource = world["resources"][account][0]
@@ -121,9 +119,7 @@ class TestSpendCache:
             assert set(await spend(client, po)) == {ids["Storefront"]}
         assert await spend(client, fin) == everything
 
-    async def test_a_cur_refresh_is_seen_by_the_next_read(
-        self, client, container, settings, world, tmp_path
-    ):
+    async def test_a_cur_refresh_is_seen_by_the_next_read(self, client, settings, world, tmp_path):
         fin = world["finance"]
         first = await spend(client, fin)
         out = tmp_path / "cur2"

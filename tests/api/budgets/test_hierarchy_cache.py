@@ -3,7 +3,10 @@ computed again after any write, never shared across scopes."""
 
 from __future__ import annotations
 
+import pytest
+
 from domain.identity.roles import Role
+from tests.api.budgets.conftest import CHART_2025, chart
 from tests.api.budgets.test_scope import nodes_by_name, owner
 
 
@@ -17,18 +20,17 @@ def top(tree, name):
     return next(n for n in tree["nodes"] if n["name"] == name)
 
 
+@pytest.mark.usefixtures("loaded")
 class TestHierarchyCache:
     async def test_a_repeated_read_is_served_from_the_cache_with_the_same_answer(
-        self, client, container, finance, loaded
+        self, client, container, finance
     ):
         first = await hierarchy(client, finance)
         hits = container.reads.hits
         assert await hierarchy(client, finance) == first
         assert container.reads.hits == hits + 1
 
-    async def test_an_amount_change_is_seen_by_the_next_read(
-        self, client, container, finance, loaded
-    ):
+    async def test_an_amount_change_is_seen_by_the_next_read(self, client, finance, loaded):
         before = top(await hierarchy(client, finance), "Corporate")["annual_amount"]
         assert before == "120000.00"
         await hierarchy(client, finance)  # kept
@@ -41,7 +43,7 @@ class TestHierarchyCache:
         assert top(await hierarchy(client, finance), "Corporate")["annual_amount"] == "150000.00"
 
     async def test_a_failed_write_changes_nothing_and_the_kept_answer_stays_right(
-        self, client, container, finance, loaded
+        self, client, finance, loaded
     ):
         first = await hierarchy(client, finance)
         r = await client.patch(
@@ -53,7 +55,7 @@ class TestHierarchyCache:
         assert await hierarchy(client, finance) == first
 
     async def test_scopes_never_share_an_answer_and_a_scope_change_is_seen(
-        self, client, container, finance, loaded
+        self, client, container, finance
     ):
         _, admin_h = await owner(client, container, Role.ADMIN)
         nodes = await nodes_by_name(client, finance)
@@ -77,11 +79,7 @@ class TestHierarchyCache:
         assert [n["name"] for n in moved["nodes"]] == ["ERP"]
         assert moved["nodes"][0]["annual_amount"] == "120000.00"
 
-    async def test_a_new_chart_import_is_seen_by_the_next_read(
-        self, client, container, finance, loaded
-    ):
-        from tests.api.budgets.conftest import CHART_2025, chart
-
+    async def test_a_new_chart_import_is_seen_by_the_next_read(self, client, finance):
         await hierarchy(client, finance)
         grown = CHART_2025 + "Corporate,People,HR,Payroll,50000,CC-300\n"
         r = await client.post(
