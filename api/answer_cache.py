@@ -1,5 +1,6 @@
-"""Rendered JSON answers of the dashboard's reads, kept in this process while the version of
-the figures they were computed from holds (`domain.dashboard.freshness`).
+"""Rendered JSON answers of heavy reads, kept in this process while the version of what they
+were computed from holds: the dashboard's (`domain.dashboard.freshness`), the hierarchy, spend
+and the allocation summary (the audit chain's head, the allocation's keys).
 
 The key of an answer is (endpoint, its parameters, the caller's scope, the figures'
 version): a write, a CUR refresh or a split or claim change moves the version, so the next
@@ -59,10 +60,24 @@ class AnswerCache:
         build: Callable[[], Awaitable[BaseModel]],
         still: Callable[[], Awaitable[bool]] | None = None,
     ) -> Response:
-        """The kept answer of `key`, else `build()`'s, rendered and kept if `still()` says the
-        version in the key still holds after the computation (a change that raced it leaves
-        nothing kept). An error is raised to its caller and never kept (a read waiting on it
-        computes the answer itself)."""
+        """The kept answer of `key`, else `build()`'s rendered as JSON (see `respond`)."""
+
+        async def render() -> bytes:
+            return (await build()).model_dump_json().encode()
+
+        return await self.respond(key, render, still)
+
+    async def respond(
+        self,
+        key: Hashable,
+        render: Callable[[], Awaitable[bytes]],
+        still: Callable[[], Awaitable[bool]] | None = None,
+    ) -> Response:
+        """The kept body of `key`, else `render()`'s, kept if `still()` says the version in
+        the key still holds after the computation (a change that raced it leaves nothing
+        kept; without `still` the key's version was read before the figures, so the body may
+        be newer than its key, never older). An error is raised to its caller and never kept
+        (a read waiting on it computes the answer itself)."""
         body = self.get(key)
         if body is None:
             pending = self._pending.get(key)
@@ -75,7 +90,7 @@ class AnswerCache:
         future: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
         self._pending.setdefault(key, future)
         try:
-            body = (await build()).model_dump_json().encode()
+            body = await render()
             if still is None or await still():
                 self.put(key, body)
         finally:

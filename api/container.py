@@ -69,7 +69,8 @@ class Container:
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # The handlers of domain events (api/jobs.py), wired by the app factory.
     dispatch: Callable[[DomainEvent], Awaitable[None]] | None = None
-    # the dashboard's rendered answers, kept while their figures' version holds
+    # rendered answers of heavy reads (dashboard, hierarchy, spend, allocation summary), kept
+    # while the version of what they were computed from holds
     answers: AnswerCache = field(default_factory=AnswerCache)
 
     @property

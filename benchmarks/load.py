@@ -166,6 +166,43 @@ def drain(base: str) -> None:
             time.sleep(0.5)
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the process `pid` and its descendants (the
+    server's workers), from /proc; the children that have exited are counted in cutime."""
+    parent: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(entry.name)] = int(fields[1])
+        ticks[int(entry.name)] = sum(int(f) for f in fields[11:15])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        frontier = [p for p, pp in parent.items() if pp in frontier and p not in tree]
+        tree.update(frontier)
+    return sum(ticks.get(p, 0) for p in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_request(base: str, path: str, token: str, pid: int, count: int) -> dict[str, Any]:
+    """`count` requests one after another (no queueing): the server's CPU and the wall time
+    each costs, in milliseconds."""
+    with httpx.Client(base_url=base, timeout=120) as http:
+        headers = {"Authorization": f"Bearer {token}"}
+        http.get(path, headers=headers).raise_for_status()
+        cpu, started = server_cpu(pid), time.perf_counter()
+        for _ in range(count):
+            http.get(path, headers=headers).raise_for_status()
+        wall = time.perf_counter() - started
+        return {
+            "cpu_ms_per_request": round((server_cpu(pid) - cpu) * 1000 / count, 1),
+            "wall_ms_per_request": round(wall * 1000 / count, 1),
+        }
+
+
 def wrk(url: str, token: str, *, connections: int, duration: int, work: Path) -> dict[str, Any]:
     script = work / f"wrk-{uuid.uuid4().hex[:8]}.lua"
     script.write_text(WRK_SCRIPT % token)
@@ -267,6 +304,12 @@ def main() -> None:
     parser.add_argument("--only", help="run the endpoints whose name contains this")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and database")
     parser.add_argument(
+        "--cpu-requests",
+        type=int,
+        default=20,
+        help="sequential requests per endpoint whose server CPU is measured before the load",
+    )
+    parser.add_argument(
         "--compare",
         type=Path,
         help="another source tree (e.g. `git archive` of the commit before): its server on the "
@@ -323,6 +366,21 @@ def main() -> None:
                     say(f"warm {label} {e.name}: {time.perf_counter() - started:.2f} s")
         results: dict[str, dict[str, Any]] = {}
         compared: dict[str, dict[str, Any]] = {}
+        cpu: dict[str, dict[str, dict[str, Any]]] = {label: {} for label in bases}
+        for e in chosen:  # interleaved: before, after, before, after
+            for _ in range(2):
+                for label, url in reversed(bases.items()):
+                    got = cpu_per_request(
+                        url, e.path, tokens[e.user], servers[label].pid, args.cpu_requests // 2
+                    )
+                    seen = cpu[label].setdefault(e.name, {"cpu_ms_per_request": []})
+                    seen["cpu_ms_per_request"].append(got["cpu_ms_per_request"])
+            say(
+                f"CPU per request {e.name}: "
+                + ", ".join(
+                    f"{label} {cpu[label][e.name]['cpu_ms_per_request']} ms" for label in bases
+                )
+            )
         say(f"{'endpoint':<42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
         for e in chosen:
             for label, url in reversed(bases.items()):  # before, then after
@@ -333,6 +391,7 @@ def main() -> None:
                     duration=args.duration,
                     work=work,
                 )
+                figures["cpu_ms_per_request"] = cpu[label][e.name]["cpu_ms_per_request"]
                 (results if label == "after" else compared)[e.name] = figures
                 drain(url)
                 say(

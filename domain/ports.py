@@ -62,6 +62,12 @@ class AuditLog(Protocol):
         """Entries matching `f`, newest first, and how many match in all."""
         ...
 
+    async def head_version(self) -> tuple[int, int]:
+        """The chain head (last entry id, entry count): every committed service write is
+        audited in its own transaction, so this moves with every change (kept answers are
+        keyed by it); (0, 0) before the first entry."""
+        ...
+
 
 class UserRepository(Protocol):
     async def get(self, user_id: int) -> User | None: ...

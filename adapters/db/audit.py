@@ -100,6 +100,20 @@ class AuditRepository(Repository[AuditEventRow]):
             )
         )
 
+    async def head_version(self) -> tuple[int, int]:
+        """The chain head (last entry id, entry count): every committed service write is
+        audited in its own transaction, so this moves with each change to budgets, nodes,
+        schedules, splits, claims or scopes. Keys the kept answers of heavy reads
+        (`api.answer_cache`); (0, 0) before the first entry."""
+        row = (
+            await self.session.execute(
+                select(AuditChainHeadRow.last_id, AuditChainHeadRow.row_count).where(
+                    AuditChainHeadRow.id == 1
+                )
+            )
+        ).first()
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
     def discard(self) -> None:
         self._pending.clear()
 

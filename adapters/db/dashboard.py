@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.models import ScheduleMonthRow, ScheduleRow
-from adapters.db.models.integrity import AuditChainHeadRow
 from domain.schedules.machine import ScheduleStatus
 
 _APPROVED = ScheduleStatus.APPROVED.value
@@ -20,19 +19,6 @@ _APPROVED = ScheduleStatus.APPROVED.value
 class DashboardReadRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def data_version(self) -> tuple[int, int]:
-        """The audit chain's head (last entry id, entry count): every write of a service is
-        audited in its own transaction, so the head moves with every committed change to
-        budgets, schedules, splits, claims, workloads, users' scopes... (0, 0) before any."""
-        row = (
-            await self.session.execute(
-                select(AuditChainHeadRow.last_id, AuditChainHeadRow.row_count).where(
-                    AuditChainHeadRow.id == 1
-                )
-            )
-        ).first()
-        return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
     async def approved_months(
         self, year: int, budget_ids: frozenset[int] | None

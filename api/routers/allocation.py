@@ -81,15 +81,27 @@ async def get_account_allocation(
 
 @router.get("/allocation-summary", response_model=AllocationSummaryRead)
 async def allocation_summary(
-    _user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock
-) -> AllocationSummaryRead:
+    _user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock, container: AppContainer
+) -> Response:
     """Account allocations in the caller's scope as Current, Expiring (ends within 30 days),
     New (started within 30 days), Past and Future."""
     today = clock.today()
-    groups = await service.allocation_summary(uow, scope, today=today)
-    return AllocationSummaryRead(
-        **{k: [SplitVersionRead.of(v, today) for v in vs] for k, vs in groups.items()}
-    )
+    # kept per scope and day under the database's write version and the rules version: a
+    # split, budget or scope change makes the next read group the versions again
+    version = (await uow.audit.head_version(), await uow.allocation.rules_version())
+    key = ("allocation-summary", scope, today, version)
+
+    async def render() -> bytes:
+        groups = await service.allocation_summary(uow, scope, today=today)
+        return (
+            AllocationSummaryRead(
+                **{k: [SplitVersionRead.of(v, today) for v in vs] for k, vs in groups.items()}
+            )
+            .model_dump_json()
+            .encode()
+        )
+
+    return await container.answers.respond(key, render)
 
 
 # --- workloads -------------------------------------------------------------------------------

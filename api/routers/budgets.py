@@ -261,9 +261,17 @@ async def get_hierarchy(
     _user: CurrentUser,
     uow: UoW,
     scope: ScopeFilter,
+    container: AppContainer,
 ) -> Response:
     """The year's tree visible to the caller, each node with its rolled-up annual amount
     (active budgets only). Owners see the subtrees below the nodes they are mapped to."""
+    # kept per scope under the database's write version: any committed change to nodes,
+    # budgets, schedules or scopes makes the next read compute the tree again
+    key = ("hierarchy", year, scope, await uow.audit.head_version())
+    return await container.answers.respond(key, lambda: _hierarchy_json(uow, scope, year))
+
+
+async def _hierarchy_json(uow: UoW, scope: ResolvedScope, year: int) -> bytes:
     labels = await uow.budgets.labels(year)
     if labels is None:
         raise NotFound(f"year {year} is not defined")
@@ -288,9 +296,7 @@ async def get_hierarchy(
     }
     # Thousands of nested nodes: validated once from plain dicts and serialized straight to
     # JSON (returning the model would have FastAPI dump and validate the whole tree again).
-    return Response(
-        HierarchyRead.model_validate(answer).model_dump_json(), media_type="application/json"
-    )
+    return HierarchyRead.model_validate(answer).model_dump_json().encode()
 
 
 @router.get("/users/{user_id}/scope", response_model=ScopeRead, tags=["budgets"])

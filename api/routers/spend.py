@@ -218,15 +218,32 @@ async def get_spend(
     """Allocated spend in the caller's scope for a billing period (or `from`..`to`), by
     budget, account, service, day, or hierarchy node (rolled up). Unallocated spend
     (`budget_id` null) is shown only to Financial Admins, Vendor Managers and Admins."""
-    view = await queries.spend(
-        uow,
-        container.spend,
-        queries.SpendViewer(scope, sees_unallocated=can(user.role, Permission.VIEW_UNALLOCATED)),
-        period=period,
-        from_=from_,
-        to=to,
-        group_by=cast(queries.SpendGroupBy, group_by),
-        correlation_id=request_id_var.get(),
+    viewer = queries.SpendViewer(
+        scope, sees_unallocated=can(user.role, Permission.VIEW_UNALLOCATED)
     )
-    body = SpendRead.model_validate(view, from_attributes=True)
-    return table(want, body, body.rows, SpendRow, "spend")
+
+    async def render() -> SpendRead:
+        view = await queries.spend(
+            uow,
+            container.spend,
+            viewer,
+            period=period,
+            from_=from_,
+            to=to,
+            group_by=cast(queries.SpendGroupBy, group_by),
+            correlation_id=request_id_var.get(),
+        )
+        return SpendRead.model_validate(view, from_attributes=True)
+
+    if want:
+        body = await render()
+        return table(want, body, body.rows, SpendRow, "spend")
+    # kept per scope (and whether Unallocated is shown) under the version of the CUR
+    # deliveries, the allocation rules and the database's writes (budgets, nodes, scopes)
+    version = (await uow.audit.head_version(), await queries.spend_version(uow, container.spend))
+    key = ("spend", period, from_, to, group_by, viewer, version)
+
+    async def rendered() -> bytes:
+        return (await render()).model_dump_json().encode()
+
+    return await container.answers.respond(key, rendered)

@@ -31,7 +31,7 @@ async def figures_version(
 ) -> FiguresVersion:
     """The version of `year`'s figures on `today` (the year's periods allocated first, as
     every read of them does)."""
-    data = await uow.dashboard.data_version()
+    data = await uow.audit.head_version()
     return FiguresVersion(year, today, data, await spend.version(year))
 
 

@@ -52,11 +52,6 @@ class DashboardSpend(Protocol):
 
 
 class DashboardReads(Protocol):
-    async def data_version(self) -> tuple[int, int]:
-        """A version of everything in the database the figures read (budgets, nodes, schedules,
-        workloads, scopes): it changes with every committed write."""
-        ...
-
     async def approved_months(
         self, year: int, budget_ids: frozenset[int] | None
     ) -> dict[int, dict[str, Decimal]]:

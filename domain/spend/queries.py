@@ -91,6 +91,15 @@ async def ensure_allocated(
         await store.allocate(stale, rules, version, correlation_id=correlation_id)
 
 
+async def spend_version(uow: SpendUnitOfWork, store: SpendStore) -> tuple[object, ...]:
+    """What the allocated figures are computed from, as one comparable value: each billing
+    period as its last refresh delivered it, the allocation rules version (moved by every
+    split or claim change) and the cost basis. Read before the figures, so figures read
+    after it are never older than it says."""
+    delivered = tuple((p.period, p.refreshed_at.isoformat()) for p in await store.billing_periods())
+    return (delivered, await uow.allocation.rules_version(), store.basis)
+
+
 async def spend(
     uow: SpendUnitOfWork,
     store: SpendStore,
