@@ -67,6 +67,17 @@ describe('the view in the URL', () => {
     });
   });
 
+  it('opens on the year the server marks default when the URL names none', () => {
+    // in January, before next year's chart is loaded, the pages stay on last year
+    expect(parseDashboardState(new URLSearchParams(''), '2027-01-05', 2026)).toEqual({
+      year: 2026,
+      view: 'annual',
+      month: 12,
+      node: null,
+    });
+    expect(parseDashboardState(new URLSearchParams('year=2025'), today, 2026).year).toBe(2025);
+  });
+
   it('round-trips a shared view', () => {
     const state = { year: 2025, view: 'monthly' as const, month: 3, node: 42 };
     const search = dashboardSearch(state);

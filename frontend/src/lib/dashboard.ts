@@ -85,10 +85,15 @@ export function defaultMonthOf(year: number, today: string): number {
   return year < thisYear ? 12 : 1;
 }
 
-/** The view a URL asks for; anything missing or malformed falls back to its default (this
- * year, Annual, the year's default month, the top). */
-export function parseDashboardState(params: URLSearchParams, today: string): DashboardState {
-  const year = wholeIn(params.get('year'), 2000, 9999) ?? Number(today.slice(0, 4));
+/** The view a URL asks for; anything missing or malformed falls back to its default (the
+ * year the pages open on — `openYear`, the server's default, else this year —, Annual, the
+ * year's default month, the top). */
+export function parseDashboardState(
+  params: URLSearchParams,
+  today: string,
+  openYear: number | null = null,
+): DashboardState {
+  const year = wholeIn(params.get('year'), 2000, 9999) ?? openYear ?? Number(today.slice(0, 4));
   const view: DashboardView = params.get('view') === 'monthly' ? 'monthly' : 'annual';
   const month = wholeIn(params.get('month'), 1, 12) ?? defaultMonthOf(year, today);
   const node = wholeIn(params.get('node'), 1, Number.MAX_SAFE_INTEGER);

@@ -11,6 +11,7 @@ import {
   ratioLabel,
   type DashboardState,
 } from '../../lib/dashboard';
+import { defaultYear } from '../../lib/budgets';
 import { localIsoDate } from '../../lib/periods';
 import { levelLabel } from '../../lib/reports';
 import { monthLabel } from '../../lib/spendCards';
@@ -29,8 +30,10 @@ export function DashboardPage() {
   usePageTitle('Heat map');
   const today = localIsoDate();
   const [params, setParams] = useSearchParams();
-  const state = parseDashboardState(params, today);
   const years = useYears();
+  // without a year in the URL, the page opens on the server's default year (as Budgets does)
+  const state = parseDashboardState(params, today, years.data ? defaultYear(years.data) : null);
+  const yearKnown = params.has('year') || !years.isPending;
   const months = monthsOf(state.year, today);
   const monthly = state.view === 'monthly';
   const month = months.includes(state.month) ? state.month : (months[months.length - 1] ?? 1);
@@ -41,7 +44,7 @@ export function DashboardPage() {
       ...(monthly ? { month } : {}),
       ...(state.node === null ? {} : { node_id: state.node }),
     },
-    !monthly || months.length > 0,
+    yearKnown && (!monthly || months.length > 0),
   );
   const data = heatmap.data;
   const labels = data?.labels ?? years.data?.find((y) => y.year === state.year)?.labels ?? [];
