@@ -18,8 +18,9 @@ period and the whole range, and every `group_by`, the two JSON answers are compa
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/spark_serve_check.py [--cur DIR]
 
-Prints one JSON line and exits 1 on any difference. Servers are killed and temporary folders
-removed at the end, also on failure.
+Prints one JSON line and exits 1 on any difference (`--perturb` gives the Spark server another
+remap, to show that). Servers are killed and temporary folders removed at the end, also on
+failure, after printing the tail of each server's log (`SPARK_CHECK_LOG_TAIL` characters).
 """
 
 from __future__ import annotations
