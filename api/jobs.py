@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 
 from adapters.allocation.card_spend import AllocatedCardSpend
+from adapters.db.base import READ_ONLY
 from adapters.db.job_lease import CARD_SCHEDULER, CUR_REFRESH
 from adapters.db.uow import UnitOfWork
 from api.container import Container
@@ -24,8 +25,7 @@ from domain.events import (
     SpendRefreshed,
     WebhookDeliveriesQueued,
 )
-from domain.forecasts.service import DetectionResult
-from domain.forecasts.service import detect_anomalies as detect
+from domain.forecasts.service import DetectionResult, find_anomalies, record_anomalies
 from domain.spend import service as spend_service
 from domain.spend_cards.service import GenerationResult, generate_cards
 
@@ -144,15 +144,25 @@ async def run_card_generation(container: Container) -> None:
 
 
 async def detect_anomalies(container: Container) -> DetectionResult:
-    """One detection run over every budget's daily spend, in its own unit of work; raises.
-    The new anomalies' outbound webhook deliveries are sent once it commits."""
+    """One detection run over every budget's daily spend; raises. It reads (allocating what
+    is stale) on a read-only snapshot, then records what changed in a short unit of work of
+    its own: on SQLite a write transaction holds the single write lock, and holding it around
+    an allocation (minutes on Spark, seconds at 60M rows) made every other writer fail with
+    "database is locked". The new anomalies' webhook deliveries are sent once it commits."""
+    async with container.sessionmaker() as session:
+        await session.connection(execution_options={READ_ONLY: True})
+        reading = UnitOfWork(session)
+        try:
+            rules, _ = await current_rules(reading)
+            findings = await find_anomalies(reading, container.spend, container.daily_spend(rules))
+        finally:
+            await reading.rollback()
+    if findings is None:
+        return DetectionResult(0, 0, 0)
     async with container.sessionmaker() as session:
         uow = UnitOfWork(session, dispatch=container.dispatch)
         try:
-            rules, _ = await current_rules(uow)
-            result = await detect(
-                uow, container.clock, container.spend, container.daily_spend(rules)
-            )
+            result = await record_anomalies(uow, container.clock, findings)
             await uow.commit()
         except BaseException:
             await uow.rollback()

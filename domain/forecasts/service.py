@@ -100,18 +100,40 @@ def _anomalies(budget_id: int, spike: Spike, lines: Sequence[SpendLine]) -> list
     ]
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What one detection run found: every anomaly by its key, and the budgets' names."""
+
+    found: dict[tuple[int, date, str], NewAnomaly]
+    names: dict[int, str]
+
+
 async def detect_anomalies(
     uow: ForecastUnitOfWork, clock: Clock, store: SpendStore, reader: DailySpendReader
 ) -> DetectionResult:
-    """Judge every budget's days, record what changed and tell the owners of new spikes."""
+    """Judge every budget's days, record what changed and tell the owners of new spikes (both
+    halves in one unit of work; the job runs them in two, see `find_anomalies`)."""
+    findings = await find_anomalies(uow, store, reader)
+    if findings is None:
+        return DetectionResult(0, 0, 0)
+    return await record_anomalies(uow, clock, findings)
+
+
+async def find_anomalies(
+    uow: ForecastUnitOfWork, store: SpendStore, reader: DailySpendReader
+) -> Findings | None:
+    """The reading half of a detection: allocate what is stale and judge every budget's days.
+    It writes nothing to the database, so it can run on a read-only snapshot while the slow
+    part (an allocation, minutes on Spark) runs; None when there is no spend to judge yet (then
+    nothing recorded is touched)."""
     available = await store.billing_periods()
     if not available:
-        return DetectionResult(0, 0, 0)
+        return None
     await ensure_allocated(uow, store, available)
     periods = [p.period for p in available]
     last = await reader.last_day(periods)
     if last is None:
-        return DetectionResult(0, 0, 0)
+        return None
     budgets = await uow.budgets.list_budgets(ResolvedScope.everything())
     names = {b.id: b.path[3] for b in budgets}
     found: dict[tuple[int, date, str], NewAnomaly] = {}
@@ -139,6 +161,15 @@ async def detect_anomalies(
             for spike in found_spikes:
                 for anomaly in _anomalies(budget_id, spike, by_budget[budget_id]):
                     found[anomaly.key] = anomaly
+    return Findings(found, names)
+
+
+async def record_anomalies(
+    uow: ForecastUnitOfWork, clock: Clock, findings: Findings
+) -> DetectionResult:
+    """The writing half: reconcile the recorded anomalies with `findings`, tell the owners
+    of new spikes and the webhook subscribers of new anomalies."""
+    found, names = findings.found, findings.names
     existing = await uow.anomalies.keys()
     new = [a for k, a in sorted(found.items()) if k not in existing]
     changed = [a for k, a in sorted(found.items()) if k in existing and existing[k] != a]

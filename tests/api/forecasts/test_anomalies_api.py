@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
+from api import jobs
 from tests.api.forecasts.conftest import SPIKE_DAY
 
 
@@ -81,3 +83,48 @@ class TestList:
         assert r.json()["errors"][0]["field"] == "since"
         r = await client.get("/api/v1/anomalies", headers=world["fin"], params={"limit": 0})
         assert r.status_code == 422
+
+
+class TestLocking:
+    async def test_a_long_read_of_the_detection_leaves_other_writers_free(
+        self, client, container, world, monkeypatch
+    ):
+        """Detection reads (allocating what is stale) before it writes: held here where a long
+        allocation would hold it (minutes on Spark), a request's write still commits, where
+        on SQLite it used to wait 30 s for the write lock and answer 500 "database is
+        locked"; the anomalies are recorded once the read is done."""
+        await container.idle()
+        entered, release = asyncio.Event(), asyncio.Event()
+        make_reader = container.daily_spend
+
+        def held_reader(rules=None):
+            reader = make_reader(rules)
+            last_day = reader.last_day
+
+            async def held(*args, **kwargs):
+                entered.set()
+                await release.wait()
+                return await last_day(*args, **kwargs)
+
+            reader.last_day = held
+            return reader
+
+        monkeypatch.setattr(container, "daily_spend", held_reader)
+        container.clock.at += timedelta(minutes=1)
+        detection = asyncio.create_task(jobs.detect_anomalies(container))
+        try:
+            await asyncio.wait_for(entered.wait(), 60)
+            r = await asyncio.wait_for(
+                client.post(
+                    "/api/v1/years",
+                    headers=world["admin"],
+                    json={"year": 2031, "labels": ["BU", "Dept", "Portfolio", "Product"]},
+                ),
+                10,
+            )
+            assert r.status_code == 201, r.text
+        finally:
+            release.set()
+            result = await detection
+        assert result.added > 0
+        assert any(a["day"] == SPIKE_DAY.isoformat() for a in await listed(client, world["fin"]))
