@@ -2065,6 +2065,12 @@ export type FiguresRead = {
      */
     approved_budgets: number;
     /**
+     * Approved Spend
+     *
+     * allocated spend of the approved budgets below (what `budget`, `variance` and `ratio` measure); null when nothing below is approved
+     */
+    approved_spend: string | null;
+    /**
      * Budget
      *
      * the approved schedules' amount due in the view (the month in progress pro-rated to yesterday); null when nothing below is approved
@@ -2285,6 +2291,12 @@ export type HeatmapRowRead = {
      * Approved Budgets
      */
     approved_budgets: number;
+    /**
+     * Approved Spend
+     *
+     * allocated spend of the approved budgets below (what `budget`, `variance` and `ratio` measure); null when nothing below is approved
+     */
+    approved_spend: string | null;
     /**
      * Budget
      *
@@ -4641,6 +4653,12 @@ export type TileRead = {
      * Approved Budgets
      */
     approved_budgets: number;
+    /**
+     * Approved Spend
+     *
+     * allocated spend of the approved budgets below (what `budget`, `variance` and `ratio` measure); null when nothing below is approved
+     */
+    approved_spend: string | null;
     /**
      * Budget
      *
