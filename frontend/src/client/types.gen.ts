@@ -8623,17 +8623,17 @@ export type ForecastsListForecastsData = {
     path?: never;
     query?: {
         /**
-         * Year
-         *
-         * default: this year
-         */
-        year?: number;
-        /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
         format?: 'json' | 'csv';
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number;
     };
     url: '/api/v1/dashboard/forecasts';
 };
@@ -8693,12 +8693,6 @@ export type DashboardHeatmapData = {
     path?: never;
     query?: {
         /**
-         * Year
-         *
-         * default: this year
-         */
-        year?: number;
-        /**
          * Month
          *
          * null: Annual
@@ -8716,6 +8710,12 @@ export type DashboardHeatmapData = {
          * the hierarchy node; default: the top
          */
         node_id?: number;
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number;
     };
     url: '/api/v1/dashboard/heatmap';
 };
@@ -8775,17 +8775,17 @@ export type DashboardMonthlyData = {
     path?: never;
     query?: {
         /**
-         * Year
-         *
-         * default: this year
-         */
-        year?: number;
-        /**
          * Node Id
          *
          * the hierarchy node; default: the top
          */
         node_id?: number;
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number;
     };
     url: '/api/v1/dashboard/monthly';
 };
