@@ -22,6 +22,10 @@ class CrumbRead(Schema):
 
 class FiguresRead(Schema):
     spend: Money = Field(description="allocated spend of every budget below, approved or not")
+    approved_spend: Money | None = Field(
+        description="allocated spend of the approved budgets below (what `budget`, `variance` "
+        "and `ratio` measure); null when nothing below is approved"
+    )
     budget: Money | None = Field(
         description="the approved schedules' amount due in the view (the month in progress "
         "pro-rated to yesterday); null when nothing below is approved"
@@ -47,6 +51,7 @@ def figure_fields(f: Figures) -> dict[str, Any]:
     2,000 tiles were validated twice each before)."""
     return {
         "spend": f.spend,
+        "approved_spend": f.approved_spend if f.approved else None,
         "budget": f.budget if f.approved else None,
         "variance": f.variance,
         "variance_percent": f.variance_percent,

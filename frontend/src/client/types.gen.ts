@@ -2065,6 +2065,12 @@ export type FiguresRead = {
      */
     approved_budgets: number;
     /**
+     * Approved Spend
+     *
+     * allocated spend of the approved budgets below (what `budget`, `variance` and `ratio` measure); null when nothing below is approved
+     */
+    approved_spend: string | null;
+    /**
      * Budget
      *
      * the approved schedules' amount due in the view (the month in progress pro-rated to yesterday); null when nothing below is approved
@@ -2285,6 +2291,12 @@ export type HeatmapRowRead = {
      * Approved Budgets
      */
     approved_budgets: number;
+    /**
+     * Approved Spend
+     *
+     * allocated spend of the approved budgets below (what `budget`, `variance` and `ratio` measure); null when nothing below is approved
+     */
+    approved_spend: string | null;
     /**
      * Budget
      *
@@ -4641,6 +4653,12 @@ export type TileRead = {
      * Approved Budgets
      */
     approved_budgets: number;
+    /**
+     * Approved Spend
+     *
+     * allocated spend of the approved budgets below (what `budget`, `variance` and `ratio` measure); null when nothing below is approved
+     */
+    approved_spend: string | null;
     /**
      * Budget
      *
@@ -8605,17 +8623,17 @@ export type ForecastsListForecastsData = {
     path?: never;
     query?: {
         /**
-         * Year
-         *
-         * default: this year
-         */
-        year?: number;
-        /**
          * Format
          *
          * `csv` for a CSV download (same as `Accept: text/csv`)
          */
         format?: 'json' | 'csv';
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number;
     };
     url: '/api/v1/dashboard/forecasts';
 };
@@ -8675,12 +8693,6 @@ export type DashboardHeatmapData = {
     path?: never;
     query?: {
         /**
-         * Year
-         *
-         * default: this year
-         */
-        year?: number;
-        /**
          * Month
          *
          * null: Annual
@@ -8698,6 +8710,12 @@ export type DashboardHeatmapData = {
          * the hierarchy node; default: the top
          */
         node_id?: number;
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number;
     };
     url: '/api/v1/dashboard/heatmap';
 };
@@ -8757,17 +8775,17 @@ export type DashboardMonthlyData = {
     path?: never;
     query?: {
         /**
-         * Year
-         *
-         * default: this year
-         */
-        year?: number;
-        /**
          * Node Id
          *
          * the hierarchy node; default: the top
          */
         node_id?: number;
+        /**
+         * Year
+         *
+         * default: this year
+         */
+        year?: number;
     };
     url: '/api/v1/dashboard/monthly';
 };

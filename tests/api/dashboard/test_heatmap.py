@@ -8,6 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from adapters.clock import FixedClock
+from tests.api.orgs import split
 
 CENT = Decimal("0.01")
 URL = "/api/v1/dashboard/heatmap"
@@ -77,6 +78,37 @@ class TestTiles:
         retail = next(t for t in body["tiles"] if t["name"] == "Retail")
         assert (retail["budgets"], retail["approved_budgets"]) == (2, 1)
         assert retail["budget_id"] is None
+
+    async def test_the_approved_spend_is_the_spend_of_the_approved_budgets_only(
+        self, client, container, org
+    ):
+        """Search (not approved) takes half of November: the total's spend counts it, its
+        approved spend (what the variance measures) does not."""
+        container.clock = FixedClock.on(date(2026, 11, 16))
+        fin, checkout, o = org["fin"], org["budget"], org["o"]
+        search = o.budget("Search")
+        await split(
+            client,
+            o,
+            {account: {checkout: "50", search: "50"} for account in o.accounts},
+            effective_from="2026-11-01",
+        )
+        spent = {
+            b: await spend_of(client, fin, "2026-10", b) + await spend_of(client, fin, "2026-11", b)
+            for b in (checkout, search)
+        }
+        assert spent[search] > 0
+        body = await heatmap(client, fin)
+        total = body["total"]
+        assert Decimal(total["spend"]) == spent[checkout] + spent[search]
+        assert Decimal(total["approved_spend"]) == spent[checkout]
+        assert Decimal(total["variance"]) == spent[checkout] - Decimal(total["budget"])
+        approved = [Decimal(t["spend"]) for t in body["tiles"] if t["approved"]]
+        assert Decimal(total["approved_spend"]) == sum(approved, Decimal(0))
+        tile = next(t for t in body["tiles"] if t["budget_id"] == search)
+        assert (tile["approved"], tile["approved_spend"]) == (False, None)
+        retail = next(r for r in body["rows"] if r["name"] == "Retail")
+        assert Decimal(retail["approved_spend"]) == spent[checkout]
 
     async def test_a_month_not_begun_is_refused_naming_the_field(self, client, container, org):
         container.clock = FixedClock.on(date(2026, 11, 16))

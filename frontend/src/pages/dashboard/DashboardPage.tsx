@@ -1,5 +1,4 @@
 import { useSearchParams } from 'react-router-dom';
-import { Amount } from '../../components/Amount';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FilterBar, SelectField } from '../../components/Field';
 import { YearSelect } from '../../components/YearSelect';
@@ -8,7 +7,6 @@ import {
   defaultMonthOf,
   monthsOf,
   parseDashboardState,
-  ratioLabel,
   type DashboardState,
 } from '../../lib/dashboard';
 import { defaultYear } from '../../lib/budgets';
@@ -19,6 +17,7 @@ import { usePageTitle } from '../../lib/usePageTitle';
 import { useYears } from '../budgets/hooks';
 import { LevelRows, ProductMonths } from './DashboardTables';
 import { HeatmapChart } from './HeatmapChart';
+import { HeatmapTotal } from './HeatmapTotal';
 import { MonthlySpendChart } from './MonthlySpendChart';
 import { ProductCumulative } from './ProductCumulative';
 import { useHeatmap } from './hooks';
@@ -142,16 +141,12 @@ export function DashboardPage() {
         </p>
       ) : data ? (
         <>
-          <div className="dashboard-total" aria-live="polite" data-testid="heatmap-total">
-            <span>
-              {period}: spend <Amount value={data.total.spend} /> {data.currency}
-            </span>
-            <span>
-              budget <Amount value={data.total.budget} />
-            </span>
-            <span className="muted">{ratioLabel(data.total.ratio)}</span>
-            {heatmap.isFetching ? <span className="muted">(updating…)</span> : null}
-          </div>
+          <HeatmapTotal
+            period={period}
+            total={data.total}
+            currency={data.currency}
+            updating={heatmap.isFetching}
+          />
           {data.tiles.length === 0 ? (
             <p className="empty-state">
               No budget in your scope for {state.year}. Budgets appear once the year&apos;s chart of accounts
