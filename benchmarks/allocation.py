@@ -215,11 +215,11 @@ def _rule_inputs(source: DailyCostSource, threads: int) -> tuple[list[str], list
 # ---------------------------------------------------------------------- measurements
 
 
-def _baseline(files: str, args: argparse.Namespace, spill: Path) -> tuple[float, int]:
-    elapsed, _cpu, groups = baseline_group_by(
+def _baseline(files: str, args: argparse.Namespace, spill: Path) -> tuple[float, float, int]:
+    elapsed, cpu, groups = baseline_group_by(
         files, threads=args.threads, memory_limit=args.memory_limit, spill=spill
     )
-    return elapsed, groups
+    return elapsed, cpu, groups
 
 
 def _daily_rows(source: DailyCostSource) -> int:
@@ -339,11 +339,16 @@ def main(argv: list[str] | None = None) -> int:
         try:
             runs: list[float] = []
             baselines: list[float] = []
+            # CPU seconds of this process (DuckDB's threads included): on a shared machine
+            # other jobs stretch wall time, not the CPU a run costs
+            run_cpu: list[float] = []
+            baseline_cpu: list[float] = []
             line_runs: list[float] = []
             with_lines = None
             # interleaved, so that all sides see the same machine (a shared 2-core VM is noisy)
             for _ in range(args.repeat):
                 started = time.perf_counter()
+                cpu_started = time.process_time()
                 result = engine.allocate(
                     source,
                     rules,
@@ -352,8 +357,10 @@ def main(argv: list[str] | None = None) -> int:
                     threads=args.threads,
                 )
                 runs.append(time.perf_counter() - started)
-                elapsed, groups = _baseline(files, args, work / "spill")
+                run_cpu.append(time.process_time() - cpu_started)
+                elapsed, cpu, groups = _baseline(files, args, work / "spill")
                 baselines.append(elapsed)
+                baseline_cpu.append(cpu)
                 if not args.no_lines_run:
                     started = time.perf_counter()
                     with_lines = engine.allocate(
@@ -367,12 +374,15 @@ def main(argv: list[str] | None = None) -> int:
                     line_runs.append(time.perf_counter() - started)
             seconds = statistics.median(runs)
             baseline_seconds = statistics.median(baselines)
+            cpu_seconds = statistics.median(run_cpu)
+            baseline_cpu_seconds = statistics.median(baseline_cpu)
             seconds_with_lines = statistics.median(line_runs) if line_runs else None
             print(
                 f"allocation: {args.rows:,} CUR rows ({_daily_rows(source):,} daily rows) -> "
                 f"{result.rows:,} allocated lines in {seconds:.2f} s (median of "
                 f"{', '.join(f'{r:.2f}' for r in runs)}; {args.threads} threads, "
-                f"memory_limit {args.memory_limit}, method {args.method}; summary only)"
+                f"memory_limit {args.memory_limit}, method {args.method}; summary only); CPU "
+                f"{cpu_seconds:.2f} s (median of {', '.join(f'{c:.2f}' for c in run_cpu)})"
             )
             if seconds_with_lines is not None:
                 print(
@@ -385,7 +395,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(
                 f"baseline GROUP BY: {baseline_seconds:.2f} s (median of "
-                f"{', '.join(f'{b:.2f}' for b in baselines)}; {groups:,} groups)"
+                f"{', '.join(f'{b:.2f}' for b in baselines)}; {groups:,} groups); CPU "
+                f"{baseline_cpu_seconds:.2f} s (median of "
+                f"{', '.join(f'{c:.2f}' for c in baseline_cpu)})"
             )
 
             some = set(range(1, BUDGETS + 1, 20))
@@ -431,7 +443,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         ratio = seconds / baseline_seconds
         peak = _peak_rss_mb()
-        print(f"ratio allocation/baseline: {ratio:.2f}, peak RSS {peak:,.0f} MB")
+        cpu_ratio = cpu_seconds / baseline_cpu_seconds
+        print(
+            f"ratio allocation/baseline: {ratio:.2f} (CPU {cpu_ratio:.2f}), peak RSS {peak:,.0f} MB"
+        )
         print(
             json.dumps(
                 {
@@ -439,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
                     "seconds": round(seconds, 3),
                     "baseline_seconds": round(baseline_seconds, 3),
                     "ratio": round(ratio, 3),
+                    "cpu_seconds": round(cpu_seconds, 3),
+                    "baseline_cpu_seconds": round(baseline_cpu_seconds, 3),
+                    "cpu_ratio": round(cpu_ratio, 3),
                     "peak_rss_mb": round(peak, 1),
                     "conserved": conserved,
                     "allocated_lines": result.rows,

@@ -375,7 +375,10 @@ def _write_summary(
     table, so that they give the same bytes (DuckDB's parquet writer encodes a column read
     from a table a few bytes differently from one computed by a query)."""
     table = f"allocation_summary_{token}"
-    con.execute(f"CREATE TEMP TABLE {table} AS {summary_sql(lines, with_count=True)}")
+    # unsorted: the summary is sorted as it is written
+    con.execute(
+        f"CREATE TEMP TABLE {table} AS {summary_sql(lines, with_count=True, ordered=False)}"
+    )
     try:
         con.execute(
             f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} ORDER BY {SUMMARY_ORDER}) "
