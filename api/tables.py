@@ -35,9 +35,7 @@ CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-# async, though it awaits nothing: FastAPI runs a plain `def` dependency in its thread pool,
-# a hop on every list request
-async def _wants_csv(
+def _wants_csv(
     request: Request,
     format: Annotated[  # noqa: A002 (the query parameter's public name)
         Literal["json", "csv"] | None,
