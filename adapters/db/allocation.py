@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.db.models import (
+    AuditChainHeadRow,
     BudgetRow,
     ClaimLockRow,
     ClaimRow,
@@ -88,6 +89,24 @@ class AllocationRepository(Repository[SplitVersionRow]):
             )
             or 0
         )
+
+    async def write_and_rules_version(self) -> tuple[tuple[int, int], int]:
+        """The audit chain head (as `AuditRepository.head_version`: (last id, entry count),
+        (0, 0) before the first entry) and the rules version, in one round trip: the kept
+        answers of spend and allocation reads are keyed by both on every request."""
+        head = select(AuditChainHeadRow).where(AuditChainHeadRow.id == 1)
+        row = (
+            await self.session.execute(
+                select(
+                    head.with_only_columns(AuditChainHeadRow.last_id).scalar_subquery(),
+                    head.with_only_columns(AuditChainHeadRow.row_count).scalar_subquery(),
+                    select(RulesVersionRow.version)
+                    .where(RulesVersionRow.id == 1)
+                    .scalar_subquery(),
+                )
+            )
+        ).one()
+        return (int(row[0] or 0), int(row[1] or 0)), int(row[2] or 0)
 
     # --- budgets as splits see them --------------------------------------------------------
     async def budget_refs(self, ids: Iterable[int]) -> dict[int, BudgetRef]:

@@ -88,7 +88,7 @@ async def allocation_summary(
     today = clock.today()
     # kept per scope and day under the database's write version and the rules version: a
     # split, budget or scope change makes the next read group the versions again
-    version = (await uow.audit.head_version(), await uow.allocation.rules_version())
+    version = await uow.allocation.write_and_rules_version()
     key = ("allocation-summary", scope, today, version)
 
     async def render() -> bytes:

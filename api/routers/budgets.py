@@ -186,21 +186,34 @@ async def list_budgets(
     want: CsvWanted,
     uow: UoW,
     scope: ScopeFilter,
+    container: AppContainer,
     year: YearFilter = None,
     status: Annotated[str | None, Query(pattern="^(active|retired)$")] = None,
 ) -> BudgetList | Response:
     """Product budgets in the caller's scope, with their current annual amounts."""
+    if want:
+        body = await _budget_list(uow, scope, year, status)
+        return table(want, body, body.items, BudgetRead, "budgets")
+    # kept per scope under the database's write version, as the hierarchy: the list reads
+    # budgets, their latest amount versions, nodes, labels and schedule statuses, and every
+    # committed change to those is audited in its own transaction (moves the chain head)
+    key = ("budgets", year, status, scope, await uow.audit.head_version())
+    return await container.answers.answer(key, lambda: _budget_list(uow, scope, year, status))
+
+
+async def _budget_list(
+    uow: UoW, scope: ResolvedScope, year: int | None, status: str | None
+) -> BudgetList:
     items = await uow.budgets.list_budgets(scope, year=year, status=status)
     labels = await uow.budgets.labels(year) if year is not None else None
     statuses = await uow.schedules.statuses(b.id for b in items)
     rows = [BudgetRead.of(b, statuses.get(b.id, "none")) for b in items]
-    body = BudgetList(
+    return BudgetList(
         year=year,
         labels=list(labels.as_tuple()) if labels else None,
         items=rows,
         total=len(items),
     )
-    return table(want, body, rows, BudgetRead, "budgets")
 
 
 async def _detail(uow: UoW, scope: ResolvedScope, budget_id: int) -> BudgetDetail:

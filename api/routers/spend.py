@@ -240,7 +240,7 @@ async def get_spend(
         return table(want, body, body.rows, SpendRow, "spend")
     # kept per scope (and whether Unallocated is shown) under the version of the CUR
     # deliveries, the allocation rules and the database's writes (budgets, nodes, scopes)
-    version = (await uow.audit.head_version(), await queries.spend_version(uow, container.spend))
+    version = await queries.spend_version(uow, container.spend)
     key = ("spend", period, from_, to, group_by, viewer, version)
 
     async def rendered() -> bytes:

@@ -92,12 +92,14 @@ async def ensure_allocated(
 
 
 async def spend_version(uow: SpendUnitOfWork, store: SpendStore) -> tuple[object, ...]:
-    """What the allocated figures are computed from, as one comparable value: each billing
-    period as its last refresh delivered it, the allocation rules version (moved by every
-    split or claim change) and the cost basis. Read before the figures, so figures read
-    after it are never older than it says."""
+    """What the allocated figures are computed from, as one comparable value: the database's
+    write version (the audit chain head: budgets, nodes, scopes), the allocation rules version
+    (moved by every split or claim change), each billing period as its last refresh delivered
+    it and the cost basis. Read before the figures, so figures read after it are never older
+    than it says. The two database versions are read in one round trip."""
+    writes, rules = await uow.allocation.write_and_rules_version()
     delivered = tuple((p.period, p.refreshed_at.isoformat()) for p in await store.billing_periods())
-    return (delivered, await uow.allocation.rules_version(), store.basis)
+    return (writes, delivered, rules, store.basis)
 
 
 async def spend(

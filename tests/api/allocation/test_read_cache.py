@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from adapters.cur.generator import generate_cur
+from adapters.db.uow import UnitOfWork
 from domain.identity.roles import Role
 from tests.api.allocation.conftest import owner_of
 
@@ -152,3 +153,38 @@ class TestAllocationSummaryCache:
         for _ in range(2):
             assert accounts_in(await summary(client, po)) == {second}
         assert accounts_in(await summary(client, fin)) == {first, second}
+
+
+class TestVersionsInOneRoundTrip:
+    async def test_it_reads_what_the_two_separate_reads_do_and_moves_with_both(
+        self, client, container, world
+    ):
+        """The spend and allocation reads key their answers by `write_and_rules_version`: the
+        audit head (any audited write) and the rules version (a split or claim), read once."""
+
+        async def versions():
+            async with container.sessionmaker() as session:
+                uow = UnitOfWork(session)
+                both = await uow.allocation.write_and_rules_version()
+                assert both == (
+                    await uow.audit.head_version(),
+                    await uow.allocation.rules_version(),
+                )
+                return both
+
+        fin, ids = world["finance"], {n: b["id"] for n, b in world["budgets"].items()}
+        (head, rules) = await versions()
+        assert head[1] > 0  # the chart import and the refresh were audited
+        r = await client.patch(
+            f"/api/v1/budgets/{ids['Ledger']}",
+            headers=fin,
+            json={"annual_amount": "1", "effective_from": "2026-01-01"},
+        )
+        assert r.status_code == 200, r.text
+        (head2, rules2) = await versions()
+        assert head2[0] > head[0]
+        assert rules2 == rules
+        await split(client, fin, world["accounts"][0], [(ids["Storefront"], "100")])
+        (head3, rules3) = await versions()
+        assert head3[0] > head2[0]
+        assert rules3 > rules2
