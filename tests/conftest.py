@@ -23,6 +23,8 @@ from adapters.db.migrate import upgrade
 from adapters.security.passwords import Argon2PasswordHasher
 from api.app import create_app
 from api.container import Container, build_container
+from tests.demo_seed import DemoSeeds
+from tests.demo_seed import demo_seeds as load_demo_seeds
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data" / "public"
@@ -135,3 +137,9 @@ def shared_data() -> Path:
             "the team's machines, next to the repository"
         )
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSeeds]:
+    """The demo loaded on `DEMO_DAY`, once per database (`tests/demo_seed.py`)."""
+    yield from load_demo_seeds(tmp_path_factory)
