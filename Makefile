@@ -56,7 +56,9 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test: make treats that as a failure, as it should.
-# --dist loadgroup keeps the Spark tests (xdist group "spark") on one worker: one JVM.
+# --dist loadgroup keeps the Spark tests (xdist group "spark") on one worker: one JVM; and the
+# tests reading the PostgreSQL demo (group "demo-postgres", tests/demo_seed.py) on one: one
+# load. xdist hands out the biggest groups first, so the other worker takes the rest meanwhile.
 pytest: $(VENV)/.installed java
 	$(BIN)/pytest -q -n 2 --dist loadgroup
 
@@ -80,7 +82,8 @@ bench-load: $(VENV)/.installed
 
 # Schemathesis against the OpenAPI document as each of the eight roles, 100 examples per
 # operation, on SQLite and PostgreSQL (tests/contract, README "Testing the API contract").
-# `make test` runs the same tests smaller (3 examples; PostgreSQL for two roles).
+# `make test` runs the same tests smaller (3 examples; PostgreSQL for two roles; the coverage
+# phase for the Admin on both databases and the Product Owner on SQLite only).
 fuzz: $(VENV)/.installed
 	FINOPS_FUZZ=1 FINOPS_FUZZ_EXAMPLES=$${FINOPS_FUZZ_EXAMPLES:-100} \
 	  FINOPS_FUZZ_DATABASES=$${FINOPS_FUZZ_DATABASES:-sqlite,postgres} \

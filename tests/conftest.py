@@ -17,12 +17,15 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from _pytest.nodeid import NodeId
 
 from adapters.config import Settings
 from adapters.db.migrate import upgrade
 from adapters.security.passwords import Argon2PasswordHasher
 from api.app import create_app
 from api.container import Container, build_container
+from tests.demo_seed import DemoSeeds
+from tests.demo_seed import demo_seeds as load_demo_seeds
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data" / "public"
@@ -135,3 +138,26 @@ def shared_data() -> Path:
             "the team's machines, next to the repository"
         )
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSeeds]:
+    """The demo loaded on `DEMO_DAY`, once per database (`tests/demo_seed.py`)."""
+    yield from load_demo_seeds(tmp_path_factory)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` for pytest 9: pytest-xdist (3.8) names a test's group by appending
+    `@group` to `item._nodeid`, which pytest 9 no longer reads (the id is `item._id`), so no
+    group held together: the Spark tests ran on both workers (two JVMs), and so did the
+    PostgreSQL demo's readers. Appended here the way xdist would, on an xdist worker only."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")  # type: ignore[attr-defined]

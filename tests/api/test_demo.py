@@ -19,10 +19,8 @@ from api.demo import (
 from api.demo.plan import DEMO_REMAP, DEMO_SPIKE, generate_demo_cur
 from api.demo.schedules import demo_schedule_plan
 from domain.spend_cards.figures import DEFAULT_BANDS, Colour
+from tests.demo_seed import DEMO_DAY, DEMO_POSTGRES, drop_copy
 from tests.factories import token_for
-
-# a day in the demo year after the spike of 12 August, mid-month
-DEMO_DAY = date(2026, 9, 16)
 
 
 async def login(client, email):
@@ -285,13 +283,24 @@ class TestDemoDates:
 
 
 class TestDemoSpend:
+    """Read on a copy of the demo loaded on `DEMO_DAY` (`tests/demo_seed.py`: loaded once per
+    database and shared with the Schemathesis runs)."""
+
+    @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=DEMO_POSTGRES)])
+    def database_url(self, request, demo_seeds, tmp_path):
+        copy = demo_seeds.copy(request.param, tmp_path, request)
+        try:
+            yield copy.url  # `settings` reads the data folder from tmp_path / "data"
+        finally:
+            drop_copy(copy)
+
     async def test_budgets_fall_in_every_colour_band_with_a_trend(
         self, settings, client, container
     ):
         """Year to date (the final months), each approved budget's spend against its approved
         schedule lands in a colour band, and every band is taken."""
+        assert settings.data_dir.is_dir()  # the seed's CUR store, copied
         container.clock = FixedClock.on(DEMO_DAY)
-        await load_demo(settings, FixedClock.on(DEMO_DAY))
         await TestDemoDates.the_loaded_cur_stops_yesterday(client)
         fin = await login(client, "fin@demo.finops")
         final = [

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 # same(source, rules, *, basis, out) -> the DuckDB run's result
 SameOnBoth = Callable[..., AllocationResult]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The tests' JVM: C1 only and the serial collector, as for any short-lived JVM (a test run is
+# minutes, not the hours C2's slower compilation pays back in): less CPU on a small machine.
+# JVM flags only: what Spark computes, and how, is the product's own settings.
+SPARK_CONF = {"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}
+TEST_SPARK = SparkConfig(master="local[2]", conf=SPARK_CONF)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +39,7 @@ def spark_engine() -> Iterator[SparkAllocationEngine]:
         pytest.skip(f"Spark engine not testable here: {reason}")
     from adapters.spark.allocation import SparkAllocationEngine
 
-    with SparkAllocationEngine(SparkConfig(master="local[2]")) as engine:
+    with SparkAllocationEngine(TEST_SPARK) as engine:
         yield engine
 
 

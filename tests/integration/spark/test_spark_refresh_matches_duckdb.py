@@ -28,7 +28,7 @@ import pytest
 from adapters.cur.generator import generate_cur
 from adapters.cur.manifest import ManifestFile
 from adapters.cur.store import CurStore
-from adapters.spark.session import SparkConfig
+from tests.integration.spark.conftest import SPARK_CONF, TEST_SPARK
 from tests.integration.spark.same_store import assert_same_store
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def spark_refresh(spark_engine: SparkAllocationEngine) -> SparkRefreshEngine:
     del spark_engine  # started (or skipped, saying why) there
     from adapters.spark.refresh import SparkRefreshEngine
 
-    return SparkRefreshEngine(SparkConfig(master="local[2]"))
+    return SparkRefreshEngine(TEST_SPARK)
 
 
 @pytest.fixture
@@ -241,6 +241,7 @@ def test_cli_refresh_runs_on_the_configured_engine(
         monkeypatch.delenv(name)
     monkeypatch.setenv("FINOPS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("FINOPS_SPEND_ENGINE", "spark")
+    monkeypatch.setenv("FINOPS_SPARK_CONF", ",".join(f"{k}={v}" for k, v in SPARK_CONF.items()))
     result = CliRunner().invoke(app, ["cur", "refresh", "--source", str(koku)])
     assert result.exit_code == 0, result.output
     manifest = ManifestFile(tmp_path / "data" / "cur-store" / "manifest.json").load()
