@@ -55,6 +55,7 @@ from adapters.allocation.sql import (
     literal,
     path_list,
     rule_tables,
+    summary_lines_sql,
     summary_sql,
 )
 from domain.allocation.rules import AllocationRules, CostBasis
@@ -194,6 +195,12 @@ class DuckDBAllocationEngine:
                         con, sql, daily_paths, basis, allocated_tmp, summary_tmp, token
                     )
                 else:
+                    if self._method == "arrays":
+                        # only the summary is written: shared rows split, the others routed
+                        # straight to it (the same lines as `sql`, without resource or workload)
+                        sql = summary_lines_sql(
+                            daily, basis=basis, with_discounts=bool(rules.discounts)
+                        )
                     figures = _write_summary(
                         con, f"({sql}) lines", daily_paths, basis, summary_tmp, token, counts_tmp
                     )
