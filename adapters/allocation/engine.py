@@ -6,8 +6,10 @@ method in exact decimal arithmetic (`adapters/allocation/sql.py`) and writes a s
 the allocated lines (by budget and each of usage day, account, service and line item type) to
 `<out_dir>/summary.parquet`, which `spend` reads for the dashboard. The lines themselves are
 written to `<out_dir>/allocated.parquet` only when asked (`keep_lines=True`): by default the
-summary is aggregated straight from the allocation query, and no line is materialized. Each
-file is written under a temporary name, flushed, and renamed into place.
+summary is aggregated straight from the allocation query, and no line is materialized; that
+query (`summary_lines_sql`) sends only the shared rows through the exact split and routes the
+others (claimed, one-budget, Unallocated) straight to the summary. Each file is written under
+a temporary name, flushed, and renamed into place.
 
 The lines of a run are the same whatever the threads or the order of the daily files, but not
 their order in the file: sorting millions of lines would cost more than the allocation itself,
@@ -55,6 +57,7 @@ from adapters.allocation.sql import (
     literal,
     path_list,
     rule_tables,
+    summary_lines_sql,
     summary_sql,
 )
 from domain.allocation.rules import AllocationRules, CostBasis
@@ -194,6 +197,12 @@ class DuckDBAllocationEngine:
                         con, sql, daily_paths, basis, allocated_tmp, summary_tmp, token
                     )
                 else:
+                    if self._method == "arrays":
+                        # only the summary is written: shared rows split, the others routed
+                        # straight to it (the same lines as `sql`, without resource or workload)
+                        sql = summary_lines_sql(
+                            daily, basis=basis, with_discounts=bool(rules.discounts)
+                        )
                     figures = _write_summary(
                         con, f"({sql}) lines", daily_paths, basis, summary_tmp, token, counts_tmp
                     )

@@ -371,3 +371,53 @@ def summary_sql(lines: str, *, with_count: bool = False, ordered: bool = True) -
     GROUP BY budget_id, service
     {order}
 """
+
+
+def summary_lines_sql(source: str, *, basis: CostBasis, with_discounts: bool) -> str:
+    """The lines of `allocation_sql(..., method="arrays")` as `summary_sql` reads them (budget,
+    day, account, service, type, amount: no resource, no workload), for a run that keeps no
+    line: the same amounts, but only shared rows go through the exact split; a claimed, single-
+    budget or Unallocated row is its own line, routed straight to the summary."""
+    front = _ruled_sql(source, basis=basis, with_discounts=with_discounts, arrays=True)
+    summary_keys = "usage_date, account_id, service, line_item_type"
+    return f"""
+    WITH {front},
+    flagged AS NOT MATERIALIZED (
+        SELECT {summary_keys}, cost, COALESCE(claim_budget, sole_budget) AS budget_id,
+               budgets, shares, claim_budget IS NULL AND COALESCE(line_count, 0) > 1 AS shared
+        FROM ruled
+    ),
+    units AS (
+        SELECT {summary_keys}, cost, budgets, shares,
+               CAST(FLOOR(micro) AS DECIMAL(20,0)) AS hi,
+               CAST(CAST(micro - FLOOR(micro) AS DECIMAL(10,10)) * CAST(10000 AS DECIMAL(5,0))
+                    AS INTEGER) AS lo
+        FROM (
+            SELECT *, ABS(cost) * CAST(1000000 AS DECIMAL(7,0)) AS micro
+            FROM flagged WHERE shared
+        ) measured
+    ),
+    placed AS (
+        SELECT {summary_keys}, cost, hi, lo, budgets, shares,
+               list_transform(keys, lambda k: len(list_filter(keys, lambda x: x < k)) + 1)
+                   AS places,
+               list_sum(list_transform(shares, lambda s: (lo * s) % 10000)) AS leftover_units
+        FROM (
+            SELECT *,
+                   list_transform(
+                       shares, lambda s, i: (10000 - (lo * s) % 10000) * 100000 + i
+                   ) AS keys
+            FROM units
+        ) ranked
+    )
+    SELECT {summary_keys}, CAST(budget_id AS BIGINT) AS budget_id, cost AS amount
+    FROM flagged WHERE NOT shared
+    UNION ALL
+    SELECT {summary_keys}, CAST(budget_id AS BIGINT) AS budget_id,
+           CAST({_part_amount("share", "place", "leftover_units")} AS {MONEY}) AS amount
+    FROM (
+        SELECT {summary_keys}, cost, hi, lo, leftover_units,
+               unnest(budgets) AS budget_id, unnest(shares) AS share, unnest(places) AS place
+        FROM placed
+    ) unnested
+    """
