@@ -32,6 +32,13 @@ from domain.audit import (
 __all__ = ["AuditFilter", "AuditRepository"]
 
 
+# Built once: every authenticated request reads it, and building a statement (and its cache
+# key) costs more than running this one.
+_HEAD_VERSION = select(AuditChainHeadRow.last_id, AuditChainHeadRow.row_count).where(
+    AuditChainHeadRow.id == 1
+)
+
+
 class AuditRepository(Repository[AuditEventRow]):
     """Append-only audit log: `record` and reads, nothing else."""
 
@@ -115,13 +122,7 @@ class AuditRepository(Repository[AuditEventRow]):
         a body may be newer than its key, never older); `fresh` reads it again."""
         if self._head is not None and not fresh:
             return self._head
-        row = (
-            await self.session.execute(
-                select(AuditChainHeadRow.last_id, AuditChainHeadRow.row_count).where(
-                    AuditChainHeadRow.id == 1
-                )
-            )
-        ).first()
+        row = (await self.session.execute(_HEAD_VERSION)).first()
         head = (0, 0) if row is None else (int(row[0]), int(row[1]))
         if self._keep_head and self._head is None:
             self._head = head
