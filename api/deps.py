@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -74,21 +74,48 @@ ReadUoW = Annotated[UnitOfWork, Depends(get_read_uow, scope="function")]
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
+def _handler_writes(request: Request) -> bool:
+    """Whether the route's handler takes the write unit of work (`UoW`): then the caller is
+    read in that transaction, else in the read-only one the handler shares, so no request
+    holds two connections. Worked out once per route."""
+    route = request.scope.get("route")
+    if route is None:
+        return False
+    known = _WRITING_ROUTES.get(id(route))
+    if known is None:
+        known = _WRITING_ROUTES[id(route)] = _takes_uow(getattr(route, "dependant", None))
+    return known
+
+
+_WRITING_ROUTES: dict[int, bool] = {}
+
+
+def _takes_uow(dependant: Any) -> bool:
+    if dependant is None or dependant.call is get_current_user:
+        return False
+    return dependant.call is get_uow or any(_takes_uow(d) for d in dependant.dependencies)
+
+
 async def get_current_user(
+    request: Request,
     container: AppContainer,
-    uow: ReadUoW,
+    write_uow: UoW,
+    read_uow: ReadUoW,
     token: Annotated[str | None, Depends(_bearer)],
 ) -> User:
-    """The caller, read in the request's read-only transaction (a read never opens a write
-    one). A warm caller costs one query, the database's write version: the user is kept
-    under it (`api.identity_cache`), and every change that ends a session moves it."""
+    """The caller, read in the handler's own transaction (a read-only one unless the handler
+    writes; both are lazy, the unused one never takes a connection). A warm caller costs
+    one query, the database's write version: the user is kept under it
+    (`api.identity_cache`), and every change that ends a session moves it."""
     if not token:
         raise Unauthenticated("not authenticated: send a bearer token")
     if looks_like_api_token(token):
         return await _service_account(container, token)
     subject = await container.tokens.verify(token)
+    uow = write_uow if _handler_writes(request) else read_uow
     key = ("id", subject.user_id) if subject.user_id is not None else ("email", subject.email)
     version = await uow.audit.head_version()  # before the user: an entry is never older
+    request.state.write_version = version
     user = container.identities.user(key, version)
     if user is None:
         if subject.user_id is not None:
@@ -97,9 +124,6 @@ async def get_current_user(
             user = await uow.users.get_by_email(subject.email or "")
         if user is not None:
             container.identities.put_user(key, version, user)
-    # Give the connection back: a handler writing has its own transaction (two held per
-    # request could starve the pool), and one reading takes a connection again when it reads.
-    await uow.session.close()
     # A deactivated (or unknown) user's tokens stop working at once: checked on every request.
     if user is None or not user.is_active:
         raise Unauthenticated("invalid or expired token")
@@ -153,18 +177,26 @@ def RequirePermission(permission: Permission) -> object:  # noqa: N802 (reads as
     return Depends(require(permission))
 
 
-async def get_scope(user: CurrentUser, uow: ReadUoW, container: AppContainer) -> ResolvedScope:
+async def get_scope(
+    request: Request,
+    user: CurrentUser,
+    write_uow: UoW,
+    read_uow: ReadUoW,
+    container: AppContainer,
+) -> ResolvedScope:
     """The caller's financial scope, resolved once per request (kept with the caller under
     the database's write version: a mapping or node change moves it). Every scoped
     repository read takes it, so no router filters by hand."""
     if Scope.of(user.role, frozenset()).unrestricted:
         return ResolvedScope(prefixes=None)  # finance roles: no mapping to read
-    version = await uow.audit.head_version()  # the one the caller was read under
-    scope = container.identities.scope(user.id, version)
+    # the version the caller was read under (none for a service account's API token)
+    version = getattr(request.state, "write_version", None)
+    scope = None if version is None else container.identities.scope(user.id, version)
     if scope is None:
+        uow = write_uow if _handler_writes(request) else read_uow
         scope = await resolve_user_scope(uow.session, user.id)
-        await uow.session.close()  # as in `get_current_user`
-        container.identities.put_scope(user.id, version, scope)
+        if version is not None:
+            container.identities.put_scope(user.id, version, scope)
     return scope
 
 

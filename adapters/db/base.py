@@ -109,7 +109,10 @@ def build_engine(url: str) -> AsyncEngine:
     # asking the server, and replaced at checkout; one that dies while in use fails that
     # transaction (503) and the pool drops every connection older than the failure.
     # `pool_recycle` retires connections before an idle timeout between here and the server.
-    engine = create_async_engine(url, pool_recycle=1800)
+    # 16 kept (5 by default): a request may take a connection twice (the authentication's,
+    # then its handler's), and a connection over the kept number is closed when given back,
+    # so the next one pays a new connection; at most 20 per worker (15 by default).
+    engine = create_async_engine(url, pool_recycle=1800, pool_size=16, max_overflow=4)
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _closed_connection(dbapi_conn, _record, _proxy):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 
 from adapters.logging import request_id_var
-from api.deps import AppClock, AppContainer, CurrentUser, ReadUoW, ScopeFilter, UoW
+from api.deps import AppClock, AppContainer, CurrentUser, ScopeFilter, UoW
 from api.params import MAX_ID, Id
 from api.routers.recommendations import recommendation_tasks
 from api.routers.spend_cards import spend_card_tasks
@@ -269,7 +269,7 @@ async def list_tasks(
 
 @router.get("/notifications", response_model=list[NotificationRead], responses=CSV_RESPONSES)
 async def list_notifications(
-    user: CurrentUser, uow: ReadUoW, want: CsvWanted, unread: bool = False
+    user: CurrentUser, uow: UoW, want: CsvWanted, unread: bool = False
 ) -> list[NotificationRead] | Response:
     """The caller's in-app notifications, newest first."""
     found = await uow.notifications.notifications(user.id, unread_only=unread)
