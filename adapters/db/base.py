@@ -109,9 +109,9 @@ def build_engine(url: str) -> AsyncEngine:
     # asking the server, and replaced at checkout; one that dies while in use fails that
     # transaction (503) and the pool drops every connection older than the failure.
     # `pool_recycle` retires connections before an idle timeout between here and the server.
-    # 16 kept (5 by default): a request may take a connection twice (the authentication's,
-    # then its handler's), and a connection over the kept number is closed when given back,
-    # so the next one pays a new connection; at most 20 per worker (15 by default).
+    # 16 kept (5 by default): a connection over the kept number is closed when given back,
+    # so under 16 concurrent requests per worker most requests paid a new connection (and
+    # its type introspection); at most 20 per worker (15 by default).
     engine = create_async_engine(url, pool_recycle=1800, pool_size=16, max_overflow=4)
 
     @event.listens_for(engine.sync_engine, "checkout")
