@@ -27,7 +27,7 @@ from adapters.cur.engines import build_refresh_engine
 from adapters.cur.lookup import CurResourceDirectory
 from adapters.cur.refresh_board import FileRefreshBoard
 from adapters.cur.store import CurStore
-from adapters.db.base import build_engine, build_sessionmaker
+from adapters.db.base import READ_ONLY, build_engine, build_sessionmaker
 from adapters.db.job_lease import JobLease
 from adapters.objectstore import object_store_from_url
 from adapters.security.passwords import Argon2PasswordHasher
@@ -36,6 +36,7 @@ from adapters.security.tokens import JwksFetcher, OidcVerifier, TokenService, ht
 from adapters.webhooks.deliverer import WebhookDeliverer
 from adapters.webhooks.sender import DnsResolver, HttpWebhookSender
 from api.answer_cache import AnswerCache
+from api.identity_cache import IdentityCache
 from domain.accounts.model import DiscoveredAccount
 from domain.allocation.rules import AllocationRules, CostBasis
 from domain.audit import Actor
@@ -72,6 +73,23 @@ class Container:
     # rendered answers of heavy reads (dashboard, hierarchy, spend, allocation summary), kept
     # while the version of what they were computed from holds
     answers: AnswerCache = field(default_factory=AnswerCache)
+    # authenticated callers and their scopes, kept under the database's write version
+    identities: IdentityCache = field(default_factory=IdentityCache)
+    _read_sessions: async_sessionmaker[AsyncSession] | None = field(default=None, repr=False)
+
+    @property
+    def read_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions that only read (`adapters.db.base.READ_ONLY`): on SQLite each
+        transaction begins deferred (a snapshot; never the write lock), even one begun again
+        after the session gave its connection back. On PostgreSQL each statement runs in
+        autocommit: at READ COMMITTED a statement sees the same inside a transaction or not,
+        and no BEGIN and ROLLBACK round trips are paid."""
+        if self._read_sessions is None:
+            options: dict[str, Any] = {READ_ONLY: True}
+            if self.engine.dialect.name == "postgresql":
+                options["isolation_level"] = "AUTOCOMMIT"
+            self._read_sessions = build_sessionmaker(self.engine.execution_options(**options))
+        return self._read_sessions
 
     @property
     def accounts(self) -> AccountDirectory:

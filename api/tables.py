@@ -35,7 +35,7 @@ CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _wants_csv(
+async def _wants_csv(
     request: Request,
     format: Annotated[  # noqa: A002 (the query parameter's public name)
         Literal["json", "csv"] | None,

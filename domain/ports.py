@@ -62,10 +62,11 @@ class AuditLog(Protocol):
         """Entries matching `f`, newest first, and how many match in all."""
         ...
 
-    async def head_version(self) -> tuple[int, int]:
+    async def head_version(self, *, fresh: bool = False) -> tuple[int, int]:
         """The chain head (last entry id, entry count): every committed service write is
         audited in its own transaction, so this moves with every change (kept answers are
-        keyed by it); (0, 0) before the first entry."""
+        keyed by it); (0, 0) before the first entry. A read-only unit of work may answer the
+        head it read first; `fresh` reads it again."""
         ...
 
 

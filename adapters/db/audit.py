@@ -32,6 +32,13 @@ from domain.audit import (
 __all__ = ["AuditFilter", "AuditRepository"]
 
 
+# Built once: every authenticated request reads it, and building a statement (and its cache
+# key) costs more than running this one.
+_HEAD_VERSION = select(AuditChainHeadRow.last_id, AuditChainHeadRow.row_count).where(
+    AuditChainHeadRow.id == 1
+)
+
+
 class AuditRepository(Repository[AuditEventRow]):
     """Append-only audit log: `record` and reads, nothing else."""
 
@@ -42,12 +49,17 @@ class AuditRepository(Repository[AuditEventRow]):
         session: Any,
         request_id: str | None = None,
         observe: Callable[[AuditEntry], None] | None = None,
+        *,
+        keep_head: bool = False,
     ) -> None:
         super().__init__(session)
         self.request_id = request_id
         # told of every entry recorded (the unit of work raises outbound events from them)
         self._observe = observe
         self._pending: list[tuple[AuditEntry, datetime]] = []
+        # a unit of work that only reads asks for the head once (see `head_version`)
+        self._keep_head = keep_head
+        self._head: tuple[int, int] | None = None
 
     async def record(self, entry: AuditEntry) -> None:
         """Queue the entry; `seal` writes it, chained, when the unit of work commits."""
@@ -100,19 +112,21 @@ class AuditRepository(Repository[AuditEventRow]):
             )
         )
 
-    async def head_version(self) -> tuple[int, int]:
+    async def head_version(self, *, fresh: bool = False) -> tuple[int, int]:
         """The chain head (last entry id, entry count): every committed service write is
         audited in its own transaction, so this moves with each change to budgets, nodes,
         schedules, splits, claims or scopes. Keys the kept answers of heavy reads
-        (`api.answer_cache`); (0, 0) before the first entry."""
-        row = (
-            await self.session.execute(
-                select(AuditChainHeadRow.last_id, AuditChainHeadRow.row_count).where(
-                    AuditChainHeadRow.id == 1
-                )
-            )
-        ).first()
-        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+        (`api.answer_cache`) and the authenticated callers (`api.identity_cache`); (0, 0)
+        before the first entry. A unit of work that only reads keeps the first head it read:
+        the authentication reads it, the kept answers reuse it (read before their figures, so
+        a body may be newer than its key, never older); `fresh` reads it again."""
+        if self._head is not None and not fresh:
+            return self._head
+        row = (await self.session.execute(_HEAD_VERSION)).first()
+        head = (0, 0) if row is None else (int(row[0]), int(row[1]))
+        if self._keep_head and self._head is None:
+            self._head = head
+        return head
 
     def discard(self) -> None:
         self._pending.clear()

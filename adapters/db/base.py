@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, event, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -103,7 +104,30 @@ def build_engine(url: str) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    # No pre-ping (a round trip on every checkout): a pooled connection whose server end is
+    # gone (a terminated backend, a restarted server) is seen closed by the driver without
+    # asking the server, and replaced at checkout; one that dies while in use fails that
+    # transaction (503) and the pool drops every connection older than the failure.
+    # `pool_recycle` retires connections before an idle timeout between here and the server.
+    # 16 kept (5 by default): a connection over the kept number is closed when given back,
+    # so under 16 concurrent requests per worker most requests paid a new connection (and
+    # its type introspection); at most 20 per worker (15 by default).
+    engine = create_async_engine(url, pool_recycle=1800, pool_size=16, max_overflow=4)
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _closed_connection(dbapi_conn, _record, _proxy):  # type: ignore[no-untyped-def]
+        if connection_is_closed(dbapi_conn):
+            raise DisconnectionError("the pooled connection was closed by the server")
+
+    return engine
+
+
+def connection_is_closed(dbapi_conn: object) -> bool:
+    """Whether the driver already knows the connection is gone (asyncpg sees the server's
+    termination message and the socket's end without a round trip)."""
+    driver = getattr(dbapi_conn, "_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    return bool(is_closed()) if callable(is_closed) else False
 
 
 def build_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

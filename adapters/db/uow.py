@@ -41,10 +41,14 @@ class UnitOfWork:
         request_id: str | None = None,
         *,
         dispatch: Dispatch | None = None,
+        read_only: bool = False,
     ) -> None:
         self.session = session
         self.users = UserRepository(session)
-        self.audit = AuditRepository(session, request_id, observe=self._observe)
+        # a read-only unit of work reads the audit head (the write version) once
+        self.audit = AuditRepository(
+            session, request_id, observe=self._observe, keep_head=read_only
+        )
         self.budgets = BudgetRepository(session)
         self.accounts = AccountRepository(session)
         self.allocation = AllocationRepository(session)

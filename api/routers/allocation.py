@@ -10,6 +10,7 @@ from api.deps import (
     AppClock,
     AppContainer,
     CurrentUser,
+    ReadUoW,
     RequirePermission,
     ScopeFilter,
     UoW,
@@ -81,7 +82,7 @@ async def get_account_allocation(
 
 @router.get("/allocation-summary", response_model=AllocationSummaryRead)
 async def allocation_summary(
-    _user: CurrentUser, uow: UoW, scope: ScopeFilter, clock: AppClock, container: AppContainer
+    _user: CurrentUser, uow: ReadUoW, scope: ScopeFilter, clock: AppClock, container: AppContainer
 ) -> Response:
     """Account allocations in the caller's scope as Current, Expiring (ends within 30 days),
     New (started within 30 days), Past and Future."""

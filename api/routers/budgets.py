@@ -11,6 +11,7 @@ from api.deps import (
     AppClock,
     AppContainer,
     CurrentUser,
+    ReadUoW,
     RequirePermission,
     ScopeFilter,
     UoW,
@@ -272,7 +273,7 @@ def _tree(node: RollupNode, budget_of: dict[int, int], status_of: dict[int, str]
 async def get_hierarchy(
     year: Annotated[int, Query(ge=1, le=9999)],
     _user: CurrentUser,
-    uow: UoW,
+    uow: ReadUoW,
     scope: ScopeFilter,
     container: AppContainer,
 ) -> Response:
@@ -284,7 +285,7 @@ async def get_hierarchy(
     return await container.answers.respond(key, lambda: _hierarchy_json(uow, scope, year))
 
 
-async def _hierarchy_json(uow: UoW, scope: ResolvedScope, year: int) -> bytes:
+async def _hierarchy_json(uow: ReadUoW, scope: ResolvedScope, year: int) -> bytes:
     labels = await uow.budgets.labels(year)
     if labels is None:
         raise NotFound(f"year {year} is not defined")

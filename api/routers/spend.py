@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field, ValidationError
 
 from adapters.logging import request_id_var
 from api import webhooks
-from api.deps import AppContainer, CurrentUser, RequirePermission, ScopeFilter, UoW
+from api.deps import (
+    AppContainer,
+    CurrentUser,
+    ReadUoW,
+    RequirePermission,
+    ScopeFilter,
+    UoW,
+)
 from api.schemas.common import BILLING_MONTH_PATTERN, PROBLEM_RESPONSES
 from api.schemas.spend import (
     BillingPeriodRead,
@@ -207,7 +214,7 @@ async def list_resources(
 async def get_spend(
     user: CurrentUser,
     want: CsvWanted,
-    uow: UoW,
+    uow: ReadUoW,
     scope: ScopeFilter,
     container: AppContainer,
     period: Annotated[str | None, Query(pattern=BILLING_MONTH_PATTERN)] = None,

@@ -27,11 +27,16 @@ class FiguresVersion:
 
 
 async def figures_version(
-    uow: DashboardUnitOfWork, spend: DashboardSpend, *, year: int, today: date
+    uow: DashboardUnitOfWork,
+    spend: DashboardSpend,
+    *,
+    year: int,
+    today: date,
+    fresh: bool = False,
 ) -> FiguresVersion:
     """The version of `year`'s figures on `today` (the year's periods allocated first, as
-    every read of them does)."""
-    data = await uow.audit.head_version()
+    every read of them does); `fresh` reads the database's write version again."""
+    data = await uow.audit.head_version(fresh=fresh)
     return FiguresVersion(year, today, data, await spend.version(year))
 
 
@@ -40,5 +45,5 @@ async def still_current(
 ) -> bool:
     """Whether `version` still holds after its figures were computed: when a write, a refresh
     or another process's allocation raced the computation, its answer is not kept."""
-    again = await figures_version(uow, spend, year=version.year, today=version.today)
+    again = await figures_version(uow, spend, year=version.year, today=version.today, fresh=True)
     return again == version
