@@ -10,6 +10,7 @@ from adapters import duck
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.materialized import AllocatedSpend
 from adapters.allocation.sql import TOTAL, literal
+from adapters.allocation.summary_files import summary_from
 from domain.allocation.rules import CUR_DISCOUNT_TYPES, NEGOTIATED_DISCOUNT, AllocationRules
 from domain.close.book import AccountShare, BudgetShare, InvoiceAmount, PeriodFigures
 from domain.close.rounding import ZERO
@@ -22,14 +23,14 @@ def _figures(
     allocated: AllocatedSpend, period: str, rules: AllocationRules, rules_version: int
 ) -> PeriodFigures:
     (done,) = allocated.ensure([period], rules, rules_version)
-    summary = literal(str(done.folder / SUMMARY_FILE))
+    summary = summary_from([done.folder / SUMMARY_FILE])
     discount_types = ", ".join(literal(t) for t in DISCOUNT_TYPES)
     con = duck.connect()
     try:
         accounts = con.execute(
             f"""
             SELECT account_id, budget_id, CAST(SUM(amount) AS {TOTAL})
-            FROM read_parquet({summary})
+            FROM {summary}
             WHERE dimension = 'account'
             GROUP BY account_id, budget_id
             ORDER BY account_id, budget_id NULLS FIRST
@@ -40,7 +41,7 @@ def _figures(
             SELECT budget_id, CAST(SUM(amount) AS {TOTAL}),
                    CAST(COALESCE(SUM(amount) FILTER (WHERE line_item_type IN ({discount_types})),
                                  0) AS {TOTAL})
-            FROM read_parquet({summary})
+            FROM {summary}
             WHERE dimension = 'type' AND budget_id IS NOT NULL
             GROUP BY budget_id
             ORDER BY budget_id

@@ -15,7 +15,8 @@ from typing import Any
 from adapters import duck
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.spend_store import CurSpendStore
-from adapters.allocation.sql import TOTAL, literal
+from adapters.allocation.sql import TOTAL
+from adapters.allocation.summary_files import summary_from
 from domain.credits.ledger import BudgetMonthSpend, DaySpend
 from domain.spend.ports import SpendUnitOfWork
 from domain.spend.queries import ensure_allocated
@@ -34,7 +35,7 @@ def _daily(summary: Path, budget_ids: Sequence[int] | None) -> list[tuple[Any, .
         return con.execute(
             f"""
             SELECT budget_id, usage_date, CAST(SUM(amount) AS {TOTAL})
-            FROM read_parquet({literal(str(summary))})
+            FROM {summary_from([summary])}
             WHERE {where}
             GROUP BY budget_id, usage_date
             ORDER BY budget_id, usage_date

@@ -12,7 +12,7 @@ from datetime import date
 from adapters.allocation.card_spend import month_rows
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.materialized import AllocatedSpend
-from adapters.cur.sql import path_list
+from adapters.allocation.summary_files import summary_from
 from domain.allocation.rules import AllocationRules
 from domain.forecasts.ports import SpendLine
 
@@ -40,7 +40,7 @@ class AllocatedDailySpend:
         sql = f"""
             WITH spend AS (
                 SELECT budget_id, usage_date, CAST(SUM(amount) AS DOUBLE) AS amount
-                FROM read_parquet({path_list(files)})
+                FROM {summary_from(files)}
                 WHERE {where}
                 GROUP BY budget_id, usage_date
             ),
@@ -78,7 +78,7 @@ class AllocatedDailySpend:
         if not files:
             return None
         rows = self.allocated.engine.query(
-            f"SELECT max(usage_date) FROM read_parquet({path_list(files)}) WHERE dimension = 'day'"
+            f"SELECT max(usage_date) FROM {summary_from(files)} WHERE dimension = 'day'"
         )
         return rows[0][0] if rows else None
 

@@ -16,7 +16,8 @@ from typing import Any
 from adapters import duck
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.spend_store import CurSpendStore
-from adapters.allocation.sql import TOTAL, path_list
+from adapters.allocation.sql import TOTAL
+from adapters.allocation.summary_files import summary_from
 from domain.dashboard.ports import ServiceMonth
 from domain.spend.ports import SpendUnitOfWork
 from domain.spend.queries import ensure_allocated
@@ -88,7 +89,7 @@ class AllocatedDashboardSpend:
             params.append(sorted(budget_ids))
         sql = f"""
             SELECT budget_id, {_PERIOD} AS period, CAST(SUM(amount) AS {TOTAL})
-            FROM read_parquet({path_list(summaries)}, filename = true)
+            FROM {summary_from(summaries, filename=True)}
             WHERE {where}
             GROUP BY ALL
         """
@@ -117,7 +118,7 @@ class AllocatedDashboardSpend:
             params.append(sorted(budget_ids))
         sql = f"""
             SELECT {_PERIOD} AS period, service, CAST(SUM(amount) AS {TOTAL})
-            FROM read_parquet({path_list(summaries)}, filename = true)
+            FROM {summary_from(summaries, filename=True)}
             WHERE {where}
             GROUP BY ALL
             ORDER BY period, service NULLS LAST

@@ -60,6 +60,7 @@ from adapters.allocation.sql import (
     summary_lines_sql,
     summary_sql,
 )
+from adapters.allocation.summary_files import remove_deltas, summary_from
 from domain.allocation.rules import AllocationRules, CostBasis
 from domain.errors import ErrorDetail, RuleViolation
 from domain.spend.models import DailyCostSource
@@ -223,6 +224,8 @@ class DuckDBAllocationEngine:
             for tmp in written:
                 _fsync(tmp)
             os.replace(summary_tmp, result.summary_path)
+            # an incremental run's delta applies to the summary it was written for only
+            remove_deltas(out_dir)
             if keep_lines:
                 (out_dir / COUNTS_FILE).unlink(missing_ok=True)
             else:
@@ -341,7 +344,7 @@ class DuckDBAllocationEngine:
             where.append("budget_id IS NOT NULL")
         sql = f"""
             SELECT {column}, CAST(SUM(amount) AS {TOTAL})
-            FROM read_parquet({path_list(summaries)})
+            FROM {summary_from(summaries)}
             WHERE {" AND ".join(where)}
             GROUP BY {column}
             ORDER BY {column} NULLS LAST

@@ -54,6 +54,13 @@ from adapters.allocation.sql import (
     rule_tables,
     summary_sql,
 )
+from adapters.allocation.summary_files import (
+    current_delta,
+    delta_path,
+    key_match,
+    merged,
+    remove_deltas,
+)
 from domain.allocation.changes import RuleChanges, rule_changes
 from domain.allocation.rules import (
     CUR_DISCOUNT_TYPES,
@@ -65,6 +72,11 @@ from domain.allocation.rules import (
 from domain.spend.models import DailyCostSource
 
 _KEYS = "dimension, budget_id, usage_date, account_id, service, line_item_type"
+_COUNT_COLUMNS = (*SUMMARY_COLUMNS, "line_count")
+# the delta is compacted into the base when it holds more rows than this share of the base's
+# (reading it at every dashboard query costs more than it saves), and this many at least
+COMPACT_SHARE = 0.1
+COMPACT_MIN_ROWS = 5_000
 
 
 def _touched_rules(rules: AllocationRules, changes: RuleChanges) -> AllocationRules:
@@ -104,7 +116,9 @@ def reallocate(
     token = uuid.uuid4().hex[:12]
     summary_tmp = out_dir / f".{SUMMARY_FILE}.{token}.tmp"
     counts_tmp = out_dir / f".{COUNTS_FILE}.{token}.tmp"
-    tables = [f"part_old_{token}", f"part_new_{token}", f"patched_{token}"]
+    delta_tmp = out_dir / f".summary_delta.{token}.tmp"
+    summary = out_dir / SUMMARY_FILE
+    tables = [f"part_old_{token}", f"part_new_{token}", f"changed_{token}"]
     touched_rows = f"touched_rows_{token}"
     try:
         with engine._connection(None) as con:
@@ -165,48 +179,169 @@ def reallocate(
                 )
                 lines = summary_sql(f"({sql}) lines", with_count=True)
                 con.execute(f"CREATE TEMP TABLE {table} AS {lines}")
-            old_part, new_part, patched = tables
-            con.execute(
-                f"""
-                CREATE TEMP TABLE {patched} AS
-                SELECT {_KEYS}, CAST(SUM(amount) AS {TOTAL}) AS amount,
-                       CAST(SUM(line_count) AS BIGINT) AS line_count
-                FROM (
-                    SELECT {_KEYS}, amount, line_count FROM read_parquet({literal(str(counts))})
-                    UNION ALL
-                    SELECT {_KEYS}, -amount, -line_count FROM {old_part}
-                    UNION ALL
-                    SELECT {_KEYS}, amount, line_count FROM {new_part}
-                ) patch
-                GROUP BY {_KEYS}
-                HAVING SUM(line_count) > 0
-                """
+            old_part, new_part, changed = tables
+            delta = current_delta(summary)
+            delta_rows = f"read_parquet({literal(str(delta))})" if delta else None
+            _changed_rows(con, changed, old_part, new_part, delta_rows, counts)
+            patched = f"patched_{token}"
+            kept = _new_delta(con, patched, changed, delta_rows)
+            compact = kept > 0 and kept >= max(
+                COMPACT_MIN_ROWS, _row_count(con, counts) * COMPACT_SHARE
             )
-            con.execute(
-                f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {patched} "
-                f"ORDER BY {SUMMARY_ORDER}) TO {literal(str(summary_tmp))} (FORMAT parquet)"
-            )
-            con.execute(f"COPY {patched} TO {literal(str(counts_tmp))} (FORMAT parquet)")
-            figures = _figures(con, patched, sums)
-            for table in (*tables, touched_rows):
-                con.execute(f"DROP TABLE IF EXISTS {table}")
+            written: tuple[Path, ...] = ()
+            if compact:
+                _compact(con, patched, counts, summary_tmp, counts_tmp, token)
+                written = (summary_tmp, counts_tmp)
+            elif kept:
+                con.execute(f"COPY {patched} TO {literal(str(delta_tmp))} (FORMAT parquet)")
+                written = (delta_tmp,)
+            merged_rows = f"({merged(literal_table(counts), patched, _COUNT_COLUMNS)}) merged_rows"
+            figures = _figures(con, merged_rows, sums)
+            # the temporary tables go with the cursor, closed on leaving the block (five
+            # DROP statements cost a turn each on a loaded machine)
         result = AllocationResult(
             period=source.period,
             basis=basis,
             path=None,
-            summary_path=out_dir / SUMMARY_FILE,
+            summary_path=summary,
             **figures,
         )
         if result.allocated + result.unallocated != result.total:
             raise AllocationError(
                 f"incremental allocation of {source.period} does not conserve spend"
             )
-        for tmp in (summary_tmp, counts_tmp):
+        for tmp in written:
             _fsync(tmp)
-        os.replace(summary_tmp, result.summary_path)
-        os.replace(counts_tmp, counts)
+        if compact:
+            os.replace(summary_tmp, summary)
+            os.replace(counts_tmp, counts)
+            remove_deltas(out_dir)
+        elif kept:
+            target = delta_path(summary)
+            assert target is not None
+            os.replace(delta_tmp, target)
+            remove_deltas(out_dir, keep=target)
+        else:
+            # the changes so far cancel out: the base is the summary again
+            remove_deltas(out_dir)
         _fsync(out_dir)
         return result
+    finally:
+        for tmp in (summary_tmp, counts_tmp, delta_tmp):
+            tmp.unlink(missing_ok=True)
+
+
+def literal_table(path: Path) -> str:
+    return f"read_parquet({literal(str(path))})"
+
+
+def _changed_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    old_part: str,
+    new_part: str,
+    delta: str | None,
+    counts: Path,
+) -> None:
+    """Into `table`: the summary rows the change alters (the new part less the old, by key),
+    each with its new amount and line count: what the delta had for it, else the base's, plus
+    the difference. A row whose count falls to zero stays, a tombstone over the base's row."""
+    diff = f"""
+        SELECT {_KEYS}, SUM(amount) AS amount, SUM(line_count) AS line_count
+        FROM (
+            SELECT {_KEYS}, -amount AS amount, -line_count AS line_count FROM {old_part}
+            UNION ALL
+            SELECT {_KEYS}, amount, line_count FROM {new_part}
+        ) parts
+        GROUP BY {_KEYS}
+        HAVING SUM(line_count) <> 0 OR SUM(amount) <> 0"""
+    if delta is None:
+        now_amount, now_count, delta_join = "b.amount", "b.line_count", ""
+    else:
+        now_amount = "CASE WHEN d.dimension IS NULL THEN b.amount ELSE d.amount END"
+        now_count = "CASE WHEN d.dimension IS NULL THEN b.line_count ELSE d.line_count END"
+        delta_join = f"LEFT JOIN {delta} d ON {key_match('c', 'd')}"
+    c_keys = ", ".join(f"c.{k}" for k in _KEYS.split(", "))
+    con.execute(
+        f"""
+        CREATE TEMP TABLE {table} AS
+        SELECT {c_keys},
+               CAST(COALESCE({now_amount}, 0) + c.amount AS {TOTAL}) AS amount,
+               CAST(COALESCE({now_count}, 0) + c.line_count AS BIGINT) AS line_count
+        FROM ({diff}) c
+        {delta_join}
+        LEFT JOIN {literal_table(counts)} b ON {key_match("c", "b")}
+        """
+    )
+
+
+def _new_delta(con: duckdb.DuckDBPyConnection, table: str, changed: str, delta: str | None) -> int:
+    """Into `table`: the delta after the change (the changed rows, and the old delta's other
+    rows); returns its number of rows."""
+    kept = ""
+    if delta is not None:
+        kept = f"""
+            UNION ALL
+            SELECT {_KEYS}, amount, line_count
+            FROM {delta} d ANTI JOIN {changed} c ON {key_match("d", "c")}"""
+    con.execute(
+        f"CREATE TEMP TABLE {table} AS SELECT {_KEYS}, amount, line_count FROM {changed}{kept}"
+    )
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    # from the file's footer: the row groups' counts, no data read
+    sql = f"SELECT COALESCE(SUM(num_rows), 0) FROM parquet_file_metadata({literal(str(path))})"
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+def _compact(
+    con: duckdb.DuckDBPyConnection,
+    delta: str,
+    counts: Path,
+    summary_tmp: Path,
+    counts_tmp: Path,
+    token: str,
+) -> None:
+    """Write the base merged with `delta` as a full run writes its summary and counts: from a
+    table, sorted (then the summary is the same to the byte)."""
+    table = f"compacted_{token}"
+    rows = merged(literal_table(counts), delta, _COUNT_COLUMNS)
+    con.execute(f"CREATE TEMP TABLE {table} AS {rows}")
+    try:
+        con.execute(
+            f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} "
+            f"ORDER BY {SUMMARY_ORDER}) TO {literal(str(summary_tmp))} (FORMAT parquet)"
+        )
+        con.execute(
+            f"COPY (SELECT * FROM {table} ORDER BY {SUMMARY_ORDER}) "
+            f"TO {literal(str(counts_tmp))} (FORMAT parquet)"
+        )
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def compact(engine: DuckDBAllocationEngine, out_dir: Path) -> bool:
+    """Fold `out_dir`'s delta into its summary and counts (then the same to the byte as a
+    full run's); False when there was no delta."""
+    summary, counts = out_dir / SUMMARY_FILE, out_dir / COUNTS_FILE
+    delta = current_delta(summary)
+    if delta is None or not counts.is_file():
+        return False
+    token = uuid.uuid4().hex[:12]
+    summary_tmp = out_dir / f".{SUMMARY_FILE}.{token}.tmp"
+    counts_tmp = out_dir / f".{COUNTS_FILE}.{token}.tmp"
+    try:
+        with engine._connection(None) as con:
+            _compact(con, literal_table(delta), counts, summary_tmp, counts_tmp, token)
+        for tmp in (summary_tmp, counts_tmp):
+            _fsync(tmp)
+        os.replace(summary_tmp, summary)
+        os.replace(counts_tmp, counts)
+        remove_deltas(out_dir)
+        _fsync(out_dir)
+        return True
     finally:
         for tmp in (summary_tmp, counts_tmp):
             tmp.unlink(missing_ok=True)

@@ -40,6 +40,7 @@ from adapters.allocation.sql import (
     rule_tables,
     summary_sql,
 )
+from adapters.allocation.summary_files import remove_deltas
 from adapters.spark.dialect import to_spark
 from adapters.spark.session import SparkConfig, spark_session
 from domain.allocation.rules import EXCLUDED_TYPES, NEGOTIATED_DISCOUNT, AllocationRules, CostBasis
@@ -170,6 +171,7 @@ class SparkAllocationEngine:
             for tmp in (allocated_tmp, summary_tmp) if keep_lines else (summary_tmp,):
                 _fsync(tmp)
             os.replace(summary_tmp, result.summary_path)
+            remove_deltas(out_dir)  # an incremental run's delta applied to the old summary
             if result.path is not None:
                 os.replace(allocated_tmp, result.path)
             else:

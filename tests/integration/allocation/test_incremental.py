@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from adapters.allocation import incremental
 from adapters.allocation.engine import COUNTS_FILE, SUMMARY_FILE, DuckDBAllocationEngine
-from adapters.allocation.sql import SplitMethod
+from adapters.allocation.sql import SUMMARY_ORDER, SplitMethod
+from adapters.allocation.summary_files import (
+    DELTA_PREFIX,
+    counts_from,
+    current_delta,
+    summary_from,
+)
 from domain.allocation.reference import CostRow
 from domain.allocation.rules import AllocationRules, CostBasis, NegotiatedDiscount
 from domain.errors import RuleViolation
@@ -64,6 +70,28 @@ def rows_of(path: Path) -> list[tuple[object, ...]]:
     return duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall()
 
 
+def seen(folder: Path) -> list[tuple[object, ...]]:
+    """The summary rows as every reader sees them: the base merged with its delta."""
+    relation = summary_from([folder / SUMMARY_FILE])
+    return duckdb.sql(f"SELECT * FROM {relation} ORDER BY {SUMMARY_ORDER}").fetchall()
+
+
+def seen_counts(folder: Path) -> list[tuple[object, ...]]:
+    return sorted(duckdb.sql(f"SELECT * FROM {counts_from(folder)}").fetchall(), key=repr)
+
+
+@pytest.fixture(params=["delta", "compact_each_time"])
+def compaction(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """`delta`: the changes pile up in the delta file (compacted at the end of the chain);
+    `compact_each_time`: every change folds the delta into the base."""
+    if request.param == "compact_each_time":
+        monkeypatch.setattr(incremental, "COMPACT_MIN_ROWS", -1)
+        monkeypatch.setattr(incremental, "COMPACT_SHARE", 0.0)
+    else:
+        monkeypatch.setattr(incremental, "COMPACT_MIN_ROWS", 10**9)
+    return str(request.param)
+
+
 class TestIncrementalEqualsFull:
     @settings(
         max_examples=60,
@@ -74,6 +102,7 @@ class TestIncrementalEqualsFull:
     def test_a_chain_of_changes_patched_equals_full_runs(
         self,
         engine: DuckDBAllocationEngine,
+        compaction: str,
         rows: list[CostRow],
         chain: list[AllocationRules],
         basis: CostBasis,
@@ -94,12 +123,30 @@ class TestIncrementalEqualsFull:
                 full = engine.allocate(source, new, basis=basis, out_dir=full_dir)
                 assert patched is not None
                 assert dataclasses.replace(patched, summary_path=full.summary_path) == full
-                assert (patched_dir / SUMMARY_FILE).read_bytes() == (
-                    full_dir / SUMMARY_FILE
-                ).read_bytes()
-                assert sorted(rows_of(patched_dir / COUNTS_FILE), key=repr) == sorted(
-                    rows_of(full_dir / COUNTS_FILE), key=repr
-                )
+                # what every reader sees (base merged with the delta) is the full run's
+                assert seen(patched_dir) == rows_of(full_dir / SUMMARY_FILE)
+                assert seen_counts(patched_dir) == sorted(rows_of(full_dir / COUNTS_FILE), key=repr)
+                if compaction == "compact_each_time":
+                    assert current_delta(patched_dir / SUMMARY_FILE) is None
+                    self.assert_same_files(patched_dir, full_dir)
+            base = rows_of(patched_dir / SUMMARY_FILE)
+            if compaction == "delta" and base != rows_of(full_dir / SUMMARY_FILE):
+                # the base was left as the first full run wrote it: the delta carries the rest
+                assert current_delta(patched_dir / SUMMARY_FILE) is not None
+            incremental.compact(engine, patched_dir)
+            assert current_delta(patched_dir / SUMMARY_FILE) is None
+            assert not list(patched_dir.glob(f"{DELTA_PREFIX}*"))
+            self.assert_same_files(patched_dir, full_dir)
+            # a full run over a folder with a delta leaves no delta behind
+            engine.allocate(source, chain[0], basis=basis, out_dir=full_dir)
+            assert not list(full_dir.glob(f"{DELTA_PREFIX}*"))
+
+    @staticmethod
+    def assert_same_files(patched_dir: Path, full_dir: Path) -> None:
+        assert (patched_dir / SUMMARY_FILE).read_bytes() == (full_dir / SUMMARY_FILE).read_bytes()
+        assert sorted(rows_of(patched_dir / COUNTS_FILE), key=repr) == sorted(
+            rows_of(full_dir / COUNTS_FILE), key=repr
+        )
 
     def test_a_change_of_the_discounts_asks_for_a_full_run(
         self, engine: DuckDBAllocationEngine, tmp_path: Path

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from adapters.allocation import incremental
 from adapters.allocation.materialized import AllocatedSpend
+from adapters.allocation.summary_files import current_delta
 from adapters.cur.generator import generate_cur
 from adapters.cur.store import CurStore
 from domain.allocation.rules import AllocationRules, SplitLine
@@ -89,6 +91,13 @@ class TestIncrementalAfterARuleChange:
             [full] = fresh.ensure(["2026-03"], remapped, rules_version=2)
         finally:
             fresh.close()
+        # the patch wrote a delta next to the first run's summary; every reader merges it
+        assert current_delta(patched.folder / "summary.parquet") is not None
+        for group_by in ("budget", "account", "service", "day", "type"):
+            assert allocated.engine.spend(
+                [patched.folder], group_by=group_by, include_unallocated=True
+            ) == allocated.engine.spend([full.folder], group_by=group_by, include_unallocated=True)
+        assert incremental.compact(allocated.engine, patched.folder)
         assert (full.folder / "summary.parquet").read_bytes() == (
             patched.folder / "summary.parquet"
         ).read_bytes()
