@@ -52,9 +52,7 @@ def materialize(
     groups = group_files(probed)
     units = plan_units(groups)
     columns = ", ".join(f"{n} {t}" for n, t in SPEND_ROW_COLUMNS)
-    # a table of the database, not of `con` alone: the period files are cut from it on two
-    # connections at once (`summaries.py`); refreshes of one store never run together
-    con.execute(f"CREATE OR REPLACE TABLE {ROWS} ({columns})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} ({columns})")
     try:
         # the one pass over the CUR: every file's rows merged by day, account, resource,
         # service and line item type into a table a few percent of the CUR's size

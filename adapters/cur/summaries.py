@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -62,37 +61,75 @@ def summarize_period(
                 os.rename(f, target)
                 moved.append(target)
     rows = f"{ROWS} WHERE billing_period = {literal(period)}"
-    # daily.parquet (then accounts.parquet and invoices.parquet) is written on a second
-    # connection while this one builds the resources: the statements use each other's idle
-    # cores (a parquet write is partly serial), so the wall time drops; the CPU time is not
-    # cut.
-    beside = _Beside(con, _beside_sql(rows, folder))
-    try:
-        # the resource list behind claims, with the tags of the resource's latest usage day
-        _resources(con, rows)
-        try:
-            tag_columns, tagged = _tags_of(con, units)
-            # sorted by resource id for paging
-            con.execute(
-                f"""
-                COPY (
-                    SELECT r.resource_id, r.account_id, r.service, r.region,
-                           COALESCE({tagged}, MAP {{}}::{TAGS}) AS tags,
-                           r.unblended_cost, r.net_unblended_cost, r.amortized_cost,
-                           r.first_usage_date, r.last_usage_date
-                    FROM {_RESOURCES} r
-                    ORDER BY r.resource_id, r.account_id
-                ) TO {literal(str(folder / "resources.parquet"))} (FORMAT parquet)
-                """
-            )
-        finally:
-            con.execute(f"DROP TABLE IF EXISTS {_RESOURCES}")
-            with contextlib.suppress(duckdb.Error):
-                con.unregister(_TAG_NAMES)
-    finally:
-        beside.wait()
+    # (b) daily aggregates: what the allocation engine reads, one row per account, resource,
+    # service, line item type and usage day, each cost basis summed exactly as DECIMAL.
+    # Sorted by account, in row groups of a few accounts each: an incremental re-allocation
+    # reads only the touched accounts' rows, and the parquet reader skips every row group
+    # whose account bounds miss them (sorting a twentieth of the CUR's rows costs little).
+    con.execute(
+        f"""
+        COPY (
+            SELECT billing_period, usage_date, account_id, resource_id, service,
+                   line_item_type,
+                   sum(unblended_cost)::{MONEY} AS unblended_cost,
+                   sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
+                   sum(amortized_cost)::{MONEY} AS amortized_cost,
+                   sum(line_items)::BIGINT AS line_items
+            FROM {rows}
+            GROUP BY billing_period, usage_date, account_id, resource_id, service,
+                     line_item_type
+            ORDER BY account_id, resource_id, usage_date
+        ) TO {literal(str(folder / "daily.parquet"))} (FORMAT parquet, ROW_GROUP_SIZE 16384)
+        """
+    )
     report("daily", step[0], step[1])
+    # the resource list behind claims, with the tags of the resource's latest usage day
+    _resources(con, rows)
+    try:
+        tag_columns, tagged = _tags_of(con, units)
+        # sorted by resource id for paging
+        con.execute(
+            f"""
+            COPY (
+                SELECT r.resource_id, r.account_id, r.service, r.region,
+                       COALESCE({tagged}, MAP {{}}::{TAGS}) AS tags,
+                       r.unblended_cost, r.net_unblended_cost, r.amortized_cost,
+                       r.first_usage_date, r.last_usage_date
+                FROM {_RESOURCES} r
+                ORDER BY r.resource_id, r.account_id
+            ) TO {literal(str(folder / "resources.parquet"))} (FORMAT parquet)
+            """
+        )
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_RESOURCES}")
+        with contextlib.suppress(duckdb.Error):
+            con.unregister(_TAG_NAMES)
     report("resources", step[0], step[1])
+    con.execute(
+        f"""
+        COPY (
+            SELECT billing_period, account_id, max(account_name) AS account_name,
+                   min(usage_date) AS first_seen, max(usage_date) AS last_seen,
+                   sum(unblended_cost) AS unblended_cost
+            FROM {rows}
+            GROUP BY billing_period, account_id
+            ORDER BY account_id
+        ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
+        """
+    )
+    # what each account adds to each invoice (every line item type), for the month close's
+    # accounts-payable file
+    con.execute(
+        f"""
+        COPY (
+            SELECT invoice_id, account_id, currency,
+                   sum(unblended_cost)::{MONEY_TOTAL} AS unblended_cost
+            FROM {rows}
+            GROUP BY invoice_id, account_id, currency
+            ORDER BY invoice_id NULLS LAST, account_id, currency
+        ) TO {literal(str(folder / "invoices.parquet"))} (FORMAT parquet)
+        """
+    )
     row = con.execute(
         f"""
         SELECT sum(line_items), sum(unblended_cost),
@@ -117,80 +154,6 @@ def summarize_period(
         line_item_files=tuple(f"line_items/{p.name}" for p in moved),
         source=source,
     )
-
-
-def _beside_sql(rows: str, folder: Path) -> list[str]:
-    """The COPY statements of daily.parquet, accounts.parquet and invoices.parquet."""
-    return [
-        _daily_sql(rows, folder / "daily.parquet"),
-        f"""
-        COPY (
-            SELECT billing_period, account_id, max(account_name) AS account_name,
-                   min(usage_date) AS first_seen, max(usage_date) AS last_seen,
-                   sum(unblended_cost) AS unblended_cost
-            FROM {rows}
-            GROUP BY billing_period, account_id
-            ORDER BY account_id
-        ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
-        """,
-        # what each account adds to each invoice (every line item type), for the month
-        # close's accounts-payable file
-        f"""
-        COPY (
-            SELECT invoice_id, account_id, currency,
-                   sum(unblended_cost)::{MONEY_TOTAL} AS unblended_cost
-            FROM {rows}
-            GROUP BY invoice_id, account_id, currency
-            ORDER BY invoice_id NULLS LAST, account_id, currency
-        ) TO {literal(str(folder / "invoices.parquet"))} (FORMAT parquet)
-        """,
-    ]
-
-
-def _daily_sql(rows: str, path: Path) -> str:
-    """(b) daily aggregates: what the allocation engine reads, one row per account, resource,
-    service, line item type and usage day, each cost basis summed exactly as DECIMAL.
-    Sorted by account, in row groups of a few accounts each: an incremental re-allocation
-    reads only the touched accounts' rows, and the parquet reader skips every row group
-    whose account bounds miss them (sorting a twentieth of the CUR's rows costs little)."""
-    return f"""
-        COPY (
-            SELECT billing_period, usage_date, account_id, resource_id, service,
-                   line_item_type,
-                   sum(unblended_cost)::{MONEY} AS unblended_cost,
-                   sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
-                   sum(amortized_cost)::{MONEY} AS amortized_cost,
-                   sum(line_items)::BIGINT AS line_items
-            FROM {rows}
-            GROUP BY billing_period, usage_date, account_id, resource_id, service,
-                     line_item_type
-            ORDER BY account_id, resource_id, usage_date
-        ) TO {literal(str(path))} (FORMAT parquet, ROW_GROUP_SIZE 16384)
-        """
-
-
-class _Beside:
-    """Statements run in order on a second connection to `con`'s database, in a thread
-    (DuckDB lets go of the GIL while one runs); `wait` joins it and raises what it raised."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, statements: Sequence[str]) -> None:
-        self._error: BaseException | None = None
-        self._con = con.cursor()
-        self._thread = threading.Thread(target=self._run, args=(statements,), daemon=True)
-        self._thread.start()
-
-    def _run(self, statements: Sequence[str]) -> None:
-        try:
-            for statement in statements:
-                self._con.execute(statement)
-        except BaseException as exc:  # re-raised by `wait`
-            self._error = exc
-
-    def wait(self) -> None:
-        self._thread.join()
-        self._con.close()
-        if self._error is not None:
-            raise self._error
 
 
 def _resources(con: duckdb.DuckDBPyConnection, rows: str) -> None:
