@@ -16,7 +16,7 @@ from adapters import duck
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.spend_store import CurSpendStore
 from adapters.allocation.sql import TOTAL
-from adapters.allocation.summary_files import summary_from
+from adapters.allocation.summary_files import read_consistently
 from domain.credits.ledger import BudgetMonthSpend, DaySpend
 from domain.spend.ports import SpendUnitOfWork
 from domain.spend.queries import ensure_allocated
@@ -30,20 +30,24 @@ def _daily(summary: Path, budget_ids: Sequence[int] | None) -> list[tuple[Any, .
     if budget_ids is not None:
         where += " AND list_contains(?, budget_id)"
         params.append(sorted(int(b) for b in budget_ids))
-    con = duck.connect()
-    try:
-        return con.execute(
-            f"""
-            SELECT budget_id, usage_date, CAST(SUM(amount) AS {TOTAL})
-            FROM {summary_from([summary])}
-            WHERE {where}
-            GROUP BY budget_id, usage_date
-            ORDER BY budget_id, usage_date
-            """,
-            params,
-        ).fetchall()
-    finally:
-        con.close()
+
+    def read(rows: str) -> list[tuple[Any, ...]]:
+        con = duck.connect()
+        try:
+            return con.execute(
+                f"""
+                SELECT budget_id, usage_date, CAST(SUM(amount) AS {TOTAL})
+                FROM {rows}
+                WHERE {where}
+                GROUP BY budget_id, usage_date
+                ORDER BY budget_id, usage_date
+                """,
+                params,
+            ).fetchall()
+        finally:
+            con.close()
+
+    return read_consistently([summary], read)
 
 
 class AllocatedMonthlySpend:

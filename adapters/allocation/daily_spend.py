@@ -12,7 +12,7 @@ from datetime import date
 from adapters.allocation.card_spend import month_rows
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.materialized import AllocatedSpend
-from adapters.allocation.summary_files import summary_from
+from adapters.allocation.summary_files import read_consistently
 from domain.allocation.rules import AllocationRules
 from domain.forecasts.ports import SpendLine
 
@@ -40,7 +40,7 @@ class AllocatedDailySpend:
         sql = f"""
             WITH spend AS (
                 SELECT budget_id, usage_date, CAST(SUM(amount) AS DOUBLE) AS amount
-                FROM {summary_from(files)}
+                FROM {{rows}}
                 WHERE {where}
                 GROUP BY budget_id, usage_date
             ),
@@ -55,7 +55,10 @@ class AllocatedDailySpend:
             LEFT JOIN spend s ON s.budget_id = b.budget_id AND s.usage_date = d.usage_date
             ORDER BY b.budget_id, d.usage_date
         """
-        found = self.allocated.engine.columns(sql, [*params, first, last])
+        engine = self.allocated.engine
+        found = read_consistently(
+            files, lambda rows: engine.columns(sql.replace("{rows}", rows), [*params, first, last])
+        )
         if not found:
             return {}
         # placed by (budget, day), not by row position: DuckDB's Arrow answer through the
@@ -77,8 +80,12 @@ class AllocatedDailySpend:
         files = self._summaries(periods)
         if not files:
             return None
-        rows = self.allocated.engine.query(
-            f"SELECT max(usage_date) FROM {summary_from(files)} WHERE dimension = 'day'"
+        engine = self.allocated.engine
+        rows = read_consistently(
+            files,
+            lambda summary: engine.query(
+                f"SELECT max(usage_date) FROM {summary} WHERE dimension = 'day'"
+            ),
         )
         return rows[0][0] if rows else None
 

@@ -17,7 +17,7 @@ from adapters import duck
 from adapters.allocation.engine import SUMMARY_FILE
 from adapters.allocation.spend_store import CurSpendStore
 from adapters.allocation.sql import TOTAL
-from adapters.allocation.summary_files import summary_from
+from adapters.allocation.summary_files import read_consistently
 from domain.dashboard.ports import ServiceMonth
 from domain.spend.ports import SpendUnitOfWork
 from domain.spend.queries import ensure_allocated
@@ -32,6 +32,16 @@ def _query(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return con.execute(sql, list(params)).fetchall()
     finally:
         con.close()
+
+
+async def _read(summaries: list[Path], sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """`sql` (its FROM item written `{rows}`) over the summaries' rows, read from one
+    consistent set of files (`read_consistently`)."""
+
+    def read(rows: str) -> list[tuple[Any, ...]]:
+        return _query(sql.replace("{rows}", rows), params)
+
+    return await asyncio.to_thread(read_consistently, summaries, read, filename=True)
 
 
 def _budget_filter(budget_ids: frozenset[int] | None, include_unallocated: bool) -> str:
@@ -89,12 +99,12 @@ class AllocatedDashboardSpend:
             params.append(sorted(budget_ids))
         sql = f"""
             SELECT budget_id, {_PERIOD} AS period, CAST(SUM(amount) AS {TOTAL})
-            FROM {summary_from(summaries, filename=True)}
+            FROM {{rows}}
             WHERE {where}
             GROUP BY ALL
         """
         out: dict[int, dict[str, Decimal]] = defaultdict(dict)
-        for budget_id, period, amount in await asyncio.to_thread(_query, sql, params):
+        for budget_id, period, amount in await _read(summaries, sql, params):
             out[int(budget_id)][period] = Decimal(amount)
         return dict(out)
 
@@ -118,10 +128,10 @@ class AllocatedDashboardSpend:
             params.append(sorted(budget_ids))
         sql = f"""
             SELECT {_PERIOD} AS period, service, CAST(SUM(amount) AS {TOTAL})
-            FROM {summary_from(summaries, filename=True)}
+            FROM {{rows}}
             WHERE {where}
             GROUP BY ALL
             ORDER BY period, service NULLS LAST
         """
-        rows = await asyncio.to_thread(_query, sql, params)
+        rows = await _read(summaries, sql, params)
         return [ServiceMonth(period, service, Decimal(amount)) for period, service, amount in rows]

@@ -60,7 +60,7 @@ from adapters.allocation.sql import (
     summary_lines_sql,
     summary_sql,
 )
-from adapters.allocation.summary_files import remove_deltas, summary_from
+from adapters.allocation.summary_files import read_consistently, remove_deltas
 from domain.allocation.rules import AllocationRules, CostBasis
 from domain.errors import ErrorDetail, RuleViolation
 from domain.spend.models import DailyCostSource
@@ -342,18 +342,22 @@ class DuckDBAllocationEngine:
             where.append(f"({chosen} OR budget_id IS NULL)" if include_unallocated else chosen)
         elif not include_unallocated:
             where.append("budget_id IS NOT NULL")
-        sql = f"""
-            SELECT {column}, CAST(SUM(amount) AS {TOTAL})
-            FROM {summary_from(summaries)}
-            WHERE {" AND ".join(where)}
-            GROUP BY {column}
-            ORDER BY {column} NULLS LAST
-        """
-        cursor = duck.watch(self._database().cursor())
-        try:
-            rows = cursor.execute(sql, params).fetchall()
-        finally:
-            cursor.close()
+
+        def read(summary: str) -> list[tuple[Any, ...]]:
+            sql = f"""
+                SELECT {column}, CAST(SUM(amount) AS {TOTAL})
+                FROM {summary}
+                WHERE {" AND ".join(where)}
+                GROUP BY {column}
+                ORDER BY {column} NULLS LAST
+            """
+            cursor = duck.watch(self._database().cursor())
+            try:
+                return cursor.execute(sql, params).fetchall()
+            finally:
+                cursor.close()
+
+        rows = read_consistently(summaries, read)
         return [(key, Decimal(amount)) for key, amount in rows]
 
 

@@ -13,16 +13,28 @@ row. The delta is named after the base it applies to, so a delta left next to an
 which is the full run's summary row for row (tested: `test_incremental.py`). When the delta
 grows past a share of the base, the incremental run compacts it (`incremental.py`): base and
 counts rewritten, delta removed, the base then the same to the byte as a full run's.
+
+A reader names the files when it builds its query and DuckDB opens them a moment later: a full
+run or a compaction swapping the base in between could pair the old delta with the new base,
+or remove the delta it named. `read_consistently` runs the read again when the files it named
+changed while it ran, so every answer comes from one base and the delta made for it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+import duckdb
 
 from adapters.allocation.results import COUNTS_FILE, SUMMARY_FILE
 from adapters.allocation.sql import SUMMARY_COLUMNS, literal, path_list
+from domain.errors import Unavailable
+
+T = TypeVar("T")
+READ_ATTEMPTS = 5
 
 DELTA_PREFIX = "summary_delta_"
 # the columns that make a summary row's key (every column but the amount)
@@ -112,3 +124,45 @@ def counts_from(folder: Path) -> str:
         return f"{base} summary_rows"
     columns = (*SUMMARY_COLUMNS, "line_count")
     return f"({merged(base, f'read_parquet({literal(str(delta))})', columns)}) summary_rows"
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def files_stamp(summaries: Sequence[str | Path]) -> tuple[object, ...]:
+    """The identity (inode, size, modification time) of each base and of its delta: equal
+    before and after a read only if no swap happened while it ran (a replaced file is a new
+    inode with a new modification time)."""
+    out: list[object] = []
+    for summary in summaries:
+        base = Path(summary)
+        delta = delta_path(base)
+        out.append((_stamp(base), _stamp(delta) if delta is not None else None))
+    return tuple(out)
+
+
+def read_consistently(
+    summaries: Sequence[str | Path], read: Callable[[str], T], *, filename: bool = False
+) -> T:
+    """`read(from_item)` over the summary rows of `summaries` (see `summary_from`), run again
+    when a base or its delta was swapped while it ran, so its answer comes from one base and
+    the delta made for it (and all of its queries from the same files). A file removed under
+    the read (a delta a full run dropped) is such a swap, not an error."""
+    for _ in range(READ_ATTEMPTS):
+        before = files_stamp(summaries)
+        try:
+            result = read(summary_from(summaries, filename=filename))
+        except duckdb.IOException:
+            if files_stamp(summaries) != before:
+                continue
+            raise
+        if files_stamp(summaries) == before:
+            return result
+    raise Unavailable(
+        "the allocated spend was being rewritten during every attempt to read it; retry"
+    )
