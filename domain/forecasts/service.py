@@ -6,6 +6,7 @@ run with the same spend changes nothing and tells no one again."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -119,6 +120,28 @@ async def detect_anomalies(
     return await record_anomalies(uow, clock, findings)
 
 
+# Judging a budget's year of days costs about 2.5 ms of pure Python; a detection judges every
+# budget (2,000 at scale: 5 s) inside a serving worker, after each CUR refresh. Giving the event
+# loop a turn every few budgets keeps the worker answering requests meanwhile (the webhook's
+# acknowledgement waited 4 s at p99 while it ran in one stretch).
+JUDGED_BETWEEN_TURNS = 8
+
+
+async def _give_way() -> None:
+    await asyncio.sleep(0)
+
+
+async def judge_days(series: dict[int, list[float]], first: date) -> dict[int, list[Spike]]:
+    """Each budget's spikes (those with any), judged a few budgets per turn of the event loop."""
+    spiky: dict[int, list[Spike]] = {}
+    for n, (budget_id, days) in enumerate(series.items(), start=1):
+        if found_spikes := spikes(days, first):
+            spiky[budget_id] = found_spikes
+        if n % JUDGED_BETWEEN_TURNS == 0:
+            await _give_way()
+    return spiky
+
+
 async def find_anomalies(
     uow: ForecastUnitOfWork, store: SpendStore, reader: DailySpendReader
 ) -> Findings | None:
@@ -140,8 +163,7 @@ async def find_anomalies(
     for year in sorted({b.year for b in budgets}):
         ids = frozenset(b.id for b in budgets if b.year == year)
         first, series = await year_series(reader, periods, ids, year=year, last=last)
-        spiky = {b: spikes(s, first) for b, s in series.items()}
-        spiky = {b: s for b, s in spiky.items() if s}
+        spiky = await judge_days(series, first)
         if not spiky:
             continue
         months = sorted(
@@ -157,10 +179,12 @@ async def find_anomalies(
         by_budget: dict[int, list[SpendLine]] = defaultdict(list)
         for line in lines:
             by_budget[line.budget_id].append(line)
-        for budget_id, found_spikes in spiky.items():
+        for n, (budget_id, found_spikes) in enumerate(spiky.items(), start=1):
             for spike in found_spikes:
                 for anomaly in _anomalies(budget_id, spike, by_budget[budget_id]):
                     found[anomaly.key] = anomaly
+            if n % JUDGED_BETWEEN_TURNS == 0:
+                await _give_way()
     return Findings(found, names)
 
 

@@ -95,3 +95,38 @@ class TestCauses:
         just = SERVICE_SHARE * excess
         services = {"A": [0.0] * WINDOW_DAYS + [just], "B": [0.0] * WINDOW_DAYS + [just - 1]}
         assert [c.service for c in causes(self.spike(), services, {})] == ["A"]
+
+
+async def test_judging_many_budgets_gives_the_server_turns_and_the_same_spikes() -> None:
+    """A detection runs inside a serving worker: judging 2,000 budgets in one stretch held
+    its event loop for seconds. Other tasks get a turn every few budgets, and the spikes are
+    those judged one by one."""
+    import asyncio
+    from datetime import date
+
+    from domain.forecasts.anomalies import spikes
+    from domain.forecasts.service import JUDGED_BETWEEN_TURNS, judge_days
+
+    first = date(2026, 1, 1)
+    series = {b: [100.0 + (d % 7) for d in range(120)] for b in range(1, 81)}
+    for b in range(1, 81, 9):
+        series[b][100] = 5_000.0  # a spike on some budgets
+    turns = 0
+    done = False
+
+    async def other_requests() -> None:
+        nonlocal turns
+        while not done:
+            turns += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(other_requests())
+    await asyncio.sleep(0)
+    start = turns
+    judged = await judge_days(series, first)
+    done = True
+    await ticker
+    assert turns - start >= len(series) // JUDGED_BETWEEN_TURNS - 1
+    expected = {b: s for b, days in series.items() if (s := spikes(days, first))}
+    assert judged == expected
+    assert set(judged) == set(range(1, 81, 9))
