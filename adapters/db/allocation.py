@@ -61,6 +61,21 @@ def _claim(row: ClaimRow) -> Claim:
     )
 
 
+# in the order of `Claim`'s fields
+_CLAIM_COLUMNS = select(
+    ClaimRow.id,
+    ClaimRow.account_id,
+    ClaimRow.resource_id,
+    ClaimRow.workload_id,
+    ClaimRow.budget_id,
+    ClaimRow.claimed_at,
+    ClaimRow.claimed_by,
+    ClaimRow.effective_from,
+    ClaimRow.released_at,
+    ClaimRow.released_by,
+    ClaimRow.effective_to,
+).order_by(ClaimRow.id)
+
 _SPLIT_COLUMNS = select(
     SplitVersionRow.id,
     SplitVersionRow.account_id,
@@ -400,8 +415,10 @@ class AllocationRepository(Repository[SplitVersionRow]):
         return out
 
     async def all_claims(self) -> list[Claim]:
-        rows = await self.session.scalars(select(ClaimRow).order_by(ClaimRow.id))
-        return [_claim(r) for r in rows]
+        # read as columns, not entities: the rules hold every claim (50,000 at scale), and
+        # building that many ORM entities held the serving worker's event loop for about a
+        # second after each CUR refresh
+        return [Claim(*row) for row in await self.session.execute(_CLAIM_COLUMNS)]
 
     async def account_ids_in(self, scope: ResolvedScope) -> set[str]:
         """Accounts whose spend reaches the scope: split onto one of its budgets, or running
