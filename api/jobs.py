@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from adapters.allocation.card_spend import AllocatedCardSpend
 from adapters.db.base import READ_ONLY
-from adapters.db.job_lease import CARD_SCHEDULER, CUR_REFRESH
+from adapters.db.job_lease import ANOMALY_DETECTION, CARD_SCHEDULER, CUR_REFRESH
 from adapters.db.uow import UnitOfWork
 from api.container import Container
 from domain.allocation.service import current_rules
@@ -71,15 +71,21 @@ async def refresh_cur(container: Container, event_row_id: int, periods: list[str
 async def _refresh_delivery(
     container: Container, event_row_id: int, periods: list[str] | None
 ) -> tuple[bool, bool]:
-    """Whether the refresh succeeded, and whether it brought a final month."""
+    """Whether the refresh succeeded and changed a period, and whether it brought a final
+    month."""
     status, message, finalized = "done", "", False
     source = container.settings.resolved_cur_path()
     board = container.refresh_board
     board.start(by=f"CUR delivery (event #{event_row_id})", source=source, at=container.clock.now())
     names: list[str] = []
     final: list[str] = []
+    changed = False
     try:
+        before = set(await container.spend.billing_periods())
         done = await container.spend.refresh(source, periods, board.report)
+        # a redelivery of unchanged files answers its periods as they stood (same
+        # `refreshed_at`): nothing new to judge for anomalies
+        changed = any(p not in before for p in done)
         names = [p.period for p in done]
         message = f"{len(done)} period(s): " + ", ".join(names)
         final = [p.period for p in done if p.finalized]
@@ -110,7 +116,7 @@ async def _refresh_delivery(
                 )
             )
         await uow.commit()
-    return status == "done", finalized
+    return status == "done" and changed, finalized
 
 
 async def generate_spend_cards(container: Container, as_of: date | None = None) -> GenerationResult:
@@ -148,7 +154,16 @@ async def detect_anomalies(container: Container) -> DetectionResult:
     is stale) on a read-only snapshot, then records what changed in a short unit of work of
     its own: on SQLite a write transaction holds the single write lock, and holding it around
     an allocation (minutes on Spark, seconds at 60M rows) made every other writer fail with
-    "database is locked". The new anomalies' webhook deliveries are sent once it commits."""
+    "database is locked". The new anomalies' webhook deliveries are sent once it commits.
+
+    One detection runs at a time across the workers (a database lease): two at once both saw
+    an anomaly as new and the second failed on its unique key (seen under load, ten CUR
+    deliveries in a row)."""
+    async with container.lease(ANOMALY_DETECTION).exclusive():
+        return await _detect_anomalies(container)
+
+
+async def _detect_anomalies(container: Container) -> DetectionResult:
     async with container.sessionmaker() as session:
         await session.connection(execution_options={READ_ONLY: True})
         reading = UnitOfWork(session)

@@ -31,6 +31,7 @@ log = logging.getLogger("finops.jobs")
 
 CUR_REFRESH = "cur.refresh"
 CARD_SCHEDULER = "spend_cards.scheduler"
+ANOMALY_DETECTION = "anomalies.detect"
 
 
 class JobLease:

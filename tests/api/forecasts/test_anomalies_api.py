@@ -4,6 +4,8 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import text
+
 from api import jobs
 from tests.api.forecasts.conftest import SPIKE_DAY
 
@@ -127,4 +129,23 @@ class TestLocking:
             release.set()
             result = await detection
         assert result.added > 0
+        assert any(a["day"] == SPIKE_DAY.isoformat() for a in await listed(client, world["fin"]))
+
+    async def test_two_detections_at_once_run_one_after_the_other(self, client, container, world):
+        """Deliveries in a row start a detection each; two at once both saw the spike as new
+        and the second failed on the anomalies' unique key. The lease runs them one after
+        the other: both succeed, the second finds nothing new."""
+        await container.idle()
+        container.clock.at += timedelta(minutes=1)
+        await client.post("/api/v1/cur/refresh", headers=world["fin"])
+        await container.idle()
+        assert await listed(client, world["fin"])  # the refresh's own detection found them
+        async with container.sessionmaker() as session:  # start again from none recorded
+            await session.execute(text("DELETE FROM anomalies"))
+            await session.commit()
+        first, second = await asyncio.gather(
+            jobs.detect_anomalies(container), jobs.detect_anomalies(container)
+        )
+        assert first.added + second.added > 0
+        assert 0 in (first.added, second.added)
         assert any(a["day"] == SPIKE_DAY.isoformat() for a in await listed(client, world["fin"]))
