@@ -29,6 +29,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -386,25 +387,42 @@ def _write_summary(
     counts: Path | None = None,
 ) -> dict[str, Any]:
     """Aggregate `lines` (the written file, or the allocation query itself: then no line is
-    materialized) into a small temporary table, with the number of lines per row, write the
-    summary from it and take the run's figures from it. Both ways write the summary from a
-    table, so that they give the same bytes (DuckDB's parquet writer encodes a column read
-    from a table a few bytes differently from one computed by a query)."""
+    materialized) into a small table, with the number of lines per row, write the summary
+    from it and take the run's figures from it. Both ways write the summary from a table, so
+    that they give the same bytes (DuckDB's parquet writer encodes a column read from a table
+    a few bytes differently from one computed by a query).
+
+    The sorted summary is written on `con` while a second connection to the same database
+    writes the counts and sums the figures: the sort and the parquet writer of one file keep
+    about one core busy, so the two run side by side (the table is in the database's main
+    schema, not `con`'s temporary one, for the second connection to see it)."""
     table = f"allocation_summary_{token}"
     # unsorted: the summary is sorted as it is written
-    con.execute(
-        f"CREATE TEMP TABLE {table} AS {summary_sql(lines, with_count=True, ordered=False)}"
-    )
+    con.execute(f"CREATE TABLE {table} AS {summary_sql(lines, with_count=True, ordered=False)}")
     try:
-        con.execute(
-            f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} ORDER BY {SUMMARY_ORDER}) "
-            f"TO {literal(str(summary))} (FORMAT parquet)"
-        )
-        if counts is not None:
-            con.execute(f"COPY {table} TO {literal(str(counts))} (FORMAT parquet)")
-        return _figures(con, daily_paths, basis, table)
+        with contextlib.ExitStack() as stack:
+            beside = stack.enter_context(contextlib.closing(duck.watch(con.cursor())))
+            pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+            figures = pool.submit(_counts_and_figures, beside, table, counts, daily_paths, basis)
+            con.execute(
+                f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} "
+                f"ORDER BY {SUMMARY_ORDER}) TO {literal(str(summary))} (FORMAT parquet)"
+            )
+            return figures.result()
     finally:
         con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _counts_and_figures(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    counts: Path | None,
+    daily_paths: Sequence[str],
+    basis: CostBasis,
+) -> dict[str, Any]:
+    if counts is not None:
+        con.execute(f"COPY {table} TO {literal(str(counts))} (FORMAT parquet)")
+    return _figures(con, daily_paths, basis, table)
 
 
 def _release(db: duckdb.DuckDBPyConnection, spill: Path) -> None:
