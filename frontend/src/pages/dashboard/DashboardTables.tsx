@@ -8,8 +8,10 @@ import { monthLabel } from '../../lib/spendCards';
 
 const money = (v: string | null | undefined) => (v === null || v === undefined ? null : csvDecimal(v));
 
-/** The level's rows (children of the node shown) with spend, budget and variance, and a
- * "Details" button that drills down. */
+/** The level's rows (children of the node shown) and a "Details" button that drills down.
+ * The spend counts every budget below; budget and variance measure only the approved ones
+ * (docs/dashboard.md, "Figures"), so their spend is shown beside them under "Approved
+ * budgets": there, spend − budget = variance on every row, as in the header's total. */
 export function LevelRows({
   rows,
   labels,
@@ -28,6 +30,7 @@ export function LevelRows({
     { header: levelLabel(level, labels), value: (r) => r.name },
     { header: 'level', value: (r) => r.level },
     { header: `spend (${currency})`, value: (r) => money(r.spend) },
+    { header: `approved_spend (${currency})`, value: (r) => money(r.approved_spend) },
     { header: `budget (${currency})`, value: (r) => money(r.budget) },
     { header: `variance (${currency})`, value: (r) => money(r.variance) },
     { header: 'variance_percent', value: (r) => money(r.variance_percent) },
@@ -50,7 +53,23 @@ export function LevelRows({
         >
           <thead>
             <tr>
-              <th scope="col">{levelLabel(level, labels)}</th>
+              <th scope="col" rowSpan={2}>
+                {levelLabel(level, labels)}
+              </th>
+              <th scope="col" rowSpan={2} className="num">
+                Spend, all budgets ({currency})
+              </th>
+              <th scope="colgroup" colSpan={4} className="group">
+                Approved budgets
+              </th>
+              <th scope="col" rowSpan={2}>
+                <span className="visually-hidden">Drill down</span>
+              </th>
+            </tr>
+            <tr>
+              <th scope="col" className="num">
+                Count
+              </th>
               <th scope="col" className="num">
                 Spend ({currency})
               </th>
@@ -59,12 +78,6 @@ export function LevelRows({
               </th>
               <th scope="col" className="num">
                 Variance ({currency})
-              </th>
-              <th scope="col" className="num">
-                Approved
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">Drill down</span>
               </th>
             </tr>
           </thead>
@@ -78,14 +91,17 @@ export function LevelRows({
                     <Amount value={r.spend} />
                   </td>
                   <td className="num">
+                    {r.approved_budgets} of {r.budgets}
+                  </td>
+                  <td className="num">
+                    <Amount value={r.approved_spend} />
+                  </td>
+                  <td className="num">
                     <Amount value={r.budget} />
                   </td>
                   <td className={`num variance-${tone}`} title={toneLabel(tone)}>
                     <Amount value={r.variance} />{' '}
                     <span className="muted">({formatPercent(r.variance_percent)})</span>
-                  </td>
-                  <td className="num">
-                    {r.approved_budgets} of {r.budgets}
                   </td>
                   <td>
                     <button type="button" className="secondary" onClick={() => onOpen(r)}>
@@ -98,6 +114,10 @@ export function LevelRows({
           </tbody>
         </table>
       </div>
+      <p className="muted small-text">
+        Budget and variance measure the approved budgets only: variance = their spend − their budget. A row
+        with no approved budget has neither.
+      </p>
     </section>
   );
 }
