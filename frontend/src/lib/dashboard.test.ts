@@ -10,6 +10,7 @@ import {
   servicesSeries,
   spendColour,
   textColour,
+  tileFigureLines,
   treemapData,
 } from './dashboard';
 
@@ -52,6 +53,55 @@ describe('the colour scale', () => {
     expect(tile.itemStyle.color).toBe(GRAY);
     expect(tile.path).toBe('X › A');
     expect(tile.value).toBe(10);
+  });
+
+  it('names both spends in a tile whose budgets are only partly approved', () => {
+    // a rolled-up tile: the ratio measures the approved budgets' spend against their budget
+    const [tile] = treemapData([
+      {
+        node_id: 1,
+        name: 'Retail',
+        path: ['Retail'],
+        spend: '2991735.86',
+        approved_spend: '2310229.79',
+        budget: '2235085.04',
+        ratio: '1.0336',
+        approved: true,
+        budgets: 20,
+        approved_budgets: 17,
+      },
+    ]);
+    expect(tileFigureLines(tile, 'EUR')).toEqual([
+      'Spend: 2,991,735.86 EUR (all 20 budgets)',
+      'Approved budgets (17 of 20): spend 2,310,229.79, budget 2,235,085.04 EUR',
+      '+3.4 % over budget (approved budgets)',
+    ]);
+  });
+
+  it('names one spend in a tile approved or not as a whole', () => {
+    const [approved, not] = treemapData([
+      {
+        node_id: 1,
+        name: 'A',
+        path: ['A'],
+        spend: '1100.00',
+        approved_spend: '1100.00',
+        budget: '1000.00',
+        ratio: '1.1',
+        approved: true,
+      },
+      { node_id: 2, name: 'B', path: ['B'], spend: '5.00', approved: false },
+    ]);
+    expect(tileFigureLines(approved, 'EUR')).toEqual([
+      'Spend: 1,100.00 EUR',
+      'Budget: 1,000.00 EUR',
+      '+10.0 % over budget',
+    ]);
+    expect(tileFigureLines(not, 'EUR')).toEqual([
+      'Spend: 5.00 EUR',
+      'Budget: — (not approved)',
+      'not approved: no budget to compare',
+    ]);
   });
 });
 

@@ -1,6 +1,8 @@
 // Pure helpers of the dashboard's heat map: the diverging colour scale of spend against budget,
 // the view held in the URL (so a view can be shared), and the ECharts options of its pictures.
 
+import { formatAmount } from './money';
+
 /** The colour scale stops at ±50 %: a budget 50 % over (or more) is as red as it gets. */
 export const CLAMP = 0.5;
 export const GRAY = '#9aa0a6';
@@ -126,6 +128,9 @@ export interface TileLike {
   budget?: string | null;
   ratio?: string | null;
   approved: boolean;
+  approved_spend?: string | null;
+  budgets?: number;
+  approved_budgets?: number;
 }
 
 /** The treemap's data: area = spend (a tile without spend keeps a sliver so it can be seen),
@@ -143,10 +148,46 @@ export function treemapData(tiles: readonly TileLike[]) {
       budget: t.budget ?? null,
       ratio: t.ratio ?? null,
       approved: t.approved,
+      approvedSpend: t.approved_spend ?? null,
+      budgets: t.budgets ?? 1,
+      approvedBudgets: t.approved_budgets ?? (t.approved ? 1 : 0),
       itemStyle: { color: colour, borderColor: '#ffffff', borderWidth: 1 },
       label: { color: textColour(colour) },
     };
   });
+}
+
+/** A tile's figures for its tooltip, one line each (plain text): as the header's total
+ * (docs/dashboard.md, "Figures"), a tile with only some budgets approved names both spends,
+ * every budget's and the approved ones' beside the budget the ratio measures them against.
+ * (A product tile is one budget, approved or not; a rolled-up tile can be in between.) */
+export function tileFigureLines(
+  tile: {
+    spend: string;
+    approvedSpend: string | null;
+    budget: string | null;
+    ratio: string | null;
+    approved: boolean;
+    budgets: number;
+    approvedBudgets: number;
+  },
+  currency: string,
+): string[] {
+  const some = tile.approved && tile.approvedBudgets < tile.budgets;
+  if (!some) {
+    return [
+      `Spend: ${formatAmount(tile.spend)} ${currency}`,
+      `Budget: ${tile.budget === null ? '— (not approved)' : `${formatAmount(tile.budget)} ${currency}`}`,
+      ratioLabel(tile.ratio),
+    ];
+  }
+  const amount = (v: string | null) => (v === null ? '—' : formatAmount(v));
+  return [
+    `Spend: ${formatAmount(tile.spend)} ${currency} (all ${tile.budgets} budgets)`,
+    `Approved budgets (${tile.approvedBudgets} of ${tile.budgets}): spend ${amount(tile.approvedSpend)}, ` +
+      `budget ${amount(tile.budget)} ${currency}`,
+    `${ratioLabel(tile.ratio)} (approved budgets)`,
+  ];
 }
 
 /** One series per child, stacked, January to December. */

@@ -1,17 +1,9 @@
 import { useMemo } from 'react';
 import type { TileRead } from '../../client';
 import { Chart } from '../../components/Chart';
-import { formatAmount } from '../../lib/money';
-import { LEGEND_STOPS, GRAY, ratioLabel, treemapData } from '../../lib/dashboard';
+import { LEGEND_STOPS, GRAY, tileFigureLines, treemapData } from '../../lib/dashboard';
 
-interface TileDatum {
-  name: string;
-  nodeId: number;
-  path: string;
-  spend: string;
-  budget: string | null;
-  ratio: string | null;
-}
+type TileDatum = ReturnType<typeof treemapData>[number];
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -38,9 +30,7 @@ export function HeatmapChart({
           return [
             `<strong>${escape(d.name)}</strong>`,
             `<span style="opacity:.75">${escape(d.path)}</span>`,
-            `Spend: ${formatAmount(d.spend)} ${currency}`,
-            `Budget: ${d.budget === null ? '— (not approved)' : `${formatAmount(d.budget)} ${currency}`}`,
-            escape(ratioLabel(d.ratio)),
+            ...tileFigureLines(d, currency).map(escape),
           ].join('<br/>');
         },
       },
