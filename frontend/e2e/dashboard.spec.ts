@@ -12,7 +12,11 @@ test.use({ baseURL: `http://127.0.0.1:${DEMO_PORT}`, viewport: { width: 1280, he
 
 interface Figures {
   spend: string;
+  approved_spend: string | null;
   budget: string | null;
+  variance: string | null;
+  budgets: number;
+  approved_budgets: number;
 }
 interface HeatmapRow extends Figures {
   node_id: number;
@@ -65,7 +69,13 @@ test('finance drills down from the business units to a product and shares the vi
   const table = rowsTable(page);
   await expect(table.locator('tbody th')).toHaveText(top.rows.map((r) => r.name));
   for (const row of top.rows) {
-    await expect(table.getByTestId(`row-${row.node_id}`)).toContainText(formatAmount(row.spend));
+    const shown = table.getByTestId(`row-${row.node_id}`);
+    await expect(shown).toContainText(formatAmount(row.spend));
+    // budget and variance measure the approved budgets: their spend is shown beside them
+    await expect(shown).toContainText(`${row.approved_budgets} of ${row.budgets}`);
+    for (const figure of [row.approved_spend, row.budget, row.variance]) {
+      if (figure !== null) await expect(shown).toContainText(formatAmount(figure));
+    }
   }
   await shot(page, 'heatmap-annual');
 
