@@ -52,7 +52,9 @@ def materialize(
     groups = group_files(probed)
     units = plan_units(groups)
     columns = ", ".join(f"{n} {t}" for n, t in SPEND_ROW_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} ({columns})")
+    # in the database's main schema, not `con`'s temporary one: the period's files are cut from
+    # it on two connections at once (`summaries.py`); refreshes of a store run one at a time
+    con.execute(f"CREATE OR REPLACE TABLE {ROWS} ({columns})")
     try:
         # the one pass over the CUR: every file's rows merged by day, account, resource,
         # service and line item type into a table a few percent of the CUR's size

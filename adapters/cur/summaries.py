@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from adapters.cur import sql
 from adapters.cur.aggregate import ROWS, TAGS
 from adapters.cur.aggregate import TOTAL as MONEY_TOTAL
 from adapters.cur.columns import MONEY, tag_column
@@ -61,83 +63,29 @@ def summarize_period(
                 os.rename(f, target)
                 moved.append(target)
     rows = f"{ROWS} WHERE billing_period = {literal(period)}"
-    # (b) daily aggregates: what the allocation engine reads, one row per account, resource,
-    # service, line item type and usage day, each cost basis summed exactly as DECIMAL.
-    # Sorted by account, in row groups of a few accounts each: an incremental re-allocation
-    # reads only the touched accounts' rows, and the parquet reader skips every row group
-    # whose account bounds miss them (sorting a twentieth of the CUR's rows costs little).
-    con.execute(
-        f"""
-        COPY (
-            SELECT billing_period, usage_date, account_id, resource_id, service,
-                   line_item_type,
-                   sum(unblended_cost)::{MONEY} AS unblended_cost,
-                   sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
-                   sum(amortized_cost)::{MONEY} AS amortized_cost,
-                   sum(line_items)::BIGINT AS line_items
-            FROM {rows}
-            GROUP BY billing_period, usage_date, account_id, resource_id, service,
-                     line_item_type
-            ORDER BY account_id, resource_id, usage_date
-        ) TO {literal(str(folder / "daily.parquet"))} (FORMAT parquet, ROW_GROUP_SIZE 16384)
-        """
-    )
-    report("daily", step[0], step[1])
-    # the resource list behind claims, with the tags of the resource's latest usage day
-    _resources(con, rows)
+    # The resources file is cut on a second connection while this one writes the others:
+    # casting the resources' tag texts back to maps and grouping them by resource keep about
+    # one core busy, the daily file's grouping and sort the other (the merged rows are a table
+    # of the database's main schema, visible to both connections).
+    pool = ThreadPoolExecutor(max_workers=1)
+    resources = pool.submit(_resources_file, con, rows, units, folder / "resources.parquet")
     try:
-        tag_columns, tagged = _tags_of(con, units)
-        # sorted by resource id for paging
-        con.execute(
+        _write_daily(con, rows, folder / "daily.parquet")
+        report("daily", step[0], step[1])
+        _write_accounts_and_invoices(con, rows, folder)
+        row = con.execute(
             f"""
-            COPY (
-                SELECT r.resource_id, r.account_id, r.service, r.region,
-                       COALESCE({tagged}, MAP {{}}::{TAGS}) AS tags,
-                       r.unblended_cost, r.net_unblended_cost, r.amortized_cost,
-                       r.first_usage_date, r.last_usage_date
-                FROM {_RESOURCES} r
-                ORDER BY r.resource_id, r.account_id
-            ) TO {literal(str(folder / "resources.parquet"))} (FORMAT parquet)
+            SELECT sum(line_items), sum(unblended_cost),
+                   list_sort(list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL)),
+                   list_sort(list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL))
+            FROM {rows}
             """
-        )
+        ).fetchone()
+        tag_columns = resources.result()
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {_RESOURCES}")
-        with contextlib.suppress(duckdb.Error):
-            con.unregister(_TAG_NAMES)
+        # the other connection's work is waited for whatever happens here
+        pool.shutdown(wait=True)
     report("resources", step[0], step[1])
-    con.execute(
-        f"""
-        COPY (
-            SELECT billing_period, account_id, max(account_name) AS account_name,
-                   min(usage_date) AS first_seen, max(usage_date) AS last_seen,
-                   sum(unblended_cost) AS unblended_cost
-            FROM {rows}
-            GROUP BY billing_period, account_id
-            ORDER BY account_id
-        ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
-        """
-    )
-    # what each account adds to each invoice (every line item type), for the month close's
-    # accounts-payable file
-    con.execute(
-        f"""
-        COPY (
-            SELECT invoice_id, account_id, currency,
-                   sum(unblended_cost)::{MONEY_TOTAL} AS unblended_cost
-            FROM {rows}
-            GROUP BY invoice_id, account_id, currency
-            ORDER BY invoice_id NULLS LAST, account_id, currency
-        ) TO {literal(str(folder / "invoices.parquet"))} (FORMAT parquet)
-        """
-    )
-    row = con.execute(
-        f"""
-        SELECT sum(line_items), sum(unblended_cost),
-               list_sort(list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL)),
-               list_sort(list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL))
-        FROM {rows}
-        """
-    ).fetchone()
     assert row is not None
     count, total, invoices, currencies = row
     return PeriodEntry(
@@ -156,8 +104,98 @@ def summarize_period(
     )
 
 
+def _write_accounts_and_invoices(con: duckdb.DuckDBPyConnection, rows: str, folder: Path) -> None:
+    """One row per usage account; and what each account adds to each invoice (every line
+    item type), for the month close's accounts-payable file."""
+    con.execute(
+        f"""
+        COPY (
+            SELECT billing_period, account_id, max(account_name) AS account_name,
+                   min(usage_date) AS first_seen, max(usage_date) AS last_seen,
+                   sum(unblended_cost) AS unblended_cost
+            FROM {rows}
+            GROUP BY billing_period, account_id
+            ORDER BY account_id
+        ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
+        """
+    )
+    con.execute(
+        f"""
+        COPY (
+            SELECT invoice_id, account_id, currency,
+                   sum(unblended_cost)::{MONEY_TOTAL} AS unblended_cost
+            FROM {rows}
+            GROUP BY invoice_id, account_id, currency
+            ORDER BY invoice_id NULLS LAST, account_id, currency
+        ) TO {literal(str(folder / "invoices.parquet"))} (FORMAT parquet)
+        """
+    )
+
+
+def _write_daily(con: duckdb.DuckDBPyConnection, rows: str, path: Path) -> None:
+    """The daily aggregates: what the allocation engine reads, one row per account, resource,
+    service, line item type and usage day, each cost basis summed exactly as DECIMAL.
+
+    Sorted by account and day, in row groups of a few accounts each: an incremental
+    re-allocation reads only the touched accounts' rows, and the parquet reader skips every
+    row group whose account bounds miss them. The rows of one account and day are in no set
+    order (no reader needs one): sorting by resource id too cost a sixth more of this
+    statement (long ids sharing long prefixes, like ARNs, are compared whole)."""
+    con.execute(
+        f"""
+        COPY (
+            SELECT billing_period, usage_date, account_id, resource_id, service,
+                   line_item_type,
+                   sum(unblended_cost)::{MONEY} AS unblended_cost,
+                   sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
+                   sum(amortized_cost)::{MONEY} AS amortized_cost,
+                   sum(line_items)::BIGINT AS line_items
+            FROM {rows}
+            GROUP BY billing_period, usage_date, account_id, resource_id, service,
+                     line_item_type
+            ORDER BY account_id, usage_date
+        ) TO {literal(str(path))} (FORMAT parquet, ROW_GROUP_SIZE 16384)
+        """
+    )
+
+
+def _resources_file(
+    db: duckdb.DuckDBPyConnection, rows: str, units: Sequence[Unit], path: Path
+) -> tuple[str, ...]:
+    """Write the period's resource list behind claims (one row per resource, with the tags of
+    its latest tagged usage day) on a connection of its own; returns the period's tag columns.
+
+    The rows are in no set order: every read sorts what it pages (`resources.py`), and
+    sorting them here (their tag maps moved with them) took 40% of this statement."""
+    with sql.cursor(db) as con:
+        _resources(con, rows)
+        try:
+            tag_columns, tagged = _tags_of(con, units)
+            con.execute(
+                f"""
+                COPY (
+                    SELECT r.resource_id, r.account_id, r.service, r.region,
+                           COALESCE({tagged}, MAP {{}}::{TAGS}) AS tags,
+                           r.unblended_cost, r.net_unblended_cost, r.amortized_cost,
+                           r.first_usage_date, r.last_usage_date
+                    FROM {_RESOURCES} r
+                ) TO {literal(str(path))} (FORMAT parquet)
+                """
+            )
+        finally:
+            con.execute(f"DROP TABLE IF EXISTS {_RESOURCES}")
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(_TAG_NAMES)
+        return tag_columns
+
+
 def _resources(con: duckdb.DuckDBPyConnection, rows: str) -> None:
     """`_RESOURCES`: one row per resource and account, its tags as a MAP.
+
+    The tags are the largest tag text of the resource's latest tagged day: the largest of
+    the texts behind that day's 'YYYY-MM-DD' (the same choice as an arg_max by day and text,
+    at two thirds of its cost; a NULL text leaves the concatenation NULL, so untagged rows
+    do not count).
 
     The tag text casts back to a map strictly first (twice as fast as TRY_CAST); only if some
     map the CUR wrote with a repeated key does not cast back is it read again with TRY_CAST
@@ -172,8 +210,8 @@ def _resources(con: duckdb.DuckDBPyConnection, rows: str) -> None:
                    sum(net_unblended_cost) AS net_unblended_cost,
                    sum(amortized_cost) AS amortized_cost,
                    min(usage_date) AS first_usage_date, max(usage_date) AS last_usage_date,
-                   {cast}(arg_max(tags, (usage_date, tags)) FILTER (WHERE tags IS NOT NULL)
-                          AS {TAGS}) AS tags
+                   {cast}(max(strftime(usage_date, '%Y-%m-%d') || tags)[11:] AS {TAGS})
+                       AS tags
             FROM {rows} AND resource_id IS NOT NULL
             GROUP BY resource_id, account_id
             """
