@@ -7,9 +7,9 @@ the allocated lines (by budget and each of usage day, account, service and line 
 `<out_dir>/summary.parquet`, which `spend` reads for the dashboard. The lines themselves are
 written to `<out_dir>/allocated.parquet` only when asked (`keep_lines=True`): by default the
 summary is aggregated straight from the allocation query, and no line is materialized; that
-query (`summary_lines_sql`) sends only the shared rows through the exact split and routes the
-others (claimed, one-budget, Unallocated) straight to the summary. Each file is written under
-a temporary name, flushed, and renamed into place.
+query (`summary_lines_sql`) sends only the shared rows through the exact split (in 64-bit
+integers below 10^8) and passes the others (claimed, one-budget, Unallocated) whole. Each file
+is written under a temporary name, flushed, and renamed into place.
 
 The lines of a run are the same whatever the threads or the order of the daily files, but not
 their order in the file: sorting millions of lines would cost more than the allocation itself,
@@ -58,10 +58,10 @@ from adapters.allocation.sql import (
     literal,
     path_list,
     rule_tables,
-    summary_lines_sql,
     summary_sql,
 )
 from adapters.allocation.summary_files import read_consistently, remove_deltas
+from adapters.allocation.summary_lines import summary_lines_sql
 from domain.allocation.rules import AllocationRules, CostBasis
 from domain.errors import ErrorDetail, RuleViolation
 from domain.spend.models import DailyCostSource

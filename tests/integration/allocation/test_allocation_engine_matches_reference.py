@@ -106,6 +106,45 @@ class TestEdgeCasesAgree:
         assert multiset(read_lines(result.path)) == multiset([as_line(ln) for ln in expected.lines])
         assert result.total == Decimal("1E-10")
 
+    @pytest.mark.parametrize("lines", [2, 3, 4, 5])
+    def test_summary_split_agrees_either_side_of_64_bits(
+        self, engine: DuckDBAllocationEngine, tmp_path: Path, lines: int
+    ) -> None:
+        """The summary splits costs below 10^8 in 64-bit integers and ranks 2 to 4 lines in
+        closed form: the same summary, to the byte, as the lines written by the general split,
+        for costs either side of 10^8 and up to the largest, both signs, every remainder."""
+        costs = [
+            "99999999.9999999999",
+            "-99999999.9999999999",
+            "100000000",
+            "-100000000.0000000001",
+            "9999999999.9999999999",
+            "-9999999999.9999999999",
+            "0.0000000001",
+            "0.0000000003",
+            "-0.0000000007",
+            "0.0000005",
+            "12345.6789012345",
+            "0",
+        ]
+        rows = [a_row(cost=c, resource_id=f"i-{i}") for i, c in enumerate(costs)]
+        percents = {
+            2: {3: "50.00", 1: "50.00"},
+            3: {3: "33.33", 1: "33.33", 2: "33.34"},
+            4: {4: "25.01", 2: "24.99", 1: "25.00", 3: "25.00"},
+            5: {5: "20.01", 1: "19.99", 4: "20.00", 2: "20.00", 3: "20.00"},
+        }[lines]
+        rules_ = AllocationRules(a_split(percents), [])
+        expected = reference.allocate(rows, rules_)
+        source = daily_source(tmp_path / "daily", rows)
+        with_lines = engine.allocate(source, rules_, out_dir=tmp_path / "lines", keep_lines=True)
+        summary = engine.allocate(source, rules_, out_dir=tmp_path / "sum")
+        assert with_lines.path is not None
+        assert multiset(read_lines(with_lines.path)) == multiset(
+            [as_line(ln) for ln in expected.lines]
+        )
+        assert summary.summary_path.read_bytes() == with_lines.summary_path.read_bytes()
+
     def test_splits_and_claims_end_with_their_budgets_year(
         self, engine: DuckDBAllocationEngine, tmp_path: Path
     ) -> None:
