@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -34,7 +35,7 @@ Progress = Callable[[str, int, int], None]
 
 # working tables of the refresh's connection
 _TAG_NAMES = "tag_names"
-_RESOURCES = "period_resources"
+_INVOICES = "period_invoices"
 
 
 def summarize_period(
@@ -70,23 +71,14 @@ def summarize_period(
     pool = ThreadPoolExecutor(max_workers=1)
     resources = pool.submit(_resources_file, con, rows, units, folder / "resources.parquet")
     try:
-        _write_daily(con, rows, folder / "daily.parquet")
+        _write_daily(con, period, rows, folder / "daily.parquet")
         report("daily", step[0], step[1])
-        _write_accounts_and_invoices(con, rows, folder)
-        row = con.execute(
-            f"""
-            SELECT sum(line_items), sum(unblended_cost),
-                   list_sort(list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL)),
-                   list_sort(list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL))
-            FROM {rows}
-            """
-        ).fetchone()
+        row = _write_accounts_and_invoices(con, period, rows, folder)
         tag_columns = resources.result()
     finally:
         # the other connection's work is waited for whatever happens here
         pool.shutdown(wait=True)
     report("resources", step[0], step[1])
-    assert row is not None
     count, total, invoices, currencies = row
     return PeriodEntry(
         period=period,
@@ -104,35 +96,60 @@ def summarize_period(
     )
 
 
-def _write_accounts_and_invoices(con: duckdb.DuckDBPyConnection, rows: str, folder: Path) -> None:
-    """One row per usage account; and what each account adds to each invoice (every line
-    item type), for the month close's accounts-payable file."""
+def _write_accounts_and_invoices(
+    con: duckdb.DuckDBPyConnection, period: str, rows: str, folder: Path
+) -> tuple[Any, ...]:
+    """One row per usage account; what each account adds to each invoice (every line item
+    type), for the month close's accounts-payable file; and the period's figures (line items,
+    total, invoices, currencies), summed from the invoice rows (a few thousand)."""
     con.execute(
         f"""
         COPY (
-            SELECT billing_period, account_id, max(account_name) AS account_name,
+            SELECT {literal(period)} AS billing_period, account_id,
+                   max(account_name) AS account_name,
                    min(usage_date) AS first_seen, max(usage_date) AS last_seen,
                    sum(unblended_cost) AS unblended_cost
             FROM {rows}
-            GROUP BY billing_period, account_id
+            GROUP BY account_id
             ORDER BY account_id
         ) TO {literal(str(folder / "accounts.parquet"))} (FORMAT parquet)
         """
     )
     con.execute(
         f"""
-        COPY (
-            SELECT invoice_id, account_id, currency,
-                   sum(unblended_cost)::{MONEY_TOTAL} AS unblended_cost
-            FROM {rows}
-            GROUP BY invoice_id, account_id, currency
-            ORDER BY invoice_id NULLS LAST, account_id, currency
-        ) TO {literal(str(folder / "invoices.parquet"))} (FORMAT parquet)
+        CREATE OR REPLACE TEMP TABLE {_INVOICES} AS
+        SELECT invoice_id, account_id, currency,
+               sum(unblended_cost)::{MONEY_TOTAL} AS unblended_cost,
+               sum(line_items) AS line_items
+        FROM {rows}
+        GROUP BY invoice_id, account_id, currency
         """
     )
+    try:
+        con.execute(
+            f"""
+            COPY (
+                SELECT invoice_id, account_id, currency, unblended_cost
+                FROM {_INVOICES}
+                ORDER BY invoice_id NULLS LAST, account_id, currency
+            ) TO {literal(str(folder / "invoices.parquet"))} (FORMAT parquet)
+            """
+        )
+        row = con.execute(
+            f"""
+            SELECT sum(line_items), sum(unblended_cost),
+                   list_sort(list(DISTINCT invoice_id) FILTER (WHERE invoice_id IS NOT NULL)),
+                   list_sort(list(DISTINCT currency) FILTER (WHERE currency IS NOT NULL))
+            FROM {_INVOICES}
+            """
+        ).fetchone()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_INVOICES}")
+    assert row is not None
+    return row
 
 
-def _write_daily(con: duckdb.DuckDBPyConnection, rows: str, path: Path) -> None:
+def _write_daily(con: duckdb.DuckDBPyConnection, period: str, rows: str, path: Path) -> None:
     """The daily aggregates: what the allocation engine reads, one row per account, resource,
     service, line item type and usage day, each cost basis summed exactly as DECIMAL.
 
@@ -144,15 +161,14 @@ def _write_daily(con: duckdb.DuckDBPyConnection, rows: str, path: Path) -> None:
     con.execute(
         f"""
         COPY (
-            SELECT billing_period, usage_date, account_id, resource_id, service,
-                   line_item_type,
+            SELECT {literal(period)} AS billing_period, usage_date, account_id,
+                   resource_id, service, line_item_type,
                    sum(unblended_cost)::{MONEY} AS unblended_cost,
                    sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
                    sum(amortized_cost)::{MONEY} AS amortized_cost,
                    sum(line_items)::BIGINT AS line_items
             FROM {rows}
-            GROUP BY billing_period, usage_date, account_id, resource_id, service,
-                     line_item_type
+            GROUP BY usage_date, account_id, resource_id, service, line_item_type
             ORDER BY account_id, usage_date
         ) TO {literal(str(path))} (FORMAT parquet, ROW_GROUP_SIZE 16384)
         """
@@ -165,32 +181,41 @@ def _resources_file(
     """Write the period's resource list behind claims (one row per resource, with the tags of
     its latest tagged usage day) on a connection of its own; returns the period's tag columns.
 
+    One statement groups the merged rows by resource, casts the tag texts back to maps, drops
+    empty values and writes the file (a table in between cost a tenth more). The keys are
+    then read from the file: a tag key whose every value in the period is empty is not a tag
+    column. When every key already is its name (CUR 2.0 writes them so) the file is done;
+    otherwise it is written once more from itself, its keys renamed (`_renamed_tags`).
+
     The rows are in no set order: every read sorts what it pages (`resources.py`), and
-    sorting them here (their tag maps moved with them) took 40% of this statement."""
+    sorting them here (their tag maps moved with them) took 40% of the statement."""
     with sql.cursor(db) as con:
-        _resources(con, rows)
-        try:
-            tag_columns, tagged = _tags_of(con, units)
-            con.execute(
-                f"""
-                COPY (
-                    SELECT r.resource_id, r.account_id, r.service, r.region,
-                           COALESCE({tagged}, MAP {{}}::{TAGS}) AS tags,
-                           r.unblended_cost, r.net_unblended_cost, r.amortized_cost,
-                           r.first_usage_date, r.last_usage_date
-                    FROM {_RESOURCES} r
-                ) TO {literal(str(path))} (FORMAT parquet)
-                """
-            )
-        finally:
-            con.execute(f"DROP TABLE IF EXISTS {_RESOURCES}")
-            with contextlib.suppress(duckdb.Error):
-                con.unregister(_TAG_NAMES)
-        return tag_columns
+        _write_resources(con, rows, path)
+        keys = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT unnest(map_keys(tags)) FROM read_parquet({literal(str(path))})"
+            ).fetchall()
+        ]
+        names = {key: tag_column(key)[len("tag_") :] for key in keys}
+        flat = {c for u in units for c in flat_tag_sources(u.group)}
+        if any(key != name for key, name in names.items()):
+            _rename_keys(con, path, names)
+        return tuple(sorted(flat | {f"tag_{n}" for n in names.values()}))
 
 
-def _resources(con: duckdb.DuckDBPyConnection, rows: str) -> None:
-    """`_RESOURCES`: one row per resource and account, its tags as a MAP.
+# A resource's tags as written, without empty (or NULL) values; most maps hold none, and are
+# taken as they are.
+_NON_EMPTY = (
+    "CASE WHEN list_contains(map_values(tags), '') "
+    "OR list_count(map_values(tags)) < cardinality(tags) "
+    "THEN map_from_entries(list_filter(map_entries(tags), lambda e: e.value <> '')) "
+    "ELSE tags END"
+)
+
+
+def _write_resources(con: duckdb.DuckDBPyConnection, rows: str, path: Path) -> None:
+    """One row per resource and account, its tags as a MAP.
 
     The tags are the largest tag text of the resource's latest tagged day: the largest of
     the texts behind that day's 'YYYY-MM-DD' (the same choice as an arg_max by day and text,
@@ -201,53 +226,42 @@ def _resources(con: duckdb.DuckDBPyConnection, rows: str) -> None:
     map the CUR wrote with a repeated key does not cast back is it read again with TRY_CAST
     (NULL for those maps), which gives the same maps otherwise."""
 
-    def create(cast: str) -> None:
+    def write(cast: str) -> None:
         con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE {_RESOURCES} AS
-            SELECT resource_id, account_id, max(service) AS service, max(region) AS region,
-                   sum(unblended_cost) AS unblended_cost,
-                   sum(net_unblended_cost) AS net_unblended_cost,
-                   sum(amortized_cost) AS amortized_cost,
-                   min(usage_date) AS first_usage_date, max(usage_date) AS last_usage_date,
-                   {cast}(max(strftime(usage_date, '%Y-%m-%d') || tags)[11:] AS {TAGS})
-                       AS tags
-            FROM {rows} AND resource_id IS NOT NULL
-            GROUP BY resource_id, account_id
+            COPY (
+                SELECT resource_id, account_id, service, region,
+                       COALESCE({_NON_EMPTY}, MAP {{}}::{TAGS}) AS tags,
+                       unblended_cost, net_unblended_cost, amortized_cost,
+                       first_usage_date, last_usage_date
+                FROM (
+                    SELECT resource_id, account_id, max(service) AS service,
+                           max(region) AS region,
+                           sum(unblended_cost) AS unblended_cost,
+                           sum(net_unblended_cost) AS net_unblended_cost,
+                           sum(amortized_cost) AS amortized_cost,
+                           min(usage_date) AS first_usage_date,
+                           max(usage_date) AS last_usage_date,
+                           {cast}(max(strftime(usage_date, '%Y-%m-%d') || tags)[11:] AS {TAGS})
+                               AS tags
+                    FROM {rows} AND resource_id IS NOT NULL
+                    GROUP BY resource_id, account_id
+                ) r
+            ) TO {literal(str(path))} (FORMAT parquet)
             """
         )
 
     try:
-        create("CAST")
+        write("CAST")
     except duckdb.ConversionException:
-        create("TRY_CAST")
+        write("TRY_CAST")
 
 
-def _tags_of(con: duckdb.DuckDBPyConnection, units: Sequence[Unit]) -> tuple[tuple[str, ...], str]:
-    """The period's tag columns, and the SQL expression of a resource's tags as shown.
-
-    A key is shown under its tag column's name without `tag_` (`user:CostCenter` ->
-    `user_cost_center`), and empty values are dropped. When every key already is its
-    name (CUR 2.0 writes them so) the map is only filtered; otherwise its entries are
-    renamed through `tag_names`, merging keys that share a name.
-    """
-    keys = [
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT unnest(map_keys(tags)) FROM {_RESOURCES} WHERE tags IS NOT NULL"
-        ).fetchall()
-    ]
-    names = {key: tag_column(key)[len("tag_") :] for key in keys}
-    flat = {c for u in units for c in flat_tag_sources(u.group)}
-    tag_columns = tuple(sorted(flat | {f"tag_{n}" for n in names.values()}))
-    if all(key == name for key, name in names.items()):
-        # most maps hold no empty (or NULL) value: those are taken as they are
-        return tag_columns, (
-            "CASE WHEN list_contains(map_values(r.tags), '') "
-            "OR list_count(map_values(r.tags)) < cardinality(r.tags) "
-            "THEN map_from_entries(list_filter(map_entries(r.tags), lambda e: e.value <> '')) "
-            "ELSE r.tags END"
-        )
+def _rename_keys(con: duckdb.DuckDBPyConnection, path: Path, names: dict[str, str]) -> None:
+    """Rewrite the resources file with each tag key shown under its tag column's name without
+    `tag_` (`user:CostCenter` -> `user_cost_center`), merging keys that share a name."""
+    written = path.with_name(path.stem + ".keys-as-written.parquet")
+    os.replace(path, written)
     con.register(
         _TAG_NAMES,
         pa.table(
@@ -258,9 +272,7 @@ def _tags_of(con: duckdb.DuckDBPyConnection, units: Sequence[Unit]) -> tuple[tup
         ),
     )
     # a correlated subquery over the resource's own entries: one key per name, sorted
-    return (
-        tag_columns,
-        f"""(
+    renamed = f"""(
         SELECT map_from_entries(list({{'key': name, 'value': value}} ORDER BY name))
         FROM (
             SELECT n.name, max(e.v) AS value
@@ -269,5 +281,17 @@ def _tags_of(con: duckdb.DuckDBPyConnection, units: Sequence[Unit]) -> tuple[tup
             WHERE e.v <> ''
             GROUP BY n.name
         )
-    )""",
-    )
+    )"""
+    try:
+        con.execute(
+            f"""
+            COPY (
+                SELECT * REPLACE (COALESCE({renamed}, MAP {{}}::{TAGS}) AS tags)
+                FROM read_parquet({literal(str(written))}) r
+            ) TO {literal(str(path))} (FORMAT parquet)
+            """
+        )
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            con.unregister(_TAG_NAMES)
+        written.unlink(missing_ok=True)

@@ -359,9 +359,11 @@ class TestTags:
             ],
         )
 
-        shown, _ = shown_tags(tmp_path / "cur.parquet", tmp_path)
+        shown, columns = shown_tags(tmp_path / "cur.parquet", tmp_path)
 
         assert shown == {"i-1": {"user_a": "x"}, "i-2": {}}
+        # a key with no value in the period is no tag column: nothing to show or filter by
+        assert columns == ("tag_user_a",)
 
     def test_the_latest_tagged_day_wins(self, tmp_path: Path) -> None:
         write_tagged_cur2(
