@@ -153,22 +153,33 @@ def _write_daily(con: duckdb.DuckDBPyConnection, period: str, rows: str, path: P
     """The daily aggregates: what the allocation engine reads, one row per account, resource,
     service, line item type and usage day, each cost basis summed exactly as DECIMAL.
 
+    The merged rows are already that, but for a resource's day on two invoices or in two
+    currencies, in two units of files, or under two raw keys the pass's normalization makes
+    one: when no two merged rows share a daily key (no two share its hash) they are written
+    as they are, otherwise summed by key (the grouping cost a sixth of this cut).
+
     Sorted by account and day, in row groups of a few accounts each: an incremental
     re-allocation reads only the touched accounts' rows, and the parquet reader skips every
     row group whose account bounds miss them. The rows of one account and day are in no set
     order (no reader needs one): sorting by resource id too cost a sixth more of this
     statement (long ids sharing long prefixes, like ARNs, are compared whole)."""
+    keys = "usage_date, account_id, resource_id, service, line_item_type"
+    [(unique,)] = con.execute(
+        f"SELECT count(*) = count(DISTINCT hash({keys})) FROM {rows}"
+    ).fetchall()
+    costs = ("unblended_cost", "net_unblended_cost", "amortized_cost")
+    if unique:
+        sums = ", ".join(f"{c}::{MONEY} AS {c}" for c in costs)
+        counted, grouping = "line_items::BIGINT AS line_items", ""
+    else:
+        sums = ", ".join(f"sum({c})::{MONEY} AS {c}" for c in costs)
+        counted, grouping = "sum(line_items)::BIGINT AS line_items", f"GROUP BY {keys}"
     con.execute(
         f"""
         COPY (
-            SELECT {literal(period)} AS billing_period, usage_date, account_id,
-                   resource_id, service, line_item_type,
-                   sum(unblended_cost)::{MONEY} AS unblended_cost,
-                   sum(net_unblended_cost)::{MONEY} AS net_unblended_cost,
-                   sum(amortized_cost)::{MONEY} AS amortized_cost,
-                   sum(line_items)::BIGINT AS line_items
+            SELECT {literal(period)} AS billing_period, {keys}, {sums}, {counted}
             FROM {rows}
-            GROUP BY usage_date, account_id, resource_id, service, line_item_type
+            {grouping}
             ORDER BY account_id, usage_date
         ) TO {literal(str(path))} (FORMAT parquet, ROW_GROUP_SIZE 16384)
         """
@@ -222,39 +233,31 @@ def _write_resources(con: duckdb.DuckDBPyConnection, rows: str, path: Path) -> N
     at two thirds of its cost; a NULL text leaves the concatenation NULL, so untagged rows
     do not count).
 
-    The tag text casts back to a map strictly first (twice as fast as TRY_CAST); only if some
-    map the CUR wrote with a repeated key does not cast back is it read again with TRY_CAST
-    (NULL for those maps), which gives the same maps otherwise."""
-
-    def write(cast: str) -> None:
-        con.execute(
-            f"""
-            COPY (
-                SELECT resource_id, account_id, service, region,
-                       COALESCE({_NON_EMPTY}, MAP {{}}::{TAGS}) AS tags,
-                       unblended_cost, net_unblended_cost, amortized_cost,
-                       first_usage_date, last_usage_date
-                FROM (
-                    SELECT resource_id, account_id, max(service) AS service,
-                           max(region) AS region,
-                           sum(unblended_cost) AS unblended_cost,
-                           sum(net_unblended_cost) AS net_unblended_cost,
-                           sum(amortized_cost) AS amortized_cost,
-                           min(usage_date) AS first_usage_date,
-                           max(usage_date) AS last_usage_date,
-                           {cast}(max(strftime(usage_date, '%Y-%m-%d') || tags)[11:] AS {TAGS})
-                               AS tags
-                    FROM {rows} AND resource_id IS NOT NULL
-                    GROUP BY resource_id, account_id
-                ) r
-            ) TO {literal(str(path))} (FORMAT parquet)
-            """
-        )
-
-    try:
-        write("CAST")
-    except duckdb.ConversionException:
-        write("TRY_CAST")
+    The tag text (JSON, `aggregate.map_json`) reads back to the same map; a map the CUR wrote
+    with a repeated key reads back as NULL (no tags shown), as a lenient cast of it would."""
+    con.execute(
+        f"""
+        COPY (
+            SELECT resource_id, account_id, service, region,
+                   COALESCE({_NON_EMPTY}, MAP {{}}::{TAGS}) AS tags,
+                   unblended_cost, net_unblended_cost, amortized_cost,
+                   first_usage_date, last_usage_date
+            FROM (
+                SELECT resource_id, account_id, max(service) AS service,
+                       max(region) AS region,
+                       sum(unblended_cost) AS unblended_cost,
+                       sum(net_unblended_cost) AS net_unblended_cost,
+                       sum(amortized_cost) AS amortized_cost,
+                       min(usage_date) AS first_usage_date,
+                       max(usage_date) AS last_usage_date,
+                       json_transform(max(strftime(usage_date, '%Y-%m-%d') || tags)[11:],
+                                      '"{TAGS}"') AS tags
+                FROM {rows} AND resource_id IS NOT NULL
+                GROUP BY resource_id, account_id
+            ) r
+        ) TO {literal(str(path))} (FORMAT parquet)
+        """
+    )
 
 
 def _rename_keys(con: duckdb.DuckDBPyConnection, path: Path, names: dict[str, str]) -> None:

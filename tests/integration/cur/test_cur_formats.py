@@ -339,7 +339,7 @@ class TestTags:
         "a=b, c=d}",
     )
 
-    def test_values_come_through_the_map_text_unchanged(self, tmp_path: Path) -> None:
+    def test_values_come_through_the_tag_text_unchanged(self, tmp_path: Path) -> None:
         tags = {f"user_k{i}": v for i, v in enumerate(self.NASTY)}
         write_tagged_cur2(tmp_path / "cur.parquet", [("i-1", "2026-07-02", tags)])
 

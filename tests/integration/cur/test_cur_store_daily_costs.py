@@ -127,6 +127,41 @@ class TestAccountsAndDailyCosts:
 
         assert daily_sums(store, "2026-03") == expected
 
+    @pytest.mark.parametrize("second_invoice", ["INV-1", "INV-2"])
+    def test_a_resource_day_on_two_invoices_is_one_daily_row(
+        self, tmp_path: Path, second_invoice: str
+    ) -> None:
+        # the merged rows keep invoices apart; the daily file sums them by its key (when the
+        # two invoices are the same, the merged rows are already unique and written as they are)
+        cur = tmp_path / "cur.parquet"
+        duckdb.execute(
+            f"""
+            COPY (
+                SELECT TIMESTAMP '2026-07-01' AS bill_billing_period_start_date,
+                       invoice AS bill_invoice_id,
+                       '000000000001' AS line_item_usage_account_id, 'Usage' AS
+                       line_item_line_item_type,
+                       TIMESTAMP '2026-07-02 03:00' + INTERVAL (hour) HOUR
+                           AS line_item_usage_start_date,
+                       'AmazonEC2' AS line_item_product_code, 'i-1' AS line_item_resource_id,
+                       cost AS line_item_unblended_cost, 'USD' AS line_item_currency_code
+                FROM (VALUES ('INV-1', 0, 1.25), ('{second_invoice}', 1, 2.50),
+                             ('INV-1', 2, 0.10)) v(invoice, hour, cost)
+            ) TO '{cur}' (FORMAT parquet)
+            """
+        )
+        with CurStore(tmp_path / "store") as store:
+            store.refresh(str(cur))
+            paths = list(store.daily_costs("2026-07").daily_paths)
+            invoices = store.invoice_amounts("2026-07")
+
+        rows = duckdb.execute(
+            "SELECT usage_date::VARCHAR, resource_id, unblended_cost::VARCHAR, line_items "
+            f"FROM read_parquet({paths})"
+        ).fetchall()
+        assert rows == [("2026-07-02", "i-1", "3.8500000000", 3)]
+        assert len(invoices) == (1 if second_invoice == "INV-1" else 2)
+
 
 class TestLineItems:
     """Normalized line items are only written on request (`keep_line_items`)."""
