@@ -47,7 +47,7 @@ SPEND_ROW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("net_unblended_cost", TOTAL),
     ("amortized_cost", TOTAL),
     ("line_items", "BIGINT"),
-    # a MAP(VARCHAR, VARCHAR) as JSON text (`map_json`, which reads back exactly): tag key as
+    # the text of a MAP(VARCHAR, VARCHAR) (DuckDB's cast, which casts back exactly): tag key as
     # written in the CUR (for flattened columns, the tag column minus `tag_`) -> value
     ("tags", "VARCHAR"),
 )
@@ -131,14 +131,8 @@ class MergePass:
 
 
 def duckdb_map_text(column: str) -> str:
-    """A MAP column as its JSON text, which `json_transform` reads back to the same map (a
-    map with a repeated key reads back as NULL)."""
-    return map_json(column)
-
-
-def map_json(expr: str) -> str:
-    """A map as JSON text: `{"k":"v","k2":null}`, entries in the map's order."""
-    return f"CAST(to_json({expr}) AS VARCHAR)"
+    """A MAP column as DuckDB's text (which casts back to the same map)."""
+    return f"CAST({column} AS VARCHAR)"
 
 
 def aggregate_select(
@@ -300,10 +294,10 @@ def _tags_aggregate(
     """One tag map per merged row, as text (the largest, so that it does not depend on the
     order rows are read in), NULL when the rows carry no tag.
 
-    A MAP column is written as JSON text row by row: as cheap per row as DuckDB's own map
-    text (and cheaper than an aggregate over the map itself or its hash), and read back to a
-    map once per resource at 0.6 of the cost of casting the map text back (`summaries.py`).
-    A JSON tag column is parsed once per merged row; flattened columns are merged per key.
+    A MAP column is cast to text row by row: DuckDB's map text casts back to the same map,
+    and the cast is the cheapest per-row handling of a map measured (an aggregate over the
+    map itself, its hash or its JSON cost more). JSON is parsed once per merged row;
+    flattened columns are merged per key.
     """
     found = tag_holder(c)
     if found is not None:
@@ -313,7 +307,7 @@ def _tags_aggregate(
             return g.agg("max", f"CASE WHEN cardinality({h}) > 0 THEN {map_text(h)} END")
         text = g.agg("max", f"NULLIF({h}, '')")
         parsed = f"CASE WHEN json_valid({text}) THEN json_transform({text}, '\"{TAGS}\"') END"
-        return f"NULLIF({map_json(parsed)}, '{{}}')"
+        return f"NULLIF(CAST({parsed} AS VARCHAR), '{{}}')"
     entries = [
         f"{{'key': {literal(column[len('tag_') :])}, 'value': {g.agg('max', coalesce(*exprs))}}}"
         for column, exprs in sorted(flat_tag_sources(group).items())
@@ -321,4 +315,4 @@ def _tags_aggregate(
     if not entries:
         return "NULL"
     merged = f"map_from_entries(list_filter([{', '.join(entries)}], lambda e: e.value IS NOT NULL))"
-    return f"NULLIF({map_json(merged)}, '{{}}')"
+    return f"NULLIF(CAST({merged} AS VARCHAR), '{{}}')"

@@ -233,31 +233,39 @@ def _write_resources(con: duckdb.DuckDBPyConnection, rows: str, path: Path) -> N
     at two thirds of its cost; a NULL text leaves the concatenation NULL, so untagged rows
     do not count).
 
-    The tag text (JSON, `aggregate.map_json`) reads back to the same map; a map the CUR wrote
-    with a repeated key reads back as NULL (no tags shown), as a lenient cast of it would."""
-    con.execute(
-        f"""
-        COPY (
-            SELECT resource_id, account_id, service, region,
-                   COALESCE({_NON_EMPTY}, MAP {{}}::{TAGS}) AS tags,
-                   unblended_cost, net_unblended_cost, amortized_cost,
-                   first_usage_date, last_usage_date
-            FROM (
-                SELECT resource_id, account_id, max(service) AS service,
-                       max(region) AS region,
-                       sum(unblended_cost) AS unblended_cost,
-                       sum(net_unblended_cost) AS net_unblended_cost,
-                       sum(amortized_cost) AS amortized_cost,
-                       min(usage_date) AS first_usage_date,
-                       max(usage_date) AS last_usage_date,
-                       json_transform(max(strftime(usage_date, '%Y-%m-%d') || tags)[11:],
-                                      '"{TAGS}"') AS tags
-                FROM {rows} AND resource_id IS NOT NULL
-                GROUP BY resource_id, account_id
-            ) r
-        ) TO {literal(str(path))} (FORMAT parquet)
-        """
-    )
+    The tag text casts back to a map strictly first (twice as fast as TRY_CAST); only if some
+    map the CUR wrote with a repeated key does not cast back is it read again with TRY_CAST
+    (NULL for those maps), which gives the same maps otherwise."""
+
+    def write(cast: str) -> None:
+        con.execute(
+            f"""
+            COPY (
+                SELECT resource_id, account_id, service, region,
+                       COALESCE({_NON_EMPTY}, MAP {{}}::{TAGS}) AS tags,
+                       unblended_cost, net_unblended_cost, amortized_cost,
+                       first_usage_date, last_usage_date
+                FROM (
+                    SELECT resource_id, account_id, max(service) AS service,
+                           max(region) AS region,
+                           sum(unblended_cost) AS unblended_cost,
+                           sum(net_unblended_cost) AS net_unblended_cost,
+                           sum(amortized_cost) AS amortized_cost,
+                           min(usage_date) AS first_usage_date,
+                           max(usage_date) AS last_usage_date,
+                           {cast}(max(strftime(usage_date, '%Y-%m-%d') || tags)[11:] AS {TAGS})
+                               AS tags
+                    FROM {rows} AND resource_id IS NOT NULL
+                    GROUP BY resource_id, account_id
+                ) r
+            ) TO {literal(str(path))} (FORMAT parquet)
+            """
+        )
+
+    try:
+        write("CAST")
+    except duckdb.ConversionException:
+        write("TRY_CAST")
 
 
 def _rename_keys(con: duckdb.DuckDBPyConnection, path: Path, names: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ Arrow (a few percent of the line items). DuckDB finishes them with the very stat
 pass uses (`MergePass.finish`) into the refresh's `spend_rows`; the period files, the staging
 folder and the manifest swap are the store's, unchanged.
 
-Engine-specific here: reading the files, and the JSON text of a MAP column (the pass keeps the
+Engine-specific here: reading the files, and DuckDB's text of a MAP column (the pass keeps the
 largest tag map text per merged row, so both engines must write the same text; see
 `duckdb_map_text`).
 """
@@ -34,14 +34,33 @@ if TYPE_CHECKING:
 
 _MAP_TEXT = "finops_map_text"
 _MONEY = "finops_money"
+# DuckDB quotes a map key or value that is empty, is NULL in any case, starts or ends with
+# white space, or holds one of these characters; inside the quotes ' and \ are escaped.
+_NEEDS_QUOTES = r"""^\s|\s$|["'(),:=\[\]{}\\]"""
+
+
+def _spark_literal(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _quoted(value: str) -> str:
+    """Spark SQL: a map key or value as DuckDB writes it inside a map's text."""
+    escaped = (
+        f"replace(replace({value}, char(92), char(92) || char(92)), char(39), char(92) || char(39))"
+    )
+    return (
+        f"CASE WHEN {value} = '' OR upper({value}) = 'NULL' "
+        f"OR {value} RLIKE {_spark_literal(_NEEDS_QUOTES)} "
+        f"THEN char(39) || {escaped} || char(39) ELSE {value} END"
+    )
 
 
 def duckdb_map_text(column: str) -> str:
-    """Spark SQL giving the JSON text DuckDB's `to_json` writes for a MAP(VARCHAR, VARCHAR)
-    (`aggregate.map_json`): `{"k":"v","k2":null}`, entries in the map's order, the same
-    escapes (checked against DuckDB by the refresh tests' keys and values of quotes,
-    backslashes, control characters and non-ASCII text)."""
-    return f"to_json({column})"
+    """Spark SQL giving `CAST(column AS VARCHAR)` as DuckDB writes it for a MAP(VARCHAR,
+    VARCHAR): `{k=v, k2=NULL}`, entries in the map's order, keys and values quoted when
+    DuckDB quotes them (measured against DuckDB for every ASCII character)."""
+    entry = f"{_quoted('e.key')} || '=' || coalesce({_quoted('e.value')}, 'NULL')"
+    return f"'{{' || array_join(transform(map_entries({column}), e -> {entry}), ', ') || '}}'"
 
 
 def duckdb_money(column: str) -> str:
