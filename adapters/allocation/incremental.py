@@ -23,17 +23,18 @@ counts from a full run): the caller then allocates in full.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import threading
 import uuid
-from collections import OrderedDict
-from decimal import Decimal
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
+from adapters import duck
 from adapters.allocation.engine import (
     _ROW_ID,
     COUNTS_FILE,
@@ -43,6 +44,7 @@ from adapters.allocation.engine import (
     DuckDBAllocationEngine,
     _fsync,
 )
+from adapters.allocation.period_sums import period_sums, run_figures
 from adapters.allocation.sql import (
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
@@ -64,8 +66,6 @@ from adapters.allocation.summary_files import (
 from domain.allocation.changes import RuleChanges, rule_changes
 from domain.allocation.rules import (
     CUR_DISCOUNT_TYPES,
-    EXCLUDED_TYPES,
-    NEGOTIATED_DISCOUNT,
     AllocationRules,
     CostBasis,
 )
@@ -121,8 +121,11 @@ def reallocate(
     tables = [f"part_old_{token}", f"part_new_{token}", f"changed_{token}"]
     touched_rows = f"touched_rows_{token}"
     try:
-        with engine._connection(None) as con:
-            sums = _period_sums(con, daily_paths, basis)
+        with (
+            engine._connection(None) as con,
+            _shared_tables(con, touched_rows, *tables[:2]),
+        ):
+            sums = period_sums(con, daily_paths, basis)
             con.register(
                 f"touched_accounts_{token}",
                 pa.table(
@@ -150,7 +153,7 @@ def reallocate(
             # is touched. Read once into a table: both rule sets allocate the same rows.
             con.execute(
                 f"""
-                CREATE TEMP TABLE {touched_rows} AS
+                CREATE TABLE {touched_rows} AS
                 SELECT {row_id} AS src_id, d.*
                 FROM read_parquet({path_list(daily_paths)}) d
                 LEFT JOIN touched_accounts_{token} t ON t.account_id = d.account_id
@@ -167,18 +170,27 @@ def reallocate(
                 f"(SELECT {literal(sorted(CUR_DISCOUNT_TYPES)[0])} AS line_item_type "
                 f"WHERE {'true' if sums.cur_discount else 'false'})"
             )
-            for table, rules in zip(tables, (old, new), strict=False):
-                for name, rule_table in rule_tables(_touched_rules(rules, changes)).items():
-                    con.register(name, rule_table)
-                sql = allocation_sql(
-                    touched,
-                    basis=basis,
-                    with_discounts=bool(rules.discounts),
-                    method=engine._method,
-                    period_source=period,
-                )
-                lines = summary_sql(f"({sql}) lines", with_count=True)
-                con.execute(f"CREATE TEMP TABLE {table} AS {lines}")
+            # the old and the new rules allocate the touched rows side by side, on a second
+            # connection for the old (the tables in the database's main schema, which both
+            # see): each statement is small, its planning a good part of its time
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                beside = duck.watch(con.cursor())
+                try:
+                    done = pool.submit(
+                        _part,
+                        beside,
+                        tables[0],
+                        touched,
+                        old,
+                        changes,
+                        basis,
+                        engine._method,
+                        period,
+                    )
+                    _part(con, tables[1], touched, new, changes, basis, engine._method, period)
+                    done.result()
+                finally:
+                    beside.close()
             old_part, new_part, changed = tables
             delta = current_delta(summary)
             delta_rows = f"read_parquet({literal(str(delta))})" if delta else None
@@ -196,9 +208,10 @@ def reallocate(
                 con.execute(f"COPY {patched} TO {literal(str(delta_tmp))} (FORMAT parquet)")
                 written = (delta_tmp,)
             merged_rows = f"({merged(literal_table(counts), patched, _COUNT_COLUMNS)}) merged_rows"
-            figures = _figures(con, merged_rows, sums)
-            # the temporary tables go with the cursor, closed on leaving the block (five
-            # DROP statements cost a turn each on a loaded machine)
+            figures = run_figures(con, merged_rows, sums)
+            # the temporary tables go with the cursor, closed on leaving the block (DROP
+            # statements cost a turn each on a loaded machine); the three both connections
+            # read are dropped by `_shared_tables`
         result = AllocationResult(
             period=source.period,
             basis=basis,
@@ -229,6 +242,39 @@ def reallocate(
     finally:
         for tmp in (summary_tmp, counts_tmp, delta_tmp):
             tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _shared_tables(con: duckdb.DuckDBPyConnection, *names: str) -> Iterator[None]:
+    """Tables of the database's main schema (read by two connections) dropped on leaving."""
+    try:
+        yield
+    finally:
+        for name in names:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _part(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    touched: str,
+    rules: AllocationRules,
+    changes: RuleChanges,
+    basis: CostBasis,
+    method: Any,
+    period: str,
+) -> None:
+    """Into `table` (main schema): the summary rows of the touched rows under `rules`."""
+    for name, rule_table in rule_tables(_touched_rules(rules, changes)).items():
+        con.register(name, rule_table)
+    sql = allocation_sql(
+        touched,
+        basis=basis,
+        with_discounts=bool(rules.discounts),
+        method=method,
+        period_source=period,
+    )
+    con.execute(f"CREATE TABLE {table} AS {summary_sql(f'({sql}) lines', with_count=True)}")
 
 
 def literal_table(path: Path) -> str:
@@ -345,79 +391,3 @@ def compact(engine: DuckDBAllocationEngine, out_dir: Path) -> bool:
     finally:
         for tmp in (summary_tmp, counts_tmp):
             tmp.unlink(missing_ok=True)
-
-
-class _PeriodSums:
-    """What no rule change alters: the period's budget spend and excluded credits (summed
-    from the daily files), and whether it carries a CUR discount line."""
-
-    __slots__ = ("cur_discount", "excluded", "spend")
-
-    def __init__(self, spend: Decimal, excluded: Decimal, cur_discount: bool) -> None:
-        self.spend = spend
-        self.excluded = excluded
-        self.cur_discount = cur_discount
-
-
-# by daily files (path, inode, size, mtime) and basis: a new delivery writes new files
-_SUMS: OrderedDict[tuple[Any, ...], _PeriodSums] = OrderedDict()
-_SUMS_LOCK = threading.Lock()
-_SUMS_KEPT = 64
-
-
-def _period_sums(
-    con: duckdb.DuckDBPyConnection, daily_paths: list[str], basis: CostBasis
-) -> _PeriodSums:
-    stats = []
-    for path in daily_paths:
-        st = os.stat(path)
-        stats.append((path, st.st_ino, st.st_size, st.st_mtime_ns))
-    key = (basis.value, *stats)
-    with _SUMS_LOCK:
-        if key in _SUMS:
-            _SUMS.move_to_end(key)
-            return _SUMS[key]
-    cost = f"CAST({basis.column} AS {TOTAL})"
-    excluded = in_list(EXCLUDED_TYPES)
-    row = con.execute(
-        f"""
-        SELECT CAST(COALESCE(SUM({cost}) FILTER (
-                   WHERE COALESCE(line_item_type, '') NOT IN ({excluded})), 0) AS {TOTAL}),
-               CAST(COALESCE(SUM({cost}) FILTER (
-                   WHERE line_item_type IN ({excluded})), 0) AS {TOTAL}),
-               COALESCE(bool_or(line_item_type IN ({in_list(CUR_DISCOUNT_TYPES)})), false)
-        FROM read_parquet({path_list(daily_paths)})
-        """
-    ).fetchall()[0]
-    sums = _PeriodSums(Decimal(row[0]), Decimal(row[1]), bool(row[2]))
-    with _SUMS_LOCK:
-        _SUMS[key] = sums
-        while len(_SUMS) > _SUMS_KEPT:
-            _SUMS.popitem(last=False)
-    return sums
-
-
-def _figures(con: duckdb.DuckDBPyConnection, summary: str, sums: _PeriodSums) -> dict[str, Any]:
-    """The run's totals from `summary` (the patched rows with their numbers of lines) and the
-    period's sums: the total is the daily files' spend plus the discount lines the run added,
-    so the conservation check compares independent sums, as a full run's does."""
-    row = con.execute(
-        f"""
-        SELECT CAST(COALESCE(SUM(amount) FILTER (WHERE budget_id IS NOT NULL), 0) AS {TOTAL}),
-               CAST(COALESCE(SUM(amount) FILTER (WHERE budget_id IS NULL), 0) AS {TOTAL}),
-               CAST(COALESCE(SUM(amount) FILTER (WHERE line_item_type = ?), 0) AS {TOTAL}),
-               COALESCE(SUM(line_count), 0)
-        FROM {summary}
-        WHERE dimension = 'type'
-        """,
-        [NEGOTIATED_DISCOUNT],
-    ).fetchall()[0]
-    allocated, unallocated, negotiated = (Decimal(v) for v in row[:3])
-    return {
-        "total": sums.spend + negotiated,
-        "allocated": allocated,
-        "unallocated": unallocated,
-        "excluded": sums.excluded,
-        "negotiated_discount": negotiated,
-        "rows": int(row[3]),
-    }
