@@ -173,24 +173,15 @@ def reallocate(
             # the old and the new rules allocate the touched rows side by side, on a second
             # connection for the old (the tables in the database's main schema, which both
             # see): each statement is small, its planning a good part of its time
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                beside = duck.watch(con.cursor())
-                try:
-                    done = pool.submit(
-                        _part,
-                        beside,
-                        tables[0],
-                        touched,
-                        old,
-                        changes,
-                        basis,
-                        engine._method,
-                        period,
-                    )
-                    _part(con, tables[1], touched, new, changes, basis, engine._method, period)
-                    done.result()
-                finally:
-                    beside.close()
+            with contextlib.ExitStack() as stack:
+                # left in reverse: the other thread is waited for before its cursor closes
+                beside = stack.enter_context(contextlib.closing(duck.watch(con.cursor())))
+                pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+                done = pool.submit(
+                    _part, beside, tables[0], touched, old, changes, basis, engine._method, period
+                )
+                _part(con, tables[1], touched, new, changes, basis, engine._method, period)
+                done.result()
             old_part, new_part, changed = tables
             delta = current_delta(summary)
             delta_rows = f"read_parquet({literal(str(delta))})" if delta else None

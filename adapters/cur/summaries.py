@@ -196,7 +196,7 @@ def _resources_file(
     empty values and writes the file (a table in between cost a tenth more). The keys are
     then read from the file: a tag key whose every value in the period is empty is not a tag
     column. When every key already is its name (CUR 2.0 writes them so) the file is done;
-    otherwise it is written once more from itself, its keys renamed (`_renamed_tags`).
+    otherwise it is written once more from itself, its keys renamed (`_rename_keys`).
 
     The rows are in no set order: every read sorts what it pages (`resources.py`), and
     sorting them here (their tag maps moved with them) took 40% of the statement."""
