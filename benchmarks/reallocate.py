@@ -13,8 +13,8 @@ merged at read: `adapters/allocation/summary_files.py`) and
 `--repeat` times, medians), and the patched summary as every reader sees it (base merged with
 the delta) must equal the full one row for row, exactly (and its line counts); after the
 chain the delta is compacted into the base, which must then equal the full run's file to the
-byte. The applied rules are passed as `AllocatedSpend` keeps them (their versions and rule
-keys derived when applied).
+byte. The applied rules are passed as `AllocatedSpend` keeps them (their versions, rule
+keys and index by account derived when applied).
 The last line printed is one JSON object: rows, full_seconds, incremental_seconds, ratio,
 equal_to_full (the worst change of the three), cpu_ratio (the worst, in CPU seconds of this
 process: on a shared machine the wall clock counts other processes' turns too), the load
@@ -202,6 +202,7 @@ def main() -> int:
                     ).validate()
                     old.account_splits()
                     old.rule_keys()
+                    old.by_account()
                     # the rules as the service has them: the applied set (its versions
                     # derived) and a new set just read and validated (not timed: both ways do)
                     fresh = AllocationRules(new.splits, new.claims, new.discounts).validate()

@@ -80,15 +80,18 @@ COMPACT_MIN_ROWS = 5_000
 
 
 def _touched_rules(rules: AllocationRules, changes: RuleChanges) -> AllocationRules:
-    """The rules the touched rows can meet: their accounts' splits, their claims. One set
-    lookup per rule first (the touched accounts), the finer test on the few that pass."""
+    """The rules the touched rows can meet: their accounts' splits, their claims (from the
+    rules' index by account, kept with the applied set and carried over to the new one)."""
+    index = rules.by_account()
     accounts = set(changes.accounts) | {a for a, _ in changes.resources}
     whole, resources = changes.accounts, changes.resources
+    touched = [index[a] for a in accounts if a in index]
     return AllocationRules(
-        [s for s in rules.splits if s.account_id in accounts],
+        [s for entry in touched for s in entry.splits],
         [
             c
-            for c in [c for c in rules.claims if c.account_id in accounts]
+            for entry in touched
+            for c in entry.claims
             if c.account_id in whole or (c.account_id, c.resource_id) in resources
         ],
         rules.discounts,

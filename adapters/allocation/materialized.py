@@ -172,6 +172,7 @@ class AllocatedSpend:
                     # what the next rule change compares with, derived now rather than
                     # while a user waits for the change to show
                     rules.rule_keys()
+                    rules.by_account()
                 meta = folder / "meta.json"
                 tmp = folder / ".meta.json.tmp"
                 tmp.write_text(json.dumps(key))

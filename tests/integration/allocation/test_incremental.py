@@ -116,6 +116,9 @@ class TestIncrementalEqualsFull:
             source = daily_source(Path(tmp) / "daily", rows, files=2)
             patched_dir, full_dir = Path(tmp) / "patched", Path(tmp) / "full"
             engine.allocate(source, chain[0], basis=basis, out_dir=patched_dir)
+            # indexed by account as the service keeps the applied rules: each change carries
+            # the index over to the next set (`AllocationRules.indexed_from`)
+            chain[0].by_account()
             for old, new in zip(chain, chain[1:], strict=False):
                 patched = incremental.reallocate(
                     engine, source, old, new, basis=basis, out_dir=patched_dir
