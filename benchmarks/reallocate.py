@@ -13,8 +13,8 @@ merged at read: `adapters/allocation/summary_files.py`) and
 `--repeat` times, medians), and the patched summary as every reader sees it (base merged with
 the delta) must equal the full one row for row, exactly (and its line counts); after the
 chain the delta is compacted into the base, which must then equal the full run's file to the
-byte. The applied rules are passed as `AllocatedSpend` keeps them (their versions and rule
-keys derived when applied).
+byte. The applied rules are passed as `AllocatedSpend` keeps them (their versions, rule
+keys and index by account derived when applied).
 The last line printed is one JSON object: rows, full_seconds, incremental_seconds, ratio,
 equal_to_full (the worst change of the three), cpu_ratio (the worst, in CPU seconds of this
 process: on a shared machine the wall clock counts other processes' turns too), the load
@@ -186,7 +186,8 @@ def main() -> int:
         engine = DuckDBAllocationEngine(threads=args.threads, memory_limit=args.memory_limit)
         out = Path(tmp) / "out"
         patched_dir, full_dir, before_dir = out / "patched", out / "full", out / "before"
-        engine.allocate(source, rules0, out_dir=before_dir)  # warm, and the first state
+        # warm, and the first state
+        applied = engine.allocate(source, rules0, out_dir=before_dir)
         results = []
         try:
             for name, old_rules, new in steps:
@@ -194,6 +195,10 @@ def main() -> int:
                 for _ in range(args.repeat):
                     shutil.rmtree(patched_dir, ignore_errors=True)
                     shutil.copytree(before_dir, patched_dir)
+                    # the figures of the folder's summary as the service keeps them (not
+                    # timed: its full run or the previous change remembered them; the copy
+                    # is another file to the cache)
+                    incremental.remember_run(patched_dir, applied)
                     # the applied rules as `AllocatedSpend` keeps them (not timed): their
                     # split versions and rule keys derived when they were applied (by the
                     # full run for rules0, by the previous change for the others)
@@ -202,6 +207,7 @@ def main() -> int:
                     ).validate()
                     old.account_splits()
                     old.rule_keys()
+                    old.by_account()
                     # the rules as the service has them: the applied set (its versions
                     # derived) and a new set just read and validated (not timed: both ways do)
                     fresh = AllocationRules(new.splits, new.claims, new.discounts).validate()
@@ -214,7 +220,7 @@ def main() -> int:
                     assert done is not None, "the change fell back to a full run"
                     fresh = AllocationRules(new.splits, new.claims, new.discounts).validate()
                     started, cpu = time.perf_counter(), time.process_time()
-                    engine.allocate(source, fresh, out_dir=full_dir)
+                    full = engine.allocate(source, fresh, out_dir=full_dir)
                     full_runs.append(time.perf_counter() - started)
                     full_cpu.append(time.process_time() - cpu)
                 # what the readers see: the base merged with the delta the change wrote
@@ -246,6 +252,7 @@ def main() -> int:
                 )
                 shutil.rmtree(before_dir)
                 shutil.copytree(patched_dir, before_dir)
+                applied = full  # the figures of the state the next change starts from
             # the delta folded into the base (not timed: the next full run or a large
             # delta does it) gives the full run's files to the byte
             incremental.compact(engine, patched_dir)

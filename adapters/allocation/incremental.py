@@ -10,12 +10,15 @@ run's summary, the same rows to the last 1E-10, written the same way.
 
 What makes it cheap (a change is applied while a user waits for the dashboard to show it):
 - the change is found by hashing the rules as tuples (`rule_changes`), and only the touched
-  accounts' split lines and claims become rule tables;
+  accounts' split lines and claims become rule tables, looked up in the rules' index by
+  account (kept with the applied set, carried over to the new one);
 - the touched rows are read with a filter on their accounts, which the parquet reader checks
   against each row group's bounds: the CUR store writes the daily aggregates sorted by account
   (`adapters/cur/summaries.py`), so a few row groups are read, not the period;
 - the period's own sums (its spend and credits, whether it carries a CUR discount line), which
-  no rule changes, are read once per daily file and remembered (`_period_sums`).
+  no rule changes, are read once per daily file and remembered (`period_sums`);
+- the run's figures are the summary state's (remembered after the full run and each change)
+  plus the change's own, summed from the two small parts, not from the period's summary.
 
 Returns None when it cannot answer (the negotiated discounts changed, or the folder has no
 counts from a full run): the caller then allocates in full.
@@ -44,7 +47,16 @@ from adapters.allocation.engine import (
     DuckDBAllocationEngine,
     _fsync,
 )
-from adapters.allocation.period_sums import period_sums, run_figures
+from adapters.allocation.period_sums import (
+    Figures,
+    changed_figures,
+    known_figures,
+    period_sums,
+    remember_figures,
+    result_fields,
+    summary_state,
+    summed_figures,
+)
 from adapters.allocation.sql import (
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
@@ -80,15 +92,18 @@ COMPACT_MIN_ROWS = 5_000
 
 
 def _touched_rules(rules: AllocationRules, changes: RuleChanges) -> AllocationRules:
-    """The rules the touched rows can meet: their accounts' splits, their claims. One set
-    lookup per rule first (the touched accounts), the finer test on the few that pass."""
+    """The rules the touched rows can meet: their accounts' splits, their claims (from the
+    rules' index by account, kept with the applied set and carried over to the new one)."""
+    index = rules.by_account()
     accounts = set(changes.accounts) | {a for a, _ in changes.resources}
     whole, resources = changes.accounts, changes.resources
+    touched = [index[a] for a in accounts if a in index]
     return AllocationRules(
-        [s for s in rules.splits if s.account_id in accounts],
+        [s for entry in touched for s in entry.splits],
         [
             c
-            for c in [c for c in rules.claims if c.account_id in accounts]
+            for entry in touched
+            for c in entry.claims
             if c.account_id in whole or (c.account_id, c.resource_id) in resources
         ],
         rules.discounts,
@@ -184,6 +199,7 @@ def reallocate(
                 done.result()
             old_part, new_part, changed = tables
             delta = current_delta(summary)
+            known = known_figures(summary_state(counts, delta))
             delta_rows = f"read_parquet({literal(str(delta))})" if delta else None
             _changed_rows(con, changed, old_part, new_part, delta_rows, counts)
             patched = f"patched_{token}"
@@ -198,8 +214,13 @@ def reallocate(
             elif kept:
                 con.execute(f"COPY {patched} TO {literal(str(delta_tmp))} (FORMAT parquet)")
                 written = (delta_tmp,)
-            merged_rows = f"({merged(literal_table(counts), patched, _COUNT_COLUMNS)}) merged_rows"
-            figures = run_figures(con, merged_rows, sums)
+            if known is None:
+                merged_rows = merged(literal_table(counts), patched, _COUNT_COLUMNS)
+                figures = summed_figures(con, f"({merged_rows}) merged_rows")
+            else:
+                # the state's figures plus the change's: the conservation check below still
+                # compares them with the daily files' own sum
+                figures = known.plus(changed_figures(con, old_part, new_part))
             # the temporary tables go with the cursor, closed on leaving the block (DROP
             # statements cost a turn each on a loaded machine); the three both connections
             # read are dropped by `_shared_tables`
@@ -208,7 +229,7 @@ def reallocate(
             basis=basis,
             path=None,
             summary_path=summary,
-            **figures,
+            **result_fields(figures, sums),
         )
         if result.allocated + result.unallocated != result.total:
             raise AllocationError(
@@ -229,6 +250,7 @@ def reallocate(
             # the changes so far cancel out: the base is the summary again
             remove_deltas(out_dir)
         _fsync(out_dir)
+        remember_figures(summary_state(counts, current_delta(summary)), figures)
         return result
     finally:
         for tmp in (summary_tmp, counts_tmp, delta_tmp):
@@ -359,6 +381,16 @@ def _compact(
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def remember_run(out_dir: Path, result: AllocationResult) -> None:
+    """Keep the figures of the full run that wrote `out_dir`: the first change then adds its
+    own to them rather than summing the period's summary."""
+    state = summary_state(out_dir / COUNTS_FILE, current_delta(out_dir / SUMMARY_FILE))
+    remember_figures(
+        state,
+        Figures(result.allocated, result.unallocated, result.negotiated_discount, result.rows),
+    )
+
+
 def compact(engine: DuckDBAllocationEngine, out_dir: Path) -> bool:
     """Fold `out_dir`'s delta into its summary and counts (then the same to the byte as a
     full run's); False when there was no delta."""
@@ -369,6 +401,7 @@ def compact(engine: DuckDBAllocationEngine, out_dir: Path) -> bool:
     token = uuid.uuid4().hex[:12]
     summary_tmp = out_dir / f".{SUMMARY_FILE}.{token}.tmp"
     counts_tmp = out_dir / f".{COUNTS_FILE}.{token}.tmp"
+    known = known_figures(summary_state(counts, delta))
     try:
         with engine._connection(None) as con:
             _compact(con, literal_table(delta), counts, summary_tmp, counts_tmp, token)
@@ -378,6 +411,8 @@ def compact(engine: DuckDBAllocationEngine, out_dir: Path) -> bool:
         os.replace(counts_tmp, counts)
         remove_deltas(out_dir)
         _fsync(out_dir)
+        if known is not None:
+            remember_figures(summary_state(counts, None), known)
         return True
     finally:
         for tmp in (summary_tmp, counts_tmp):

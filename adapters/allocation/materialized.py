@@ -166,12 +166,16 @@ class AllocatedSpend:
                 folder = self.root / period
                 key = self._key(delivered[period], rules_version)
                 if not self._patched(period, folder, key, rules):
-                    self.engine.allocate(
+                    result = self.engine.allocate(
                         self.cur.daily_costs(period), rules, basis=self.basis, out_dir=folder
                     )
+                    if isinstance(self.engine, DuckDBAllocationEngine):
+                        # the figures the next change adds its own to
+                        incremental.remember_run(folder, result)
                     # what the next rule change compares with, derived now rather than
                     # while a user waits for the change to show
                     rules.rule_keys()
+                    rules.by_account()
                 meta = folder / "meta.json"
                 tmp = folder / ".meta.json.tmp"
                 tmp.write_text(json.dumps(key))

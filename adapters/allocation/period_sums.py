@@ -1,6 +1,6 @@
 """What an incremental re-allocation needs of the whole period besides the touched rows:
-the sums no rule change alters (kept per set of daily files), and the run's figures from the
-patched summary."""
+the sums no rule change alters (kept per set of daily files), and the run's figures (kept per
+summary state: a change adds its own to its state's)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import os
 import threading
 from collections import OrderedDict
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -71,10 +72,26 @@ def period_sums(
     return sums
 
 
-def run_figures(con: duckdb.DuckDBPyConnection, summary: str, sums: PeriodSums) -> dict[str, Any]:
-    """The run's totals from `summary` (the patched rows with their numbers of lines) and the
-    period's sums: the total is the daily files' spend plus the discount lines the run added,
-    so the conservation check compares independent sums, as a full run's does."""
+class Figures(NamedTuple):
+    """What the summary's `type` rows sum to: the allocated and unallocated spend, the
+    negotiated discount lines, the number of lines."""
+
+    allocated: Decimal
+    unallocated: Decimal
+    negotiated: Decimal
+    rows: int
+
+    def plus(self, change: Figures) -> Figures:
+        return Figures(
+            self.allocated + change.allocated,
+            self.unallocated + change.unallocated,
+            self.negotiated + change.negotiated,
+            self.rows + change.rows,
+        )
+
+
+def summed_figures(con: duckdb.DuckDBPyConnection, summary: str) -> Figures:
+    """`summary`'s figures (a relation of summary rows with `line_count`)."""
     row = con.execute(
         f"""
         SELECT CAST(COALESCE(SUM(amount) FILTER (WHERE budget_id IS NOT NULL), 0) AS {TOTAL}),
@@ -86,12 +103,61 @@ def run_figures(con: duckdb.DuckDBPyConnection, summary: str, sums: PeriodSums) 
         """,
         [NEGOTIATED_DISCOUNT],
     ).fetchall()[0]
-    allocated, unallocated, negotiated = (Decimal(v) for v in row[:3])
+    return Figures(Decimal(row[0]), Decimal(row[1]), Decimal(row[2]), int(row[3]))
+
+
+def changed_figures(con: duckdb.DuckDBPyConnection, old_part: str, new_part: str) -> Figures:
+    """What a change adds to the figures: the touched rows' part under the new rules less
+    their part under the old (two small tables, not the period's summary)."""
+    return summed_figures(
+        con,
+        f"""(SELECT dimension, budget_id, line_item_type, amount, line_count FROM {new_part}
+            UNION ALL
+            SELECT dimension, budget_id, line_item_type, -amount, -line_count
+            FROM {old_part}) parts""",
+    )
+
+
+def result_fields(figures: Figures, sums: PeriodSums) -> dict[str, Any]:
+    """The run's totals (`AllocationResult`'s fields) from the summary's figures and the
+    period's sums: the total is the daily files' spend plus the discount lines the run added,
+    so the conservation check compares independent sums, as a full run's does."""
     return {
-        "total": sums.spend + negotiated,
-        "allocated": allocated,
-        "unallocated": unallocated,
+        "total": sums.spend + figures.negotiated,
+        "allocated": figures.allocated,
+        "unallocated": figures.unallocated,
         "excluded": sums.excluded,
-        "negotiated_discount": negotiated,
-        "rows": int(row[3]),
+        "negotiated_discount": figures.negotiated,
+        "rows": figures.rows,
     }
+
+
+# the figures of a summary as it stands, by its files (counts and delta: path, inode, size,
+# mtime): a change's figures are then its state's plus the change's, not a sum over the period
+_FIGURES: OrderedDict[tuple[Any, ...], Figures] = OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+
+
+def summary_state(counts: Path, delta: Path | None) -> tuple[Any, ...]:
+    """Which files a summary stands in (a delta's name follows its base's size and mtime)."""
+    state: list[Any] = []
+    for path in (counts, delta):
+        if path is None:
+            state.append(None)
+        else:
+            st = os.stat(path)
+            state.append((str(path), st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(state)
+
+
+def known_figures(state: tuple[Any, ...]) -> Figures | None:
+    with _FIGURES_LOCK:
+        return _FIGURES.get(state)
+
+
+def remember_figures(state: tuple[Any, ...], figures: Figures) -> None:
+    with _FIGURES_LOCK:
+        _FIGURES[state] = figures
+        _FIGURES.move_to_end(state)
+        while len(_FIGURES) > _SUMS_KEPT:
+            _FIGURES.popitem(last=False)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+from domain.allocation.rule_keys import RuleKeys
 from domain.allocation.rules import AllocationRules
 
 K = TypeVar("K", bound=Hashable)
@@ -48,12 +49,18 @@ def rule_changes(old: AllocationRules, new: AllocationRules) -> RuleChanges:
     if set(old.discounts) != set(new.discounts):
         return RuleChanges(full=True)
     before, after = old.rule_keys(), new.rule_keys()
+    split_changes, claim_changes = before.splits ^ after.splits, before.claims ^ after.claims
     accounts: dict[str, date] = {}
-    for account, start, *_ in before.splits ^ after.splits:
+    for account, start, *_ in split_changes:
         _earliest(accounts, account, start)
     resources: dict[tuple[str, str], date] = {}
-    for account, resource, start, *_ in before.claims ^ after.claims:
+    for account, resource, start, *_ in claim_changes:
         _earliest(resources, (account, resource), start)
+    if old.indexed:
+        # the applied set's rules by account, carried over to the new set with the changed
+        # accounts rebuilt: the touched rules of both are then lookups, and the next change
+        # finds the new set's ready
+        new.indexed_from(old, RuleKeys(split_changes, claim_changes))
     return RuleChanges(accounts=accounts, resources=resources)
 
 

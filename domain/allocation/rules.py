@@ -15,11 +15,12 @@ a split or claim of 2026 budgets allocates nothing on 1 January 2027.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from domain.allocation.rule_keys import CLAIM_KEY, SPLIT_KEY, RuleKeys
 from domain.allocation.validation import (
@@ -146,6 +147,13 @@ class AccountSplit:
         return self.start <= day <= (self.end or _OPEN_END)
 
 
+class AccountRules(NamedTuple):
+    """One account's split lines and claim spans."""
+
+    splits: tuple[SplitLine, ...] = ()
+    claims: tuple[ClaimSpan, ...] = ()
+
+
 @dataclass(frozen=True)
 class AllocationRules:
     """Every rule in force for an allocation run; call `validate()` before applying them."""
@@ -160,6 +168,9 @@ class AllocationRules:
         default=None, init=False, repr=False, compare=False
     )
     _rule_keys: RuleKeys | None = field(default=None, init=False, repr=False, compare=False)
+    _by_account: Mapping[str, AccountRules] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __init__(
         self,
@@ -173,6 +184,7 @@ class AllocationRules:
         object.__setattr__(self, "_valid", False)
         object.__setattr__(self, "_versions", None)
         object.__setattr__(self, "_rule_keys", None)
+        object.__setattr__(self, "_by_account", None)
 
     # ------------------------------------------------------------------ validation
 
@@ -224,6 +236,68 @@ class AllocationRules:
             object.__setattr__(self, "_rule_keys", keys)
             return keys
         return self._rule_keys
+
+    def by_account(self) -> Mapping[str, AccountRules]:
+        """Each account's split lines and claim spans, built once (or carried over from the
+        rules this set replaced, `indexed_from`): the rules a change's touched rows can meet
+        are then a lookup per touched account, not a pass over every rule."""
+        if self._by_account is None:
+            splits: dict[str, list[SplitLine]] = defaultdict(list)
+            claims: dict[str, list[ClaimSpan]] = defaultdict(list)
+            for line in self.splits:
+                splits[line.account_id].append(line)
+            for span in self.claims:
+                claims[span.account_id].append(span)
+            index = {
+                account: AccountRules(
+                    tuple(splits.get(account, ())), tuple(claims.get(account, ()))
+                )
+                for account in splits.keys() | claims.keys()
+            }
+            object.__setattr__(self, "_by_account", index)
+            return index
+        return self._by_account
+
+    @property
+    def indexed(self) -> bool:
+        """Whether `by_account` is built (then a set derived from this one can inherit it)."""
+        return self._by_account is not None
+
+    def indexed_from(self, base: AllocationRules, changed: RuleKeys) -> None:
+        """Give this set its `by_account` as `base`'s (built) with the accounts the change
+        touches rebuilt: `changed` holds the rule keys in one set and not the other
+        (removed when `base` has them, added otherwise), so this set's rules of an account are
+        `base`'s less the removed plus the added, rebuilt from their keys (they hold every
+        field). O(accounts + changed rules) rather than a pass over every rule."""
+        if self._by_account is not None:
+            return
+        before, (splits, claims) = base.rule_keys(), changed
+        index = dict(base.by_account())
+        removed_splits = {k for k in splits if k in before.splits}
+        removed_claims = {k for k in claims if k in before.claims}
+        added_splits: dict[str, list[SplitLine]] = defaultdict(list)
+        for account, start, budget, percent, end in splits - removed_splits:
+            added_splits[account].append(SplitLine(account, budget, percent, start, end))
+        added_claims: dict[str, list[ClaimSpan]] = defaultdict(list)
+        for account, resource, start, workload, budget, end in claims - removed_claims:
+            added_claims[account].append(ClaimSpan(account, resource, workload, budget, start, end))
+        for account in {k[0] for k in splits} | {k[0] for k in claims}:
+            kept = index.get(account, AccountRules())
+            entry = AccountRules(
+                (
+                    *(s for s in kept.splits if SPLIT_KEY(s) not in removed_splits),
+                    *added_splits.get(account, ()),
+                ),
+                (
+                    *(c for c in kept.claims if CLAIM_KEY(c) not in removed_claims),
+                    *added_claims.get(account, ()),
+                ),
+            )
+            if entry.splits or entry.claims:
+                index[account] = entry
+            else:
+                index.pop(account, None)
+        object.__setattr__(self, "_by_account", index)
 
 
 def _by_budget(share: Share) -> int:

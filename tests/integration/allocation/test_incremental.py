@@ -98,7 +98,7 @@ class TestIncrementalEqualsFull:
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
-    @given(rows=cost_rows(max_size=60), chain=chains(), basis=bases)
+    @given(rows=cost_rows(max_size=60), chain=chains(), basis=bases, remember=st.booleans())
     def test_a_chain_of_changes_patched_equals_full_runs(
         self,
         engine: DuckDBAllocationEngine,
@@ -106,6 +106,7 @@ class TestIncrementalEqualsFull:
         rows: list[CostRow],
         chain: list[AllocationRules],
         basis: CostBasis,
+        remember: bool,
     ) -> None:
         try:
             for r in chain:
@@ -115,7 +116,13 @@ class TestIncrementalEqualsFull:
         with tempfile.TemporaryDirectory() as tmp:
             source = daily_source(Path(tmp) / "daily", rows, files=2)
             patched_dir, full_dir = Path(tmp) / "patched", Path(tmp) / "full"
-            engine.allocate(source, chain[0], basis=basis, out_dir=patched_dir)
+            first = engine.allocate(source, chain[0], basis=basis, out_dir=patched_dir)
+            if remember:
+                # the service keeps the full run's figures: each change adds its own
+                incremental.remember_run(patched_dir, first)
+            # indexed by account as the service keeps the applied rules: each change carries
+            # the index over to the next set (`AllocationRules.indexed_from`)
+            chain[0].by_account()
             for old, new in zip(chain, chain[1:], strict=False):
                 patched = incremental.reallocate(
                     engine, source, old, new, basis=basis, out_dir=patched_dir
