@@ -5,11 +5,14 @@ either answers 503 (see `unavailable`) and the service keeps serving."""
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import threading
 import time
 import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -18,6 +21,7 @@ import duckdb
 from domain.errors import Unavailable
 
 ConnectionT = TypeVar("ConnectionT")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -125,3 +129,18 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
+
+
+@contextlib.contextmanager
+def beside(
+    con: duckdb.DuckDBPyConnection, work: Callable[..., T], *args: Any
+) -> Iterator[Future[T]]:
+    """`work(cursor, *args)` on a second connection to `con`'s database, in a thread, while the
+    block runs on `con` (a statement that keeps about one core busy leaves the other to it).
+    The block is left only once the thread is done; its cursor is closed after that, also
+    when the block fails. What both read must be in the database's main schema."""
+    with contextlib.ExitStack() as stack:
+        # left in reverse: the thread is waited for before its cursor closes
+        cursor = stack.enter_context(contextlib.closing(watch(con.cursor())))
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        yield pool.submit(work, cursor, *args)

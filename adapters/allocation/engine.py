@@ -29,7 +29,6 @@ import threading
 import uuid
 import weakref
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -400,10 +399,7 @@ def _write_summary(
     # unsorted: the summary is sorted as it is written
     con.execute(f"CREATE TABLE {table} AS {summary_sql(lines, with_count=True, ordered=False)}")
     try:
-        with contextlib.ExitStack() as stack:
-            beside = stack.enter_context(contextlib.closing(duck.watch(con.cursor())))
-            pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
-            figures = pool.submit(_counts_and_figures, beside, table, counts, daily_paths, basis)
+        with duck.beside(con, _counts_and_figures, table, counts, daily_paths, basis) as figures:
             con.execute(
                 f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} "
                 f"ORDER BY {SUMMARY_ORDER}) TO {literal(str(summary))} (FORMAT parquet)"

@@ -30,7 +30,6 @@ import contextlib
 import os
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -188,13 +187,9 @@ def reallocate(
             # the old and the new rules allocate the touched rows side by side, on a second
             # connection for the old (the tables in the database's main schema, which both
             # see): each statement is small, its planning a good part of its time
-            with contextlib.ExitStack() as stack:
-                # left in reverse: the other thread is waited for before its cursor closes
-                beside = stack.enter_context(contextlib.closing(duck.watch(con.cursor())))
-                pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
-                done = pool.submit(
-                    _part, beside, tables[0], touched, old, changes, basis, engine._method, period
-                )
+            with duck.beside(
+                con, _part, tables[0], touched, old, changes, basis, engine._method, period
+            ) as done:
                 _part(con, tables[1], touched, new, changes, basis, engine._method, period)
                 done.result()
             old_part, new_part, changed = tables
