@@ -24,7 +24,6 @@ average, and the figures of each change.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import shutil
@@ -75,7 +74,7 @@ def remap(
         if line.account_id != account or (line.end is not None and line.end < day):
             kept.append(line)
         elif line.start < day:
-            kept.append(dataclasses.replace(line, end=day - timedelta(days=1)))
+            kept.append(line._replace(end=day - timedelta(days=1)))
     kept += [
         SplitLine(account, budgets[0], Decimal("60.00"), day, None),
         SplitLine(account, budgets[1], Decimal("40.00"), day, None),
@@ -94,7 +93,7 @@ def release(rules: AllocationRules, resources: list[tuple[str, str]], day: date)
     return AllocationRules(
         rules.splits,
         [
-            dataclasses.replace(c, end=day)
+            c._replace(end=day)
             if (c.account_id, c.resource_id) in chosen and c.end is None
             else c
             for c in rules.claims

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from domain.allocation.rule_keys import RuleKeys
-from domain.allocation.rules import AllocationRules
+from domain.allocation.rules import AllocationRules, RuleKeys
 
 K = TypeVar("K", bound=Hashable)
 
@@ -42,20 +41,20 @@ def rule_changes(old: AllocationRules, new: AllocationRules) -> RuleChanges:
     versions or spans in one rule set and not in the other. Before that day the one in force
     (they do not overlap) is the same in both. A version differs exactly when one of its lines
     is in one set and not in the other (a version is the set of an account's lines with one
-    start and end), so lines are compared, as the plain tuples `rule_keys` keeps once per rule
-    set: the applied set's were built when it was compared last, and the symmetric difference
-    of the whole sets, restricted to a key, is that key's difference: one pass over hashed
-    rules, no grouping."""
+    start and end), so lines are compared, as the sets `rule_keys` keeps once per rule set
+    (a rule is a named tuple, hashed as it is): the applied set's were built when it was
+    compared last, and the symmetric difference of the whole sets, restricted to an account
+    or resource, is its difference: one pass over hashed rules, no grouping."""
     if set(old.discounts) != set(new.discounts):
         return RuleChanges(full=True)
     before, after = old.rule_keys(), new.rule_keys()
     split_changes, claim_changes = before.splits ^ after.splits, before.claims ^ after.claims
     accounts: dict[str, date] = {}
-    for account, start, *_ in split_changes:
-        _earliest(accounts, account, start)
+    for line in split_changes:
+        _earliest(accounts, line.account_id, line.start)
     resources: dict[tuple[str, str], date] = {}
-    for account, resource, start, *_ in claim_changes:
-        _earliest(resources, (account, resource), start)
+    for span in claim_changes:
+        _earliest(resources, (span.account_id, span.resource_id), span.start)
     if old.indexed:
         # the applied set's rules by account, carried over to the new set with the changed
         # accounts rebuilt: the touched rules of both are then lookups, and the next change
