@@ -93,9 +93,7 @@ def release(rules: AllocationRules, resources: list[tuple[str, str]], day: date)
     return AllocationRules(
         rules.splits,
         [
-            c._replace(end=day)
-            if (c.account_id, c.resource_id) in chosen and c.end is None
-            else c
+            c._replace(end=day) if (c.account_id, c.resource_id) in chosen and c.end is None else c
             for c in rules.claims
         ],
         rules.discounts,
@@ -197,7 +195,7 @@ def main() -> int:
                     # the figures of the folder's summary as the service keeps them (not
                     # timed: its full run or the previous change remembered them; the copy
                     # is another file to the cache)
-                    incremental.remember_run(patched_dir, applied)
+                    incremental.remember_run(engine, patched_dir, applied)
                     # the applied rules as `AllocatedSpend` keeps them (not timed): their
                     # split versions and rule keys derived when they were applied (by the
                     # full run for rules0, by the previous change for the others)

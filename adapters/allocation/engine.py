@@ -28,7 +28,7 @@ import tempfile
 import threading
 import uuid
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +38,7 @@ import duckdb
 import pyarrow as pa
 
 from adapters import duck
+from adapters.allocation.kept_counts import KeptCounts
 from adapters.allocation.results import (
     ALLOCATED_FILE,
     COUNTS_FILE,
@@ -124,6 +125,8 @@ class DuckDBAllocationEngine:
         # every stale period in turn
         self._tables: tuple[weakref.ref[AllocationRules], dict[str, pa.Table]] | None = None
         self._lock = threading.Lock()
+        # the counts tables of the summaries written on the shared database (`kept_counts.py`)
+        self.kept = KeptCounts()
 
     @property
     def name(self) -> str:
@@ -204,8 +207,19 @@ class DuckDBAllocationEngine:
                         sql = summary_lines_sql(
                             daily, basis=basis, with_discounts=bool(rules.discounts)
                         )
+                    shared = threads is None or threads == self._threads
                     figures = _write_summary(
-                        con, f"({sql}) lines", daily_paths, basis, summary_tmp, token, counts_tmp
+                        con,
+                        f"({sql}) lines",
+                        daily_paths,
+                        basis,
+                        summary_tmp,
+                        token,
+                        counts_tmp,
+                        # the counts table, kept for the incremental runs on this database
+                        (lambda c, t: self.kept.take(c, t, counts_tmp, out_dir / COUNTS_FILE))
+                        if shared
+                        else None,
                     )
             result = AllocationResult(
                 period=source.period,
@@ -384,6 +398,7 @@ def _write_summary(
     summary: Path,
     token: str,
     counts: Path | None = None,
+    keep: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
 ) -> dict[str, Any]:
     """Aggregate `lines` (the written file, or the allocation query itself: then no line is
     materialized) into a small table, with the number of lines per row, write the summary
@@ -394,19 +409,26 @@ def _write_summary(
     The sorted summary is written on `con` while a second connection to the same database
     writes the counts and sums the figures: the sort and the parquet writer of one file keep
     about one core busy, so the two run side by side (the table is in the database's main
-    schema, not `con`'s temporary one, for the second connection to see it)."""
+    schema, not `con`'s temporary one, for the second connection to see it). `keep` takes
+    the table once the counts are written (else it is dropped)."""
     table = f"allocation_summary_{token}"
     # unsorted: the summary is sorted as it is written
     con.execute(f"CREATE TABLE {table} AS {summary_sql(lines, with_count=True, ordered=False)}")
+    kept = False
     try:
         with duck.beside(con, _counts_and_figures, table, counts, daily_paths, basis) as figures:
             con.execute(
                 f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} "
                 f"ORDER BY {SUMMARY_ORDER}) TO {literal(str(summary))} (FORMAT parquet)"
             )
-            return figures.result()
+            result = figures.result()
+        if counts is not None and keep is not None:
+            keep(con, table)
+            kept = True
+        return result
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        if not kept:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _counts_and_figures(

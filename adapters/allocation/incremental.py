@@ -9,16 +9,22 @@ falling to zero is not enough; a full run keeps rows that sum to zero). The resu
 run's summary, the same rows to the last 1E-10, written the same way.
 
 What makes it cheap (a change is applied while a user waits for the dashboard to show it):
-- the change is found by hashing the rules as tuples (`rule_changes`), and only the touched
-  accounts' split lines and claims become rule tables, looked up in the rules' index by
-  account (kept with the applied set, carried over to the new one);
+- the change is found by hashing the rules, named tuples (`rule_changes`), and only the
+  touched accounts' split lines and claims become rule tables, looked up in the rules' index
+  by account (kept with the applied set, carried over to the new one);
 - the touched rows are read with a filter on their accounts, which the parquet reader checks
   against each row group's bounds: the CUR store writes the daily aggregates sorted by account
-  (`adapters/cur/summaries.py`), so a few row groups are read, not the period;
+  (`adapters/cur/summaries.py`), so a few row groups are read, not the period; and only the
+  columns the allocation reads;
+- the old and the new rules allocate them in one statement, their lines counted -1 and +1 and
+  summed by summary row in one aggregate (`_diff_sql`): with a few thousand lines, planning and
+  each operator's fixed cost are most of the time;
+- the base's rows are looked up in the counts table the engine kept when it wrote them
+  (`kept_counts.py`), else in the file;
 - the period's own sums (its spend and credits, whether it carries a CUR discount line), which
   no rule changes, are read once per daily file and remembered (`period_sums`);
 - the run's figures are the summary state's (remembered after the full run and each change)
-  plus the change's own, summed from the two small parts, not from the period's summary.
+  plus the change's own, summed from the difference, not from the period's summary.
 
 Returns None when it cannot answer (the negotiated discounts changed, or the folder has no
 counts from a full run): the caller then allocates in full.
@@ -26,17 +32,14 @@ counts from a full run): the caller then allocates in full.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from adapters import duck
 from adapters.allocation.engine import (
     _ROW_ID,
     COUNTS_FILE,
@@ -48,7 +51,6 @@ from adapters.allocation.engine import (
 )
 from adapters.allocation.period_sums import (
     Figures,
-    changed_figures,
     known_figures,
     period_sums,
     remember_figures,
@@ -57,6 +59,7 @@ from adapters.allocation.period_sums import (
     summed_figures,
 )
 from adapters.allocation.sql import (
+    OUTPUT_COLUMNS,
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
     TOTAL,
@@ -65,7 +68,6 @@ from adapters.allocation.sql import (
     literal,
     path_list,
     rule_tables,
-    summary_sql,
 )
 from adapters.allocation.summary_files import (
     current_delta,
@@ -132,13 +134,11 @@ def reallocate(
     counts_tmp = out_dir / f".{COUNTS_FILE}.{token}.tmp"
     delta_tmp = out_dir / f".summary_delta.{token}.tmp"
     summary = out_dir / SUMMARY_FILE
-    tables = [f"part_old_{token}", f"part_new_{token}", f"changed_{token}"]
+    diff, changed, patched = (f"{name}_{token}" for name in ("diff", "changed", "patched"))
     touched_rows = f"touched_rows_{token}"
     try:
-        with (
-            engine._connection(None) as con,
-            _shared_tables(con, touched_rows, *tables[:2]),
-        ):
+        # every table is the cursor's (temporary): they go with it, closed on leaving the block
+        with engine._connection(None) as con:
             sums = period_sums(con, daily_paths, basis)
             con.register(
                 f"touched_accounts_{token}",
@@ -164,11 +164,23 @@ def reallocate(
             # the account filter is a constant list, so the parquet reader skips every row
             # group whose account bounds miss it; the hash joins on the small touched tables
             # (one row per account, per resource) then keep a row when either says its day
-            # is touched. Read once into a table: both rule sets allocate the same rows.
+            # is touched. Read once into a table: both rule sets allocate the same rows. Only
+            # the columns the allocation reads (the cost of the basis only)
+            read = ", ".join(
+                f"d.{c}"
+                for c in (
+                    "usage_date",
+                    "account_id",
+                    "resource_id",
+                    "service",
+                    "line_item_type",
+                    basis.column,
+                )
+            )
             con.execute(
                 f"""
-                CREATE TABLE {touched_rows} AS
-                SELECT {row_id} AS src_id, d.*
+                CREATE TEMP TABLE {touched_rows} AS
+                SELECT {row_id} AS src_id, {read}
                 FROM read_parquet({path_list(daily_paths)}) d
                 LEFT JOIN touched_accounts_{token} t ON t.account_id = d.account_id
                 LEFT JOIN touched_resources_{token} r
@@ -177,48 +189,46 @@ def reallocate(
                   AND (d.usage_date >= t.from_day OR d.usage_date >= r.from_day)
                 """
             )
-            touched = f"{touched_rows} src"
             # whether the period carries a CUR discount line (then no negotiated discount
             # applies) is a property of the whole period: remembered, not read again
             period = (
                 f"(SELECT {literal(sorted(CUR_DISCOUNT_TYPES)[0])} AS line_item_type "
                 f"WHERE {'true' if sums.cur_discount else 'false'})"
             )
-            # the old and the new rules allocate the touched rows side by side, on a second
-            # connection for the old (the tables in the database's main schema, which both
-            # see): each statement is small, its planning a good part of its time
-            with duck.beside(
-                con, _part, tables[0], touched, old, changes, basis, engine._method, period
-            ) as done:
-                _part(con, tables[1], touched, new, changes, basis, engine._method, period)
-                done.result()
-            old_part, new_part, changed = tables
+            for side, rules in (("old", old), ("new", new)):
+                for name, rule_table in rule_tables(
+                    _touched_rules(rules, changes), prefix=f"{side}_{token}"
+                ).items():
+                    con.register(name, rule_table)
+            con.execute(
+                f"CREATE TEMP TABLE {diff} AS "
+                + _diff_sql(f"{touched_rows} src", token, new, basis, engine._method, period)
+            )
             delta = current_delta(summary)
             known = known_figures(summary_state(counts, delta))
             delta_rows = f"read_parquet({literal(str(delta))})" if delta else None
-            _changed_rows(con, changed, old_part, new_part, delta_rows, counts)
-            patched = f"patched_{token}"
+            # the base's counts: the table the engine kept when it wrote them, else the file
+            base, base_rows = engine.kept.relation(counts) or (literal_table(counts), None)
+            _changed_rows(con, changed, diff, delta_rows, base)
             kept = _new_delta(con, patched, changed, delta_rows)
-            compact = kept > 0 and kept >= max(
-                COMPACT_MIN_ROWS, _row_count(con, counts) * COMPACT_SHARE
-            )
-            written: tuple[Path, ...] = ()
-            if compact:
-                _compact(con, patched, counts, summary_tmp, counts_tmp, token)
-                written = (summary_tmp, counts_tmp)
-            elif kept:
-                con.execute(f"COPY {patched} TO {literal(str(delta_tmp))} (FORMAT parquet)")
-                written = (delta_tmp,)
+            if base_rows is None and kept:
+                base_rows = _row_count(con, counts)
+            # before a compaction, which replaces the kept base table
             if known is None:
-                merged_rows = merged(literal_table(counts), patched, _COUNT_COLUMNS)
+                merged_rows = merged(base, patched, _COUNT_COLUMNS)
                 figures = summed_figures(con, f"({merged_rows}) merged_rows")
             else:
                 # the state's figures plus the change's: the conservation check below still
                 # compares them with the daily files' own sum
-                figures = known.plus(changed_figures(con, old_part, new_part))
-            # the temporary tables go with the cursor, closed on leaving the block (DROP
-            # statements cost a turn each on a loaded machine); the three both connections
-            # read are dropped by `_shared_tables`
+                figures = known.plus(summed_figures(con, diff))
+            compact = kept > 0 and kept >= max(COMPACT_MIN_ROWS, (base_rows or 0) * COMPACT_SHARE)
+            written: tuple[Path, ...] = ()
+            if compact:
+                _compact(engine, con, patched, base, summary_tmp, counts_tmp, token, counts)
+                written = (summary_tmp, counts_tmp)
+            elif kept:
+                con.execute(f"COPY {patched} TO {literal(str(delta_tmp))} (FORMAT parquet)")
+                written = (delta_tmp,)
         result = AllocationResult(
             period=source.period,
             basis=basis,
@@ -252,37 +262,52 @@ def reallocate(
             tmp.unlink(missing_ok=True)
 
 
-@contextlib.contextmanager
-def _shared_tables(con: duckdb.DuckDBPyConnection, *names: str) -> Iterator[None]:
-    """Tables of the database's main schema (read by two connections) dropped on leaving."""
-    try:
-        yield
-    finally:
-        for name in names:
-            con.execute(f"DROP TABLE IF EXISTS {name}")
-
-
-def _part(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    touched: str,
-    rules: AllocationRules,
-    changes: RuleChanges,
-    basis: CostBasis,
-    method: Any,
-    period: str,
-) -> None:
-    """Into `table` (main schema): the summary rows of the touched rows under `rules`."""
-    for name, rule_table in rule_tables(_touched_rules(rules, changes)).items():
-        con.register(name, rule_table)
-    sql = allocation_sql(
-        touched,
-        basis=basis,
-        with_discounts=bool(rules.discounts),
-        method=method,
-        period_source=period,
+def _diff_sql(
+    touched: str, token: str, rules: AllocationRules, basis: CostBasis, method: Any, period: str
+) -> str:
+    """The summary rows the change alters, each with what it adds to the row's amount and
+    line count: the touched rows' lines under the new rules counted +1, under the old -1
+    (both sets' rule tables registered as `new_<token>_*`, `old_<token>_*`), summed by
+    summary row, the rows where both sums are zero left out. One statement, planned once,
+    rather than the two parts and their difference."""
+    lines = [
+        allocation_sql(
+            touched,
+            basis=basis,
+            with_discounts=bool(rules.discounts),
+            method=method,
+            period_source=period,
+            rules=f"{side}_{token}",
+        )
+        for side in ("new", "old")
+    ]
+    columns = ", ".join(c for c in OUTPUT_COLUMNS if c != "amount")
+    n_d, n_v = "CAST(NULL AS DATE)", "CAST(NULL AS VARCHAR)"
+    keys = [
+        ("day", "usage_date", n_v, n_v, n_v),
+        ("type", n_d, n_v, n_v, "line_item_type"),
+        ("account_service", n_d, "account_id", "service", n_v),
+        ("account", n_d, "account_id", n_v, n_v),
+        ("service", n_d, n_v, "service", n_v),
+    ]
+    structs = ", ".join(
+        f"{{'dimension': '{d}', 'usage_date': {u}, 'account_id': {a}, 'service': {sv}, "
+        f"'line_item_type': {t}}}"
+        for d, u, a, sv, t in keys
     )
-    con.execute(f"CREATE TABLE {table} AS {summary_sql(f'({sql}) lines', with_count=True)}")
+    return f"""
+        SELECT k.dimension, budget_id, k.usage_date, k.account_id, k.service, k.line_item_type,
+               CAST(SUM(amount) AS {TOTAL}) AS amount, CAST(SUM(sign) AS BIGINT) AS line_count
+        FROM (
+            SELECT budget_id, amount, sign, UNNEST([{structs}]) AS k
+            FROM (
+                SELECT {columns}, amount, 1 AS sign FROM ({lines[0]}) new_lines
+                UNION ALL
+                SELECT {columns}, -amount AS amount, -1 AS sign FROM ({lines[1]}) old_lines
+            ) lines
+        ) projected
+        GROUP BY ALL
+        HAVING SUM(sign) <> 0 OR SUM(amount) <> 0"""
 
 
 def literal_table(path: Path) -> str:
@@ -292,23 +317,13 @@ def literal_table(path: Path) -> str:
 def _changed_rows(
     con: duckdb.DuckDBPyConnection,
     table: str,
-    old_part: str,
-    new_part: str,
+    diff: str,
     delta: str | None,
-    counts: Path,
+    base: str,
 ) -> None:
-    """Into `table`: the summary rows the change alters (the new part less the old, by key),
-    each with its new amount and line count: what the delta had for it, else the base's, plus
-    the difference. A row whose count falls to zero stays, a tombstone over the base's row."""
-    diff = f"""
-        SELECT {_KEYS}, SUM(amount) AS amount, SUM(line_count) AS line_count
-        FROM (
-            SELECT {_KEYS}, -amount AS amount, -line_count AS line_count FROM {old_part}
-            UNION ALL
-            SELECT {_KEYS}, amount, line_count FROM {new_part}
-        ) parts
-        GROUP BY {_KEYS}
-        HAVING SUM(line_count) <> 0 OR SUM(amount) <> 0"""
+    """Into `table`: the summary rows the change alters (`diff`), each with its new amount and
+    line count: what the delta had for it, else the base's, plus the difference. A row whose
+    count falls to zero stays, a tombstone over the base's row."""
     if delta is None:
         now_amount, now_count, delta_join = "b.amount", "b.line_count", ""
     else:
@@ -322,9 +337,9 @@ def _changed_rows(
         SELECT {c_keys},
                CAST(COALESCE({now_amount}, 0) + c.amount AS {TOTAL}) AS amount,
                CAST(COALESCE({now_count}, 0) + c.line_count AS BIGINT) AS line_count
-        FROM ({diff}) c
+        FROM {diff} c
         {delta_join}
-        LEFT JOIN {literal_table(counts)} b ON {key_match("c", "b")}
+        LEFT JOIN {base} b ON {key_match("c", "b")}
         """
     )
 
@@ -351,18 +366,22 @@ def _row_count(con: duckdb.DuckDBPyConnection, path: Path) -> int:
 
 
 def _compact(
+    engine: DuckDBAllocationEngine,
     con: duckdb.DuckDBPyConnection,
     delta: str,
-    counts: Path,
+    base: str,
     summary_tmp: Path,
     counts_tmp: Path,
     token: str,
+    counts: Path,
 ) -> None:
     """Write the base merged with `delta` as a full run writes its summary and counts: from a
-    table, sorted (then the summary is the same to the byte)."""
+    table, sorted (then the summary is the same to the byte). The engine keeps the table as
+    the new counts (`counts_tmp` is about to become `counts`)."""
     table = f"compacted_{token}"
-    rows = merged(literal_table(counts), delta, _COUNT_COLUMNS)
-    con.execute(f"CREATE TEMP TABLE {table} AS {rows}")
+    rows = merged(base, delta, _COUNT_COLUMNS)
+    con.execute(f"CREATE TABLE {table} AS {rows}")
+    kept = False
     try:
         con.execute(
             f"COPY (SELECT {', '.join(SUMMARY_COLUMNS)} FROM {table} "
@@ -372,13 +391,19 @@ def _compact(
             f"COPY (SELECT * FROM {table} ORDER BY {SUMMARY_ORDER}) "
             f"TO {literal(str(counts_tmp))} (FORMAT parquet)"
         )
+        engine.kept.take(con, table, counts_tmp, counts)
+        kept = True
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        if not kept:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def remember_run(out_dir: Path, result: AllocationResult) -> None:
+def remember_run(engine: DuckDBAllocationEngine, out_dir: Path, result: AllocationResult) -> None:
     """Keep the figures of the full run that wrote `out_dir`: the first change then adds its
-    own to them rather than summing the period's summary."""
+    own to them rather than summing the period's summary; and its counts, when the engine did
+    not keep them as it wrote them (a folder copied, or written by another engine)."""
+    with engine._connection(None) as con:
+        engine.kept.load(con, out_dir / COUNTS_FILE)
     state = summary_state(out_dir / COUNTS_FILE, current_delta(out_dir / SUMMARY_FILE))
     remember_figures(
         state,
@@ -399,7 +424,10 @@ def compact(engine: DuckDBAllocationEngine, out_dir: Path) -> bool:
     known = known_figures(summary_state(counts, delta))
     try:
         with engine._connection(None) as con:
-            _compact(con, literal_table(delta), counts, summary_tmp, counts_tmp, token)
+            base, _ = engine.kept.relation(counts) or (literal_table(counts), None)
+            _compact(
+                engine, con, literal_table(delta), base, summary_tmp, counts_tmp, token, counts
+            )
         for tmp in (summary_tmp, counts_tmp):
             _fsync(tmp)
         os.replace(summary_tmp, summary)

@@ -171,7 +171,7 @@ class AllocatedSpend:
                     )
                     if isinstance(self.engine, DuckDBAllocationEngine):
                         # the figures the next change adds its own to
-                        incremental.remember_run(folder, result)
+                        incremental.remember_run(self.engine, folder, result)
                     # what the next rule change compares with, derived now rather than
                     # while a user waits for the change to show
                     rules.rule_keys()

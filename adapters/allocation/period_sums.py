@@ -106,18 +106,6 @@ def summed_figures(con: duckdb.DuckDBPyConnection, summary: str) -> Figures:
     return Figures(Decimal(row[0]), Decimal(row[1]), Decimal(row[2]), int(row[3]))
 
 
-def changed_figures(con: duckdb.DuckDBPyConnection, old_part: str, new_part: str) -> Figures:
-    """What a change adds to the figures: the touched rows' part under the new rules less
-    their part under the old (two small tables, not the period's summary)."""
-    return summed_figures(
-        con,
-        f"""(SELECT dimension, budget_id, line_item_type, amount, line_count FROM {new_part}
-            UNION ALL
-            SELECT dimension, budget_id, line_item_type, -amount, -line_count
-            FROM {old_part}) parts""",
-    )
-
-
 def result_fields(figures: Figures, sums: PeriodSums) -> dict[str, Any]:
     """The run's totals (`AllocationResult`'s fields) from the summary's figures and the
     period's sums: the total is the daily files' spend plus the discount lines the run added,

@@ -67,8 +67,8 @@ def in_list(values: frozenset[str]) -> str:
     return ", ".join(literal(v) for v in sorted(values))
 
 
-def rule_tables(rules: AllocationRules) -> dict[str, pa.Table]:
-    """The rules as small tables (open ends become `OPEN_END`):
+def rule_tables(rules: AllocationRules, prefix: str = "rule") -> dict[str, pa.Table]:
+    """The rules as small tables (open ends become `OPEN_END`), named after `prefix`:
 
     - `rule_versions`: one row per split version, its budgets and shares as arrays (by budget);
     - `rule_lines`: one row per line of the versions with several lines (for `window`);
@@ -123,10 +123,10 @@ def rule_tables(rules: AllocationRules) -> dict[str, pa.Table]:
         }
     )
     return {
-        "rule_versions": versions,
-        "rule_lines": lines,
-        "rule_claims": claim_table,
-        "rule_discounts": discounts,
+        f"{prefix}_versions": versions,
+        f"{prefix}_lines": lines,
+        f"{prefix}_claims": claim_table,
+        f"{prefix}_discounts": discounts,
     }
 
 
@@ -137,6 +137,7 @@ def allocation_sql(
     with_discounts: bool,
     method: SplitMethod = "arrays",
     period_source: str | None = None,
+    rules: str = "rule",
 ) -> str:
     """The allocated lines of one period (`OUTPUT_COLUMNS`), in no particular order.
 
@@ -145,6 +146,7 @@ def allocation_sql(
     row identity and may pass a constant); the rule tables are in scope. When `source` is only
     some of the period's rows (an incremental run), `period_source` is a relation of all of
     them: whether the period carries a CUR discount line is a property of the whole period.
+    `rules` is the prefix of the rule tables' names (`rule_tables`).
     """
     front = _ruled_sql(
         source,
@@ -152,8 +154,9 @@ def allocation_sql(
         with_discounts=with_discounts,
         arrays=method == "arrays",
         period_source=period_source,
+        rules=rules,
     )
-    split = _arrays_sql() if method == "arrays" else _window_sql()
+    split = _arrays_sql() if method == "arrays" else _window_sql(rules)
     return f"""
     WITH {front},
     units AS (
@@ -186,6 +189,7 @@ def _ruled_sql(
     with_discounts: bool,
     arrays: bool,
     period_source: str | None = None,
+    rules: str = "rule",
 ) -> str:
     """CTEs `daily`, `charges` (budget spend rows, negotiated discount lines added) and `ruled`
     (each charge with its claim, else its split version)."""
@@ -199,7 +203,7 @@ def _ruled_sql(
                -CAST(ROUND(d.cost * n.percent * CAST(0.01 AS DECIMAL(3,2)), 10) AS {MONEY})
                    AS cost
         FROM daily d
-        JOIN rule_discounts n ON d.usage_date BETWEEN n.start_date AND n.end_date
+        JOIN {rules}_discounts n ON d.usage_date BETWEEN n.start_date AND n.end_date
         WHERE d.cost <> 0
           AND d.line_item_type IN ({in_list(DISCOUNTED_TYPES)})
           AND NOT EXISTS (
@@ -226,11 +230,11 @@ def _ruled_sql(
                c.line_item_type, c.cost, cl.budget_id AS claim_budget, cl.workload_id,
                {version_columns}
         FROM charges c
-        LEFT JOIN rule_claims cl
+        LEFT JOIN {rules}_claims cl
                ON cl.account_id = c.account_id AND cl.resource_id = c.resource_id
               AND c.usage_date BETWEEN cl.start_date AND cl.end_date
               AND COALESCE(c.rule_type, '') <> {literal(TAX)}
-        LEFT JOIN rule_versions v
+        LEFT JOIN {rules}_versions v
                ON v.account_id = c.account_id
               AND c.usage_date BETWEEN v.start_date AND v.end_date
     )"""
@@ -289,7 +293,7 @@ def _arrays_sql() -> str:
     )"""
 
 
-def _window_sql() -> str:
+def _window_sql(rules: str = "rule") -> str:
     """Standard SQL: one row per split line, remainders ranked by a window per cost row."""
     return f"""
     lined AS (
@@ -297,7 +301,7 @@ def _window_sql() -> str:
                l.share,
                MOD(u.lo * l.share, 10000) AS remainder
         FROM units u
-        LEFT JOIN rule_lines l ON l.version_id = u.version_id AND u.shared
+        LEFT JOIN {rules}_lines l ON l.version_id = u.version_id AND u.shared
     ),
     placed AS (
         SELECT *,
@@ -336,18 +340,21 @@ SUMMARY_ORDER = (
 )
 
 
-def summary_sql(lines: str, *, with_count: bool = False, ordered: bool = True) -> str:
+def summary_sql(
+    lines: str, *, with_count: bool = False, ordered: bool = True, counted: str = "count(*)"
+) -> str:
     """The allocated lines of `lines` (a relation of `OUTPUT_COLUMNS`) summed by budget and each
     of usage day, account, service, line item type and account with service (`dimension` names
     which: `account_service` feeds an account's spend by service), sorted; a
     budget's total is the sum of its `type` rows. `with_count` adds `line_count`, the number of
     lines summed in each row (not part of the summary file); `ordered=False` leaves the rows
-    unsorted (for a caller that sorts them as it writes them).
+    unsorted (for a caller that sorts them as it writes them); `counted` is how a row's lines
+    are counted (an incremental run's signed lines count +1 or -1).
 
     Only three groupings read the lines (by day, by type, by account with service); the
     account and service rows are summed from the account-with-service rows, a few percent as
     many: exact DECIMAL sums, so the same figures."""
-    count = ", count(*) AS line_count" if with_count else ""
+    count = f", CAST({counted} AS BIGINT) AS line_count" if with_count else ""
     recount = ", CAST(SUM(line_count) AS BIGINT) AS line_count" if with_count else ""
     order = f"ORDER BY {SUMMARY_ORDER}" if ordered else ""
     return f"""

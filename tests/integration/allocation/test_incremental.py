@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from adapters.allocation import incremental
 from adapters.allocation.engine import COUNTS_FILE, SUMMARY_FILE, DuckDBAllocationEngine
+from adapters.allocation.kept_counts import KeptCounts
 from adapters.allocation.sql import SUMMARY_ORDER, SplitMethod
 from adapters.allocation.summary_files import (
     DELTA_PREFIX,
@@ -98,7 +99,13 @@ class TestIncrementalEqualsFull:
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
-    @given(rows=cost_rows(max_size=60), chain=chains(), basis=bases, remember=st.booleans())
+    @given(
+        rows=cost_rows(max_size=60),
+        chain=chains(),
+        basis=bases,
+        remember=st.booleans(),
+        keep=st.booleans(),
+    )
     def test_a_chain_of_changes_patched_equals_full_runs(
         self,
         engine: DuckDBAllocationEngine,
@@ -107,7 +114,11 @@ class TestIncrementalEqualsFull:
         chain: list[AllocationRules],
         basis: CostBasis,
         remember: bool,
+        keep: bool,
     ) -> None:
+        # the engine keeps the counts tables it writes (`kept_counts.py`), or none: then each
+        # change reads the counts file
+        engine.kept = KeptCounts() if keep else KeptCounts(max_rows=-1)
         try:
             for r in chain:
                 r.validate()
@@ -119,7 +130,7 @@ class TestIncrementalEqualsFull:
             first = engine.allocate(source, chain[0], basis=basis, out_dir=patched_dir)
             if remember:
                 # the service keeps the full run's figures: each change adds its own
-                incremental.remember_run(patched_dir, first)
+                incremental.remember_run(engine, patched_dir, first)
             # indexed by account as the service keeps the applied rules: each change carries
             # the index over to the next set (`AllocationRules.indexed_from`)
             chain[0].by_account()
