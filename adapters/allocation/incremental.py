@@ -134,38 +134,33 @@ def reallocate(
     counts_tmp = out_dir / f".{COUNTS_FILE}.{token}.tmp"
     delta_tmp = out_dir / f".summary_delta.{token}.tmp"
     summary = out_dir / SUMMARY_FILE
-    diff, changed, patched = (f"{name}_{token}" for name in ("diff", "changed", "patched"))
+    diff = f"diff_{token}"
     touched_rows = f"touched_rows_{token}"
     try:
         # every table is the cursor's (temporary): they go with it, closed on leaving the block
         with engine._connection(None) as con:
             sums = period_sums(con, daily_paths, basis)
+            # one row per touched account (no resource) and per touched resource
+            whole, resources = changes.accounts, changes.resources
             con.register(
-                f"touched_accounts_{token}",
+                f"touched_{token}",
                 pa.table(
                     {
-                        "account_id": pa.array(list(changes.accounts), pa.string()),
-                        "from_day": pa.array(list(changes.accounts.values()), pa.date32()),
-                    }
-                ),
-            )
-            con.register(
-                f"touched_resources_{token}",
-                pa.table(
-                    {
-                        "account_id": pa.array([a for a, _ in changes.resources], pa.string()),
-                        "resource_id": pa.array([r for _, r in changes.resources], pa.string()),
-                        "from_day": pa.array(list(changes.resources.values()), pa.date32()),
+                        "account_id": pa.array([*whole, *(a for a, _ in resources)], pa.string()),
+                        "resource_id": pa.array(
+                            [*(None for _ in whole), *(r for _, r in resources)], pa.string()
+                        ),
+                        "from_day": pa.array([*whole.values(), *resources.values()], pa.date32()),
                     }
                 ),
             )
             row_id = _ROW_ID if engine._method == "window" else "CAST(0 AS BIGINT)"
             accounts = frozenset(changes.accounts) | {a for a, _ in changes.resources}
             # the account filter is a constant list, so the parquet reader skips every row
-            # group whose account bounds miss it; the hash joins on the small touched tables
-            # (one row per account, per resource) then keep a row when either says its day
-            # is touched. Read once into a table: both rule sets allocate the same rows. Only
-            # the columns the allocation reads (the cost of the basis only)
+            # group whose account bounds miss it; the semi join on the small touched table
+            # then keeps a row when its account's or its resource's entry says its day is
+            # touched. Read once into a table: both rule sets allocate the same rows. Only the
+            # columns the allocation reads (the cost of the basis only)
             read = ", ".join(
                 f"d.{c}"
                 for c in (
@@ -182,11 +177,11 @@ def reallocate(
                 CREATE TEMP TABLE {touched_rows} AS
                 SELECT {row_id} AS src_id, {read}
                 FROM read_parquet({path_list(daily_paths)}) d
-                LEFT JOIN touched_accounts_{token} t ON t.account_id = d.account_id
-                LEFT JOIN touched_resources_{token} r
-                       ON r.account_id = d.account_id AND r.resource_id = d.resource_id
+                SEMI JOIN touched_{token} t
+                       ON t.account_id = d.account_id
+                      AND (t.resource_id IS NULL OR t.resource_id = d.resource_id)
+                      AND d.usage_date >= t.from_day
                 WHERE d.account_id IN ({in_list(accounts) if accounts else "NULL"})
-                  AND (d.usage_date >= t.from_day OR d.usage_date >= r.from_day)
                 """
             )
             # whether the period carries a CUR discount line (then no negotiated discount
@@ -195,11 +190,17 @@ def reallocate(
                 f"(SELECT {literal(sorted(CUR_DISCOUNT_TYPES)[0])} AS line_item_type "
                 f"WHERE {'true' if sums.cur_discount else 'false'})"
             )
+            # only the tables the statement reads (a registration costs about half a
+            # millisecond): the split lines for `window`, the discounts when there are some
+            unread = {"lines"} if engine._method == "arrays" else set()
+            if not new.discounts:
+                unread.add("discounts")
             for side, rules in (("old", old), ("new", new)):
                 for name, rule_table in rule_tables(
                     _touched_rules(rules, changes), prefix=f"{side}_{token}"
                 ).items():
-                    con.register(name, rule_table)
+                    if name.rsplit("_", 1)[1] not in unread:
+                        con.register(name, rule_table)
             con.execute(
                 f"CREATE TEMP TABLE {diff} AS "
                 + _diff_sql(f"{touched_rows} src", token, new, basis, engine._method, period)
@@ -209,8 +210,13 @@ def reallocate(
             delta_rows = f"read_parquet({literal(str(delta))})" if delta else None
             # the base's counts: the table the engine kept when it wrote them, else the file
             base, base_rows = engine.kept.relation(counts) or (literal_table(counts), None)
-            _changed_rows(con, changed, diff, delta_rows, base)
-            kept = _new_delta(con, patched, changed, delta_rows)
+            # the new delta written as it is computed (one statement); the writer counts its rows
+            written_rows = con.execute(
+                f"COPY ({_new_delta(diff, delta_rows, base)}) "
+                f"TO {literal(str(delta_tmp))} (FORMAT parquet)"
+            ).fetchall()
+            kept = int(written_rows[0][0])
+            patched = literal_table(delta_tmp)
             if base_rows is None and kept:
                 base_rows = _row_count(con, counts)
             # before a compaction, which replaces the kept base table
@@ -227,7 +233,6 @@ def reallocate(
                 _compact(engine, con, patched, base, summary_tmp, counts_tmp, token, counts)
                 written = (summary_tmp, counts_tmp)
             elif kept:
-                con.execute(f"COPY {patched} TO {literal(str(delta_tmp))} (FORMAT parquet)")
                 written = (delta_tmp,)
         result = AllocationResult(
             period=source.period,
@@ -314,16 +319,10 @@ def literal_table(path: Path) -> str:
     return f"read_parquet({literal(str(path))})"
 
 
-def _changed_rows(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    diff: str,
-    delta: str | None,
-    base: str,
-) -> None:
-    """Into `table`: the summary rows the change alters (`diff`), each with its new amount and
-    line count: what the delta had for it, else the base's, plus the difference. A row whose
-    count falls to zero stays, a tombstone over the base's row."""
+def _changed_rows(diff: str, delta: str | None, base: str) -> str:
+    """The summary rows the change alters (`diff`), each with its new amount and line count:
+    what the delta had for it, else the base's, plus the difference. A row whose count falls
+    to zero stays, a tombstone over the base's row."""
     if delta is None:
         now_amount, now_count, delta_join = "b.amount", "b.line_count", ""
     else:
@@ -331,32 +330,27 @@ def _changed_rows(
         now_count = "CASE WHEN d.dimension IS NULL THEN b.line_count ELSE d.line_count END"
         delta_join = f"LEFT JOIN {delta} d ON {key_match('c', 'd')}"
     c_keys = ", ".join(f"c.{k}" for k in _KEYS.split(", "))
-    con.execute(
-        f"""
-        CREATE TEMP TABLE {table} AS
+    return f"""
         SELECT {c_keys},
                CAST(COALESCE({now_amount}, 0) + c.amount AS {TOTAL}) AS amount,
                CAST(COALESCE({now_count}, 0) + c.line_count AS BIGINT) AS line_count
         FROM {diff} c
         {delta_join}
-        LEFT JOIN {base} b ON {key_match("c", "b")}
-        """
-    )
+        LEFT JOIN {base} b ON {key_match("c", "b")}"""
 
 
-def _new_delta(con: duckdb.DuckDBPyConnection, table: str, changed: str, delta: str | None) -> int:
-    """Into `table`: the delta after the change (the changed rows, and the old delta's other
-    rows); returns its number of rows."""
-    kept = ""
-    if delta is not None:
-        kept = f"""
-            UNION ALL
-            SELECT {_KEYS}, amount, line_count
-            FROM {delta} d ANTI JOIN {changed} c ON {key_match("d", "c")}"""
-    con.execute(
-        f"CREATE TEMP TABLE {table} AS SELECT {_KEYS}, amount, line_count FROM {changed}{kept}"
-    )
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+def _new_delta(diff: str, delta: str | None, base: str) -> str:
+    """The delta after the change: the changed rows (`_changed_rows`), and the old delta's
+    other rows."""
+    changed = _changed_rows(diff, delta, base)
+    if delta is None:
+        return changed
+    return f"""
+        WITH changed AS MATERIALIZED ({changed})
+        SELECT * FROM changed
+        UNION ALL
+        SELECT {_KEYS}, amount, line_count
+        FROM {delta} d ANTI JOIN changed c ON {key_match("d", "c")}"""
 
 
 def _row_count(con: duckdb.DuckDBPyConnection, path: Path) -> int:
