@@ -135,6 +135,8 @@ class DuckDBAllocationEngine:
     def close(self) -> None:
         with self._lock:
             release, self._release, self._shared = self._release, None, None
+            # the kept tables go with the database (a later call opens a new one)
+            self.kept = KeptCounts()
         if release is not None:
             release()
 

@@ -99,3 +99,15 @@ def test_a_run_on_a_database_of_its_own_keeps_nothing(
     source = daily_source(tmp_path / "daily", [a_row()])
     engine.allocate(source, RULES, out_dir=tmp_path / "out", threads=1)
     assert engine.kept.relation(tmp_path / "out" / COUNTS_FILE) is None
+
+
+def test_a_closed_engine_forgets_its_tables(engine: DuckDBAllocationEngine, tmp_path: Path) -> None:
+    source = daily_source(tmp_path / "daily", [a_row()])
+    engine.allocate(source, RULES, out_dir=tmp_path / "out")
+    engine.close()
+    # the database went with its tables; the next run opens a new one
+    assert engine.kept.relation(tmp_path / "out" / COUNTS_FILE) is None
+    engine.allocate(source, CLAIMED, out_dir=tmp_path / "out")
+    assert kept_rows(engine, tmp_path / "out" / COUNTS_FILE) == file_rows(
+        tmp_path / "out" / COUNTS_FILE
+    )
