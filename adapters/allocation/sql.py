@@ -340,21 +340,18 @@ SUMMARY_ORDER = (
 )
 
 
-def summary_sql(
-    lines: str, *, with_count: bool = False, ordered: bool = True, counted: str = "count(*)"
-) -> str:
+def summary_sql(lines: str, *, with_count: bool = False, ordered: bool = True) -> str:
     """The allocated lines of `lines` (a relation of `OUTPUT_COLUMNS`) summed by budget and each
     of usage day, account, service, line item type and account with service (`dimension` names
     which: `account_service` feeds an account's spend by service), sorted; a
     budget's total is the sum of its `type` rows. `with_count` adds `line_count`, the number of
     lines summed in each row (not part of the summary file); `ordered=False` leaves the rows
-    unsorted (for a caller that sorts them as it writes them); `counted` is how a row's lines
-    are counted (an incremental run's signed lines count +1 or -1).
+    unsorted (for a caller that sorts them as it writes them).
 
     Only three groupings read the lines (by day, by type, by account with service); the
     account and service rows are summed from the account-with-service rows, a few percent as
     many: exact DECIMAL sums, so the same figures."""
-    count = f", CAST({counted} AS BIGINT) AS line_count" if with_count else ""
+    count = ", count(*) AS line_count" if with_count else ""
     recount = ", CAST(SUM(line_count) AS BIGINT) AS line_count" if with_count else ""
     order = f"ORDER BY {SUMMARY_ORDER}" if ordered else ""
     return f"""
