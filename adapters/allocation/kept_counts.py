@@ -16,7 +16,6 @@ seven such months. A lookup in the kept table rather than the file saves 2-4 ms 
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -25,6 +24,7 @@ from typing import NamedTuple
 
 import duckdb
 
+from adapters.allocation.summary_files import file_stamp
 from adapters.cur.sql import literal
 
 KEPT_ROWS = 1_000_000
@@ -34,11 +34,6 @@ class Kept(NamedTuple):
     state: tuple[int, int, int]
     table: str
     rows: int
-
-
-def _state(path: Path) -> tuple[int, int, int]:
-    st = os.stat(path)
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 class KeptCounts:
@@ -52,9 +47,8 @@ class KeptCounts:
     def relation(self, counts: Path) -> tuple[str, int] | None:
         """The kept table of `counts` as the file stands, and its number of rows; None when it
         is not kept (then read the file)."""
-        try:
-            state = _state(counts)
-        except FileNotFoundError:
+        state = file_stamp(counts)
+        if state is None:
             return None
         with self._lock:
             kept = self._by_path.get(str(counts))
@@ -67,7 +61,10 @@ class KeptCounts:
         """Keep `table` (main schema), whose rows were just written to `written`, which is
         about to become `counts` (a rename keeps the inode, size and mtime). The table is the
         registry's from now on: renamed, and dropped when it is superseded or evicted."""
-        state = _state(written)
+        state = file_stamp(written)
+        if state is None:  # the written file is gone: nothing to keep it for
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+            return
         rows = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
         name = f"kept_counts_{uuid.uuid4().hex[:12]}"
         con.execute(f"ALTER TABLE {table} RENAME TO {name}")
@@ -75,9 +72,9 @@ class KeptCounts:
 
     def load(self, con: duckdb.DuckDBPyConnection, counts: Path) -> None:
         """Keep `counts` read from disk, unless it is kept as it stands."""
-        if self.relation(counts) is not None or not counts.is_file():
+        state = file_stamp(counts)
+        if state is None or self.relation(counts) is not None:
             return
-        state = _state(counts)
         name = f"kept_counts_{uuid.uuid4().hex[:12]}"
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet({literal(str(counts))})")
         rows = int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])

@@ -126,7 +126,8 @@ def counts_from(folder: Path) -> str:
     return f"({merged(base, f'read_parquet({literal(str(delta))})', columns)}) summary_rows"
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """A file's identity (inode, size, modification time), None when it is missing."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -142,7 +143,7 @@ def files_stamp(summaries: Sequence[str | Path]) -> tuple[object, ...]:
     for summary in summaries:
         base = Path(summary)
         delta = delta_path(base)
-        out.append((_stamp(base), _stamp(delta) if delta is not None else None))
+        out.append((file_stamp(base), file_stamp(delta) if delta is not None else None))
     return tuple(out)
 
 
