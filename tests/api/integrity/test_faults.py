@@ -42,8 +42,12 @@ def tiny_memory(settings):
 
 
 @pytest.fixture
-def instant_timeout(settings):
+def instant_timeout(settings, monkeypatch):
     settings.duckdb_timeout_seconds = 0.001
+    # an interrupt stops only the statement running at that moment, and the watchdog repeats
+    # it every AGAIN seconds: at 50 ms a short refresh on a loaded machine could run all its
+    # statements between two interrupts (seen once in CI) and finish; at 1 ms none escapes
+    monkeypatch.setattr(duck, "AGAIN", 0.001)
     yield
     duck.configure(duck.DuckDBLimits())
 
